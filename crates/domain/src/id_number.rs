@@ -124,7 +124,10 @@ mod tests {
             IdNumber::parse("450123196402043120"),
             Err(IdNumberError::CheckDigit)
         );
-        assert_eq!(IdNumber::parse("45012319640204312"), Err(IdNumberError::Length));
+        assert_eq!(
+            IdNumber::parse("45012319640204312"),
+            Err(IdNumberError::Length)
+        );
         assert_eq!(
             IdNumber::parse("4501231964020431X8"),
             Err(IdNumberError::Characters)
@@ -135,10 +138,18 @@ mod tests {
     fn x_check_digit_and_bad_birth_date() {
         // Build numbers with the right check digit to isolate other rules.
         let mut first = *b"11010519491231002";
-        let id = format!("{}{}", std::str::from_utf8(&first).unwrap(), check_char(&first) as char);
+        let id = format!(
+            "{}{}",
+            std::str::from_utf8(&first).unwrap(),
+            check_char(&first) as char
+        );
         assert!(IdNumber::parse(&id).is_ok());
         first = *b"11010519490230002";
-        let bad = format!("{}{}", std::str::from_utf8(&first).unwrap(), check_char(&first) as char);
+        let bad = format!(
+            "{}{}",
+            std::str::from_utf8(&first).unwrap(),
+            check_char(&first) as char
+        );
         assert_eq!(IdNumber::parse(&bad), Err(IdNumberError::BirthDate));
         let lower = IdNumber::parse("11010519900101291x");
         if let Ok(v) = lower {

@@ -135,7 +135,12 @@ mod tests {
         let a: Vec<String> = v.prefix_ancestors().map(|c| c.to_string()).collect();
         assert_eq!(
             a,
-            ["450121101000", "450121000000", "450100000000", "450000000000"]
+            [
+                "450121101000",
+                "450121000000",
+                "450100000000",
+                "450000000000"
+            ]
         );
         let p = RegionCode::parse("450000000000").unwrap();
         assert_eq!(p.prefix_ancestors().count(), 0);

@@ -73,13 +73,22 @@ mod tests {
 
     #[test]
     fn inclusive_ends() {
-        let r = DateRange { start: d("2019-01-01"), end: Some(d("2019-03-31")) };
+        let r = DateRange {
+            start: d("2019-01-01"),
+            end: Some(d("2019-03-31")),
+        };
         let (s, e) = r.clip_to_year(2019).unwrap();
         assert_eq!(covered_days(&mut [(s, e)]), 90);
-        let ends_new_year = DateRange { start: d("2016-01-01"), end: Some(d("2019-01-01")) };
+        let ends_new_year = DateRange {
+            start: d("2016-01-01"),
+            end: Some(d("2019-01-01")),
+        };
         assert!(ends_new_year.active_in(2019));
         assert!(!ends_new_year.active_in(2020));
-        let open = DateRange { start: d("2018-05-01"), end: None };
+        let open = DateRange {
+            start: d("2018-05-01"),
+            end: None,
+        };
         assert!(open.active_in(2030));
     }
 

@@ -68,7 +68,9 @@ impl Party {
     /// Parses `org:<org_id>` or a region code.
     pub fn parse(s: &str) -> Result<Self, PartyError> {
         if let Some(org) = s.strip_prefix("org:") {
-            return Id::parse(org).map(Party::Org).map_err(|_| PartyError::Malformed);
+            return Id::parse(org)
+                .map(Party::Org)
+                .map_err(|_| PartyError::Malformed);
         }
         RegionCode::parse(s)
             .map(Party::Region)
@@ -78,7 +80,8 @@ impl Party {
     /// True when the text is meant as a party (an `org:` reference or a code);
     /// other text in free-text columns is a plain name.
     pub fn looks_like_party(s: &str) -> bool {
-        s.starts_with("org:") || ((s.len() == 12 || s.len() == 6) && s.bytes().all(|c| c.is_ascii_digit()))
+        s.starts_with("org:")
+            || ((s.len() == 12 || s.len() == 6) && s.bytes().all(|c| c.is_ascii_digit()))
     }
 }
 

@@ -1,1 +1,471 @@
-//! (in progress)
+//! The embedded SQLite store: one file, created on first use, with embedded
+//! versioned migrations. Tables mirror the file kinds of exchange format v1
+//! (one column per file column, typed), plus `batch_id` on every row, dense
+//! reference columns (`*_ref`) for the registry's large joins, and the
+//! append-only audit trail (`batches`, `audit`).
+
+mod ddl;
+
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use std::path::Path;
+use xiezuo_exchange::cell::format_cell;
+use xiezuo_exchange::{Cell, FileKind};
+use xiezuo_store::{
+    AuditEntry, Batch, BatchInfo, ImportTx, Store, StoreError, StoredRow, Upsert, dense_refs,
+    key_text,
+};
+
+pub use ddl::{MIGRATIONS, generated_schema_sql};
+
+fn be(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+/// The SQLite implementation of `Store`.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating on first use) the store file at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(be)?;
+        Self::init(conn)
+    }
+
+    /// A private in-memory store (tests).
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        Self::init(Connection::open_in_memory().map_err(be)?)
+    }
+
+    fn init(conn: Connection) -> Result<SqliteStore, StoreError> {
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;
+             PRAGMA cache_size=-524288; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;",
+        )
+        .map_err(be)?;
+        let mut s = SqliteStore { conn };
+        s.migrate()?;
+        Ok(s)
+    }
+
+    /// Applies the embedded migrations not yet applied, each in its own
+    /// transaction; refuses a store written by a newer version.
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+            )
+            .map_err(be)?;
+        let current: i64 = self
+            .conn
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(be)?;
+        let known = MIGRATIONS.len() as i64;
+        if current > known {
+            return Err(StoreError::TooNew {
+                found: current,
+                known,
+            });
+        }
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
+            let version = i as i64 + 1;
+            if version <= current {
+                continue;
+            }
+            let tx = self.conn.transaction().map_err(be)?;
+            tx.execute_batch(sql).map_err(be)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+                params![version, name],
+            )
+            .map_err(be)?;
+            tx.commit().map_err(be)?;
+        }
+        Ok(())
+    }
+
+    /// The applied migrations: (version, name).
+    pub fn applied_migrations(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT version, name FROM schema_migrations ORDER BY version")
+            .map_err(be)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(be)?;
+        rows.collect::<Result<_, _>>().map_err(be)
+    }
+}
+
+fn to_value(c: &Cell) -> Value {
+    match c {
+        Cell::Null => Value::Null,
+        Cell::Int(v) => Value::Integer(*v),
+        Cell::Real(v) => Value::Real(*v),
+        Cell::Text(t) => Value::Text(t.to_string()),
+    }
+}
+
+fn to_cell(v: ValueRef<'_>) -> Result<Cell, StoreError> {
+    Ok(match v {
+        ValueRef::Null => Cell::Null,
+        ValueRef::Integer(i) => Cell::Int(i),
+        ValueRef::Real(f) => Cell::Real(f),
+        ValueRef::Text(t) => Cell::Text(
+            std::str::from_utf8(t)
+                .map_err(|_| StoreError::Corrupt("text that is not UTF-8".into()))?
+                .into(),
+        ),
+        ValueRef::Blob(_) => return Err(StoreError::Corrupt("unexpected blob".into())),
+    })
+}
+
+fn col_list(kind: FileKind) -> String {
+    kind.columns()
+        .iter()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn key_where(kind: FileKind) -> String {
+    let cols = kind.columns();
+    kind.key()
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| format!("{} = ?{}", cols[i].name, n + 1))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+fn ref_col_name(kind: FileKind, col: usize) -> String {
+    format!("{}_ref", kind.columns()[col].name.trim_end_matches("_id"))
+}
+
+fn read_row(kind: FileKind, r: &rusqlite::Row<'_>) -> Result<StoredRow, StoreError> {
+    let n = kind.columns().len();
+    let mut cells = Vec::with_capacity(n);
+    for i in 0..n {
+        cells.push(to_cell(r.get_ref(i + 2).map_err(be)?)?);
+    }
+    Ok(StoredRow {
+        rowid: r.get(0).map_err(be)?,
+        batch_id: r.get(1).map_err(be)?,
+        cells,
+    })
+}
+
+fn get_row(
+    conn: &Connection,
+    kind: FileKind,
+    key: &[Cell],
+) -> Result<Option<StoredRow>, StoreError> {
+    let sql = format!(
+        "SELECT id, batch_id, {} FROM {} WHERE {}",
+        col_list(kind),
+        kind.table(),
+        key_where(kind)
+    );
+    let mut st = conn.prepare_cached(&sql).map_err(be)?;
+    let vals: Vec<Value> = key.iter().map(to_value).collect();
+    let mut rows = st.query(rusqlite::params_from_iter(vals)).map_err(be)?;
+    match rows.next().map_err(be)? {
+        Some(r) => Ok(Some(read_row(kind, r)?)),
+        None => Ok(None),
+    }
+}
+
+impl Store for SqliteStore {
+    fn begin_import(&mut self, batch: &BatchInfo) -> Result<Box<dyn ImportTx + '_>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(be)?;
+        let batch_id: i64 = tx
+            .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM batches", [], |r| {
+                r.get(0)
+            })
+            .map_err(be)?;
+        let mut empty = Vec::new();
+        for k in FileKind::ALL {
+            let has: Option<i64> = tx
+                .query_row(&format!("SELECT 1 FROM {} LIMIT 1", k.table()), [], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(be)?;
+            if has.is_none() {
+                empty.push(*k);
+            }
+        }
+        Ok(Box::new(SqliteImport {
+            tx,
+            batch_id,
+            batch: batch.clone(),
+            empty_at_start: empty,
+        }))
+    }
+
+    fn count(&self, kind: FileKind) -> Result<u64, StoreError> {
+        self.conn
+            .query_row(&format!("SELECT COUNT(*) FROM {}", kind.table()), [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|v| v as u64)
+            .map_err(be)
+    }
+
+    fn get(&self, kind: FileKind, key: &[Cell]) -> Result<Option<StoredRow>, StoreError> {
+        get_row(&self.conn, kind, key)
+    }
+
+    fn scan(
+        &self,
+        kind: FileKind,
+        visit: &mut dyn FnMut(&StoredRow, &[Option<i64>]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let refs = dense_refs(kind);
+        let mut extra = String::new();
+        for (col, _) in refs {
+            extra.push_str(", ");
+            extra.push_str(&ref_col_name(kind, *col));
+        }
+        let sql = format!(
+            "SELECT id, batch_id, {}{extra} FROM {} ORDER BY id",
+            col_list(kind),
+            kind.table()
+        );
+        let mut st = self.conn.prepare(&sql).map_err(be)?;
+        let mut rows = st.query([]).map_err(be)?;
+        let n = kind.columns().len();
+        let mut ref_vals = vec![None; refs.len()];
+        while let Some(r) = rows.next().map_err(be)? {
+            let row = read_row(kind, r)?;
+            for (i, v) in ref_vals.iter_mut().enumerate() {
+                *v = r.get::<_, Option<i64>>(n + 2 + i).map_err(be)?;
+            }
+            visit(&row, &ref_vals)?;
+        }
+        Ok(())
+    }
+
+    fn person_households(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, household_ref FROM persons ORDER BY id")
+            .map_err(be)?;
+        let mut rows = st.query([]).map_err(be)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(be)? {
+            out.push((
+                r.get(0).map_err(be)?,
+                r.get::<_, Option<i64>>(1).map_err(be)?.unwrap_or(0),
+            ));
+        }
+        Ok(out)
+    }
+
+    fn batches(&self) -> Result<Vec<Batch>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, actor, at, source, counts FROM batches ORDER BY id")
+            .map_err(be)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(Batch {
+                    id: r.get(0)?,
+                    actor: r.get(1)?,
+                    at: r.get(2)?,
+                    source: r.get(3)?,
+                    counts: r.get(4)?,
+                })
+            })
+            .map_err(be)?;
+        rows.collect::<Result<_, _>>().map_err(be)
+    }
+
+    fn audit_of(&self, kind: FileKind, key: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT a.batch_id, b.actor, b.at, a.kind, a.row_key, a.field, a.old_value, a.new_value
+                 FROM audit a JOIN batches b ON b.id = a.batch_id
+                 WHERE a.kind = ?1 AND a.row_key = ?2 ORDER BY a.id",
+            )
+            .map_err(be)?;
+        let rows = st
+            .query_map(params![kind.stem(), key], |r| {
+                Ok(AuditEntry {
+                    batch_id: r.get(0)?,
+                    actor: r.get(1)?,
+                    at: r.get(2)?,
+                    kind: r.get(3)?,
+                    key: r.get(4)?,
+                    field: r.get(5)?,
+                    old: r.get(6)?,
+                    new: r.get(7)?,
+                })
+            })
+            .map_err(be)?;
+        rows.collect::<Result<_, _>>().map_err(be)
+    }
+}
+
+struct SqliteImport<'a> {
+    tx: rusqlite::Transaction<'a>,
+    batch_id: i64,
+    batch: BatchInfo,
+    empty_at_start: Vec<FileKind>,
+}
+
+impl SqliteImport<'_> {
+    fn insert(&mut self, kind: FileKind, cells: &[Cell], refs: &[i64]) -> Result<i64, StoreError> {
+        let drefs = dense_refs(kind);
+        let mut names = format!("batch_id, {}", col_list(kind));
+        for (col, _) in drefs {
+            names.push_str(", ");
+            names.push_str(&ref_col_name(kind, *col));
+        }
+        let n = 1 + cells.len() + drefs.len();
+        let ph = (1..=n)
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO {} ({names}) VALUES ({ph})", kind.table());
+        let mut st = self.tx.prepare_cached(&sql).map_err(be)?;
+        let mut vals = Vec::with_capacity(n);
+        vals.push(Value::Integer(self.batch_id));
+        vals.extend(cells.iter().map(to_value));
+        vals.extend(refs.iter().map(|r| Value::Integer(*r)));
+        st.execute(rusqlite::params_from_iter(vals)).map_err(be)?;
+        Ok(self.tx.last_insert_rowid())
+    }
+}
+
+impl ImportTx for SqliteImport<'_> {
+    fn get(&mut self, kind: FileKind, key: &[Cell]) -> Result<Option<StoredRow>, StoreError> {
+        get_row(&self.tx, kind, key)
+    }
+
+    fn person_by_id_number(
+        &mut self,
+        id_number: &str,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT id, person_id FROM persons WHERE id_number = ?1")
+            .map_err(be)?;
+        st.query_row(params![id_number], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(be)
+    }
+
+    fn upsert(
+        &mut self,
+        kind: FileKind,
+        cells: &[Cell],
+        refs: &[i64],
+    ) -> Result<Upsert, StoreError> {
+        if self.empty_at_start.contains(&kind) {
+            return self.insert(kind, cells, refs).map(Upsert::Inserted);
+        }
+        let key = xiezuo_store::key_cells(kind, cells);
+        let Some(old) = get_row(&self.tx, kind, &key)? else {
+            return self.insert(kind, cells, refs).map(Upsert::Inserted);
+        };
+        let cols = kind.columns();
+        let changed: Vec<usize> = (0..cols.len())
+            .filter(|&i| old.cells[i] != cells[i])
+            .collect();
+        if changed.is_empty() {
+            return Ok(Upsert::Unchanged(old.rowid));
+        }
+        if kind == FileKind::Funds {
+            return Err(StoreError::Conflict(format!(
+                "funds ledger row {} exists with other content; corrections are reversal rows",
+                key_text(kind, cells)
+            )));
+        }
+        let drefs = dense_refs(kind);
+        let mut sets = vec!["batch_id = ?1".to_string()];
+        for (i, c) in cols.iter().enumerate() {
+            sets.push(format!("{} = ?{}", c.name, i + 2));
+        }
+        for (j, (col, _)) in drefs.iter().enumerate() {
+            sets.push(format!(
+                "{} = ?{}",
+                ref_col_name(kind, *col),
+                cols.len() + 2 + j
+            ));
+        }
+        let id_ph = cols.len() + drefs.len() + 2;
+        let sql = format!(
+            "UPDATE {} SET {} WHERE id = ?{id_ph}",
+            kind.table(),
+            sets.join(", ")
+        );
+        let mut vals = vec![Value::Integer(self.batch_id)];
+        vals.extend(cells.iter().map(to_value));
+        vals.extend(refs.iter().map(|r| Value::Integer(*r)));
+        vals.push(Value::Integer(old.rowid));
+        self.tx
+            .prepare_cached(&sql)
+            .map_err(be)?
+            .execute(rusqlite::params_from_iter(vals))
+            .map_err(be)?;
+        let key = key_text(kind, cells);
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO audit (batch_id, kind, row_key, field, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(be)?;
+        for &i in &changed {
+            let text = |c: &Cell| (!c.is_null()).then(|| format_cell(&cols[i], c));
+            st.execute(params![
+                self.batch_id,
+                kind.stem(),
+                key,
+                cols[i].name,
+                text(&old.cells[i]),
+                text(&cells[i])
+            ])
+            .map_err(be)?;
+        }
+        Ok(Upsert::Updated {
+            rowid: old.rowid,
+            changed: changed.len(),
+        })
+    }
+
+    fn commit(self: Box<Self>, counts: &str) -> Result<i64, StoreError> {
+        let this = *self;
+        this.tx
+            .execute(
+                "INSERT INTO batches (id, actor, at, source, counts) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    this.batch_id,
+                    this.batch.actor,
+                    this.batch.at,
+                    this.batch.source,
+                    counts
+                ],
+            )
+            .map_err(be)?;
+        this.tx.commit().map_err(be)?;
+        Ok(this.batch_id)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,1 +1,163 @@
-//! (in progress)
+//! The storage boundary: the `Store` trait, named for what the product does
+//! with its data (import a batch, look a record up, read a kind for the
+//! assessment, show the audit trail), and `StoreError`.
+//!
+//! Backends (`xiezuo-store-sqlite`, later PostgreSQL) implement it; the
+//! engine only ever sees this trait. Rows cross the boundary as canonical
+//! cells of exchange format v1 (`xiezuo_exchange::Cell`), in schema order.
+
+use xiezuo_exchange::{Cell, FileKind};
+
+/// Failures of a store. Expected outcomes are variants; everything else is
+/// `Backend` with the backend's message.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("the store holds a value it cannot read: {0}")]
+    Corrupt(String),
+    #[error(
+        "the store was written by a newer version (schema {found}, this program knows {known})"
+    )]
+    TooNew { found: i64, known: i64 },
+    #[error("unsupported store location: {0}")]
+    BadLocation(String),
+    #[error("storage backend: {0}")]
+    Backend(String),
+}
+
+/// Who imports what, when: one batch of the audit trail.
+#[derive(Debug, Clone)]
+pub struct BatchInfo {
+    pub actor: String,
+    /// RFC 3339 time stamp, given by the caller (time is a parameter).
+    pub at: String,
+    /// What was imported (a directory, an upload name).
+    pub source: String,
+}
+
+/// A batch as stored.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub id: i64,
+    pub actor: String,
+    pub at: String,
+    pub source: String,
+    /// Per file kind: rows inserted, updated, unchanged.
+    pub counts: String,
+}
+
+/// A stored row: its dense row id, the batch that last wrote it, its cells.
+#[derive(Debug, Clone)]
+pub struct StoredRow {
+    pub rowid: i64,
+    pub batch_id: i64,
+    pub cells: Vec<Cell>,
+}
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    Inserted(i64),
+    /// The row existed and `changed` of its cells were changed (and audited).
+    Updated {
+        rowid: i64,
+        changed: usize,
+    },
+    Unchanged(i64),
+}
+
+impl Upsert {
+    pub fn rowid(self) -> i64 {
+        match self {
+            Upsert::Inserted(r) | Upsert::Unchanged(r) | Upsert::Updated { rowid: r, .. } => r,
+        }
+    }
+}
+
+/// One old → new change of one field of one row.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub batch_id: i64,
+    pub actor: String,
+    pub at: String,
+    pub kind: String,
+    pub key: String,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// The reference columns a backend keeps as dense row ids beside the text
+/// id, so the assessment can follow them without text look-ups:
+/// (column position, referenced kind).
+pub fn dense_refs(kind: FileKind) -> &'static [(usize, FileKind)] {
+    match kind {
+        FileKind::Persons => &[(1, FileKind::Households)],
+        FileKind::HouseholdIncome => &[(0, FileKind::Households)],
+        FileKind::Beneficiaries => &[(1, FileKind::Households)],
+        FileKind::Placements => &[(1, FileKind::Persons)],
+        FileKind::TrainingAttendance => &[(1, FileKind::Persons)],
+        _ => &[],
+    }
+}
+
+/// An open import: everything written through it is stored on `commit` and
+/// nothing at all if it is dropped.
+pub trait ImportTx {
+    /// Looks up a row by its key cells (sees this import's own writes).
+    fn get(&mut self, kind: FileKind, key: &[Cell]) -> Result<Option<StoredRow>, StoreError>;
+    /// The person holding an identity number, if any: (rowid, person_id).
+    fn person_by_id_number(&mut self, id_number: &str)
+    -> Result<Option<(i64, String)>, StoreError>;
+    /// Inserts a row, or updates the row with the same key and audits every
+    /// changed cell. `refs` are the dense ids of `dense_refs(kind)`.
+    fn upsert(
+        &mut self,
+        kind: FileKind,
+        cells: &[Cell],
+        refs: &[i64],
+    ) -> Result<Upsert, StoreError>;
+    /// Records the batch's per-kind counts and makes everything durable.
+    fn commit(self: Box<Self>, counts: &str) -> Result<i64, StoreError>;
+}
+
+/// A store of cooperation data (the registry and the records), with its
+/// audit trail.
+pub trait Store: Send {
+    /// Opens an import batch; at most one at a time.
+    fn begin_import(&mut self, batch: &BatchInfo) -> Result<Box<dyn ImportTx + '_>, StoreError>;
+    /// Rows of a kind.
+    fn count(&self, kind: FileKind) -> Result<u64, StoreError>;
+    /// Looks up a row by its key cells.
+    fn get(&self, kind: FileKind, key: &[Cell]) -> Result<Option<StoredRow>, StoreError>;
+    /// Visits every row of a kind in row-id order (the order rows were first
+    /// stored); `refs` holds the dense ids of `dense_refs(kind)`.
+    fn scan(
+        &self,
+        kind: FileKind,
+        visit: &mut dyn FnMut(&StoredRow, &[Option<i64>]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+    /// For every person (by row id), the row id of its household: the
+    /// registry's one large column, read in bulk.
+    fn person_households(&self) -> Result<Vec<(i64, i64)>, StoreError>;
+    /// Every import batch, oldest first.
+    fn batches(&self) -> Result<Vec<Batch>, StoreError>;
+    /// The audit trail of one row (by its key as text, `a/b` for pairs).
+    fn audit_of(&self, kind: FileKind, key: &str) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// The key of a row as text: key cells joined by `/`.
+pub fn key_text(kind: FileKind, cells: &[Cell]) -> String {
+    let cols = kind.columns();
+    kind.key()
+        .iter()
+        .map(|&i| xiezuo_exchange::cell::format_cell(&cols[i], &cells[i]))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The key cells of a full row.
+pub fn key_cells(kind: FileKind, cells: &[Cell]) -> Vec<Cell> {
+    kind.key().iter().map(|&i| cells[i].clone()).collect()
+}

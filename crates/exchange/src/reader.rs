@@ -1,0 +1,261 @@
+//! Reading dataset files (CSV or XLSX) into raw rows, with header mapping
+//! (English names or Chinese labels) and file/line/column error reporting.
+
+use crate::ImportError;
+use crate::cell::{Cell, parse_cell};
+use crate::schema::FileKind;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+/// The format of a dataset file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+/// Where each schema column sits in a file (None: absent, read as null).
+#[derive(Debug, Clone)]
+pub struct HeaderMap {
+    pub kind: FileKind,
+    pub positions: Vec<Option<usize>>,
+    pub width: usize,
+}
+
+impl HeaderMap {
+    /// Maps a header row; unknown, duplicate and missing required columns are
+    /// errors on line 1.
+    pub fn new(
+        kind: FileKind,
+        file: &str,
+        header: &[String],
+    ) -> Result<HeaderMap, Vec<ImportError>> {
+        let cols = kind.columns();
+        let mut positions = vec![None; cols.len()];
+        let mut errors = Vec::new();
+        for (i, h) in header.iter().enumerate() {
+            let h = h.trim();
+            match cols.iter().position(|c| c.name == h || c.zh == h) {
+                Some(p) if positions[p].is_some() => {
+                    errors.push(ImportError::new(file, 1, h, "duplicate column"))
+                }
+                Some(p) => positions[p] = Some(i),
+                None => errors.push(ImportError::new(
+                    file,
+                    1,
+                    if h.is_empty() { "?" } else { h },
+                    "unknown column",
+                )),
+            }
+        }
+        for (p, c) in cols.iter().enumerate() {
+            if c.required && positions[p].is_none() {
+                errors.push(ImportError::new(file, 1, c.name, "missing column"));
+            }
+        }
+        if errors.is_empty() {
+            Ok(HeaderMap {
+                kind,
+                positions,
+                width: header.len(),
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Parses the cells of one row into canonical cells (in schema order);
+    /// every bad cell is reported.
+    pub fn parse_row(
+        &self,
+        file: &str,
+        line: u64,
+        fields: &[&str],
+    ) -> Result<Vec<Cell>, Vec<ImportError>> {
+        let cols = self.kind.columns();
+        let mut cells = Vec::with_capacity(cols.len());
+        let mut errors = Vec::new();
+        if fields.len() != self.width {
+            errors.push(ImportError::new(
+                file,
+                line,
+                "?",
+                format!("expected {} fields, found {}", self.width, fields.len()),
+            ));
+            return Err(errors);
+        }
+        for (col, pos) in cols.iter().zip(&self.positions) {
+            let raw = pos.and_then(|p| fields.get(p)).map_or("", |s| s.trim());
+            if raw.is_empty() {
+                if col.required {
+                    errors.push(ImportError::new(
+                        file,
+                        line,
+                        col.name,
+                        "required cell is empty",
+                    ));
+                }
+                cells.push(Cell::Null);
+                continue;
+            }
+            match parse_cell(col, raw) {
+                Ok(c) => cells.push(c),
+                Err(reason) => {
+                    errors.push(ImportError::new(file, line, col.name, reason));
+                    cells.push(Cell::Null);
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(cells)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// One data row of a file: its physical line and its raw fields.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub line: u64,
+    pub fields: Vec<String>,
+}
+
+/// A source of raw rows from one dataset file.
+pub enum RowSource {
+    Csv {
+        reader: csv::Reader<Box<dyn Read + Send>>,
+        record: csv::StringRecord,
+    },
+    Rows(std::vec::IntoIter<RawRow>),
+}
+
+/// An opened dataset file: its kind, name, header map and rows.
+pub struct TableReader {
+    pub kind: FileKind,
+    pub file: String,
+    pub header: HeaderMap,
+    pub source: RowSource,
+    /// Total bytes of the file, for progress reporting.
+    pub size: u64,
+}
+
+impl TableReader {
+    /// Opens a dataset file; header errors are returned whole.
+    pub fn open(kind: FileKind, path: &Path) -> Result<TableReader, Vec<ImportError>> {
+        let file = path
+            .file_name()
+            .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let format = match path.extension().and_then(|e| e.to_str()) {
+            Some("xlsx") => Format::Xlsx,
+            _ => Format::Csv,
+        };
+        match format {
+            Format::Csv => {
+                let f = File::open(path).map_err(|e| {
+                    vec![ImportError::new(&file, 0, "", format!("cannot open: {e}"))]
+                })?;
+                let mut buf = BufReader::with_capacity(1 << 20, f);
+                // Tolerate a UTF-8 byte order mark.
+                let has_bom = buf
+                    .fill_buf()
+                    .map(|b| b.starts_with(&[0xEF, 0xBB, 0xBF]))
+                    .unwrap_or(false);
+                if has_bom {
+                    buf.consume(3);
+                }
+                let boxed: Box<dyn Read + Send> = Box::new(buf);
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(boxed);
+                let mut record = csv::StringRecord::new();
+                let header = match reader.read_record(&mut record) {
+                    Ok(true) => record.iter().map(str::to_string).collect::<Vec<_>>(),
+                    Ok(false) => {
+                        return Err(vec![ImportError::new(
+                            &file,
+                            1,
+                            "",
+                            "empty file: a header row is required",
+                        )]);
+                    }
+                    Err(e) => return Err(vec![csv_error(&file, &e)]),
+                };
+                let header = HeaderMap::new(kind, &file, &header)?;
+                Ok(TableReader {
+                    kind,
+                    file,
+                    header,
+                    source: RowSource::Csv { reader, record },
+                    size,
+                })
+            }
+            Format::Xlsx => {
+                let mut rows = crate::xlsx::read_first_sheet(path)
+                    .map_err(|e| vec![ImportError::new(&file, 0, "", e)])?
+                    .into_iter();
+                let header = match rows.next() {
+                    Some(h) => h.fields,
+                    None => {
+                        return Err(vec![ImportError::new(
+                            &file,
+                            1,
+                            "",
+                            "empty sheet: a header row is required",
+                        )]);
+                    }
+                };
+                let header = HeaderMap::new(kind, &file, &header)?;
+                Ok(TableReader {
+                    kind,
+                    file,
+                    header,
+                    source: RowSource::Rows(rows),
+                    size,
+                })
+            }
+        }
+    }
+
+    /// Reads the next row as (line, fields); a malformed record is an error
+    /// for that line, and reading goes on.
+    pub fn next_row(&mut self) -> Option<Result<(u64, Vec<String>), ImportError>> {
+        match &mut self.source {
+            RowSource::Csv { reader, record } => loop {
+                match reader.read_record(record) {
+                    Ok(true) => {
+                        let line = record.position().map_or(0, |p| p.line());
+                        if record.len() == 1 && record.get(0).is_some_and(|s| s.trim().is_empty()) {
+                            continue; // blank line
+                        }
+                        return Some(Ok((line, record.iter().map(str::to_string).collect())));
+                    }
+                    Ok(false) => return None,
+                    Err(e) => return Some(Err(csv_error(&self.file, &e))),
+                }
+            },
+            RowSource::Rows(it) => it.next().map(|r| Ok((r.line, r.fields))),
+        }
+    }
+
+    /// Bytes read so far (CSV), for progress.
+    pub fn position(&self) -> u64 {
+        match &self.source {
+            RowSource::Csv { reader, .. } => reader.position().byte(),
+            RowSource::Rows(_) => 0,
+        }
+    }
+}
+
+fn csv_error(file: &str, e: &csv::Error) -> ImportError {
+    let line = e.position().map_or(0, |p| p.line());
+    let reason = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
+        csv::ErrorKind::Io(io) => format!("read error: {io}"),
+        other => format!("malformed CSV: {other:?}"),
+    };
+    ImportError::new(file, line, "", reason)
+}
