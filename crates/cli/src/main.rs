@@ -1,1 +1,60 @@
-fn main() {}
+//! `xiezuo`: the command line of the East-West cooperation platform. It
+//! parses arguments, opens the store chosen by `--db`/`XIEZUO_DB`, takes
+//! the time and the actor, and hands over to the engine.
+
+mod commands;
+mod db;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Xiezuo (协作): East-West cooperation (东西部协作) data and yearly assessment (考核).
+#[derive(Parser)]
+#[command(name = "xiezuo", version, about, long_about = None)]
+pub struct Cli {
+    /// Store: a file path or sqlite://PATH (embedded SQLite); default ./xiezuo.db.
+    #[arg(long, global = true, env = "XIEZUO_DB")]
+    pub db: Option<String>,
+    /// Who is acting, for the audit trail; default: the operating-system user.
+    #[arg(long, global = true, env = "XIEZUO_ACTOR")]
+    pub actor: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Import a dataset directory (CSV or XLSX files of exchange format v1).
+    Import(commands::import::Args),
+    /// Export the stored data as a dataset directory.
+    Export(commands::export::Args),
+    /// Run the yearly assessment and write indicators, scores and findings.
+    Assess(commands::assess::Args),
+    /// List the records behind one indicator or finding of one pairing.
+    Explain(commands::explain::Args),
+    /// Generate a realistic synthetic dataset.
+    Generate(commands::generate::Args),
+    /// Generate a demo dataset, import it, assess the latest year, show the ranking.
+    Demo(commands::demo::Args),
+    /// Time import and assessment at national scale; write a results file.
+    Bench(commands::bench::Args),
+    /// Print the exchange-format column table (English and Chinese headers).
+    Schema,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The default store location.
+pub fn default_db() -> PathBuf {
+    PathBuf::from("xiezuo.db")
+}

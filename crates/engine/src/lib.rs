@@ -1,1 +1,10 @@
-//! (in progress)
+//! The engine: application services over the store. `import` validates and
+//! stores datasets; `assess` computes the yearly assessment (indicators,
+//! scores, findings) under a method loaded as data; `explain` lists the
+//! records behind any number; `export` writes the store back out.
+
+pub mod import;
+
+pub use import::{
+    ImportFailure, ImportOptions, ImportReport, KindCounts, Progress, Quiet, import_dir,
+};

@@ -25,12 +25,13 @@ pub struct HeaderMap {
 
 impl HeaderMap {
     /// Maps a header row; unknown, duplicate and missing required columns are
-    /// errors on line 1.
+    /// errors on line 1. Unknown and duplicate columns do not stop the rows
+    /// from being checked; a missing required column does (the map is `None`).
     pub fn new(
         kind: FileKind,
         file: &str,
         header: &[String],
-    ) -> Result<HeaderMap, Vec<ImportError>> {
+    ) -> (Option<HeaderMap>, Vec<ImportError>) {
         let cols = kind.columns();
         let mut positions = vec![None; cols.len()];
         let mut errors = Vec::new();
@@ -49,20 +50,19 @@ impl HeaderMap {
                 )),
             }
         }
+        let mut fatal = false;
         for (p, c) in cols.iter().enumerate() {
             if c.required && positions[p].is_none() {
                 errors.push(ImportError::new(file, 1, c.name, "missing column"));
+                fatal = true;
             }
         }
-        if errors.is_empty() {
-            Ok(HeaderMap {
-                kind,
-                positions,
-                width: header.len(),
-            })
-        } else {
-            Err(errors)
-        }
+        let map = (!fatal).then(|| HeaderMap {
+            kind,
+            positions,
+            width: header.len(),
+        });
+        (map, errors)
     }
 
     /// Parses the cells of one row into canonical cells (in schema order);
@@ -139,6 +139,8 @@ pub struct TableReader {
     pub source: RowSource,
     /// Total bytes of the file, for progress reporting.
     pub size: u64,
+    /// Header problems that did not stop the rows from being read.
+    pub header_errors: Vec<ImportError>,
 }
 
 impl TableReader {
@@ -184,13 +186,15 @@ impl TableReader {
                     }
                     Err(e) => return Err(vec![csv_error(&file, &e)]),
                 };
-                let header = HeaderMap::new(kind, &file, &header)?;
+                let (header, header_errors) = HeaderMap::new(kind, &file, &header);
+                let header = header.ok_or_else(|| header_errors.clone())?;
                 Ok(TableReader {
                     kind,
                     file,
                     header,
                     source: RowSource::Csv { reader, record },
                     size,
+                    header_errors,
                 })
             }
             Format::Xlsx => {
@@ -208,13 +212,15 @@ impl TableReader {
                         )]);
                     }
                 };
-                let header = HeaderMap::new(kind, &file, &header)?;
+                let (header, header_errors) = HeaderMap::new(kind, &file, &header);
+                let header = header.ok_or_else(|| header_errors.clone())?;
                 Ok(TableReader {
                     kind,
                     file,
                     header,
                     source: RowSource::Rows(rows),
                     size,
+                    header_errors,
                 })
             }
         }

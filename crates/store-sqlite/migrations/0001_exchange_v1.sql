@@ -228,6 +228,7 @@ CREATE TABLE targets (
 );
 CREATE UNIQUE INDEX targets_key ON targets (pairing_id, year, indicator);
 CREATE UNIQUE INDEX persons_id_number ON persons (id_number);
+CREATE INDEX funds_reverses ON funds (reverses);
 -- Exchange format v1: one table per file kind, plus the audit trail.
 CREATE TABLE batches (
   id INTEGER PRIMARY KEY,

@@ -58,5 +58,6 @@ pub fn generated_schema_sql() -> String {
         ));
     }
     tables.push_str("CREATE UNIQUE INDEX persons_id_number ON persons (id_number);\n");
+    tables.push_str("CREATE INDEX funds_reverses ON funds (reverses);\n");
     tables + &s.split_off(0)
 }

@@ -370,6 +370,14 @@ impl ImportTx for SqliteImport<'_> {
             .map_err(be)
     }
 
+    fn reversed_total(&mut self, txn_id: &str) -> Result<i64, StoreError> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT COALESCE(SUM(amount), 0) FROM funds WHERE reverses = ?1")
+            .map_err(be)?;
+        st.query_row(params![txn_id], |r| r.get(0)).map_err(be)
+    }
+
     fn upsert(
         &mut self,
         kind: FileKind,

@@ -110,6 +110,8 @@ pub trait ImportTx {
     /// The person holding an identity number, if any: (rowid, person_id).
     fn person_by_id_number(&mut self, id_number: &str)
     -> Result<Option<(i64, String)>, StoreError>;
+    /// The sum (in fen, negative) of the stored reversals of a ledger row.
+    fn reversed_total(&mut self, txn_id: &str) -> Result<i64, StoreError>;
     /// Inserts a row, or updates the row with the same key and audits every
     /// changed cell. `refs` are the dense ids of `dense_refs(kind)`.
     fn upsert(

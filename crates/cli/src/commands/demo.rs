@@ -1,0 +1,11 @@
+//! `xiezuo demo`.
+
+use anyhow::Result;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_db: Option<&str>, _actor: &str, _a: Args) -> Result<ExitCode> {
+    anyhow::bail!("demo: being written")
+}

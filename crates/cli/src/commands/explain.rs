@@ -1,0 +1,11 @@
+//! `xiezuo explain`.
+
+use anyhow::Result;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_db: Option<&str>, _a: Args) -> Result<ExitCode> {
+    anyhow::bail!("explain: being written")
+}

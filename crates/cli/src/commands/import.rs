@@ -1,0 +1,139 @@
+//! `xiezuo import DIR`: validate a dataset and store it atomically.
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use xiezuo_engine::import::{ImportOptions, ImportReport, Progress, Quiet, import_dir};
+use xiezuo_store::BatchInfo;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Dataset directory: any subset of the exchange-format files, CSV or XLSX.
+    pub dir: PathBuf,
+    /// Store the valid rows and skip the bad ones (and the rows that depend on them).
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// With --skip-invalid: write the rejected rows with their reasons to this CSV file.
+    #[arg(long, value_name = "PATH")]
+    pub rejects: Option<PathBuf>,
+    /// Print at most this many errors (all are counted; use --rejects for the full list).
+    #[arg(long, default_value_t = 1000)]
+    pub max_errors: usize,
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn file_started(&self, file: &str, bytes: u64) {
+        self.0.reset();
+        self.0.set_length(bytes.max(1));
+        self.0.set_message(file.to_string());
+    }
+    fn advanced(&self, bytes: u64) {
+        self.0.set_position(bytes);
+    }
+    fn file_done(&self, _file: &str) {
+        self.0.set_position(self.0.length().unwrap_or(0));
+    }
+}
+
+pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
+    let mut store = crate::db::open(db)?;
+    let batch = BatchInfo {
+        actor: actor.to_string(),
+        at: super::now_rfc3339(),
+        source: a.dir.display().to_string(),
+    };
+    let opts = ImportOptions {
+        skip_invalid: a.skip_invalid,
+    };
+    let report = if std::io::stderr().is_terminal() {
+        let pb = ProgressBar::new(1);
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{msg:24} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        let r = import_dir(store.as_mut(), &a.dir, &batch, opts, &Bar(pb.clone()));
+        pb.finish_and_clear();
+        r
+    } else {
+        import_dir(store.as_mut(), &a.dir, &batch, opts, &Quiet)
+    }
+    .with_context(|| format!("importing {}", a.dir.display()))?;
+    print_report(&report, a.max_errors);
+    if let Some(path) = &a.rejects {
+        write_rejects(path, &report)?;
+        eprintln!("rejected rows written to {}", path.display());
+    }
+    Ok(match (report.errors.is_empty(), report.batch_id) {
+        (true, Some(_)) => ExitCode::SUCCESS,
+        (false, Some(_)) => ExitCode::SUCCESS, // --skip-invalid: the good rows are stored
+        _ => ExitCode::from(1),
+    })
+}
+
+fn print_report(r: &ImportReport, max: usize) {
+    for e in r.errors.iter().take(max) {
+        eprintln!("{}", e.error);
+    }
+    if r.errors.len() > max {
+        eprintln!("… and {} more errors", r.errors.len() - max);
+    }
+    let mut inserted = 0;
+    let mut updated = 0;
+    let mut unchanged = 0;
+    let mut rejected = 0;
+    for (k, c) in &r.counts {
+        println!(
+            "{:<20} read {:>9}  new {:>9}  changed {:>7}  unchanged {:>9}  rejected {:>6}",
+            k.stem(),
+            c.read,
+            c.inserted,
+            c.updated,
+            c.unchanged,
+            c.rejected
+        );
+        inserted += c.inserted;
+        updated += c.updated;
+        unchanged += c.unchanged;
+        rejected += c.rejected;
+    }
+    match r.batch_id {
+        Some(b) => println!(
+            "stored as batch {b}: {inserted} new, {updated} changed, {unchanged} unchanged, {rejected} rejected rows"
+        ),
+        None => println!(
+            "{} errors: nothing was stored (fix the rows above, or use --skip-invalid to store the valid rows)",
+            r.errors.len()
+        ),
+    }
+}
+
+fn write_rejects(path: &std::path::Path, r: &ImportReport) -> Result<()> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+    w.write_record(["file", "line", "column", "reason", "raw"])?;
+    for e in &r.errors {
+        let mut raw = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(vec![]);
+        if !e.raw.is_empty() {
+            raw.write_record(&e.raw)?;
+        }
+        let raw = String::from_utf8(raw.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        w.write_record([
+            e.error.file.as_str(),
+            &e.error.line.to_string(),
+            &e.error.column,
+            &e.error.reason,
+            raw.trim_end(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

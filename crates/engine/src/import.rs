@@ -1,0 +1,986 @@
+//! Importing a dataset directory into the store: every row parsed and
+//! checked (cells, single-row rules, uniqueness, references into the dataset
+//! or the store, ledger rules, cascades), then stored atomically, or with
+//! `skip_invalid` the good rows stored and the bad ones returned.
+
+use hashbrown::HashMap;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use xiezuo_domain::enums::*;
+use xiezuo_domain::{Fen, Id, NameOrParty, Party, RegionCode};
+use xiezuo_exchange::{Cell, FileKind, ImportError, Record, TableReader};
+use xiezuo_store::{BatchInfo, ImportTx, Store, StoreError, Upsert, key_cells, key_text};
+
+/// How an import treats bad rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Store the good rows and return the bad ones, instead of storing nothing.
+    pub skip_invalid: bool,
+}
+
+/// Rows of one file kind: read, stored (new, changed, unchanged), rejected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KindCounts {
+    pub read: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+}
+
+/// A rejected row with its raw fields (for a rejects file).
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub error: ImportError,
+    pub raw: Vec<String>,
+}
+
+/// The outcome of an import.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    /// Every problem found, sorted by file and line.
+    pub errors: Vec<Rejected>,
+    pub counts: BTreeMap<FileKind, KindCounts>,
+    /// The batch id when something was committed.
+    pub batch_id: Option<i64>,
+}
+
+impl ImportReport {
+    pub fn total_read(&self) -> u64 {
+        self.counts.values().map(|c| c.read).sum()
+    }
+}
+
+/// Failures that are not row errors.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure {
+    #[error("cannot read dataset directory {0}: {1}")]
+    Dir(PathBuf, std::io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Progress of an import, reported per file.
+pub trait Progress {
+    fn file_started(&self, _file: &str, _bytes: u64) {}
+    fn advanced(&self, _bytes: u64) {}
+    fn file_done(&self, _file: &str) {}
+}
+
+/// No progress display.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// The dataset files of a directory, by kind; unknown `.csv`/`.xlsx` names
+/// and a kind given twice are errors.
+pub fn discover(dir: &Path) -> Result<(Vec<(FileKind, PathBuf)>, Vec<ImportError>), ImportFailure> {
+    let rd = std::fs::read_dir(dir).map_err(|e| ImportFailure::Dir(dir.to_path_buf(), e))?;
+    let mut found: BTreeMap<FileKind, PathBuf> = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
+        if !matches!(ext, "csv" | "xlsx") || !path.is_file() {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        match FileKind::from_stem(stem) {
+            None => errors.push(ImportError::new(
+                &name,
+                0,
+                "",
+                format!(
+                    "unknown file kind {stem:?}; expected one of: {}",
+                    FileKind::ALL
+                        .iter()
+                        .map(|k| k.stem())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+            Some(k) => {
+                if let Some(prev) = found.get(&k) {
+                    errors.push(ImportError::new(
+                        &name,
+                        0,
+                        "",
+                        format!("{} is given twice (also as {})", k.stem(), prev.display()),
+                    ));
+                } else {
+                    found.insert(k, path);
+                }
+            }
+        }
+    }
+    Ok((found.into_iter().collect(), errors))
+}
+
+/// What the importer knows of a household.
+#[derive(Clone, Copy)]
+struct HouseholdInfo {
+    rowid: i64,
+}
+
+/// What the importer knows of a ledger row.
+#[derive(Clone)]
+struct TxnInfo {
+    pairing: Id,
+    source: FundSource,
+    kind: FundKind,
+    project: Option<Id>,
+    amount: Fen,
+    date: chrono::NaiveDate,
+    is_reversal: bool,
+    /// Reversals accepted so far (store and dataset), in fen (≤ 0).
+    reversed: i64,
+}
+
+/// A reference lookup: found, rejected earlier in this import, or absent.
+enum Found<T> {
+    Yes(T),
+    Rejected(String),
+    No,
+}
+
+struct Ctx<'t> {
+    tx: Box<dyn ImportTx + 't>,
+    regions: HashMap<RegionCode, Option<(RegionLevel, Option<RegionCode>)>>,
+    orgs: HashMap<Id, Option<(OrgKind, RegionCode)>>,
+    pairings: HashMap<Id, bool>,
+    households: HashMap<Id, Option<HouseholdInfo>>,
+    persons: HashMap<Id, Option<i64>>,
+    projects: HashMap<Id, Option<RegionCode>>,
+    trainings: HashMap<Id, bool>,
+    txns: HashMap<Id, Option<TxnInfo>>,
+    /// Rows rejected in this import, by (kind, key): "file:line".
+    rejected: HashMap<(FileKind, String), String>,
+    /// First line of every key seen in this dataset, per kind.
+    seen: HashMap<(FileKind, String), u64>,
+    id_numbers: HashMap<String, (String, u64)>,
+}
+
+fn id_cell(id: &Id) -> Cell {
+    Cell::Text(id.as_str().into())
+}
+
+impl<'t> Ctx<'t> {
+    fn rejected_row(&self, kind: FileKind, key: &str) -> Option<String> {
+        self.rejected.get(&(kind, key.to_string())).cloned()
+    }
+
+    fn region(
+        &mut self,
+        code: RegionCode,
+    ) -> Result<Found<(RegionLevel, Option<RegionCode>)>, StoreError> {
+        if let Some(r) = self.rejected_row(FileKind::Regions, &code.to_string()) {
+            return Ok(Found::Rejected(r));
+        }
+        if let Some(v) = self.regions.get(&code) {
+            return Ok(v.map_or(Found::No, Found::Yes));
+        }
+        let v = match self
+            .tx
+            .get(FileKind::Regions, &[Cell::Int(code.as_u64() as i64)])?
+        {
+            Some(row) => match Record::from_cells(FileKind::Regions, &row.cells) {
+                Ok(Record::Region(r)) => Some((r.level, r.parent)),
+                _ => return Err(StoreError::Corrupt(format!("region {code}"))),
+            },
+            None => None,
+        };
+        self.regions.insert(code, v);
+        Ok(v.map_or(Found::No, Found::Yes))
+    }
+
+    fn org(&mut self, id: &Id) -> Result<Found<(OrgKind, RegionCode)>, StoreError> {
+        if let Some(r) = self.rejected_row(FileKind::Organisations, id.as_str()) {
+            return Ok(Found::Rejected(r));
+        }
+        if let Some(v) = self.orgs.get(id) {
+            return Ok(v.map_or(Found::No, Found::Yes));
+        }
+        let v = match self.tx.get(FileKind::Organisations, &[id_cell(id)])? {
+            Some(row) => match Record::from_cells(FileKind::Organisations, &row.cells) {
+                Ok(Record::Organisation(o)) => Some((o.kind, o.region)),
+                _ => return Err(StoreError::Corrupt(format!("organisation {id}"))),
+            },
+            None => None,
+        };
+        self.orgs.insert(id.clone(), v);
+        Ok(v.map_or(Found::No, Found::Yes))
+    }
+
+    fn exists(&mut self, kind: FileKind, id: &Id) -> Result<Found<()>, StoreError> {
+        if let Some(r) = self.rejected_row(kind, id.as_str()) {
+            return Ok(Found::Rejected(r));
+        }
+        let map = match kind {
+            FileKind::Pairings => &mut self.pairings,
+            FileKind::Trainings => &mut self.trainings,
+            _ => return Ok(Found::No),
+        };
+        if let Some(&v) = map.get(id) {
+            return Ok(if v { Found::Yes(()) } else { Found::No });
+        }
+        let v = self.tx.get(kind, &[id_cell(id)])?.is_some();
+        let map = match kind {
+            FileKind::Pairings => &mut self.pairings,
+            _ => &mut self.trainings,
+        };
+        map.insert(id.clone(), v);
+        Ok(if v { Found::Yes(()) } else { Found::No })
+    }
+
+    fn household(&mut self, id: &Id) -> Result<Found<HouseholdInfo>, StoreError> {
+        if let Some(r) = self.rejected_row(FileKind::Households, id.as_str()) {
+            return Ok(Found::Rejected(r));
+        }
+        if let Some(v) = self.households.get(id) {
+            return Ok(v.map_or(Found::No, Found::Yes));
+        }
+        let v = match self.tx.get(FileKind::Households, &[id_cell(id)])? {
+            Some(row) => match Record::from_cells(FileKind::Households, &row.cells) {
+                Ok(Record::Household(_)) => Some(HouseholdInfo { rowid: row.rowid }),
+                _ => return Err(StoreError::Corrupt(format!("household {id}"))),
+            },
+            None => None,
+        };
+        self.households.insert(id.clone(), v);
+        Ok(v.map_or(Found::No, Found::Yes))
+    }
+
+    fn person(&mut self, id: &Id) -> Result<Found<i64>, StoreError> {
+        if let Some(r) = self.rejected_row(FileKind::Persons, id.as_str()) {
+            return Ok(Found::Rejected(r));
+        }
+        if let Some(v) = self.persons.get(id) {
+            return Ok(v.map_or(Found::No, Found::Yes));
+        }
+        let v = self
+            .tx
+            .get(FileKind::Persons, &[id_cell(id)])?
+            .map(|r| r.rowid);
+        self.persons.insert(id.clone(), v);
+        Ok(v.map_or(Found::No, Found::Yes))
+    }
+
+    fn project(&mut self, id: &Id) -> Result<Found<RegionCode>, StoreError> {
+        if let Some(r) = self.rejected_row(FileKind::Projects, id.as_str()) {
+            return Ok(Found::Rejected(r));
+        }
+        if let Some(v) = self.projects.get(id) {
+            return Ok(v.map_or(Found::No, Found::Yes));
+        }
+        let v = match self.tx.get(FileKind::Projects, &[id_cell(id)])? {
+            Some(row) => match Record::from_cells(FileKind::Projects, &row.cells) {
+                Ok(Record::Project(p)) => Some(p.county),
+                _ => return Err(StoreError::Corrupt(format!("project {id}"))),
+            },
+            None => None,
+        };
+        self.projects.insert(id.clone(), v);
+        Ok(v.map_or(Found::No, Found::Yes))
+    }
+
+    fn txn(&mut self, id: &Id) -> Result<Found<TxnInfo>, StoreError> {
+        if let Some(r) = self.rejected_row(FileKind::Funds, id.as_str()) {
+            return Ok(Found::Rejected(r));
+        }
+        if let Some(v) = self.txns.get(id) {
+            return Ok(v.clone().map_or(Found::No, Found::Yes));
+        }
+        let v = match self.tx.get(FileKind::Funds, &[id_cell(id)])? {
+            Some(row) => match Record::from_cells(FileKind::Funds, &row.cells) {
+                Ok(Record::FundTxn(t)) => Some(TxnInfo {
+                    pairing: t.pairing_id,
+                    source: t.source,
+                    kind: t.kind,
+                    project: t.project_id,
+                    amount: t.amount,
+                    date: t.date,
+                    is_reversal: t.reverses.is_some(),
+                    reversed: self.tx.reversed_total(id.as_str())?,
+                }),
+                _ => return Err(StoreError::Corrupt(format!("ledger row {id}"))),
+            },
+            None => None,
+        };
+        self.txns.insert(id.clone(), v.clone());
+        Ok(v.map_or(Found::No, Found::Yes))
+    }
+}
+
+type Problems = Vec<(&'static str, String)>;
+
+fn missing<T>(
+    f: Found<T>,
+    out: &mut Problems,
+    col: &'static str,
+    what: &str,
+    id: &dyn std::fmt::Display,
+) -> Option<T> {
+    match f {
+        Found::Yes(v) => Some(v),
+        Found::Rejected(at) => {
+            out.push((col, format!("depends on rejected row {at} ({what} {id})")));
+            None
+        }
+        Found::No => {
+            out.push((col, format!("unknown {what} {id}")));
+            None
+        }
+    }
+}
+
+impl Ctx<'_> {
+    fn check_pairing(&mut self, id: &Id, out: &mut Problems) -> Result<(), StoreError> {
+        let f = self.exists(FileKind::Pairings, id)?;
+        missing(f, out, "pairing_id", "pairing_id", id);
+        Ok(())
+    }
+
+    fn check_region(
+        &mut self,
+        code: RegionCode,
+        col: &'static str,
+        out: &mut Problems,
+    ) -> Result<Option<RegionLevel>, StoreError> {
+        let f = self.region(code)?;
+        Ok(missing(f, out, col, "region code", &code).map(|(l, _)| l))
+    }
+
+    fn check_party(
+        &mut self,
+        p: &Party,
+        col: &'static str,
+        out: &mut Problems,
+    ) -> Result<Option<(RegionLevel, Option<OrgKind>)>, StoreError> {
+        Ok(match p {
+            Party::Region(c) => self.check_region(*c, col, out)?.map(|l| (l, None)),
+            Party::Org(id) => {
+                let f = self.org(id)?;
+                match missing(f, out, col, "organisation", id) {
+                    Some((kind, region)) => match self.region(region)? {
+                        Found::Yes((l, _)) => Some((l, Some(kind))),
+                        _ => None,
+                    },
+                    None => None,
+                }
+            }
+        })
+    }
+
+    /// Cross-row checks of one record against the dataset and the store.
+    fn check(&mut self, rec: &Record, out: &mut Problems) -> Result<(), StoreError> {
+        match rec {
+            Record::Region(_) => {} // checked per file (needs all codes)
+            Record::RegionStat(r) => {
+                self.check_region(r.code, "code", out)?;
+            }
+            Record::Organisation(o) => {
+                self.check_region(o.region, "region", out)?;
+            }
+            Record::Pairing(p) => {
+                let helper = self.check_party(&p.helper, "helper", out)?;
+                let helped = self.check_party(&p.helped, "helped", out)?;
+                if let Some((_, Some(org_kind))) = helper {
+                    if p.helper_kind.org_kind() != Some(org_kind) {
+                        out.push((
+                            "helper_kind",
+                            format!(
+                                "helper is an organisation of kind {org_kind}, not {}",
+                                p.helper_kind
+                            ),
+                        ));
+                    }
+                }
+                if let Some((level, _)) = helped {
+                    if level != p.level {
+                        out.push((
+                            "level",
+                            format!("the helped party is at level {level}, not {}", p.level),
+                        ));
+                    }
+                }
+            }
+            Record::Household(h) => {
+                if let Some(l) = self.check_region(h.village, "village", out)? {
+                    if l != RegionLevel::Village {
+                        out.push(("village", format!("{} is a {l}, not a village", h.village)));
+                    }
+                }
+            }
+            Record::Person(p) => {
+                let f = self.household(&p.household_id)?;
+                missing(f, out, "household_id", "household_id", &p.household_id);
+            }
+            Record::HouseholdIncome(h) => {
+                let f = self.household(&h.household_id)?;
+                missing(f, out, "household_id", "household_id", &h.household_id);
+            }
+            Record::Project(p) => {
+                self.check_pairing(&p.pairing_id, out)?;
+                if let Some(l) = self.check_region(p.county, "county", out)? {
+                    if l != RegionLevel::County {
+                        out.push(("county", format!("{} is a {l}, not a county", p.county)));
+                    }
+                }
+                if let Some(v) = p.village {
+                    if let Some(l) = self.check_region(v, "village", out)? {
+                        if l != RegionLevel::Village {
+                            out.push(("village", format!("{v} is a {l}, not a village")));
+                        }
+                    }
+                }
+            }
+            Record::Milestone(m) => {
+                let f = self.project(&m.project_id)?;
+                missing(f, out, "project_id", "project_id", &m.project_id);
+            }
+            Record::Beneficiary(b) => {
+                let f = self.project(&b.project_id)?;
+                missing(f, out, "project_id", "project_id", &b.project_id);
+                let f = self.household(&b.household_id)?;
+                missing(f, out, "household_id", "household_id", &b.household_id);
+            }
+            Record::FundTxn(t) => {
+                self.check_pairing(&t.pairing_id, out)?;
+                if let Some(p) = &t.project_id {
+                    let f = self.project(p)?;
+                    missing(f, out, "project_id", "project_id", p);
+                }
+                if let Some(orig_id) = &t.reverses {
+                    let f = self.txn(orig_id)?;
+                    if let Some(orig) = missing(f, out, "reverses", "txn_id in reverses", orig_id) {
+                        if orig.is_reversal {
+                            out.push(("reverses", format!("{orig_id} is itself a reversal")));
+                        }
+                        if orig.pairing != t.pairing_id
+                            || orig.source != t.source
+                            || orig.kind != t.kind
+                            || orig.project != t.project_id
+                        {
+                            out.push((
+                                "reverses",
+                                format!("{orig_id} has another pairing, source, kind or project"),
+                            ));
+                        }
+                        if t.date < orig.date {
+                            out.push((
+                                "date",
+                                format!("a reversal is dated before {orig_id} ({})", orig.date),
+                            ));
+                        }
+                        if orig.amount.0 + orig.reversed + t.amount.0 < 0 {
+                            out.push((
+                                "amount",
+                                format!(
+                                    "reversals of {orig_id} would exceed its amount {}",
+                                    orig.amount
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            Record::Placement(p) => {
+                let f = self.person(&p.person_id)?;
+                missing(f, out, "person_id", "person_id", &p.person_id);
+                self.check_pairing(&p.pairing_id, out)?;
+                if let NameOrParty::Party(party) = &p.employer {
+                    self.check_party(party, "employer", out)?;
+                }
+                self.check_region(p.work_region, "work_region", out)?;
+            }
+            Record::Training(t) => self.check_pairing(&t.pairing_id, out)?,
+            Record::Attendance(a) => {
+                let f = self.exists(FileKind::Trainings, &a.training_id)?;
+                missing(f, out, "training_id", "training_id", &a.training_id);
+                let f = self.person(&a.person_id)?;
+                missing(f, out, "person_id", "person_id", &a.person_id);
+            }
+            Record::Secondment(s) => self.check_pairing(&s.pairing_id, out)?,
+            Record::Investment(i) => {
+                self.check_pairing(&i.pairing_id, out)?;
+                self.check_party(&i.enterprise, "enterprise", out)?;
+                self.check_region(i.county, "county", out)?;
+            }
+            Record::Purchase(p) => {
+                self.check_pairing(&p.pairing_id, out)?;
+                if let NameOrParty::Party(party) = &p.buyer {
+                    self.check_party(party, "buyer", out)?;
+                }
+                self.check_region(p.seller_county, "seller_county", out)?;
+            }
+            Record::Donation(d) => {
+                self.check_pairing(&d.pairing_id, out)?;
+                if let NameOrParty::Party(party) = &d.donor {
+                    self.check_party(party, "donor", out)?;
+                }
+            }
+            Record::Meeting(m) => self.check_pairing(&m.pairing_id, out)?,
+            Record::Target(t) => self.check_pairing(&t.pairing_id, out)?,
+        }
+        Ok(())
+    }
+
+    /// Dense reference ids for the store, and the caches updated after a
+    /// row is stored.
+    fn dense_refs(&mut self, rec: &Record) -> Result<Vec<i64>, StoreError> {
+        let hh = |c: &mut Self, id: &Id| -> Result<i64, StoreError> {
+            match c.household(id)? {
+                Found::Yes(h) => Ok(h.rowid),
+                _ => Err(StoreError::Corrupt(format!(
+                    "household {id} vanished during import"
+                ))),
+            }
+        };
+        let person = |c: &mut Self, id: &Id| -> Result<i64, StoreError> {
+            match c.person(id)? {
+                Found::Yes(r) => Ok(r),
+                _ => Err(StoreError::Corrupt(format!(
+                    "person {id} vanished during import"
+                ))),
+            }
+        };
+        Ok(match rec {
+            Record::Person(p) => vec![hh(self, &p.household_id)?],
+            Record::HouseholdIncome(h) => vec![hh(self, &h.household_id)?],
+            Record::Beneficiary(b) => vec![hh(self, &b.household_id)?],
+            Record::Placement(p) => vec![person(self, &p.person_id)?],
+            Record::Attendance(a) => vec![person(self, &a.person_id)?],
+            _ => vec![],
+        })
+    }
+
+    fn remember(&mut self, rec: &Record, rowid: i64) {
+        match rec {
+            Record::Region(r) => {
+                self.regions.insert(r.code, Some((r.level, r.parent)));
+            }
+            Record::Organisation(o) => {
+                self.orgs.insert(o.org_id.clone(), Some((o.kind, o.region)));
+            }
+            Record::Pairing(p) => {
+                self.pairings.insert(p.pairing_id.clone(), true);
+            }
+            Record::Household(h) => {
+                self.households
+                    .insert(h.household_id.clone(), Some(HouseholdInfo { rowid }));
+            }
+            Record::Person(p) => {
+                self.persons.insert(p.person_id.clone(), Some(rowid));
+            }
+            Record::Project(p) => {
+                self.projects.insert(p.project_id.clone(), Some(p.county));
+            }
+            Record::Training(t) => {
+                self.trainings.insert(t.training_id.clone(), true);
+            }
+            Record::FundTxn(t) => {
+                if let Some(orig) = &t.reverses {
+                    if let Some(Some(o)) = self.txns.get_mut(orig) {
+                        o.reversed += t.amount.0;
+                    }
+                }
+                self.txns.insert(
+                    t.txn_id.clone(),
+                    Some(TxnInfo {
+                        pairing: t.pairing_id.clone(),
+                        source: t.source,
+                        kind: t.kind,
+                        project: t.project_id.clone(),
+                        amount: t.amount,
+                        date: t.date,
+                        is_reversal: t.reverses.is_some(),
+                        reversed: 0,
+                    }),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One parsed row waiting for its cross-row checks.
+struct Row {
+    line: u64,
+    raw: Vec<String>,
+    cells: Vec<Cell>,
+    rec: Record,
+}
+
+struct FileRun<'a> {
+    kind: FileKind,
+    file: String,
+    report: &'a mut ImportReport,
+}
+
+impl FileRun<'_> {
+    fn reject(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        line: u64,
+        raw: &[String],
+        key: Option<String>,
+        problems: Problems,
+    ) {
+        if let Some(k) = key {
+            ctx.rejected
+                .entry((self.kind, k))
+                .or_insert_with(|| format!("{}:{line}", self.file));
+        }
+        for (col, reason) in problems {
+            self.report.errors.push(Rejected {
+                error: ImportError::new(&self.file, line, col, reason),
+                raw: raw.to_vec(),
+            });
+        }
+        self.report.counts.entry(self.kind).or_default().rejected += 1;
+    }
+}
+
+/// Imports every dataset file of `dir` in one batch.
+pub fn import_dir(
+    store: &mut dyn Store,
+    dir: &Path,
+    batch: &BatchInfo,
+    opts: ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportFailure> {
+    let (files, file_errors) = discover(dir)?;
+    let mut report = ImportReport::default();
+    for e in file_errors {
+        report.errors.push(Rejected {
+            error: e,
+            raw: vec![],
+        });
+    }
+    let tx = store.begin_import(batch)?;
+    let mut ctx = Ctx {
+        tx,
+        regions: HashMap::new(),
+        orgs: HashMap::new(),
+        pairings: HashMap::new(),
+        households: HashMap::new(),
+        persons: HashMap::new(),
+        projects: HashMap::new(),
+        trainings: HashMap::new(),
+        txns: HashMap::new(),
+        rejected: HashMap::new(),
+        seen: HashMap::new(),
+        id_numbers: HashMap::new(),
+    };
+    for (kind, path) in &files {
+        import_file(&mut ctx, *kind, path, &mut report, progress)?;
+    }
+    report.errors.sort_by(|a, b| {
+        (
+            FileKind::from_stem(a.error.file.split('.').next().unwrap_or("")),
+            a.error.line,
+            &a.error.column,
+        )
+            .cmp(&(
+                FileKind::from_stem(b.error.file.split('.').next().unwrap_or("")),
+                b.error.line,
+                &b.error.column,
+            ))
+    });
+    if report.errors.is_empty() || opts.skip_invalid {
+        let counts = counts_json(&report.counts);
+        report.batch_id = Some(ctx.tx.commit(&counts)?);
+    }
+    Ok(report)
+}
+
+fn counts_json(counts: &BTreeMap<FileKind, KindCounts>) -> String {
+    let items: Vec<String> = counts
+        .iter()
+        .map(|(k, c)| {
+            format!(
+                "\"{}\":{{\"read\":{},\"inserted\":{},\"updated\":{},\"unchanged\":{},\"rejected\":{}}}",
+                k.stem(),
+                c.read,
+                c.inserted,
+                c.updated,
+                c.unchanged,
+                c.rejected
+            )
+        })
+        .collect();
+    format!("{{{}}}", items.join(","))
+}
+
+fn import_file(
+    ctx: &mut Ctx<'_>,
+    kind: FileKind,
+    path: &Path,
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+) -> Result<(), ImportFailure> {
+    let mut reader = match TableReader::open(kind, path) {
+        Ok(r) => r,
+        Err(errs) => {
+            for e in errs {
+                report.errors.push(Rejected {
+                    error: e,
+                    raw: vec![],
+                });
+            }
+            return Ok(());
+        }
+    };
+    let file = reader.file.clone();
+    for e in std::mem::take(&mut reader.header_errors) {
+        report.errors.push(Rejected {
+            error: e,
+            raw: vec![],
+        });
+    }
+    progress.file_started(&file, reader.size);
+    report.counts.entry(kind).or_default();
+    let mut run = FileRun {
+        kind,
+        file: file.clone(),
+        report,
+    };
+    // Kinds that reference their own file are checked once the whole file is read.
+    let whole_file = matches!(kind, FileKind::Regions | FileKind::Funds);
+    let mut pending: Vec<Row> = Vec::new();
+    let mut n: u64 = 0;
+    while let Some(next) = reader.next_row() {
+        n += 1;
+        if n % 65536 == 0 {
+            progress.advanced(reader.position());
+        }
+        let (line, raw) = match next {
+            Ok(v) => v,
+            Err(e) => {
+                run.report.errors.push(Rejected {
+                    error: e,
+                    raw: vec![],
+                });
+                run.report.counts.entry(kind).or_default().rejected += 1;
+                continue;
+            }
+        };
+        run.report.counts.entry(kind).or_default().read += 1;
+        let fields: Vec<&str> = raw.iter().map(String::as_str).collect();
+        let cells = match reader.header.parse_row(&file, line, &fields) {
+            Ok(c) => c,
+            Err(errs) => {
+                let key = key_if_parsable(kind, &reader.header, &file, line, &fields);
+                let problems = errs
+                    .into_iter()
+                    .map(|e| (col_static(kind, &e.column), e.reason))
+                    .collect();
+                run.reject(ctx, line, &raw, key, problems);
+                continue;
+            }
+        };
+        let rec = match Record::from_cells(kind, &cells) {
+            Ok(r) => r,
+            Err(e) => {
+                let key = Some(key_text(kind, &cells));
+                run.reject(ctx, line, &raw, key, vec![(e.column, e.reason)]);
+                continue;
+            }
+        };
+        let row = Row {
+            line,
+            raw,
+            cells,
+            rec,
+        };
+        if whole_file {
+            pending.push(row);
+        } else {
+            process_row(ctx, &mut run, row)?;
+        }
+    }
+    if whole_file {
+        match kind {
+            FileKind::Regions => {
+                let codes: hashbrown::HashSet<RegionCode> = pending
+                    .iter()
+                    .filter_map(|r| match &r.rec {
+                        Record::Region(g) => Some(g.code),
+                        _ => None,
+                    })
+                    .collect();
+                // Regions of this file are known before their parents are checked.
+                for row in &pending {
+                    if let Record::Region(g) = &row.rec {
+                        ctx.regions
+                            .entry(g.code)
+                            .or_insert(Some((g.level, g.parent)));
+                    }
+                }
+                for mut row in pending {
+                    if let Record::Region(g) = &row.rec {
+                        let mut extra = Vec::new();
+                        let mut nearest = None;
+                        for a in g.code.prefix_ancestors() {
+                            if codes.contains(&a) || matches!(ctx.region(a)?, Found::Yes(_)) {
+                                nearest = Some(a);
+                                break;
+                            }
+                        }
+                        match (g.parent, nearest) {
+                            (Some(p), Some(n)) if p != n => extra.push((
+                                "parent",
+                                format!(
+                                    "parent must be the nearest existing ancestor {n}, not {p}"
+                                ),
+                            )),
+                            (Some(p), None) => {
+                                extra.push(("parent", format!("unknown region code {p}")))
+                            }
+                            _ => {}
+                        }
+                        row.rec = Record::Region(g.clone());
+                        process_row_with(ctx, &mut run, row, extra)?;
+                    }
+                }
+            }
+            _ => {
+                // Originals before reversals, so a reversal may precede its original in the file.
+                pending
+                    .sort_by_key(|r| matches!(&r.rec, Record::FundTxn(t) if t.reverses.is_some()));
+                for row in pending {
+                    process_row(ctx, &mut run, row)?;
+                }
+            }
+        }
+    }
+    progress.file_done(&file);
+    Ok(())
+}
+
+fn col_static(kind: FileKind, name: &str) -> &'static str {
+    kind.columns()
+        .iter()
+        .find(|c| c.name == name)
+        .map_or("", |c| c.name)
+}
+
+/// The key of a row whose key cells parse, for cascade messages.
+fn key_if_parsable(
+    kind: FileKind,
+    header: &xiezuo_exchange::HeaderMap,
+    file: &str,
+    line: u64,
+    fields: &[&str],
+) -> Option<String> {
+    let cols = kind.columns();
+    let mut parts = Vec::new();
+    for &i in kind.key() {
+        let raw = header.positions[i]
+            .and_then(|p| fields.get(p))
+            .map(|s| s.trim())?;
+        if raw.is_empty() {
+            return None;
+        }
+        let cell = xiezuo_exchange::cell::parse_cell(&cols[i], raw).ok()?;
+        parts.push(xiezuo_exchange::cell::format_cell(&cols[i], &cell));
+    }
+    let _ = (file, line);
+    Some(parts.join("/"))
+}
+
+fn process_row(ctx: &mut Ctx<'_>, run: &mut FileRun<'_>, row: Row) -> Result<(), StoreError> {
+    process_row_with(ctx, run, row, Vec::new())
+}
+
+fn process_row_with(
+    ctx: &mut Ctx<'_>,
+    run: &mut FileRun<'_>,
+    row: Row,
+    mut problems: Problems,
+) -> Result<(), StoreError> {
+    let kind = run.kind;
+    let key = key_text(kind, &row.cells);
+    problems.extend(row.rec.row_checks());
+    // Unique keys within the dataset.
+    let what = if kind.key().len() == 1 { "id" } else { "key" };
+    let key_col = kind.columns()[kind.key()[0]].name;
+    match ctx.seen.entry((kind, key.clone())) {
+        hashbrown::hash_map::Entry::Occupied(e) => {
+            problems.push((
+                key_col,
+                format!("duplicate {what} {key} (same as line {})", e.get()),
+            ));
+            // The first row keeps the key; this one is rejected without shadowing it.
+            let raw = row.raw;
+            for (col, reason) in problems {
+                run.report.errors.push(Rejected {
+                    error: ImportError::new(&run.file, row.line, col, reason),
+                    raw: raw.clone(),
+                });
+            }
+            run.report.counts.entry(kind).or_default().rejected += 1;
+            return Ok(());
+        }
+        hashbrown::hash_map::Entry::Vacant(v) => {
+            v.insert(row.line);
+        }
+    }
+    if let Record::Person(p) = &row.rec {
+        let idn = p.id_number.expose().to_string();
+        if let Some((other, line)) = ctx.id_numbers.get(&idn) {
+            problems.push((
+                "id_number",
+                format!("duplicate id_number (same as line {line}, person {other})"),
+            ));
+        } else if let Some((_, other)) = ctx.tx.person_by_id_number(&idn)? {
+            if other != p.person_id.as_str() {
+                problems.push((
+                    "id_number",
+                    format!("duplicate id_number (already registered to person {other})"),
+                ));
+            }
+        }
+        if !problems.iter().any(|(c, _)| *c == "id_number") {
+            ctx.id_numbers
+                .insert(idn, (p.person_id.to_string(), row.line));
+        }
+    }
+    let mut already_stored = false;
+    if let Record::FundTxn(t) = &row.rec {
+        if let Some(old) = ctx.tx.get(kind, &key_cells(kind, &row.cells))? {
+            if old.cells != row.cells {
+                problems.push((
+                    "txn_id",
+                    format!("{} is already in the ledger with other content; corrections are new rows with reverses", t.txn_id),
+                ));
+            } else {
+                already_stored = true;
+            }
+        }
+    }
+    if !already_stored {
+        ctx.check(&row.rec, &mut problems)?;
+    }
+    if !problems.is_empty() {
+        run.reject(ctx, row.line, &row.raw, Some(key), problems);
+        return Ok(());
+    }
+    let refs = ctx.dense_refs(&row.rec)?;
+    let outcome = ctx.tx.upsert(kind, &row.cells, &refs)?;
+    if !already_stored {
+        ctx.remember(&row.rec, outcome.rowid());
+    }
+    let c = run.report.counts.entry(kind).or_default();
+    match outcome {
+        Upsert::Inserted(_) => c.inserted += 1,
+        Upsert::Updated { .. } => c.updated += 1,
+        Upsert::Unchanged(_) => c.unchanged += 1,
+    }
+    Ok(())
+}
