@@ -1,8 +1,10 @@
 //! The engine: application services over the store. `import` validates and
 //! stores datasets; `assess` computes the yearly assessment (indicators,
-//! scores, findings) under a method loaded as data; `explain` lists the
-//! records behind any number; `export` writes the store back out.
+//! scores, findings) under a method loaded as data, and explains any number
+//! by its records; `export` writes the store back out.
 
+pub mod assess;
+pub mod export;
 pub mod import;
 
 pub use import::{

@@ -1,0 +1,381 @@
+//! The data an assessment reads, loaded from the store into dense arrays:
+//! regions with parent links, households and persons by their dense row ids,
+//! and every record kind as typed records with pairing indices resolved.
+
+use hashbrown::HashMap;
+use xiezuo_domain::enums::*;
+use xiezuo_domain::records::*;
+use xiezuo_domain::{Fen, Id, Party, RegionCode, Year};
+use xiezuo_exchange::{FileKind, Record};
+use xiezuo_store::{Store, StoreError};
+
+/// A party resolved to dense indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PartyRef {
+    Region(u32),
+    Org(u32),
+}
+
+/// A region node of the hierarchy.
+#[derive(Debug, Clone)]
+pub struct RegionNode {
+    pub code: RegionCode,
+    pub level: RegionLevel,
+    pub parent: Option<u32>,
+    pub poor_county: bool,
+    pub poor_village: bool,
+    pub deep_poverty: bool,
+}
+
+/// A household by dense row id.
+#[derive(Debug, Clone, Copy)]
+pub struct HouseholdRow {
+    pub village: u32,
+    pub identified_year: Year,
+    pub exit_year: Option<Year>,
+    pub members: u32,
+}
+
+/// Everything an assessment needs, in memory.
+#[derive(Debug, Default)]
+pub struct AssessmentData {
+    pub regions: Vec<RegionNode>,
+    pub region_idx: HashMap<RegionCode, u32>,
+    pub org_ids: Vec<Id>,
+    pub org_region: Vec<u32>,
+    pub org_idx: HashMap<Id, u32>,
+    pub pairings: Vec<Pairing>,
+    pub pairing_helper: Vec<PartyRef>,
+    pub pairing_helped: Vec<PartyRef>,
+    pub pairing_idx: HashMap<Id, u32>,
+    /// Households by row id (index 0 unused when row ids start at 1).
+    pub households: Vec<Option<HouseholdRow>>,
+    pub household_ids: Vec<Option<Id>>,
+    /// Household row id of each person, by person row id (0: none).
+    pub person_household: Vec<u32>,
+    pub person_ids: HashMap<u32, Id>,
+    pub region_revenue: HashMap<(u32, Year), Option<Fen>>,
+    pub projects: Vec<Project>,
+    pub project_pairing: Vec<u32>,
+    pub project_idx: HashMap<Id, u32>,
+    pub project_has_beneficiary: Vec<bool>,
+    pub milestones: Vec<(u32, Milestone)>,
+    /// (project index, household row id, household id).
+    pub beneficiaries: Vec<(u32, u32, Id)>,
+    pub funds: Vec<(u32, FundTxn)>,
+    /// (pairing, person row id, placement).
+    pub placements: Vec<(u32, u32, Placement)>,
+    pub trainings: Vec<(u32, Training)>,
+    pub training_idx: HashMap<Id, u32>,
+    /// (training index, person row id, person id).
+    pub attendance: Vec<(u32, u32, Id)>,
+    pub secondments: Vec<(u32, Secondment)>,
+    pub investments: Vec<(u32, Investment)>,
+    pub purchases: Vec<(u32, Purchase)>,
+    pub donations: Vec<(u32, Donation)>,
+    pub meetings: Vec<(u32, Meeting)>,
+    pub targets: HashMap<(u32, Year, xiezuo_domain::Indicator), f64>,
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} does not resolve"))
+}
+
+impl AssessmentData {
+    /// Loads the data from a store.
+    pub fn load(store: &dyn Store) -> Result<AssessmentData, StoreError> {
+        let mut d = AssessmentData::default();
+        let mut regions: Vec<Region> = Vec::new();
+        scan_records(store, FileKind::Regions, &mut |r, _| {
+            if let Record::Region(g) = r {
+                regions.push(g);
+            }
+        })?;
+        for (i, r) in regions.iter().enumerate() {
+            d.region_idx.insert(r.code, i as u32);
+        }
+        for r in &regions {
+            let parent = r.parent.and_then(|p| d.region_idx.get(&p).copied());
+            d.regions.push(RegionNode {
+                code: r.code,
+                level: r.level,
+                parent,
+                poor_county: r.poor_county.unwrap_or(false),
+                poor_village: r.poor_village.unwrap_or(false),
+                deep_poverty: r.deep_poverty.unwrap_or(false),
+            });
+        }
+        let mut stats = Vec::new();
+        scan_records(store, FileKind::RegionStats, &mut |r, _| {
+            if let Record::RegionStat(s) = r {
+                stats.push(s);
+            }
+        })?;
+        for s in stats {
+            if let Some(&i) = d.region_idx.get(&s.code) {
+                d.region_revenue.insert((i, s.year), s.fiscal_revenue);
+            }
+        }
+        let mut orgs = Vec::new();
+        scan_records(store, FileKind::Organisations, &mut |r, _| {
+            if let Record::Organisation(o) = r {
+                orgs.push(o);
+            }
+        })?;
+        for o in orgs {
+            let region = *d
+                .region_idx
+                .get(&o.region)
+                .ok_or_else(|| corrupt("organisation region"))?;
+            d.org_idx.insert(o.org_id.clone(), d.org_ids.len() as u32);
+            d.org_ids.push(o.org_id);
+            d.org_region.push(region);
+        }
+        let mut pairings = Vec::new();
+        scan_records(store, FileKind::Pairings, &mut |r, _| {
+            if let Record::Pairing(p) = r {
+                pairings.push(p);
+            }
+        })?;
+        for p in pairings {
+            let helper = d.party(&p.helper)?;
+            let helped = d.party(&p.helped)?;
+            d.pairing_idx
+                .insert(p.pairing_id.clone(), d.pairings.len() as u32);
+            d.pairing_helper.push(helper);
+            d.pairing_helped.push(helped);
+            d.pairings.push(p);
+        }
+        // Households and persons: the registry, by dense row id.
+        let mut households: Vec<Option<HouseholdRow>> = Vec::new();
+        let mut household_ids: Vec<Option<Id>> = Vec::new();
+        let region_idx = &d.region_idx;
+        let mut bad = None;
+        store.scan(FileKind::Households, &mut |row, _| {
+            if let Ok(Record::Household(h)) = Record::from_cells(FileKind::Households, &row.cells) {
+                let i = row.rowid as usize;
+                if households.len() <= i {
+                    households.resize(i + 1, None);
+                    household_ids.resize(i + 1, None);
+                }
+                match region_idx.get(&h.village) {
+                    Some(&v) => {
+                        households[i] = Some(HouseholdRow {
+                            village: v,
+                            identified_year: h.identified_year,
+                            exit_year: h.exit_year,
+                            members: 0,
+                        })
+                    }
+                    None => bad = Some(corrupt("household village")),
+                }
+                household_ids[i] = Some(h.household_id);
+            }
+            Ok(())
+        })?;
+        if let Some(e) = bad {
+            return Err(e);
+        }
+        let ph = store.person_households()?;
+        let max_person = ph.last().map_or(0, |(id, _)| *id as usize);
+        let mut person_household = vec![0u32; max_person + 1];
+        for (pid, hid) in ph {
+            person_household[pid as usize] = hid as u32;
+            if let Some(Some(h)) = households.get_mut(hid as usize) {
+                h.members += 1;
+            }
+        }
+        d.households = households;
+        d.household_ids = household_ids;
+        d.person_household = person_household;
+
+        let mut projects = Vec::new();
+        scan_records(store, FileKind::Projects, &mut |r, _| {
+            if let Record::Project(p) = r {
+                projects.push(p);
+            }
+        })?;
+        for p in projects {
+            let pairing = d.pairing(&p.pairing_id)?;
+            d.project_idx
+                .insert(p.project_id.clone(), d.projects.len() as u32);
+            d.project_pairing.push(pairing);
+            d.projects.push(p);
+        }
+        d.project_has_beneficiary = vec![false; d.projects.len()];
+        let mut ms = Vec::new();
+        scan_records(store, FileKind::Milestones, &mut |r, _| {
+            if let Record::Milestone(m) = r {
+                ms.push(m);
+            }
+        })?;
+        for m in ms {
+            let p = *d
+                .project_idx
+                .get(&m.project_id)
+                .ok_or_else(|| corrupt("milestone project"))?;
+            d.milestones.push((p, m));
+        }
+        let mut bens = Vec::new();
+        scan_records(store, FileKind::Beneficiaries, &mut |r, refs| {
+            if let Record::Beneficiary(b) = r {
+                bens.push((b, refs.first().copied().flatten().unwrap_or(0)));
+            }
+        })?;
+        for (b, hh) in bens {
+            let p = *d
+                .project_idx
+                .get(&b.project_id)
+                .ok_or_else(|| corrupt("beneficiary project"))?;
+            d.project_has_beneficiary[p as usize] = true;
+            d.beneficiaries.push((p, hh as u32, b.household_id));
+        }
+        let mut funds = Vec::new();
+        scan_records(store, FileKind::Funds, &mut |r, _| {
+            if let Record::FundTxn(t) = r {
+                funds.push(t);
+            }
+        })?;
+        for t in funds {
+            let p = d.pairing(&t.pairing_id)?;
+            d.funds.push((p, t));
+        }
+        let mut pls = Vec::new();
+        scan_records(store, FileKind::Placements, &mut |r, refs| {
+            if let Record::Placement(p) = r {
+                pls.push((p, refs.first().copied().flatten().unwrap_or(0)));
+            }
+        })?;
+        for (p, person) in pls {
+            let pairing = d.pairing(&p.pairing_id)?;
+            d.person_ids.insert(person as u32, p.person_id.clone());
+            d.placements.push((pairing, person as u32, p));
+        }
+        let mut trs = Vec::new();
+        scan_records(store, FileKind::Trainings, &mut |r, _| {
+            if let Record::Training(t) = r {
+                trs.push(t);
+            }
+        })?;
+        for t in trs {
+            let p = d.pairing(&t.pairing_id)?;
+            d.training_idx
+                .insert(t.training_id.clone(), d.trainings.len() as u32);
+            d.trainings.push((p, t));
+        }
+        let mut att = Vec::new();
+        scan_records(store, FileKind::TrainingAttendance, &mut |r, refs| {
+            if let Record::Attendance(a) = r {
+                att.push((a, refs.first().copied().flatten().unwrap_or(0)));
+            }
+        })?;
+        for (a, person) in att {
+            let t = *d
+                .training_idx
+                .get(&a.training_id)
+                .ok_or_else(|| corrupt("attendance training"))?;
+            d.person_ids.insert(person as u32, a.person_id.clone());
+            d.attendance.push((t, person as u32, a.person_id));
+        }
+        macro_rules! by_pairing {
+            ($kind:expr, $variant:ident, $field:ident) => {{
+                let mut v = Vec::new();
+                scan_records(store, $kind, &mut |r, _| {
+                    if let Record::$variant(x) = r {
+                        v.push(x);
+                    }
+                })?;
+                for x in v {
+                    let p = d.pairing(&x.pairing_id)?;
+                    d.$field.push((p, x));
+                }
+            }};
+        }
+        by_pairing!(FileKind::Secondments, Secondment, secondments);
+        by_pairing!(FileKind::Investments, Investment, investments);
+        by_pairing!(FileKind::Purchases, Purchase, purchases);
+        by_pairing!(FileKind::Donations, Donation, donations);
+        by_pairing!(FileKind::Meetings, Meeting, meetings);
+        let mut targets = Vec::new();
+        scan_records(store, FileKind::Targets, &mut |r, _| {
+            if let Record::Target(t) = r {
+                targets.push(t);
+            }
+        })?;
+        for t in targets {
+            let p = d.pairing(&t.pairing_id)?;
+            d.targets.insert((p, t.year, t.indicator), t.target);
+        }
+        Ok(d)
+    }
+
+    fn party(&self, p: &Party) -> Result<PartyRef, StoreError> {
+        Ok(match p {
+            Party::Region(c) => PartyRef::Region(
+                *self
+                    .region_idx
+                    .get(c)
+                    .ok_or_else(|| corrupt("party region"))?,
+            ),
+            Party::Org(id) => PartyRef::Org(
+                *self
+                    .org_idx
+                    .get(id)
+                    .ok_or_else(|| corrupt("party organisation"))?,
+            ),
+        })
+    }
+
+    fn pairing(&self, id: &Id) -> Result<u32, StoreError> {
+        self.pairing_idx
+            .get(id)
+            .copied()
+            .ok_or_else(|| corrupt("pairing_id"))
+    }
+
+    /// True when region `a` is `b` or lies below it.
+    pub fn region_within(&self, a: u32, b: u32) -> bool {
+        let mut cur = Some(a);
+        while let Some(c) = cur {
+            if c == b {
+                return true;
+            }
+            cur = self.regions[c as usize].parent;
+        }
+        false
+    }
+
+    /// Party containment: an organisation contains only itself; a region
+    /// contains its sub-regions and the organisations located in them.
+    pub fn party_within(&self, a: PartyRef, b: PartyRef) -> bool {
+        match (a, b) {
+            (PartyRef::Org(x), PartyRef::Org(y)) => x == y,
+            (PartyRef::Region(x), PartyRef::Region(y)) => self.region_within(x, y),
+            (PartyRef::Org(x), PartyRef::Region(y)) => {
+                self.region_within(self.org_region[x as usize], y)
+            }
+            (PartyRef::Region(_), PartyRef::Org(_)) => false,
+        }
+    }
+
+    /// The area of a party: a region itself, or an organisation's region.
+    pub fn area(&self, p: PartyRef) -> u32 {
+        match p {
+            PartyRef::Region(r) => r,
+            PartyRef::Org(o) => self.org_region[o as usize],
+        }
+    }
+}
+
+fn scan_records(
+    store: &dyn Store,
+    kind: FileKind,
+    f: &mut dyn FnMut(Record, &[Option<i64>]),
+) -> Result<(), StoreError> {
+    store.scan(kind, &mut |row, refs| {
+        let rec = Record::from_cells(kind, &row.cells)
+            .map_err(|e| StoreError::Corrupt(format!("{} row {}: {e}", kind.stem(), row.rowid)))?;
+        f(rec, refs);
+        Ok(())
+    })
+}

@@ -1,0 +1,533 @@
+//! Assessment methods as data: a TOML file names each component's terms as
+//! scoring functions over indicators, their weights, and the grade bands.
+//! The indicators are the engine's code; how they are scored is not.
+
+use super::compute::{PairingResult, Value};
+use serde::Deserialize;
+use std::path::Path;
+use xiezuo_domain::{Indicator, Year};
+
+/// The default method, shipped in the repository and embedded as a fallback.
+pub const XZ_V1: &str = include_str!("../../../../methods/xz-v1.toml");
+
+/// Why a method file is not usable.
+#[derive(Debug, thiserror::Error)]
+pub enum MethodError {
+    #[error("cannot read method file {0}: {1}")]
+    Read(String, std::io::Error),
+    #[error("method file {file}: {msg}")]
+    Invalid { file: String, msg: String },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMethod {
+    id: String,
+    #[serde(default)]
+    title: String,
+    grades: Vec<RawGrade>,
+    sides: Vec<RawSide>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrade {
+    grade: String,
+    #[serde(default)]
+    label: String,
+    min: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSide {
+    side: String,
+    components: Vec<RawComponent>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComponent {
+    name: String,
+    #[serde(default)]
+    label: String,
+    terms: Vec<RawTerm>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTerm {
+    weight: f64,
+    #[serde(rename = "fn")]
+    func: String,
+    indicator: Option<String>,
+    threshold: Option<f64>,
+    numerator: Option<String>,
+    denominator: Option<String>,
+    growth: Option<String>,
+    reference: Option<String>,
+    base: Option<String>,
+    null: Option<f64>,
+}
+
+/// A scoring function over indicators.
+#[derive(Debug, Clone)]
+pub enum ScoreFn {
+    /// 1 when the indicator is at least the threshold (null: 0).
+    AtLeast {
+        indicator: Indicator,
+        threshold: f64,
+    },
+    /// Ratio to the yearly target, clamped to [0, 1] (see `ratio`).
+    Ratio { indicator: Indicator },
+    /// min(1, a / b) clamped at 0; 0 when b ≤ 0 or either is null.
+    Quotient {
+        numerator: Indicator,
+        denominator: Indicator,
+    },
+    /// The indicator's value itself; `null` when it is null.
+    Value { indicator: Indicator, null: f64 },
+    /// The growth rule g: 1 when growth ≥ reference growth, else the ratio
+    /// (1 + growth) / (1 + reference) clamped; a null reference counts as 0;
+    /// a null growth gives 1 when `base` > 0, else 0.
+    Growth {
+        growth: Indicator,
+        reference: Indicator,
+        base: Indicator,
+    },
+}
+
+/// A weighted term of a component.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub weight: f64,
+    pub func: ScoreFn,
+}
+
+/// A scored component (e.g. `funds` 资金支持).
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub name: String,
+    pub label: String,
+    pub terms: Vec<Term>,
+}
+
+/// The components of one side (`east` helper, `west` helped).
+#[derive(Debug, Clone)]
+pub struct SideMethod {
+    pub side: String,
+    pub components: Vec<Component>,
+}
+
+/// A grade band: totals at or above `min` (None: any total).
+#[derive(Debug, Clone)]
+pub struct Grade {
+    pub grade: String,
+    pub label: String,
+    pub min: Option<f64>,
+}
+
+/// An assessment method.
+#[derive(Debug, Clone)]
+pub struct Method {
+    pub id: String,
+    pub title: String,
+    pub grades: Vec<Grade>,
+    pub sides: Vec<SideMethod>,
+}
+
+impl Method {
+    /// Loads a method file.
+    pub fn load(path: &Path) -> Result<Method, MethodError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| MethodError::Read(path.display().to_string(), e))?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// The default method `xz-v1`.
+    pub fn default_v1() -> Method {
+        // The embedded file is tested to parse.
+        Self::parse(XZ_V1, "methods/xz-v1.toml").unwrap_or_else(|_| Method {
+            id: "invalid".into(),
+            title: String::new(),
+            grades: vec![],
+            sides: vec![],
+        })
+    }
+
+    /// Parses method TOML; unknown indicators and functions are errors.
+    pub fn parse(text: &str, file: &str) -> Result<Method, MethodError> {
+        let invalid = |msg: String| MethodError::Invalid {
+            file: file.to_string(),
+            msg,
+        };
+        let raw: RawMethod = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let ind =
+            |name: &Option<String>, what: &str, comp: &str| -> Result<Indicator, MethodError> {
+                let n = name
+                    .as_deref()
+                    .ok_or_else(|| invalid(format!("component {comp}: a term needs `{what}`")))?;
+                Indicator::parse(n)
+                    .ok_or_else(|| invalid(format!("component {comp}: unknown indicator {n:?}")))
+            };
+        let mut sides = Vec::new();
+        for s in raw.sides {
+            let mut components = Vec::new();
+            for c in s.components {
+                let mut terms = Vec::new();
+                for t in &c.terms {
+                    let func = match t.func.as_str() {
+                        "at_least" => ScoreFn::AtLeast {
+                            indicator: ind(&t.indicator, "indicator", &c.name)?,
+                            threshold: t.threshold.unwrap_or(1.0),
+                        },
+                        "ratio" => ScoreFn::Ratio {
+                            indicator: ind(&t.indicator, "indicator", &c.name)?,
+                        },
+                        "quotient" => ScoreFn::Quotient {
+                            numerator: ind(&t.numerator, "numerator", &c.name)?,
+                            denominator: ind(&t.denominator, "denominator", &c.name)?,
+                        },
+                        "value" => ScoreFn::Value {
+                            indicator: ind(&t.indicator, "indicator", &c.name)?,
+                            null: t.null.unwrap_or(0.0),
+                        },
+                        "growth" => ScoreFn::Growth {
+                            growth: ind(&t.growth, "growth", &c.name)?,
+                            reference: ind(&t.reference, "reference", &c.name)?,
+                            base: ind(&t.base, "base", &c.name)?,
+                        },
+                        other => {
+                            return Err(invalid(format!(
+                                "component {}: unknown scoring function {other:?} (at_least, ratio, quotient, value, growth)",
+                                c.name
+                            )));
+                        }
+                    };
+                    terms.push(Term {
+                        weight: t.weight,
+                        func,
+                    });
+                }
+                components.push(Component {
+                    name: c.name,
+                    label: c.label,
+                    terms,
+                });
+            }
+            sides.push(SideMethod {
+                side: s.side,
+                components,
+            });
+        }
+        let mut grades: Vec<Grade> = raw
+            .grades
+            .into_iter()
+            .map(|g| Grade {
+                grade: g.grade,
+                label: g.label,
+                min: g.min,
+            })
+            .collect();
+        grades.sort_by(|a, b| {
+            b.min
+                .unwrap_or(f64::NEG_INFINITY)
+                .total_cmp(&a.min.unwrap_or(f64::NEG_INFINITY))
+        });
+        if grades.is_empty() || sides.is_empty() {
+            return Err(invalid("a method needs grades and sides".into()));
+        }
+        Ok(Method {
+            id: raw.id,
+            title: raw.title,
+            grades,
+            sides,
+        })
+    }
+
+    /// Component names of all sides, in method order, each once (the
+    /// columns of `scores.csv`).
+    pub fn component_columns(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for s in &self.sides {
+            for c in &s.components {
+                if !out.contains(&c.name) {
+                    out.push(c.name.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// The grade of a (rounded) total.
+    pub fn grade(&self, total: f64) -> &str {
+        self.grades
+            .iter()
+            .find(|g| g.min.is_none_or(|m| total >= m))
+            .map_or("", |g| g.grade.as_str())
+    }
+}
+
+/// Targets of the agreement for a pairing and year.
+pub trait Targets {
+    fn target(&self, indicator: Indicator) -> Option<f64>;
+}
+
+fn clamp01(v: f64) -> f64 {
+    v.clamp(0.0, 1.0)
+}
+
+/// `ratio(x)`: a null x gives 0; no target gives 1 when x > 0, else 0; a
+/// target ≤ 0 gives 1; otherwise clamp01(x / target).
+pub fn ratio(x: Value, target: Option<f64>) -> f64 {
+    let Some(x) = x.as_f64() else { return 0.0 };
+    match target {
+        None => {
+            if x > 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        Some(t) if t <= 0.0 => 1.0,
+        Some(t) => clamp01(x / t),
+    }
+}
+
+/// Evaluates one scoring function for a pairing's results.
+pub fn eval(f: &ScoreFn, r: &PairingResult, targets: &dyn Targets) -> f64 {
+    match f {
+        ScoreFn::AtLeast {
+            indicator,
+            threshold,
+        } => match r.get(*indicator).as_f64() {
+            Some(v) if v >= *threshold => 1.0,
+            _ => 0.0,
+        },
+        ScoreFn::Ratio { indicator } => ratio(r.get(*indicator), targets.target(*indicator)),
+        ScoreFn::Quotient {
+            numerator,
+            denominator,
+        } => match (r.get(*numerator).as_f64(), r.get(*denominator).as_f64()) {
+            (Some(a), Some(b)) if b > 0.0 => clamp01((a / b).min(1.0)),
+            _ => 0.0,
+        },
+        ScoreFn::Value { indicator, null } => r.get(*indicator).as_f64().unwrap_or(*null),
+        ScoreFn::Growth {
+            growth,
+            reference,
+            base,
+        } => {
+            let rg = r.get(*reference).as_f64().unwrap_or(0.0);
+            match r.get(*growth).as_f64() {
+                None => {
+                    if r.get(*base).as_f64().is_some_and(|b| b > 0.0) {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                }
+                Some(fg) if fg >= rg => 1.0,
+                Some(fg) => {
+                    if 1.0 + rg == 0.0 {
+                        0.0
+                    } else {
+                        clamp01((1.0 + fg) / (1.0 + rg))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The scores of one side of one pairing.
+#[derive(Debug, Clone)]
+pub struct SideScore {
+    pub side: String,
+    /// (component name, points), unrounded.
+    pub components: Vec<(String, f64)>,
+    /// The sum rounded half away from zero to 2 decimals.
+    pub total: f64,
+    pub grade: String,
+}
+
+/// Rounds half away from zero to 2 decimals.
+pub fn round2(v: f64) -> f64 {
+    // Correct the binary representation error before rounding (89.995 is
+    // stored as 89.99499…).
+    let scaled = v * 100.0;
+    let nudged = scaled + scaled.signum() * 1e-9 * scaled.abs().max(1.0);
+    nudged.round() / 100.0
+}
+
+/// Scores every side of a pairing under a method.
+pub fn score(method: &Method, r: &PairingResult, targets: &dyn Targets) -> Vec<SideScore> {
+    method
+        .sides
+        .iter()
+        .map(|s| {
+            let components: Vec<(String, f64)> = s
+                .components
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        c.terms
+                            .iter()
+                            .map(|t| t.weight * eval(&t.func, r, targets))
+                            .sum(),
+                    )
+                })
+                .collect();
+            let total = round2(components.iter().map(|(_, v)| v).sum());
+            SideScore {
+                side: s.side.clone(),
+                grade: method.grade(total).to_string(),
+                components,
+                total,
+            }
+        })
+        .collect()
+}
+
+/// Targets from the data for (pairing, year).
+pub struct PairingTargets<'a> {
+    pub data: &'a super::data::AssessmentData,
+    pub pairing: u32,
+    pub year: Year,
+}
+
+impl Targets for PairingTargets<'_> {
+    fn target(&self, indicator: Indicator) -> Option<f64> {
+        self.data
+            .targets
+            .get(&(self.pairing, self.year, indicator))
+            .copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoTargets;
+    impl Targets for NoTargets {
+        fn target(&self, _: Indicator) -> Option<f64> {
+            None
+        }
+    }
+
+    fn result(vals: &[(Indicator, Value)]) -> PairingResult {
+        PairingResult {
+            pairing: 0,
+            values: vals.to_vec(),
+            findings: vec![],
+        }
+    }
+
+    #[test]
+    fn default_method_parses_with_both_sides() {
+        let m = Method::parse(XZ_V1, "xz-v1").unwrap();
+        assert_eq!(m.id, "xz-v1");
+        assert_eq!(
+            m.component_columns(),
+            [
+                "org",
+                "funds",
+                "talent",
+                "industry",
+                "labour",
+                "coverage",
+                "consumption",
+                "fund_use",
+                "projects",
+                "results"
+            ]
+        );
+        assert_eq!(m.grade(90.0), "good");
+        assert_eq!(m.grade(89.99), "fair");
+        assert_eq!(m.grade(60.0), "average");
+        assert_eq!(m.grade(12.0), "poor");
+    }
+
+    #[test]
+    fn unknown_indicator_is_an_error() {
+        let bad = XZ_V1.replace("\"joint_meetings\"", "\"joint_meeting\"");
+        let e = Method::parse(&bad, "bad.toml").unwrap_err().to_string();
+        assert!(e.contains("unknown indicator \"joint_meeting\""), "{e}");
+    }
+
+    #[test]
+    fn ratio_rules() {
+        assert_eq!(ratio(Value::Null, Some(5.0)), 0.0);
+        assert_eq!(ratio(Value::Count(3), None), 1.0);
+        assert_eq!(ratio(Value::Count(0), None), 0.0);
+        assert_eq!(ratio(Value::Count(0), Some(0.0)), 1.0);
+        assert_eq!(ratio(Value::Count(0), Some(-2.0)), 1.0);
+        assert_eq!(ratio(Value::Count(3), Some(6.0)), 0.5);
+        assert_eq!(ratio(Value::Count(9), Some(6.0)), 1.0);
+        assert_eq!(
+            ratio(Value::Money(xiezuo_domain::Fen(-500)), Some(6.0)),
+            0.0
+        );
+    }
+
+    #[test]
+    fn growth_rule() {
+        use Indicator as I;
+        let g = ScoreFn::Growth {
+            growth: I::FiscalGrowth,
+            reference: I::RevenueGrowth,
+            base: I::FiscalDisbursed,
+        };
+        let e = |fg: Value, rg: Value, base: i64| {
+            eval(
+                &g,
+                &result(&[
+                    (I::FiscalGrowth, fg),
+                    (I::RevenueGrowth, rg),
+                    (I::FiscalDisbursed, Value::Money(xiezuo_domain::Fen(base))),
+                ]),
+                &NoTargets,
+            )
+        };
+        assert_eq!(e(Value::Rate(0.2), Value::Rate(0.1), 1), 1.0);
+        assert!((e(Value::Rate(-0.1), Value::Rate(0.1), 1) - 0.9 / 1.1).abs() < 1e-12);
+        assert_eq!(e(Value::Rate(-0.1), Value::Null, 1), 0.9);
+        assert_eq!(e(Value::Null, Value::Rate(0.1), 1), 1.0);
+        assert_eq!(e(Value::Null, Value::Rate(0.1), 0), 0.0);
+        assert_eq!(e(Value::Rate(-2.0), Value::Rate(0.0), 1), 0.0);
+    }
+
+    #[test]
+    fn quotient_is_clamped_and_zero_without_denominator() {
+        use Indicator as I;
+        let q = ScoreFn::Quotient {
+            numerator: I::FiscalDisbursed,
+            denominator: I::FiscalCommitted,
+        };
+        let e = |a: i64, b: i64| {
+            eval(
+                &q,
+                &result(&[
+                    (I::FiscalDisbursed, Value::Money(xiezuo_domain::Fen(a))),
+                    (I::FiscalCommitted, Value::Money(xiezuo_domain::Fen(b))),
+                ]),
+                &NoTargets,
+            )
+        };
+        assert_eq!(e(50, 100), 0.5);
+        assert_eq!(e(150, 100), 1.0);
+        assert_eq!(e(-50, 100), 0.0);
+        assert_eq!(e(50, 0), 0.0);
+        assert_eq!(e(50, -10), 0.0);
+    }
+
+    #[test]
+    fn rounding_half_away_from_zero() {
+        assert_eq!(round2(89.995), 90.0);
+        assert_eq!(round2(89.994), 89.99);
+        assert_eq!(round2(-1.005), -1.01);
+        assert_eq!(round2(76.01), 76.01);
+    }
+}
