@@ -5,12 +5,17 @@
 use crate::GenerateError;
 use crate::names;
 use crate::out::{Out, b, rc};
-use crate::rng::{Rng, between, chance, date_between, date_in_year, fmt_date, index, pick, stream, unit, ymd};
-use crate::world::{Party, Pairing, World};
-use chrono::{Datelike, Days, NaiveDate};
+use crate::rng::{Rng, between, chance, date_between, fmt_date, pick, stream, unit, ymd};
+use crate::world::{Pairing, Party, World};
+use chrono::{Days, NaiveDate};
 use std::path::Path;
 use xiezuo_domain::Fen;
-use xiezuo_domain::enums::{HelperKind, OrgKind, ProjectStatus, RegionLevel, TrainingKind, Vocabulary};
+use xiezuo_domain::enums::{
+    HelperKind, OrgKind, ProjectStatus, RegionLevel, TrainingKind, Vocabulary,
+};
+
+/// Files written, with their data rows.
+pub type FileRows = Vec<(String, u64)>;
 
 /// A project kept in memory for beneficiaries.
 pub struct Project {
@@ -73,7 +78,13 @@ fn scale_of(p: &Pairing) -> f64 {
 }
 
 /// Writes regions, region_stats, organisations and pairings.
-pub fn write_world(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Result<Vec<(String, u64)>, GenerateError> {
+pub fn write_world(
+    w: &World,
+    dir: &Path,
+    seed: u64,
+    fy: i32,
+    ly: i32,
+) -> Result<Vec<(String, u64)>, GenerateError> {
     let mut res = Vec::new();
     let mut o = Out::create(dir, "regions.csv")?;
     for r in &w.regions {
@@ -94,15 +105,39 @@ pub fn write_world(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Result
     let mut o = Out::create(dir, "region_stats.csv")?;
     let east_first = w.east_counties.first().copied();
     let east_second = w.east_counties.get(1).copied();
-    let east_prov = w.stat_codes.iter().find(|s| s.1 && s.2 == RegionLevel::Province).map(|s| s.0);
+    let east_prov = w
+        .stat_codes
+        .iter()
+        .find(|s| s.1 && s.2 == RegionLevel::Province)
+        .map(|s| s.0);
     for (i, &(code, east, level)) in w.stat_codes.iter().enumerate() {
         let mut rng = stream(seed, "stats", i as u64);
         let (rev_base, income_base, pop_base) = match (east, level) {
-            (true, RegionLevel::Province) => (between(&mut rng, 200_000_000_000, 1_200_000_000_000), 20_000, 15_000_000),
-            (true, RegionLevel::Prefecture) => (between(&mut rng, 20_000_000_000, 150_000_000_000), 22_000, 2_000_000),
-            (true, _) => (between(&mut rng, 2_000_000_000, 25_000_000_000), 24_000, 300_000),
-            (false, RegionLevel::Province) => (between(&mut rng, 30_000_000_000, 150_000_000_000), 9_000, 20_000_000),
-            (false, RegionLevel::Prefecture) => (between(&mut rng, 3_000_000_000, 15_000_000_000), 9_000, 3_000_000),
+            (true, RegionLevel::Province) => (
+                between(&mut rng, 200_000_000_000, 1_200_000_000_000),
+                20_000,
+                15_000_000,
+            ),
+            (true, RegionLevel::Prefecture) => (
+                between(&mut rng, 20_000_000_000, 150_000_000_000),
+                22_000,
+                2_000_000,
+            ),
+            (true, _) => (
+                between(&mut rng, 2_000_000_000, 25_000_000_000),
+                24_000,
+                300_000,
+            ),
+            (false, RegionLevel::Province) => (
+                between(&mut rng, 30_000_000_000, 150_000_000_000),
+                9_000,
+                20_000_000,
+            ),
+            (false, RegionLevel::Prefecture) => (
+                between(&mut rng, 3_000_000_000, 15_000_000_000),
+                9_000,
+                3_000_000,
+            ),
             (false, _) => (between(&mut rng, 100_000_000, 900_000_000), 8_000, 250_000),
         };
         let pop = between(&mut rng, pop_base / 2, pop_base * 3 / 2);
@@ -121,14 +156,25 @@ pub fn write_world(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Result
                 revenue.clear();
             }
             let income_fen = (inc * 100.0) as i64;
-            o.row([rc(code), y.to_string(), pop.to_string(), revenue, Fen(income_fen).to_yuan_short()])?;
+            o.row([
+                rc(code),
+                y.to_string(),
+                pop.to_string(),
+                revenue,
+                Fen(income_fen).to_yuan_short(),
+            ])?;
         }
     }
     res.push(o.finish()?);
 
     let mut o = Out::create(dir, "organisations.csv")?;
     for g in &w.orgs {
-        o.row([g.id.clone(), g.name.clone(), g.kind.as_str().to_string(), rc(g.region)])?;
+        o.row([
+            g.id.clone(),
+            g.name.clone(),
+            g.kind.as_str().to_string(),
+            rc(g.region),
+        ])?;
     }
     res.push(o.finish()?);
 
@@ -169,6 +215,8 @@ fn source_of(p: &Pairing) -> &'static str {
 
 struct Ledger {
     rows: Vec<Txn>,
+    /// Total already reversed, per row.
+    reversed: Vec<i64>,
     end: NaiveDate,
 }
 
@@ -178,29 +226,75 @@ impl Ledger {
         let (date, amount) = (t.date, t.amount);
         let (pairing, project, source, kind) = (t.pairing, t.project, t.source, t.kind);
         self.rows.push(t);
+        self.reversed.push(0);
         if amount > 100 && chance(rng, 0.02) {
-            let d = clamp_date(date + Days::new(between(rng, 1, 90) as u64), date, self.end.max(date));
+            let d = clamp_date(
+                date + Days::new(between(rng, 1, 90) as u64),
+                date,
+                self.end.max(date),
+            );
             let part = amount * between(rng, 10, 100) / 100;
-            self.rows.push(Txn { date: d, pairing, project, source, kind, amount: -part, reverses: Some(i) });
+            self.rows.push(Txn {
+                date: d,
+                pairing,
+                project,
+                source,
+                kind,
+                amount: -part,
+                reverses: Some(i),
+            });
+            self.reversed.push(0);
+            self.reversed[i] += part;
         }
         i
     }
+    /// Reverses up to `amount` of row `of` (never more than what is left).
     fn reverse(&mut self, of: usize, date: NaiveDate, amount: i64) {
         let o = &self.rows[of];
-        let t = Txn { date: date.max(o.date), pairing: o.pairing, project: o.project, source: o.source, kind: o.kind, amount: -amount.abs(), reverses: Some(of) };
+        let left = o.amount - self.reversed[of];
+        let amount = amount.abs().min(left);
+        if amount <= 0 {
+            return;
+        }
+        let t = Txn {
+            date: date.max(o.date),
+            pairing: o.pairing,
+            project: o.project,
+            source: o.source,
+            kind: o.kind,
+            amount: -amount,
+            reverses: Some(of),
+        };
         self.rows.push(t);
+        self.reversed.push(0);
+        self.reversed[of] += amount;
     }
 }
 
 /// Generates and writes projects, milestones and funds; returns the projects.
 #[allow(clippy::too_many_lines)]
-pub fn write_projects(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Result<(Vec<Project>, Vec<(String, u64)>), GenerateError> {
+pub fn write_projects(
+    w: &World,
+    dir: &Path,
+    seed: u64,
+    fy: i32,
+    ly: i32,
+) -> Result<(Vec<Project>, FileRows), GenerateError> {
     let mut projects = Vec::new();
     let mut po = Out::create(dir, "projects.csv")?;
     let mut mo = Out::create(dir, "milestones.csv")?;
     let today = ymd(ly, 12, 31);
-    let mut ledger = Ledger { rows: Vec::new(), end: today };
-    let persons_per_county = w.counties.iter().map(|c| c.households as f64 * 3.3).sum::<f64>() / w.counties.len() as f64;
+    let mut ledger = Ledger {
+        rows: Vec::new(),
+        reversed: Vec::new(),
+        end: today,
+    };
+    let persons_per_county = w
+        .counties
+        .iter()
+        .map(|c| c.households as f64 * 3.3)
+        .sum::<f64>()
+        / w.counties.len() as f64;
     let mut forced_late = false;
     for y in fy..=ly {
         let mut seq = 0u32;
@@ -214,17 +308,48 @@ pub fn write_projects(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Res
             // Pairing-level fiscal money (no project).
             if p.is_gov() {
                 let sc = scale_of(p);
-                let commit = money(&mut rng, (8_000_000.0 * sc) as i64, (30_000_000.0 * sc) as i64, 1000);
+                let commit = money(
+                    &mut rng,
+                    (8_000_000.0 * sc) as i64,
+                    (30_000_000.0 * sc) as i64,
+                    1000,
+                );
                 let d0 = date_between(&mut rng, yb, ymd(y, 3, 31).max(yb));
-                let c = ledger.push(&mut rng, Txn { date: d0, pairing: pi, project: None, source: "fiscal", kind: "commitment", amount: commit, reverses: None });
-                let factor = if pi == w.cp1 && y == fy { 125 } else { between(&mut rng, 80, 100) };
+                let c = ledger.push(
+                    &mut rng,
+                    Txn {
+                        date: d0,
+                        pairing: pi,
+                        project: None,
+                        source: "fiscal",
+                        kind: "commitment",
+                        amount: commit,
+                        reverses: None,
+                    },
+                );
+                let factor = if pi == w.cp1 && y == fy {
+                    160
+                } else {
+                    between(&mut rng, 80, 100)
+                };
                 let total = commit * factor / 100;
                 let parts = between(&mut rng, 1, 3);
                 let mut first_disb = None;
                 for k in 0..parts {
                     let amt = total / parts + if k == 0 { total % parts } else { 0 };
                     let d = date_between(&mut rng, d0, ye);
-                    let t = ledger.push(&mut rng, Txn { date: d, pairing: pi, project: None, source: "fiscal", kind: "disbursement", amount: amt, reverses: None });
+                    let t = ledger.push(
+                        &mut rng,
+                        Txn {
+                            date: d,
+                            pairing: pi,
+                            project: None,
+                            source: "fiscal",
+                            kind: "disbursement",
+                            amount: amt,
+                            reverses: None,
+                        },
+                    );
                     first_disb.get_or_insert(t);
                 }
                 if pi == w.cp0 && y == fy {
@@ -242,7 +367,8 @@ pub fn write_projects(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Res
             let n = match p.level {
                 RegionLevel::County if p.is_gov() => {
                     let base = (2.0 + persons_per_county / 4000.0).min(30.0);
-                    let mut n = crate::rng::round_random(&mut rng, base * (0.7 + 0.6 * unit(&mut rng)));
+                    let f = 0.7 + 0.6 * unit(&mut rng);
+                    let mut n = crate::rng::round_random(&mut rng, base * f);
                     if pi == w.cp0 {
                         n = n.max(if y == fy { 3 } else { 1 });
                     }
@@ -254,29 +380,44 @@ pub fn write_projects(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Res
             for k in 0..n {
                 seq += 1;
                 let id = format!("XM{y}-{seq:06}");
-                let county = if p.villages.is_empty() { *pick(&mut rng, &p.counties) } else { p.counties[0] };
+                let county = if p.villages.is_empty() {
+                    *pick(&mut rng, &p.counties)
+                } else {
+                    p.counties[0]
+                };
                 let c = &w.counties[county];
                 let village = if !p.villages.is_empty() {
                     Some(*pick(&mut rng, &p.villages))
                 } else if chance(&mut rng, 0.7) {
                     let vs: Vec<usize> = c.villages.clone().collect();
-                    let poor: Vec<usize> = vs.iter().copied().filter(|&v| w.villages[v].poor).collect();
-                    Some(if !poor.is_empty() && chance(&mut rng, 0.7) { *pick(&mut rng, &poor) } else { *pick(&mut rng, &vs) })
+                    let poor: Vec<usize> =
+                        vs.iter().copied().filter(|&v| w.villages[v].poor).collect();
+                    Some(if !poor.is_empty() && chance(&mut rng, 0.7) {
+                        *pick(&mut rng, &poor)
+                    } else {
+                        *pick(&mut rng, &vs)
+                    })
                 } else {
                     None
                 };
                 let (cat, kind_name) = *pick(&mut rng, names::PROJECT_KINDS);
                 let place_name = names::place(&mut rng, "");
-                let budget = if p.is_gov() { money(&mut rng, 500_000, 10_000_000, 100) } else { money(&mut rng, 200_000, 3_000_000, 100) };
+                let budget = if p.is_gov() {
+                    money(&mut rng, 500_000, 10_000_000, 100)
+                } else {
+                    money(&mut rng, 200_000, 3_000_000, 100)
+                };
                 let start = date_between(&mut rng, yb, ymd(y, 10, 31).max(yb));
                 let end = start + Days::new(between(&mut rng, 60, 400) as u64);
                 let forced_cancel = pi == w.cp0 && y == fy && k == 0;
-                let status = if forced_cancel {
-                    ProjectStatus::Cancelled
-                } else if chance(&mut rng, 0.04) {
+                let status = if forced_cancel || chance(&mut rng, 0.04) {
                     ProjectStatus::Cancelled
                 } else if end <= today {
-                    if chance(&mut rng, 0.9) { ProjectStatus::Completed } else { ProjectStatus::Ongoing }
+                    if chance(&mut rng, 0.9) {
+                        ProjectStatus::Completed
+                    } else {
+                        ProjectStatus::Ongoing
+                    }
                 } else if y == ly && chance(&mut rng, 0.3) {
                     ProjectStatus::Planned
                 } else {
@@ -308,7 +449,9 @@ pub fn write_projects(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Res
                     } else {
                         match status {
                             ProjectStatus::Planned => None,
-                            ProjectStatus::Cancelled => (m == 0).then(|| due - Days::new(between(&mut rng, 0, 10) as u64)),
+                            ProjectStatus::Cancelled => {
+                                (m == 0).then(|| due - Days::new(between(&mut rng, 0, 10) as u64))
+                            }
                             _ if due > today => None,
                             _ => {
                                 let r = unit(&mut rng);
@@ -331,7 +474,7 @@ pub fn write_projects(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Res
                         (*mname).to_string(),
                         fmt_date(due),
                         done.map(fmt_date).unwrap_or_default(),
-                        names::person(&mut rng, chance(&mut rng, 0.7)),
+                        names::person_p(&mut rng, 0.7),
                     ])?;
                 }
                 // Funds of the project.
@@ -340,12 +483,27 @@ pub fn write_projects(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Res
                 let d0 = clamp_date(start - Days::new(between(&mut rng, 0, 30) as u64), yb, ye);
                 let mut cm = None;
                 if p.is_gov() {
-                    cm = Some(ledger.push(&mut rng, Txn { date: d0, pairing: pi, project: Some(pj), source: src, kind: "commitment", amount: budget, reverses: None }));
+                    cm = Some(ledger.push(
+                        &mut rng,
+                        Txn {
+                            date: d0,
+                            pairing: pi,
+                            project: Some(pj),
+                            source: src,
+                            kind: "commitment",
+                            amount: budget,
+                            reverses: None,
+                        },
+                    ));
                 }
                 match status {
                     ProjectStatus::Cancelled => {
                         if let Some(c) = cm {
-                            let d = clamp_date(d0 + Days::new(between(&mut rng, 10, 120) as u64), d0, today.max(d0));
+                            let d = clamp_date(
+                                d0 + Days::new(between(&mut rng, 10, 120) as u64),
+                                d0,
+                                today.max(d0),
+                            );
                             ledger.reverse(c, d, budget);
                         }
                     }
@@ -358,14 +516,47 @@ pub fn write_projects(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Res
                             let amt = disb / parts + if k2 == 0 { disb % parts } else { 0 };
                             let d = date_between(&mut rng, d0, ye.max(d0));
                             last = last.max(d);
-                            ledger.push(&mut rng, Txn { date: d, pairing: pi, project: Some(pj), source: src, kind: "disbursement", amount: amt, reverses: None });
+                            ledger.push(
+                                &mut rng,
+                                Txn {
+                                    date: d,
+                                    pairing: pi,
+                                    project: Some(pj),
+                                    source: src,
+                                    kind: "disbursement",
+                                    amount: amt,
+                                    reverses: None,
+                                },
+                            );
                         }
                         let spent = disb * between(&mut rng, 60, 100) / 100;
-                        let d = clamp_date(last + Days::new(between(&mut rng, 5, 200) as u64), last, today.max(last));
-                        ledger.push(&mut rng, Txn { date: d, pairing: pi, project: Some(pj), source: src, kind: "expenditure", amount: spent, reverses: None });
+                        let d = clamp_date(
+                            last + Days::new(between(&mut rng, 5, 200) as u64),
+                            last,
+                            today.max(last),
+                        );
+                        ledger.push(
+                            &mut rng,
+                            Txn {
+                                date: d,
+                                pairing: pi,
+                                project: Some(pj),
+                                source: src,
+                                kind: "expenditure",
+                                amount: spent,
+                                reverses: None,
+                            },
+                        );
                     }
                 }
-                projects.push(Project { id, pairing: pi, year: y, county, village, status });
+                projects.push(Project {
+                    id,
+                    pairing: pi,
+                    year: y,
+                    county,
+                    village,
+                    status,
+                });
             }
         }
     }
@@ -380,11 +571,15 @@ pub fn write_projects(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Res
             format!("TX{:08}", i + 1),
             fmt_date(t.date),
             w.pairings[t.pairing].id.clone(),
-            t.project.map(|p| projects[p].id.clone()).unwrap_or_default(),
+            t.project
+                .map(|p| projects[p].id.clone())
+                .unwrap_or_default(),
             t.source.to_string(),
             t.kind.to_string(),
             Fen(t.amount).to_yuan_short(),
-            t.reverses.map(|r| format!("TX{:08}", r + 1)).unwrap_or_default(),
+            t.reverses
+                .map(|r| format!("TX{:08}", r + 1))
+                .unwrap_or_default(),
         ])?;
     }
     res.push(fo.finish()?);
@@ -404,15 +599,37 @@ pub fn trainings(w: &World, seed: u64, fy: i32, ly: i32) -> Vec<Training> {
             let counts: [(TrainingKind, i64); 4] = if p.is_gov() {
                 let forced = (pi == w.cp0 && y == fy) || pi == w.cp1;
                 [
-                    (TrainingKind::PoorLabor, between(&mut rng, i64::from(forced), 3)),
-                    (TrainingKind::Cadre, i64::from(forced || chance(&mut rng, 0.5))),
-                    (TrainingKind::Technician, i64::from(forced || chance(&mut rng, 0.5))),
-                    (TrainingKind::VillageLeader, i64::from(forced || chance(&mut rng, 0.4))),
+                    (
+                        TrainingKind::PoorLabor,
+                        between(&mut rng, i64::from(forced), 3),
+                    ),
+                    (
+                        TrainingKind::Cadre,
+                        i64::from(forced || chance(&mut rng, 0.5)),
+                    ),
+                    (
+                        TrainingKind::Technician,
+                        i64::from(forced || chance(&mut rng, 0.5)),
+                    ),
+                    (
+                        TrainingKind::VillageLeader,
+                        i64::from(forced || chance(&mut rng, 0.4)),
+                    ),
                 ]
             } else if matches!(p.kind, HelperKind::Hospital | HelperKind::School) {
-                [(TrainingKind::PoorLabor, 0), (TrainingKind::Cadre, 0), (TrainingKind::Technician, 1), (TrainingKind::VillageLeader, 0)]
+                [
+                    (TrainingKind::PoorLabor, 0),
+                    (TrainingKind::Cadre, 0),
+                    (TrainingKind::Technician, 1),
+                    (TrainingKind::VillageLeader, 0),
+                ]
             } else {
-                [(TrainingKind::PoorLabor, i64::from(chance(&mut rng, 0.3))), (TrainingKind::Cadre, 0), (TrainingKind::Technician, 0), (TrainingKind::VillageLeader, 0)]
+                [
+                    (TrainingKind::PoorLabor, i64::from(chance(&mut rng, 0.3))),
+                    (TrainingKind::Cadre, 0),
+                    (TrainingKind::Technician, 0),
+                    (TrainingKind::VillageLeader, 0),
+                ]
             };
             for (kind, k) in counts {
                 for _ in 0..k {
@@ -423,7 +640,11 @@ pub fn trainings(w: &World, seed: u64, fy: i32, ly: i32) -> Vec<Training> {
                         TrainingKind::Technician => *pick(&mut rng, names::TECH_COURSES),
                         TrainingKind::VillageLeader => *pick(&mut rng, names::VILLAGE_COURSES),
                     };
-                    let start = date_between(&mut rng, ymd(y, 1, 1).max(p.start), ymd(y, 12, 20).max(p.start));
+                    let start = date_between(
+                        &mut rng,
+                        ymd(y, 1, 1).max(p.start),
+                        ymd(y, 12, 20).max(p.start),
+                    );
                     out.push(Training {
                         id: format!("TR{n:06}"),
                         pairing: pi,
@@ -432,7 +653,11 @@ pub fn trainings(w: &World, seed: u64, fy: i32, ly: i32) -> Vec<Training> {
                         start,
                         days: between(&mut rng, 2, 20),
                         host_county: *pick(&mut rng, &p.counties),
-                        expected: if kind == TrainingKind::PoorLabor { between(&mut rng, 10, 40) as f64 } else { 0.0 },
+                        expected: if kind == TrainingKind::PoorLabor {
+                            between(&mut rng, 10, 40) as f64
+                        } else {
+                            0.0
+                        },
                         attended: 0,
                     });
                 }
@@ -443,7 +668,12 @@ pub fn trainings(w: &World, seed: u64, fy: i32, ly: i32) -> Vec<Training> {
 }
 
 /// Writes trainings.csv once attendance is known.
-pub fn write_trainings(dir: &Path, w: &World, t: &[Training], seed: u64) -> Result<(String, u64), GenerateError> {
+pub fn write_trainings(
+    dir: &Path,
+    w: &World,
+    t: &[Training],
+    seed: u64,
+) -> Result<(String, u64), GenerateError> {
     let mut o = Out::create(dir, "trainings.csv")?;
     for (i, tr) in t.iter().enumerate() {
         let mut rng = stream(seed, "attendees", i as u64);
@@ -462,23 +692,36 @@ pub fn write_trainings(dir: &Path, w: &World, t: &[Training], seed: u64) -> Resu
 }
 
 fn enterprise_for(w: &World, rng: &mut Rng, p: &Pairing) -> usize {
-    if let Party::Org(h) = p.helper {
-        if w.orgs[h].kind == OrgKind::Enterprise {
-            return h;
-        }
+    match p.helper {
+        Party::Org(h) if w.orgs[h].kind == OrgKind::Enterprise => return h,
+        _ => {}
     }
     let near: Vec<usize> = w
         .east_enterprises
         .iter()
         .copied()
-        .filter(|&e| p.helper_counties.iter().any(|&c| w.orgs[e].region / 1_000_000 == c / 1_000_000))
+        .filter(|&e| {
+            p.helper_counties
+                .iter()
+                .any(|&c| w.orgs[e].region / 1_000_000 == c / 1_000_000)
+        })
         .collect();
-    if near.is_empty() { *pick(rng, &w.east_enterprises) } else { *pick(rng, &near) }
+    if near.is_empty() {
+        *pick(rng, &w.east_enterprises)
+    } else {
+        *pick(rng, &near)
+    }
 }
 
 /// Writes secondments, investments, purchases, donations, meetings and targets.
 #[allow(clippy::too_many_lines)]
-pub fn write_others(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Result<Vec<(String, u64)>, GenerateError> {
+pub fn write_others(
+    w: &World,
+    dir: &Path,
+    seed: u64,
+    fy: i32,
+    ly: i32,
+) -> Result<Vec<(String, u64)>, GenerateError> {
     let mut so = Out::create(dir, "secondments.csv")?;
     let mut io = Out::create(dir, "investments.csv")?;
     let mut puo = Out::create(dir, "purchases.csv")?;
@@ -487,7 +730,9 @@ pub fn write_others(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Resul
     let mut tao = Out::create(dir, "targets.csv")?;
     let end = ymd(ly, 12, 31);
     let fields = ["education", "health", "agriculture", "other"];
-    let social: Vec<usize> = (0..w.orgs.len()).filter(|&i| w.orgs[i].kind == OrgKind::SocialOrg).collect();
+    let social: Vec<usize> = (0..w.orgs.len())
+        .filter(|&i| w.orgs[i].kind == OrgKind::SocialOrg)
+        .collect();
     let mut first_donation = true;
     let mut forced_targets = 0;
     for y in fy..=ly {
@@ -503,8 +748,20 @@ pub fn write_others(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Resul
             // Secondments.
             let mut sec: Vec<(&str, &str, i64, i64, i64)> = Vec::new(); // direction, role, count, min days, max days
             if gov {
-                sec.push(("to_west", "cadre", between(&mut rng, 0, 1 + sc as i64), 365, 1000));
-                sec.push(("to_west", "technician", between(&mut rng, 1, 3 * sc as i64), 90, 540));
+                sec.push((
+                    "to_west",
+                    "cadre",
+                    between(&mut rng, 0, 1 + sc as i64),
+                    365,
+                    1000,
+                ));
+                sec.push((
+                    "to_west",
+                    "technician",
+                    between(&mut rng, 1, 3 * sc as i64),
+                    90,
+                    540,
+                ));
                 sec.push(("to_east", "cadre", between(&mut rng, 0, 1), 90, 365));
             } else if matches!(p.kind, HelperKind::Hospital | HelperKind::School) {
                 sec.push(("to_west", "technician", between(&mut rng, 1, 3), 90, 365));
@@ -514,7 +771,13 @@ pub fn write_others(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Resul
                     let s = date_between(&mut rng, yb, ye.max(yb));
                     let e = s + Days::new(between(&mut rng, lo, hi) as u64);
                     let field = if role == "technician" {
-                        if p.kind == HelperKind::Hospital { "health" } else if p.kind == HelperKind::School { "education" } else { *pick(&mut rng, &fields) }
+                        if p.kind == HelperKind::Hospital {
+                            "health"
+                        } else if p.kind == HelperKind::School {
+                            "education"
+                        } else {
+                            *pick(&mut rng, &fields)
+                        }
                     } else {
                         ""
                     };
@@ -524,18 +787,28 @@ pub fn write_others(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Resul
                         dir_.to_string(),
                         role.to_string(),
                         field.to_string(),
-                        names::person(&mut rng, chance(&mut rng, 0.7)),
+                        names::person_p(&mut rng, 0.7),
                         fmt_date(s),
                         fmt_date(e),
                     ])?;
                 }
             }
             // Investments.
-            let ninv = if gov { between(&mut rng, 0, 1 + sc as i64) } else if p.kind == HelperKind::Enterprise { i64::from(chance(&mut rng, 0.3)) } else { 0 };
+            let ninv = if gov {
+                between(&mut rng, 0, 1 + sc as i64)
+            } else if p.kind == HelperKind::Enterprise {
+                i64::from(chance(&mut rng, 0.3))
+            } else {
+                0
+            };
             for _ in 0..ninv {
                 let e = enterprise_for(w, &mut rng, p);
                 let county = w.counties[*pick(&mut rng, &p.counties)].code;
-                let park = if chance(&mut rng, 0.3) { *pick(&mut rng, names::PARKS) } else { "" };
+                let park = if chance(&mut rng, 0.3) {
+                    *pick(&mut rng, names::PARKS)
+                } else {
+                    ""
+                };
                 io.row([
                     format!("IV{:06}", io.rows + 1),
                     p.id.clone(),
@@ -547,7 +820,11 @@ pub fn write_others(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Resul
                 ])?;
             }
             // Purchases.
-            let npu = if gov { between(&mut rng, 1, 2 + 2 * sc as i64) } else { i64::from(chance(&mut rng, 0.3)) };
+            let npu = if gov {
+                between(&mut rng, 1, 2 + 2 * sc as i64)
+            } else {
+                i64::from(chance(&mut rng, 0.3))
+            };
             for _ in 0..npu {
                 let buyer = if chance(&mut rng, 0.6) {
                     (*pick(&mut rng, names::BUYERS)).to_string()
@@ -565,18 +842,34 @@ pub fn write_others(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Resul
                 ])?;
             }
             // Donations.
-            let ndo = if gov { between(&mut rng, 0, 3) } else if p.kind == HelperKind::SocialOrg { between(&mut rng, 1, 2) } else { i64::from(chance(&mut rng, 0.4)) };
+            let ndo = if gov {
+                between(&mut rng, 0, 3)
+            } else if p.kind == HelperKind::SocialOrg {
+                between(&mut rng, 1, 2)
+            } else {
+                i64::from(chance(&mut rng, 0.4))
+            };
             for _ in 0..ndo {
                 let r = unit(&mut rng);
                 let (donor, kind) = if let (Party::Org(h), false) = (p.helper, gov) {
-                    let k = if w.orgs[h].kind == OrgKind::Enterprise { "enterprise" } else { "social_org" };
+                    let k = if w.orgs[h].kind == OrgKind::Enterprise {
+                        "enterprise"
+                    } else {
+                        "social_org"
+                    };
                     (format!("org:{}", w.orgs[h].id), k)
                 } else if r < 0.4 {
-                    (format!("org:{}", w.orgs[*pick(&mut rng, &social)].id), "social_org")
+                    (
+                        format!("org:{}", w.orgs[*pick(&mut rng, &social)].id),
+                        "social_org",
+                    )
                 } else if r < 0.75 {
-                    (format!("org:{}", w.orgs[enterprise_for(w, &mut rng, p)].id), "enterprise")
+                    (
+                        format!("org:{}", w.orgs[enterprise_for(w, &mut rng, p)].id),
+                        "enterprise",
+                    )
                 } else {
-                    (names::person(&mut rng, chance(&mut rng, 0.6)), "individual")
+                    (names::person_p(&mut rng, 0.6), "individual")
                 };
                 let in_kind = first_donation || chance(&mut rng, 0.2);
                 first_donation = false;
@@ -592,7 +885,11 @@ pub fn write_others(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Resul
             }
             // Meetings.
             if gov {
-                let spec = [("joint_meeting", i64::from(chance(&mut rng, 0.9)), 0.85), ("visit_to_west", between(&mut rng, 0, 2), 0.7), ("visit_to_east", between(&mut rng, 0, 2), 0.6)];
+                let spec = [
+                    ("joint_meeting", i64::from(chance(&mut rng, 0.9)), 0.85),
+                    ("visit_to_west", between(&mut rng, 0, 2), 0.7),
+                    ("visit_to_east", between(&mut rng, 0, 2), 0.6),
+                ];
                 for (kind, k, top) in spec {
                     for _ in 0..k {
                         meo.row([
@@ -607,18 +904,47 @@ pub fn write_others(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Resul
             }
             // Targets (partial: some pairings, some indicators).
             if gov && chance(&mut rng, 0.85) {
-                let persons: f64 = p.counties.iter().map(|&c| w.counties[c].households as f64 * 3.3).sum();
+                let persons: f64 = p
+                    .counties
+                    .iter()
+                    .map(|&c| w.counties[c].households as f64 * 3.3)
+                    .sum();
                 let cands: [(&str, String); 10] = [
-                    ("cadres_to_west", between(&mut rng, 1, 2 + sc as i64).to_string()),
-                    ("technicians_to_west", between(&mut rng, 1, 4 * sc as i64).to_string()),
+                    (
+                        "cadres_to_west",
+                        between(&mut rng, 1, 2 + sc as i64).to_string(),
+                    ),
+                    (
+                        "technicians_to_west",
+                        between(&mut rng, 1, 4 * sc as i64).to_string(),
+                    ),
                     ("trained_people", between(&mut rng, 20, 150).to_string()),
                     ("enterprises_invested", between(&mut rng, 1, 3).to_string()),
-                    ("investment", Fen(money(&mut rng, 5_000_000, 40_000_000, 10_000)).to_yuan_short()),
-                    ("poor_employed", ((persons * 0.02 * (0.5 + unit(&mut rng))) as i64).max(1).to_string()),
+                    (
+                        "investment",
+                        Fen(money(&mut rng, 5_000_000, 40_000_000, 10_000)).to_yuan_short(),
+                    ),
+                    (
+                        "poor_employed",
+                        ((persons * 0.02 * (0.5 + unit(&mut rng))) as i64)
+                            .max(1)
+                            .to_string(),
+                    ),
                     ("poor_trained", between(&mut rng, 10, 60).to_string()),
-                    ("poor_benefited", ((persons * 0.08 * (0.5 + unit(&mut rng))) as i64).max(1).to_string()),
-                    ("exit_rate", format!("0.{:04}", between(&mut rng, 500, 3000))),
-                    ("purchases", Fen(money(&mut rng, 200_000, 5_000_000, 1000)).to_yuan_short()),
+                    (
+                        "poor_benefited",
+                        ((persons * 0.08 * (0.5 + unit(&mut rng))) as i64)
+                            .max(1)
+                            .to_string(),
+                    ),
+                    (
+                        "exit_rate",
+                        format!("0.{:04}", between(&mut rng, 500, 3000)),
+                    ),
+                    (
+                        "purchases",
+                        Fen(money(&mut rng, 200_000, 5_000_000, 1000)).to_yuan_short(),
+                    ),
                 ];
                 for (ind, v) in cands {
                     if !chance(&mut rng, 0.55) {
@@ -638,8 +964,12 @@ pub fn write_others(w: &World, dir: &Path, seed: u64, fy: i32, ly: i32) -> Resul
         }
     }
     let _ = end;
-    let _ = index;
-    let _ = date_in_year;
-    let _ = Datelike::year;
-    Ok(vec![so.finish()?, io.finish()?, puo.finish()?, dono.finish()?, meo.finish()?, tao.finish()?])
+    Ok(vec![
+        so.finish()?,
+        io.finish()?,
+        puo.finish()?,
+        dono.finish()?,
+        meo.finish()?,
+        tao.finish()?,
+    ])
 }

@@ -27,35 +27,52 @@ const PLACE: &[&str] = &[
     "长", "清", "华", "古", "关", "口", "桥", "沟", "坝", "堡", "湾", "溪", "泉", "乐", "凤", "双",
 ];
 const ORG_SUFFIX: &[&str] = &[
-    "实业有限公司", "科技股份有限公司", "电子有限公司", "服装有限公司", "农业发展有限公司",
-    "食品有限公司", "建设集团有限公司", "物流有限公司", "医药有限公司", "新材料有限公司",
+    "实业有限公司",
+    "科技股份有限公司",
+    "电子有限公司",
+    "服装有限公司",
+    "农业发展有限公司",
+    "食品有限公司",
+    "建设集团有限公司",
+    "物流有限公司",
+    "医药有限公司",
+    "新材料有限公司",
 ];
 
 /// A person's name: surname plus one or two given characters.
 pub fn person(rng: &mut Rng, male: bool) -> String {
     let mut s = String::with_capacity(9);
-    s.push_str(pick(rng, SURNAMES));
+    let x: &&str = pick(rng, SURNAMES);
+    s.push_str(x);
     let given = if male { MALE } else { FEMALE };
-    s.push_str(pick(rng, given));
+    let x: &&str = pick(rng, given);
+    s.push_str(x);
     if chance(rng, 0.6) {
-        s.push_str(pick(rng, if chance(rng, 0.8) { given } else { MALE }));
+        let set = if chance(rng, 0.8) { given } else { MALE };
+        let x: &&str = pick(rng, set);
+        s.push_str(x);
     }
     s
 }
 
+/// A person's name, male with probability `p_male`.
+pub fn person_p(rng: &mut Rng, p_male: f64) -> String {
+    let male = chance(rng, p_male);
+    person(rng, male)
+}
+
 /// Two place characters and a suffix, e.g. `丰龙县`.
 pub fn place(rng: &mut Rng, suffix: &str) -> String {
-    let a = pick(rng, PLACE);
-    let mut b = pick(rng, PLACE);
-    if a == b {
-        b = &PLACE[(index(rng, PLACE.len() - 1) + 1 + PLACE.iter().position(|x| x == a).unwrap_or(0)) % PLACE.len()];
-    }
+    let ai = index(rng, PLACE.len());
+    let bi = (ai + 1 + index(rng, PLACE.len() - 1)) % PLACE.len();
+    let (a, b) = (PLACE[ai], PLACE[bi]);
     format!("{a}{b}{suffix}")
 }
 
 /// An enterprise name.
 pub fn enterprise(rng: &mut Rng) -> String {
-    place(rng, pick(rng, ORG_SUFFIX))
+    let suffix = *pick(rng, ORG_SUFFIX);
+    place(rng, suffix)
 }
 
 /// The real name of a province by its two-digit prefix.
@@ -88,23 +105,62 @@ pub fn province(prefix: u32) -> &'static str {
 
 /// Names of poor-labour training courses.
 pub const LABOR_COURSES: &[&str] = &[
-    "家政服务培训班", "电工培训班", "焊工培训班", "厨师培训班", "电子装配培训班", "养老护理培训班",
-    "挖掘机操作培训班", "电商创业培训班", "缝纫工培训班", "汽车维修培训班",
+    "家政服务培训班",
+    "电工培训班",
+    "焊工培训班",
+    "厨师培训班",
+    "电子装配培训班",
+    "养老护理培训班",
+    "挖掘机操作培训班",
+    "电商创业培训班",
+    "缝纫工培训班",
+    "汽车维修培训班",
 ];
 /// Names of cadre training courses.
 pub const CADRE_COURSES: &[&str] = &["党政干部能力提升班", "乡村振兴专题研修班", "扶贫干部培训班"];
 /// Names of technician training courses.
-pub const TECH_COURSES: &[&str] = &["临床医学培训班", "教师教学能力培训班", "农业技术培训班", "护理技术培训班"];
+pub const TECH_COURSES: &[&str] = &[
+    "临床医学培训班",
+    "教师教学能力培训班",
+    "农业技术培训班",
+    "护理技术培训班",
+];
 /// Names of village-leader training courses.
 pub const VILLAGE_COURSES: &[&str] = &["村两委干部培训班", "致富带头人培训班", "村级治理培训班"];
 /// Products sold in consumption assistance.
 pub const PRODUCTS: &[&str] = &[
-    "核桃", "土豆", "蜂蜜", "茶叶", "香菇", "木耳", "牛肉", "大米", "苹果", "百香果", "辣椒", "猕猴桃",
+    "核桃",
+    "土豆",
+    "蜂蜜",
+    "茶叶",
+    "香菇",
+    "木耳",
+    "牛肉",
+    "大米",
+    "苹果",
+    "百香果",
+    "辣椒",
+    "猕猴桃",
 ];
 /// Free-text buyers.
-pub const BUYERS: &[&str] = &["工会采购", "机关食堂", "某电商平台", "学校食堂", "超市", "个人"];
+pub const BUYERS: &[&str] = &[
+    "工会采购",
+    "机关食堂",
+    "某电商平台",
+    "学校食堂",
+    "超市",
+    "个人",
+];
 /// Free-text employers.
-pub const EMPLOYERS: &[&str] = &["个体餐馆", "建筑工地", "物流园", "家政公司", "工厂", "农场", "酒店"];
+pub const EMPLOYERS: &[&str] = &[
+    "个体餐馆",
+    "建筑工地",
+    "物流园",
+    "家政公司",
+    "工厂",
+    "农场",
+    "酒店",
+];
 /// Names of co-built parks.
 pub const PARKS: &[&str] = &["东西协作产业园", "扶贫产业园", "共建工业园", "农业科技园"];
 /// Kinds of project names by category.

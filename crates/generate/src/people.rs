@@ -7,7 +7,9 @@ use crate::GenerateError;
 use crate::activity::{Activity, Project, Training};
 use crate::names;
 use crate::out::{Out, rc};
-use crate::rng::{Rng, between, chance, date_between, date_in_year, fmt_date, index, pick, stream, unit, ymd};
+use crate::rng::{
+    Rng, between, chance, date_between, date_in_year, fmt_date, index, pick, stream, unit, ymd,
+};
 use crate::world::{Party, World};
 use chrono::{Datelike, Days, NaiveDate};
 use std::collections::BTreeMap;
@@ -52,8 +54,6 @@ const DAY0: i32 = 1900;
 
 struct Pass<'a> {
     w: &'a World,
-    fy: i32,
-    ly: i32,
     pl: Out,
     at: Out,
     near_ents: Vec<Vec<usize>>,
@@ -64,21 +64,38 @@ struct Pass<'a> {
 impl Pass<'_> {
     fn employer(&self, rng: &mut Rng, pi: usize, own: u64) -> (String, u64) {
         let p = &self.w.pairings[pi];
-        if let Party::Org(h) = p.helper {
-            if self.w.orgs[h].kind == OrgKind::Enterprise && chance(rng, 0.7) {
+        match p.helper {
+            Party::Org(h) if self.w.orgs[h].kind == OrgKind::Enterprise && chance(rng, 0.7) => {
                 return (format!("org:{}", self.w.orgs[h].id), self.w.orgs[h].region);
             }
+            _ => {}
         }
         if chance(rng, 0.55) {
-            let ents = if self.near_ents[pi].is_empty() { &self.w.east_enterprises } else { &self.near_ents[pi] };
+            let ents = if self.near_ents[pi].is_empty() {
+                &self.w.east_enterprises
+            } else {
+                &self.near_ents[pi]
+            };
             let e = *pick(rng, ents);
             return (format!("org:{}", self.w.orgs[e].id), self.w.orgs[e].region);
         }
-        let region = if chance(rng, 0.15) || p.helper_counties.is_empty() { own } else { *pick(rng, &p.helper_counties) };
+        let region = if chance(rng, 0.15) || p.helper_counties.is_empty() {
+            own
+        } else {
+            *pick(rng, &p.helper_counties)
+        };
         ((*pick(rng, names::EMPLOYERS)).to_string(), region)
     }
 
-    fn placement(&mut self, rng: &mut Rng, person: &str, pi: usize, own: u64, s: NaiveDate, e: Option<NaiveDate>) -> Result<(), GenerateError> {
+    fn placement(
+        &mut self,
+        rng: &mut Rng,
+        person: &str,
+        pi: usize,
+        own: u64,
+        s: NaiveDate,
+        e: Option<NaiveDate>,
+    ) -> Result<(), GenerateError> {
         let (emp, region) = self.employer(rng, pi, own);
         let wage = between(rng, 2000, 7000) * 100 + if chance(rng, 0.2) { 50 } else { 0 };
         let id = format!("PL{:07}", self.pl.rows + 1);
@@ -95,7 +112,13 @@ impl Pass<'_> {
     }
 
     /// A pairing for a person of `county`/`village` active at `d` (any when none is).
-    fn pairing_for(&self, rng: &mut Rng, county: usize, village: usize, d: NaiveDate) -> Option<usize> {
+    fn pairing_for(
+        &self,
+        rng: &mut Rng,
+        county: usize,
+        village: usize,
+        d: NaiveDate,
+    ) -> Option<usize> {
         let mut c: Vec<usize> = self.county_pairings[county].clone();
         if let Some(v) = self.village_pairings.get(&village) {
             c.extend(v);
@@ -103,17 +126,22 @@ impl Pass<'_> {
         let active: Vec<usize> = c
             .iter()
             .copied()
-            .filter(|&p| self.w.pairings[p].start <= d && self.w.pairings[p].end.is_none_or(|e| e >= d))
+            .filter(|&p| {
+                self.w.pairings[p].start <= d && self.w.pairings[p].end.is_none_or(|e| e >= d)
+            })
             .collect();
         let from = if active.is_empty() { &c } else { &active };
         if from.is_empty() {
             return None;
         }
         // Prefer the county pairing when there is one.
-        if let Some(&cp) = from.iter().find(|&&p| self.w.pairings[p].level == xiezuo_domain::RegionLevel::County && self.w.pairings[p].is_gov()) {
-            if chance(rng, 0.6) {
-                return Some(cp);
-            }
+        let county_pairing = from.iter().copied().find(|&p| {
+            self.w.pairings[p].level == xiezuo_domain::RegionLevel::County
+                && self.w.pairings[p].is_gov()
+        });
+        match county_pairing {
+            Some(cp) if chance(rng, 0.6) => return Some(cp),
+            _ => {}
         }
         Some(*pick(rng, from))
     }
@@ -125,7 +153,14 @@ fn fmt_ymd8(d: NaiveDate) -> String {
 
 /// Runs the pass and writes its six files.
 #[allow(clippy::too_many_lines)]
-pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i32, ly: i32) -> Result<(Vec<(String, u64)>, PeopleInfo), GenerateError> {
+pub fn write_people(
+    w: &World,
+    act: &mut Activity,
+    dir: &Path,
+    seed: u64,
+    fy: i32,
+    ly: i32,
+) -> Result<(Vec<(String, u64)>, PeopleInfo), GenerateError> {
     let mut ho = Out::create(dir, "households.csv")?;
     let mut peo = Out::create(dir, "persons.csv")?;
     let mut inc = Out::create(dir, "household_income.csv")?;
@@ -157,11 +192,22 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
             w.east_enterprises
                 .iter()
                 .copied()
-                .filter(|&e| p.helper_counties.iter().any(|&c| w.orgs[e].region / 1_000_000 == c / 1_000_000))
+                .filter(|&e| {
+                    p.helper_counties
+                        .iter()
+                        .any(|&c| w.orgs[e].region / 1_000_000 == c / 1_000_000)
+                })
                 .collect()
         })
         .collect();
-    let mut pass = Pass { w, fy, ly, pl, at, near_ents, county_pairings, village_pairings };
+    let mut pass = Pass {
+        w,
+        pl,
+        at,
+        near_ents,
+        county_pairings,
+        village_pairings,
+    };
 
     // Projects per village and county-wide projects per county.
     let mut village_projects: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -204,10 +250,18 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
         // Attendance probabilities of the county's poor-labour trainings.
         let eligible_est = (c.households as f64 * 3.3 * 0.55).max(1.0);
         let tlist = &county_trainings[ci];
-        let tp: Vec<f64> = tlist.iter().map(|&t| act.trainings[t].expected / eligible_est).collect();
-        let total_tp: f64 = tp.iter().sum::<f64>().min(0.9);
+        let tp: Vec<f64> = tlist
+            .iter()
+            .map(|&t| act.trainings[t].expected / eligible_est)
+            .collect();
+        let sum_tp: f64 = tp.iter().sum();
+        let total_tp = sum_tp.min(0.3);
         let cproj = &county_projects[ci];
-        let cproj_p = if cproj.is_empty() { 0.0 } else { (cproj.len() as f64 * 25.0 / c.households.max(1) as f64).min(0.8) };
+        let cproj_p = if cproj.is_empty() {
+            0.0
+        } else {
+            (cproj.len() as f64 * 25.0 / c.households.max(1) as f64).min(0.8)
+        };
         for vi in c.villages.clone() {
             let v = &w.villages[vi];
             let mut rng = stream(seed, "village", vi as u64);
@@ -217,7 +271,13 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
                 let hid = format!("H{household_no:08}");
                 // Household.
                 let r = unit(&mut rng);
-                let identified = if r < 0.6 { 2014 } else if r < 0.85 { 2015 } else { between(&mut rng, 2016, i64::from(ly.max(2016))) as i32 };
+                let identified = if r < 0.6 {
+                    2014
+                } else if r < 0.85 {
+                    2015
+                } else {
+                    between(&mut rng, 2016, i64::from(ly.max(2016))) as i32
+                };
                 let exit = if chance(&mut rng, 0.85) {
                     let lo = identified.max(2016);
                     Some(between(&mut rng, i64::from(lo), i64::from(ly.max(lo))) as i32)
@@ -226,12 +286,21 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
                 };
                 let category = {
                     let r = unit(&mut rng);
-                    if r < 0.75 { "general" } else if r < 0.95 { "dibao" } else { "tekun" }
+                    if r < 0.75 {
+                        "general"
+                    } else if r < 0.95 {
+                        "dibao"
+                    } else {
+                        "tekun"
+                    }
                 };
                 let (mt, my) = if chance(&mut rng, 0.04) {
                     let t = *pick(&mut rng, &["unstable", "marginal", "sudden"]);
                     let lo = exit.unwrap_or(identified).max(2020.min(ly));
-                    (t, Some(between(&mut rng, i64::from(lo), i64::from(ly.max(lo)))))
+                    (
+                        t,
+                        Some(between(&mut rng, i64::from(lo), i64::from(ly.max(lo)))),
+                    )
                 } else {
                     ("", None)
                 };
@@ -256,9 +325,18 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
                 for m in 0..size {
                     let (male, year) = match m {
                         0 => (head_male, head_year),
-                        1 if chance(&mut rng, 0.85) => (!head_male, (head_year + between(&mut rng, -5, 5) as i32).clamp(1930, 1998)),
-                        4 | 5 if chance(&mut rng, 0.5) => (chance(&mut rng, 0.4), (head_year - between(&mut rng, 20, 30) as i32).max(1920)),
-                        _ => (chance(&mut rng, 0.52), (head_year + between(&mut rng, 20, 40) as i32).min(2016)),
+                        1 if chance(&mut rng, 0.85) => (
+                            !head_male,
+                            (head_year + between(&mut rng, -5, 5) as i32).clamp(1930, 1998),
+                        ),
+                        4 | 5 if chance(&mut rng, 0.5) => (
+                            chance(&mut rng, 0.4),
+                            (head_year - between(&mut rng, 20, 30) as i32).max(1920),
+                        ),
+                        _ => (
+                            chance(&mut rng, 0.52),
+                            (head_year + between(&mut rng, 20, 40) as i32).min(2016),
+                        ),
                     };
                     let mut birth = date_in_year(&mut rng, year);
                     let sex_ix = usize::from(male);
@@ -282,10 +360,22 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
                         "none"
                     } else if age <= 55 {
                         let r = unit(&mut rng);
-                        if r < 0.8 { "full" } else if r < 0.95 { "weak" } else { "none" }
+                        if r < 0.8 {
+                            "full"
+                        } else if r < 0.95 {
+                            "weak"
+                        } else {
+                            "none"
+                        }
                     } else if age <= 65 {
                         let r = unit(&mut rng);
-                        if r < 0.2 { "full" } else if r < 0.8 { "weak" } else { "none" }
+                        if r < 0.2 {
+                            "full"
+                        } else if r < 0.8 {
+                            "weak"
+                        } else {
+                            "none"
+                        }
                     } else if chance(&mut rng, 0.2) {
                         "weak"
                     } else {
@@ -311,32 +401,107 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
                     if !(16..=60).contains(&age) || labor == "none" {
                         continue;
                     }
-                    let forced = if ci >= cp0_county && (18..=55).contains(&age) && labor == "full" { forces.pop_front() } else { None };
+                    let forced = if ci >= cp0_county && (18..=55).contains(&age) && labor == "full"
+                    {
+                        forces.pop_front()
+                    } else {
+                        None
+                    };
                     if let Some(f) = forced {
                         let pref0 = w.pref0;
                         let cp1 = w.cp1;
                         let d = ymd;
                         match f {
-                            Force::Days89 => pass.placement(&mut rng, &pid, cp0, c.code, d(y2, 1, 1), Some(d(y2, 3, 30)))?,
-                            Force::Days90 => pass.placement(&mut rng, &pid, cp0, c.code, d(y2, 1, 1), Some(d(y2, 3, 31)))?,
-                            Force::Days91 => pass.placement(&mut rng, &pid, cp0, c.code, d(y2, 4, 1), Some(d(y2, 6, 30)))?,
+                            Force::Days89 => pass.placement(
+                                &mut rng,
+                                &pid,
+                                cp0,
+                                c.code,
+                                d(y2, 1, 1),
+                                Some(d(y2, 3, 30)),
+                            )?,
+                            Force::Days90 => pass.placement(
+                                &mut rng,
+                                &pid,
+                                cp0,
+                                c.code,
+                                d(y2, 1, 1),
+                                Some(d(y2, 3, 31)),
+                            )?,
+                            Force::Days91 => pass.placement(
+                                &mut rng,
+                                &pid,
+                                cp0,
+                                c.code,
+                                d(y2, 4, 1),
+                                Some(d(y2, 6, 30)),
+                            )?,
                             Force::OverlapSame => {
-                                pass.placement(&mut rng, &pid, cp0, c.code, d(y1, 3, 1), Some(d(y1, 8, 31)))?;
-                                pass.placement(&mut rng, &pid, cp0, c.code, d(y1, 6, 1), Some(d(y1, 12, 31)))?;
+                                pass.placement(
+                                    &mut rng,
+                                    &pid,
+                                    cp0,
+                                    c.code,
+                                    d(y1, 3, 1),
+                                    Some(d(y1, 8, 31)),
+                                )?;
+                                pass.placement(
+                                    &mut rng,
+                                    &pid,
+                                    cp0,
+                                    c.code,
+                                    d(y1, 6, 1),
+                                    Some(d(y1, 12, 31)),
+                                )?;
                             }
                             Force::OverlapScope => {
-                                pass.placement(&mut rng, &pid, cp0, c.code, d(y2, 2, 1), Some(d(y2, 7, 31)))?;
-                                pass.placement(&mut rng, &pid, pref0, c.code, d(y2, 5, 1), Some(d(y2, 10, 31)))?;
+                                pass.placement(
+                                    &mut rng,
+                                    &pid,
+                                    cp0,
+                                    c.code,
+                                    d(y2, 2, 1),
+                                    Some(d(y2, 7, 31)),
+                                )?;
+                                pass.placement(
+                                    &mut rng,
+                                    &pid,
+                                    pref0,
+                                    c.code,
+                                    d(y2, 5, 1),
+                                    Some(d(y2, 10, 31)),
+                                )?;
                             }
                             Force::SpanOpen => {
-                                pass.placement(&mut rng, &pid, cp0, c.code, d(y1, 10, 1), Some(d(y1 + 1, 2, 28)))?;
+                                pass.placement(
+                                    &mut rng,
+                                    &pid,
+                                    cp0,
+                                    c.code,
+                                    d(y1, 10, 1),
+                                    Some(d(y1 + 1, 2, 28)),
+                                )?;
                                 pass.placement(&mut rng, &pid, cp0, c.code, d(y2, 5, 1), None)?;
                             }
                             Force::Channels => {
-                                pass.placement(&mut rng, &pid, cp0, c.code, d(y1, 3, 1), Some(d(y1, 9, 30)))?;
+                                pass.placement(
+                                    &mut rng,
+                                    &pid,
+                                    cp0,
+                                    c.code,
+                                    d(y1, 3, 1),
+                                    Some(d(y1, 9, 30)),
+                                )?;
                                 // One training of every kind of the showcase pairing.
-                                for kind in [TrainingKind::PoorLabor, TrainingKind::Cadre, TrainingKind::Technician, TrainingKind::VillageLeader] {
-                                    if let Some(t) = act.trainings.iter().position(|t| t.pairing == cp0 && t.kind == kind && t.start.year() == y1) {
+                                for kind in [
+                                    TrainingKind::PoorLabor,
+                                    TrainingKind::Cadre,
+                                    TrainingKind::Technician,
+                                    TrainingKind::VillageLeader,
+                                ] {
+                                    if let Some(t) = act.trainings.iter().position(|t| {
+                                        t.pairing == cp0 && t.kind == kind && t.start.year() == y1
+                                    }) {
                                         attend(&mut pass.at, &mut act.trainings[t], &pid)?;
                                     }
                                 }
@@ -345,8 +510,17 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
                                 }
                             }
                             Force::Outside => {
-                                pass.placement(&mut rng, &pid, cp1, c.code, d(y1, 5, 1), Some(d(y1, 11, 30)))?;
-                                if let Some(t) = act.trainings.iter().position(|t| t.pairing == cp1 && t.kind == TrainingKind::PoorLabor) {
+                                pass.placement(
+                                    &mut rng,
+                                    &pid,
+                                    cp1,
+                                    c.code,
+                                    d(y1, 5, 1),
+                                    Some(d(y1, 11, 30)),
+                                )?;
+                                if let Some(t) = act.trainings.iter().position(|t| {
+                                    t.pairing == cp1 && t.kind == TrainingKind::PoorLabor
+                                }) {
                                     attend(&mut pass.at, &mut act.trainings[t], &pid)?;
                                 }
                             }
@@ -357,11 +531,20 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
                         let n = if chance(&mut rng, 0.25) { 2 } else { 1 };
                         for _ in 0..n {
                             let s = date_between(&mut rng, ymd(fy, 1, 1), ymd(ly, 11, 30));
-                            let len = if chance(&mut rng, 0.3) { between(&mut rng, 30, 120) } else { between(&mut rng, 90, 700) };
+                            let len = if chance(&mut rng, 0.3) {
+                                between(&mut rng, 30, 120)
+                            } else {
+                                between(&mut rng, 90, 700)
+                            };
                             let e = s + Days::new(len as u64);
-                            let e = if chance(&mut rng, 0.1) || e > ymd(ly, 12, 31) { None } else { Some(e) };
+                            let e = if chance(&mut rng, 0.1) || e > ymd(ly, 12, 31) {
+                                None
+                            } else {
+                                Some(e)
+                            };
                             let pi = if chance(&mut rng, 0.003) {
-                                pass.pairing_for(&mut rng, index(&mut rng, w.counties.len()), usize::MAX, s)
+                                let oc = index(&mut rng, w.counties.len());
+                                pass.pairing_for(&mut rng, oc, usize::MAX, s)
                             } else {
                                 pass.pairing_for(&mut rng, ci, vi, s)
                             };
@@ -373,10 +556,11 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
                     if total_tp > 0.0 {
                         let r = unit(&mut rng);
                         if r < total_tp {
+                            let target = r / total_tp * sum_tp;
                             let mut acc = 0.0;
                             for (k, &t) in tlist.iter().enumerate() {
                                 acc += tp[k];
-                                if r < acc || k + 1 == tlist.len() {
+                                if target < acc || k + 1 == tlist.len() {
                                     attend(&mut pass.at, &mut act.trainings[t], &pid)?;
                                     break;
                                 }
@@ -386,12 +570,21 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
                 }
                 // Income.
                 for y in (ly - 1).max(identified)..=ly {
-                    let base = if exit.is_some_and(|e| e <= y) { between(&mut rng, 4500, 12000) } else { between(&mut rng, 2500, 4500) };
-                    inc.row([hid.clone(), y.to_string(), Fen(base * 100 + between(&mut rng, 0, 99)).to_yuan_short()])?;
+                    let base = if exit.is_some_and(|e| e <= y) {
+                        between(&mut rng, 4500, 12000)
+                    } else {
+                        between(&mut rng, 2500, 4500)
+                    };
+                    inc.row([
+                        hid.clone(),
+                        y.to_string(),
+                        Fen(base * 100 + between(&mut rng, 0, 99)).to_yuan_short(),
+                    ])?;
                 }
                 // Beneficiaries.
+                let vp = (20.0 / f64::from(v.households.max(1))).min(0.5);
                 for &p in &vproj {
-                    if chance(&mut rng, 0.4) {
+                    if chance(&mut rng, vp) {
                         bene.push(p);
                     }
                 }
@@ -402,10 +595,9 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
                         bene.push(cproj[k.min(cproj.len() - 1)]);
                     }
                 }
-                if vi == 0 && hk == 0 {
-                    if let Some(p) = outside_project {
-                        bene.push(p);
-                    }
+                match outside_project {
+                    Some(p) if vi == 0 && hk == 0 => bene.push(p),
+                    _ => {}
                 }
                 bene.sort_unstable();
                 bene.dedup();
@@ -417,8 +609,22 @@ pub fn write_people(w: &World, act: &mut Activity, dir: &Path, seed: u64, fy: i3
     }
     let _: Option<&Project> = None;
     let _: Option<&Training> = None;
-    let res = vec![ho.finish()?, peo.finish()?, inc.finish()?, beo.finish()?, pass.pl.finish()?, pass.at.finish()?];
-    Ok((res, PeopleInfo { persons: person_no, households: household_no, first_person }))
+    let res = vec![
+        ho.finish()?,
+        peo.finish()?,
+        inc.finish()?,
+        beo.finish()?,
+        pass.pl.finish()?,
+        pass.at.finish()?,
+    ];
+    Ok((
+        res,
+        PeopleInfo {
+            persons: person_no,
+            households: household_no,
+            first_person,
+        },
+    ))
 }
 
 fn attend(at: &mut Out, t: &mut Training, pid: &str) -> Result<(), GenerateError> {

@@ -27,8 +27,6 @@ pub struct RegionRow {
 pub struct County {
     pub code: u64,
     pub poor: bool,
-    pub pref: u64,
-    pub prov: u64,
     /// Indices into `World::villages`.
     pub villages: std::ops::Range<usize>,
     /// Planned households of the county (sum over its villages).
@@ -82,10 +80,6 @@ impl Pairing {
     pub fn is_gov(&self) -> bool {
         self.kind == HelperKind::Government
     }
-    /// First year in which records are attached.
-    pub fn first_active(&self, first_year: i32) -> i32 {
-        first_year.max(chrono::Datelike::year(&self.start))
-    }
     /// Whether the pairing is active in year `y`.
     pub fn active_in(&self, y: i32) -> bool {
         chrono::Datelike::year(&self.start) <= y
@@ -121,12 +115,7 @@ fn code(pp: u32, cc: u32, dd: u32, ttt: u32, vvv: u32) -> u64 {
         + u64::from(vvv)
 }
 
-fn region(
-    code: u64,
-    name: String,
-    level: RegionLevel,
-    parent: Option<u64>,
-) -> RegionRow {
+fn region(code: u64, name: String, level: RegionLevel, parent: Option<u64>) -> RegionRow {
     RegionRow {
         code,
         name,
@@ -153,15 +142,27 @@ fn sizes(scale: f64) -> Sizes {
     let persons = 1_000_000.0 * scale;
     let lg = (scale * 100.0).max(1.0).log10();
     let west_counties = ((75.0 * scale.powf(0.55)).round() as usize).clamp(4, 900);
-    let west_provinces = ((2.0 + (2.5 * lg).round()) as usize).clamp(2, 12).min(west_counties / 2);
-    let east_provinces = ((2.0 + (1.75 * lg).round()) as usize).clamp(2, 9).min(west_provinces);
+    let west_provinces = ((2.0 + (2.5 * lg).round()) as usize)
+        .clamp(2, 12)
+        .min(west_counties / 2);
+    let east_provinces = ((2.0 + (1.75 * lg).round()) as usize)
+        .clamp(2, 9)
+        .min(west_provinces);
     let villages = ((persons / 1000.0).round() as usize).max(west_counties * 4);
-    Sizes { persons, west_provinces, east_provinces, west_counties, villages }
+    Sizes {
+        persons,
+        west_provinces,
+        east_provinces,
+        west_counties,
+        villages,
+    }
 }
 
 fn split(total: usize, parts: usize) -> Vec<usize> {
     let parts = parts.max(1);
-    (0..parts).map(|i| total / parts + usize::from(i < total % parts)).collect()
+    (0..parts)
+        .map(|i| total / parts + usize::from(i < total % parts))
+        .collect()
 }
 
 /// Builds the world for the options.
@@ -177,10 +178,18 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
     let mut west_prefs: Vec<(u64, usize, Vec<usize>)> = Vec::new(); // (code, province idx, counties)
     let villages_per_county = sz.villages as f64 / sz.west_counties as f64;
     let households_total = sz.persons / 3.3;
-    for (pi, ncounties) in split(sz.west_counties, sz.west_provinces).into_iter().enumerate() {
+    for (pi, ncounties) in split(sz.west_counties, sz.west_provinces)
+        .into_iter()
+        .enumerate()
+    {
         let pp = WEST[pi];
         let pcode = code(pp, 0, 0, 0, 0);
-        let mut r = region(pcode, names::province(pp).to_string(), RegionLevel::Province, None);
+        let mut r = region(
+            pcode,
+            names::province(pp).to_string(),
+            RegionLevel::Province,
+            None,
+        );
         r.side = Some("west");
         regions.push(r);
         stat_codes.push((pcode, false, RegionLevel::Province));
@@ -188,7 +197,12 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         for (ci, nc) in split(ncounties, nprefs).into_iter().enumerate() {
             let cc = ci as u32 + 1;
             let prefcode = code(pp, cc, 0, 0, 0);
-            regions.push(region(prefcode, names::place(&mut rng, "市"), RegionLevel::Prefecture, Some(pcode)));
+            regions.push(region(
+                prefcode,
+                names::place(&mut rng, "市"),
+                RegionLevel::Prefecture,
+                Some(pcode),
+            ));
             stat_codes.push((prefcode, false, RegionLevel::Prefecture));
             let mut pref_counties = Vec::new();
             for di in 0..nc {
@@ -196,13 +210,19 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
                 let ccode = code(pp, cc, dd, 0, 0);
                 let poor = di == 0 || chance(&mut rng, 0.7);
                 let deep = poor && chance(&mut rng, 0.3);
-                let mut r = region(ccode, names::place(&mut rng, "县"), RegionLevel::County, Some(prefcode));
+                let mut r = region(
+                    ccode,
+                    names::place(&mut rng, "县"),
+                    RegionLevel::County,
+                    Some(prefcode),
+                );
                 r.poor_county = Some(poor);
                 r.deep_poverty = Some(deep);
                 r.exit_year = poor.then(|| if deep { between(&mut rng, 2019, 2020) } else { between(&mut rng, 2016, 2020) } as i32);
                 regions.push(r);
                 stat_codes.push((ccode, false, RegionLevel::County));
-                let nv = ((villages_per_county * (0.6 + 0.8 * unit(&mut rng))).round() as usize).max(4);
+                let nv =
+                    ((villages_per_county * (0.6 + 0.8 * unit(&mut rng))).round() as usize).max(4);
                 let ntown = nv.div_ceil(10).max(2).min(nv);
                 let first_village = villages.len();
                 let county_idx = counties.len();
@@ -210,24 +230,38 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
                     let ttt = 101 + ti as u32;
                     let tcode = code(pp, cc, dd, ttt, 0);
                     let suffix = if chance(&mut rng, 0.6) { "镇" } else { "乡" };
-                    regions.push(region(tcode, names::place(&mut rng, suffix), RegionLevel::Township, Some(ccode)));
+                    regions.push(region(
+                        tcode,
+                        names::place(&mut rng, suffix),
+                        RegionLevel::Township,
+                        Some(ccode),
+                    ));
                     for vi in 0..ntv {
                         let vcode = code(pp, cc, dd, ttt, 201 + vi as u32);
                         let vpoor = chance(&mut rng, if poor { 0.45 } else { 0.15 });
                         let vdeep = vpoor && chance(&mut rng, if deep { 0.4 } else { 0.15 });
-                        let mut r = region(vcode, names::place(&mut rng, "村"), RegionLevel::Village, Some(tcode));
+                        let mut r = region(
+                            vcode,
+                            names::place(&mut rng, "村"),
+                            RegionLevel::Village,
+                            Some(tcode),
+                        );
                         r.poor_village = Some(vpoor);
                         r.deep_poverty = Some(vdeep);
                         r.exit_year = vpoor.then(|| between(&mut rng, 2016, 2020) as i32);
                         regions.push(r);
-                        villages.push(Village { code: vcode, county: county_idx, poor: vpoor, deep: vdeep, households: 0 });
+                        villages.push(Village {
+                            code: vcode,
+                            county: county_idx,
+                            poor: vpoor,
+                            deep: vdeep,
+                            households: 0,
+                        });
                     }
                 }
                 counties.push(County {
                     code: ccode,
                     poor,
-                    pref: prefcode,
-                    prov: pcode,
                     villages: first_village..villages.len(),
                     households: 0,
                 });
@@ -237,7 +271,10 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         }
     }
     // Households per village: poor villages hold more registered households.
-    let weight: f64 = villages.iter().map(|v| if v.poor { 3.0 } else { 1.0 }).sum();
+    let weight: f64 = villages
+        .iter()
+        .map(|v| if v.poor { 3.0 } else { 1.0 })
+        .sum();
     for v in villages.iter_mut() {
         let w = if v.poor { 3.0 } else { 1.0 };
         v.households = round_random(&mut rng, households_total * w / weight).max(1) as u32;
@@ -249,11 +286,17 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
     let mut east_prov_codes = Vec::new();
     let mut east_prefs: Vec<(u64, Vec<u64>)> = Vec::new(); // parallel to west_prefs
     let mut east_pref_count = vec![0u32; sz.east_provinces];
-    let mut east_region_rows: Vec<Vec<RegionRow>> = (0..sz.east_provinces).map(|_| Vec::new()).collect();
+    let mut east_region_rows: Vec<Vec<RegionRow>> =
+        (0..sz.east_provinces).map(|_| Vec::new()).collect();
     for ei in 0..sz.east_provinces {
         let pp = EAST[ei];
         let pcode = code(pp, 0, 0, 0, 0);
-        let mut r = region(pcode, names::province(pp).to_string(), RegionLevel::Province, None);
+        let mut r = region(
+            pcode,
+            names::province(pp).to_string(),
+            RegionLevel::Province,
+            None,
+        );
         r.side = Some("east");
         east_region_rows[ei].push(r);
         east_prov_codes.push(pcode);
@@ -266,23 +309,47 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         let cc = east_pref_count[ei];
         let prefcode = code(pp, cc, 0, 0, 0);
         let rows = &mut east_region_rows[ei];
-        rows.push(region(prefcode, names::place(&mut rng, "市"), RegionLevel::Prefecture, Some(code(pp, 0, 0, 0, 0))));
+        rows.push(region(
+            prefcode,
+            names::place(&mut rng, "市"),
+            RegionLevel::Prefecture,
+            Some(code(pp, 0, 0, 0, 0)),
+        ));
         let npoor = wcounties.iter().filter(|&&c| counties[c].poor).count();
         let ncounties = npoor.div_ceil(2).max(3);
         let mut codes = Vec::new();
         for di in 0..ncounties {
-            let dd = if di == ncounties - 1 { 81 } else { di as u32 + 1 };
+            let dd = if di == ncounties - 1 {
+                81
+            } else {
+                di as u32 + 1
+            };
             let ccode = code(pp, cc, dd, 0, 0);
             let suffix = if dd == 81 { "市" } else { "区" };
-            let mut r = region(ccode, names::place(&mut rng, suffix), RegionLevel::County, Some(prefcode));
+            let mut r = region(
+                ccode,
+                names::place(&mut rng, suffix),
+                RegionLevel::County,
+                Some(prefcode),
+            );
             r.poor_county = Some(false);
             rows.push(r);
             for ti in 1..=2u32 {
                 let tcode = code(pp, cc, dd, ti, 0);
                 let suffix = if ti == 1 { "街道" } else { "镇" };
-                rows.push(region(tcode, names::place(&mut rng, suffix), RegionLevel::Township, Some(ccode)));
+                rows.push(region(
+                    tcode,
+                    names::place(&mut rng, suffix),
+                    RegionLevel::Township,
+                    Some(ccode),
+                ));
                 for vi in 1..=2u32 {
-                    let mut r = region(code(pp, cc, dd, ti, vi), names::place(&mut rng, "社区"), RegionLevel::Village, Some(tcode));
+                    let mut r = region(
+                        code(pp, cc, dd, ti, vi),
+                        names::place(&mut rng, "社区"),
+                        RegionLevel::Village,
+                        Some(tcode),
+                    );
                     r.poor_village = Some(false);
                     r.deep_poverty = Some(false);
                     rows.push(r);
@@ -294,8 +361,18 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         if cc == 1 && ei == 0 {
             // A town directly under the city, with no county (as in 东莞).
             let tcode = code(pp, cc, 0, 1, 0);
-            rows.push(region(tcode, names::place(&mut rng, "镇"), RegionLevel::Township, Some(prefcode)));
-            let mut r = region(code(pp, cc, 0, 1, 1), names::place(&mut rng, "社区"), RegionLevel::Village, Some(tcode));
+            rows.push(region(
+                tcode,
+                names::place(&mut rng, "镇"),
+                RegionLevel::Township,
+                Some(prefcode),
+            ));
+            let mut r = region(
+                code(pp, cc, 0, 1, 1),
+                names::place(&mut rng, "社区"),
+                RegionLevel::Village,
+                Some(tcode),
+            );
             r.poor_village = Some(false);
             r.deep_poverty = Some(false);
             rows.push(r);
@@ -318,7 +395,10 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
     let n_ent = (ne * 3).max(20);
     let east_towns: Vec<u64> = regions
         .iter()
-        .filter(|r| r.level == RegionLevel::Township && east_prov_codes.contains(&(r.code / 10_000_000_000 * 10_000_000_000)))
+        .filter(|r| {
+            r.level == RegionLevel::Township
+                && east_prov_codes.contains(&(r.code / 10_000_000_000 * 10_000_000_000))
+        })
         .map(|r| r.code)
         .collect();
     let mut east_enterprises = Vec::new();
@@ -334,7 +414,13 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         if !west {
             east_enterprises.push(orgs.len());
         }
-        orgs.push(Org { id: format!("E{:05}", i + 1), name: names::enterprise(&mut rng), kind: OrgKind::Enterprise, region, west });
+        orgs.push(Org {
+            id: format!("E{:05}", i + 1),
+            name: names::enterprise(&mut rng),
+            kind: OrgKind::Enterprise,
+            region,
+            west,
+        });
     }
     let other_kinds: [(OrgKind, &str, usize); 6] = [
         (OrgKind::SocialOrg, "公益协会", (ne / 2).max(4)),
@@ -349,32 +435,65 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         for _ in 0..n {
             oi += 1;
             let region = *pick(&mut rng, &east_counties);
-            orgs.push(Org { id: format!("O{oi:05}"), name: names::place(&mut rng, suffix), kind, region, west: false });
+            orgs.push(Org {
+                id: format!("O{oi:05}"),
+                name: names::place(&mut rng, suffix),
+                kind,
+                region,
+                west: false,
+            });
         }
     }
     let n_west_orgs = (counties.len() / 10).max(2);
     let mut west_orgs = Vec::new();
     for i in 0..n_west_orgs {
-        let kind = if i % 2 == 0 { OrgKind::Hospital } else { OrgKind::School };
-        let suffix = if kind == OrgKind::Hospital { "中医院" } else { "民族中学" };
+        let kind = if i % 2 == 0 {
+            OrgKind::Hospital
+        } else {
+            OrgKind::School
+        };
+        let suffix = if kind == OrgKind::Hospital {
+            "中医院"
+        } else {
+            "民族中学"
+        };
         let county = (i * 7 + 1) % counties.len();
         west_orgs.push(orgs.len());
-        orgs.push(Org { id: format!("W{:05}", i + 1), name: names::place(&mut rng, suffix), kind, region: counties[county].code, west: true });
+        orgs.push(Org {
+            id: format!("W{:05}", i + 1),
+            name: names::place(&mut rng, suffix),
+            kind,
+            region: counties[county].code,
+            west: true,
+        });
     }
 
     // ---- Pairings ----
     let mut pairings: Vec<Pairing> = Vec::new();
     let fy = first_year;
     let all_counties_in = |prefix_div: u64, code: u64| -> Vec<usize> {
-        counties.iter().enumerate().filter(|(_, c)| c.code / prefix_div == code / prefix_div).map(|(i, _)| i).collect()
+        counties
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.code / prefix_div == code / prefix_div)
+            .map(|(i, _)| i)
+            .collect()
     };
     let east_in = |prefix_div: u64, code: u64| -> Vec<u64> {
-        east_counties.iter().copied().filter(|c| c / prefix_div == code / prefix_div).collect()
+        east_counties
+            .iter()
+            .copied()
+            .filter(|c| c / prefix_div == code / prefix_div)
+            .collect()
     };
     for wi in 0..sz.west_provinces {
         let w = code(WEST[wi], 0, 0, 0, 0);
         let e = code(EAST[wi % sz.east_provinces], 0, 0, 0, 0);
-        let start = if wi % 2 == 1 { ymd(2016, 12, 1) } else { ymd(fy, 1, 1) };
+        let start = if wi % 2 == 1 {
+            ymd(2016, 12, 1)
+        } else {
+            ymd(fy, 1, 1)
+        };
         pairings.push(Pairing {
             id: format!("PROV-{}-{}", e / 10_000_000_000, w / 10_000_000_000),
             helper: Party::Region(e),
@@ -442,7 +561,10 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         .find(|&p| pairings[p].counties.contains(&cp0_county))
         .unwrap_or(pref_pairing_of[0]);
     // A pairing that ended before the activity years.
-    let old_county = counties.iter().position(|c| !c.poor).unwrap_or(counties.len() - 1);
+    let old_county = counties
+        .iter()
+        .position(|c| !c.poor)
+        .unwrap_or(counties.len() - 1);
     pairings.push(Pairing {
         id: format!("CNTY-OLD-{}", counties[old_county].code / 1_000_000),
         helper: Party::Region(east_counties[0]),
@@ -459,7 +581,11 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
     {
         let (epref, ecodes) = &east_prefs[1 % east_prefs.len()];
         let wpref = west_prefs[0].0;
-        let start = if last_year > fy { ymd(fy + 1, 3, 1) } else { ymd(fy, 7, 1) };
+        let start = if last_year > fy {
+            ymd(fy + 1, 3, 1)
+        } else {
+            ymd(fy, 7, 1)
+        };
         pairings.push(Pairing {
             id: format!("PREF-{}-{}-X", epref / 100_000_000, wpref / 100_000_000),
             helper: Party::Region(*epref),
@@ -476,16 +602,25 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
     // Organisation to organisation (hospital / school).
     for &w in &west_orgs {
         let kind = orgs[w].kind;
-        let helpers: Vec<usize> = (0..orgs.len()).filter(|&i| orgs[i].kind == kind && !orgs[i].west).collect();
+        let helpers: Vec<usize> = (0..orgs.len())
+            .filter(|&i| orgs[i].kind == kind && !orgs[i].west)
+            .collect();
         let h = *pick(&mut rng, &helpers);
-        let wc = counties.iter().position(|c| c.code == orgs[w].region).unwrap_or(0);
+        let wc = counties
+            .iter()
+            .position(|c| c.code == orgs[w].region)
+            .unwrap_or(0);
         let start = crate::rng::date_between(&mut rng, ymd(fy, 1, 1), ymd(last_year, 6, 30));
         pairings.push(Pairing {
             id: format!("ORGO-{}-{}", orgs[h].id, orgs[w].id),
             helper: Party::Org(h),
             helped: Party::Org(w),
             level: RegionLevel::County,
-            kind: if kind == OrgKind::Hospital { HelperKind::Hospital } else { HelperKind::School },
+            kind: if kind == OrgKind::Hospital {
+                HelperKind::Hospital
+            } else {
+                HelperKind::School
+            },
             start,
             end: None,
             counties: vec![wc],
@@ -494,12 +629,20 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         });
     }
     // Enterprises and social organisations helping villages (万企帮万村) and townships.
-    let social: Vec<usize> = (0..orgs.len()).filter(|&i| orgs[i].kind == OrgKind::SocialOrg).collect();
+    let social: Vec<usize> = (0..orgs.len())
+        .filter(|&i| orgs[i].kind == OrgKind::SocialOrg)
+        .collect();
     let mut n_social = 0;
     for (ci, c) in counties.iter().enumerate() {
         for vi in c.villages.clone() {
             let v = &villages[vi];
-            let p = if v.deep { 0.5 } else if v.poor { 0.08 } else { 0.0 };
+            let p = if v.deep {
+                0.5
+            } else if v.poor {
+                0.08
+            } else {
+                0.0
+            };
             let forced = ci == cp0_county && vi == c.villages.start;
             if !(forced || chance(&mut rng, p)) {
                 continue;
@@ -511,7 +654,11 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
             } else {
                 (*pick(&mut rng, &east_enterprises), HelperKind::Enterprise)
             };
-            let start = crate::rng::date_between(&mut rng, ymd(fy, 1, 1), ymd(last_year.max(fy + 1) - 1, 12, 31));
+            let start = crate::rng::date_between(
+                &mut rng,
+                ymd(fy, 1, 1),
+                ymd(last_year.max(fy + 1) - 1, 12, 31),
+            );
             pairings.push(Pairing {
                 id: format!("VILL-{}-{}", orgs[h].id, v.code),
                 helper: Party::Org(h),
@@ -532,7 +679,11 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         let c = &counties[ci];
         let vi = c.villages.start;
         let tcode = villages[vi].code / 1000 * 1000;
-        let vs: Vec<usize> = c.villages.clone().filter(|&v| villages[v].code / 1000 * 1000 == tcode).collect();
+        let vs: Vec<usize> = c
+            .villages
+            .clone()
+            .filter(|&v| villages[v].code / 1000 * 1000 == tcode)
+            .collect();
         let h = *pick(&mut rng, &east_enterprises);
         pairings.push(Pairing {
             id: format!("TOWN-{}-{}", orgs[h].id, tcode / 1000),
@@ -548,5 +699,17 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         });
     }
     let _: &mut Rng = &mut rng;
-    World { regions, counties, villages, orgs, pairings, east_counties, stat_codes, cp0, cp1, pref0, east_enterprises }
+    World {
+        regions,
+        counties,
+        villages,
+        orgs,
+        pairings,
+        east_counties,
+        stat_codes,
+        cp0,
+        cp1,
+        pref0,
+        east_enterprises,
+    }
 }
