@@ -57,13 +57,13 @@ impl RegionCode {
     /// The level implied by the digits.
     pub fn level(self) -> RegionLevel {
         let v = self.0;
-        if v % 10_000_000_000 == 0 {
+        if v.is_multiple_of(10_000_000_000) {
             RegionLevel::Province
-        } else if v % 100_000_000 == 0 {
+        } else if v.is_multiple_of(100_000_000) {
             RegionLevel::Prefecture
-        } else if v % 1_000_000 == 0 {
+        } else if v.is_multiple_of(1_000_000) {
             RegionLevel::County
-        } else if v % 1000 == 0 {
+        } else if v.is_multiple_of(1000) {
             RegionLevel::Township
         } else {
             RegionLevel::Village

@@ -71,9 +71,12 @@ pub trait Progress {
 pub struct Quiet;
 impl Progress for Quiet {}
 
+/// The files of a dataset directory by kind, and the file-level errors.
+pub type Discovered = (Vec<(FileKind, PathBuf)>, Vec<ImportError>);
+
 /// The dataset files of a directory, by kind; unknown `.csv`/`.xlsx` names
 /// and a kind given twice are errors.
-pub fn discover(dir: &Path) -> Result<(Vec<(FileKind, PathBuf)>, Vec<ImportError>), ImportFailure> {
+pub fn discover(dir: &Path) -> Result<Discovered, ImportFailure> {
     let rd = std::fs::read_dir(dir).map_err(|e| ImportFailure::Dir(dir.to_path_buf(), e))?;
     let mut found: BTreeMap<FileKind, PathBuf> = BTreeMap::new();
     let mut errors = Vec::new();
@@ -389,31 +392,31 @@ impl Ctx<'_> {
             Record::Pairing(p) => {
                 let helper = self.check_party(&p.helper, "helper", out)?;
                 let helped = self.check_party(&p.helped, "helped", out)?;
-                if let Some((_, Some(org_kind))) = helper {
-                    if p.helper_kind.org_kind() != Some(org_kind) {
-                        out.push((
-                            "helper_kind",
-                            format!(
-                                "helper is an organisation of kind {org_kind}, not {}",
-                                p.helper_kind
-                            ),
-                        ));
-                    }
+                if let Some((_, Some(org_kind))) = helper
+                    && p.helper_kind.org_kind() != Some(org_kind)
+                {
+                    out.push((
+                        "helper_kind",
+                        format!(
+                            "helper is an organisation of kind {org_kind}, not {}",
+                            p.helper_kind
+                        ),
+                    ));
                 }
-                if let Some((level, _)) = helped {
-                    if level != p.level {
-                        out.push((
-                            "level",
-                            format!("the helped party is at level {level}, not {}", p.level),
-                        ));
-                    }
+                if let Some((level, _)) = helped
+                    && level != p.level
+                {
+                    out.push((
+                        "level",
+                        format!("the helped party is at level {level}, not {}", p.level),
+                    ));
                 }
             }
             Record::Household(h) => {
-                if let Some(l) = self.check_region(h.village, "village", out)? {
-                    if l != RegionLevel::Village {
-                        out.push(("village", format!("{} is a {l}, not a village", h.village)));
-                    }
+                if let Some(l) = self.check_region(h.village, "village", out)?
+                    && l != RegionLevel::Village
+                {
+                    out.push(("village", format!("{} is a {l}, not a village", h.village)));
                 }
             }
             Record::Person(p) => {
@@ -426,17 +429,16 @@ impl Ctx<'_> {
             }
             Record::Project(p) => {
                 self.check_pairing(&p.pairing_id, out)?;
-                if let Some(l) = self.check_region(p.county, "county", out)? {
-                    if l != RegionLevel::County {
-                        out.push(("county", format!("{} is a {l}, not a county", p.county)));
-                    }
+                if let Some(l) = self.check_region(p.county, "county", out)?
+                    && l != RegionLevel::County
+                {
+                    out.push(("county", format!("{} is a {l}, not a county", p.county)));
                 }
-                if let Some(v) = p.village {
-                    if let Some(l) = self.check_region(v, "village", out)? {
-                        if l != RegionLevel::Village {
-                            out.push(("village", format!("{v} is a {l}, not a village")));
-                        }
-                    }
+                if let Some(v) = p.village
+                    && let Some(l) = self.check_region(v, "village", out)?
+                    && l != RegionLevel::Village
+                {
+                    out.push(("village", format!("{v} is a {l}, not a village")));
                 }
             }
             Record::Milestone(m) => {
@@ -584,10 +586,10 @@ impl Ctx<'_> {
                 self.trainings.insert(t.training_id.clone(), true);
             }
             Record::FundTxn(t) => {
-                if let Some(orig) = &t.reverses {
-                    if let Some(Some(o)) = self.txns.get_mut(orig) {
-                        o.reversed += t.amount.0;
-                    }
+                if let Some(orig) = &t.reverses
+                    && let Some(Some(o)) = self.txns.get_mut(orig)
+                {
+                    o.reversed += t.amount.0;
                 }
                 self.txns.insert(
                     t.txn_id.clone(),
@@ -756,7 +758,7 @@ fn import_file(
     let mut n: u64 = 0;
     while let Some(next) = reader.next_row() {
         n += 1;
-        if n % 65536 == 0 {
+        if n.is_multiple_of(65536) {
             progress.advanced(reader.position());
         }
         let (line, raw) = match next {
@@ -938,13 +940,15 @@ fn process_row_with(
                 "id_number",
                 format!("duplicate id_number (same as line {line}, person {other})"),
             ));
-        } else if let Some((_, other)) = ctx.tx.person_by_id_number(&idn)? {
-            if other != p.person_id.as_str() {
-                problems.push((
-                    "id_number",
-                    format!("duplicate id_number (already registered to person {other})"),
-                ));
-            }
+        } else if ctx.tx.was_empty(FileKind::Persons) {
+            // Nothing stored to collide with.
+        } else if let Some((_, other)) = ctx.tx.person_by_id_number(&idn)?
+            && other != p.person_id.as_str()
+        {
+            problems.push((
+                "id_number",
+                format!("duplicate id_number (already registered to person {other})"),
+            ));
         }
         if !problems.iter().any(|(c, _)| *c == "id_number") {
             ctx.id_numbers
@@ -952,16 +956,16 @@ fn process_row_with(
         }
     }
     let mut already_stored = false;
-    if let Record::FundTxn(t) = &row.rec {
-        if let Some(old) = ctx.tx.get(kind, &key_cells(kind, &row.cells))? {
-            if old.cells != row.cells {
-                problems.push((
+    if let (Record::FundTxn(t), false) = (&row.rec, ctx.tx.was_empty(kind))
+        && let Some(old) = ctx.tx.get(kind, &key_cells(kind, &row.cells))?
+    {
+        if old.cells != row.cells {
+            problems.push((
                     "txn_id",
                     format!("{} is already in the ledger with other content; corrections are new rows with reverses", t.txn_id),
                 ));
-            } else {
-                already_stored = true;
-            }
+        } else {
+            already_stored = true;
         }
     }
     if !already_stored {

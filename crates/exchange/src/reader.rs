@@ -57,7 +57,7 @@ impl HeaderMap {
                 fatal = true;
             }
         }
-        let map = (!fatal).then(|| HeaderMap {
+        let map = (!fatal).then_some(HeaderMap {
             kind,
             positions,
             width: header.len(),

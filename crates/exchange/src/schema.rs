@@ -375,3 +375,19 @@ mod tests {
         assert_eq!(FileKind::from_stem("person"), None);
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    #[test]
+    fn documented_labels_table_is_current() {
+        let doc = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/exchange-format-labels.md"
+        ))
+        .expect("docs/exchange-format-labels.md");
+        assert!(
+            doc.contains(&super::labels_markdown()),
+            "regenerate docs/exchange-format-labels.md with `xiezuo schema`"
+        );
+    }
+}

@@ -12,8 +12,8 @@ use std::path::Path;
 use xiezuo_exchange::cell::format_cell;
 use xiezuo_exchange::{Cell, FileKind};
 use xiezuo_store::{
-    AuditEntry, Batch, BatchInfo, ImportTx, Store, StoreError, StoredRow, Upsert, dense_refs,
-    key_text,
+    AuditEntry, Batch, BatchInfo, ImportTx, RowVisitor, Store, StoreError, StoredRow, Upsert,
+    dense_refs, key_text,
 };
 
 pub use ddl::{MIGRATIONS, generated_schema_sql};
@@ -229,11 +229,7 @@ impl Store for SqliteStore {
         get_row(&self.conn, kind, key)
     }
 
-    fn scan(
-        &self,
-        kind: FileKind,
-        visit: &mut dyn FnMut(&StoredRow, &[Option<i64>]) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+    fn scan(&self, kind: FileKind, visit: &mut RowVisitor<'_>) -> Result<(), StoreError> {
         let refs = dense_refs(kind);
         let mut extra = String::new();
         for (col, _) in refs {
@@ -355,6 +351,10 @@ impl SqliteImport<'_> {
 impl ImportTx for SqliteImport<'_> {
     fn get(&mut self, kind: FileKind, key: &[Cell]) -> Result<Option<StoredRow>, StoreError> {
         get_row(&self.tx, kind, key)
+    }
+
+    fn was_empty(&self, kind: FileKind) -> bool {
+        self.empty_at_start.contains(&kind)
     }
 
     fn person_by_id_number(

@@ -102,11 +102,17 @@ pub fn dense_refs(kind: FileKind) -> &'static [(usize, FileKind)] {
     }
 }
 
+/// A visitor of stored rows: the row and its dense reference ids.
+pub type RowVisitor<'a> = dyn FnMut(&StoredRow, &[Option<i64>]) -> Result<(), StoreError> + 'a;
+
 /// An open import: everything written through it is stored on `commit` and
 /// nothing at all if it is dropped.
 pub trait ImportTx {
     /// Looks up a row by its key cells (sees this import's own writes).
     fn get(&mut self, kind: FileKind, key: &[Cell]) -> Result<Option<StoredRow>, StoreError>;
+    /// True when the store held no row of `kind` when this import began
+    /// (look-ups of earlier rows can then be skipped).
+    fn was_empty(&self, kind: FileKind) -> bool;
     /// The person holding an identity number, if any: (rowid, person_id).
     fn person_by_id_number(&mut self, id_number: &str)
     -> Result<Option<(i64, String)>, StoreError>;
@@ -135,11 +141,7 @@ pub trait Store: Send {
     fn get(&self, kind: FileKind, key: &[Cell]) -> Result<Option<StoredRow>, StoreError>;
     /// Visits every row of a kind in row-id order (the order rows were first
     /// stored); `refs` holds the dense ids of `dense_refs(kind)`.
-    fn scan(
-        &self,
-        kind: FileKind,
-        visit: &mut dyn FnMut(&StoredRow, &[Option<i64>]) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError>;
+    fn scan(&self, kind: FileKind, visit: &mut RowVisitor<'_>) -> Result<(), StoreError>;
     /// For every person (by row id), the row id of its household: the
     /// registry's one large column, read in bulk.
     fn person_households(&self) -> Result<Vec<(i64, i64)>, StoreError>;

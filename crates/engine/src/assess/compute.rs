@@ -324,33 +324,33 @@ pub fn compute(
                         f.txn_id.as_str(),
                         format!("{} {}", f.date, f.amount),
                     );
-                    if let Some(pid) = &f.project_id {
-                        if let Some(&pi) = d.project_idx.get(pid) {
-                            poor_den += a;
-                            let proj = &d.projects[pi as usize];
-                            let in_poor_village = proj
-                                .village
-                                .and_then(|v| d.region_idx.get(&v))
-                                .is_some_and(|&v| d.regions[v as usize].poor_village);
-                            let reaches = in_poor_village || d.project_has_beneficiary[pi as usize];
-                            if reaches {
-                                poor_num += a;
-                            }
-                            t.add(
-                                I::FundsToPoorShare,
-                                "fund",
-                                f.txn_id.as_str(),
-                                format!(
-                                    "{} project {pid} {}",
-                                    f.amount,
-                                    if reaches {
-                                        "reaches the poor"
-                                    } else {
-                                        "does not reach the poor"
-                                    }
-                                ),
-                            );
+                    if let Some(pid) = &f.project_id
+                        && let Some(&pi) = d.project_idx.get(pid)
+                    {
+                        poor_den += a;
+                        let proj = &d.projects[pi as usize];
+                        let in_poor_village = proj
+                            .village
+                            .and_then(|v| d.region_idx.get(&v))
+                            .is_some_and(|&v| d.regions[v as usize].poor_village);
+                        let reaches = in_poor_village || d.project_has_beneficiary[pi as usize];
+                        if reaches {
+                            poor_num += a;
                         }
+                        t.add(
+                            I::FundsToPoorShare,
+                            "fund",
+                            f.txn_id.as_str(),
+                            format!(
+                                "{} project {pid} {}",
+                                f.amount,
+                                if reaches {
+                                    "reaches the poor"
+                                } else {
+                                    "does not reach the poor"
+                                }
+                            ),
+                        );
                     }
                 }
                 (FundSource::Fiscal, FundKind::Expenditure) => {

@@ -220,7 +220,7 @@ impl Method {
                 components,
             });
         }
-        let mut grades: Vec<Grade> = raw
+        let grades: Vec<Grade> = raw
             .grades
             .into_iter()
             .map(|g| Grade {
@@ -229,11 +229,7 @@ impl Method {
                 min: g.min,
             })
             .collect();
-        grades.sort_by(|a, b| {
-            b.min
-                .unwrap_or(f64::NEG_INFINITY)
-                .total_cmp(&a.min.unwrap_or(f64::NEG_INFINITY))
-        });
+
         if grades.is_empty() || sides.is_empty() {
             return Err(invalid("a method needs grades and sides".into()));
         }
@@ -259,7 +255,8 @@ impl Method {
         out
     }
 
-    /// The grade of a (rounded) total.
+    /// The grade of a (rounded) total: the first band, in file order, whose
+    /// `min` the total reaches.
     pub fn grade(&self, total: f64) -> &str {
         self.grades
             .iter()

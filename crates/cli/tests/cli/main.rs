@@ -1,0 +1,9 @@
+//! The one black-box test binary: it runs the real `xiezuo` binary against
+//! temporary stores, as a user would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
+mod conformance;
+mod errors;
+mod roundtrip;
+mod support;

@@ -1,0 +1,199 @@
+//! Helpers: run the binary, copy and edit datasets, compare outputs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data")
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `xiezuo --db DB ARGS…`.
+pub fn xiezuo(db: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_xiezuo"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("XIEZUO_ACTOR", "test-runner")
+        .output()
+        .expect("run xiezuo");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Copies a dataset directory.
+pub fn copy_dataset(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+/// Replaces field `column` on physical line `line` (1-based) of a CSV file
+/// whose records are one per line.
+pub fn set_field(file: &Path, line: usize, column: &str, value: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let ci = header
+        .iter()
+        .position(|h| *h == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
+    let mut fields: Vec<String> = lines[line - 1].split(',').map(str::to_string).collect();
+    fields[ci] = value.to_string();
+    lines[line - 1] = fields.join(",");
+    std::fs::write(file, lines.join("\n") + "\n").unwrap();
+}
+
+/// Appends a raw line to a file.
+pub fn append_line(file: &Path, line: &str) {
+    let mut text = std::fs::read_to_string(file).unwrap();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(line);
+    text.push('\n');
+    std::fs::write(file, text).unwrap();
+}
+
+/// Reads a line of a file.
+pub fn line_of(file: &Path, line: usize) -> String {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .to_string()
+}
+
+/// The whole exported content of a store, for "unchanged" checks.
+pub fn snapshot(db: &Path, dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let r = xiezuo(db, &["export", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    std::fs::remove_dir_all(dir).unwrap();
+    files
+}
+
+fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    r.records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+const COUNTS: &[&str] = &[
+    "joint_meetings",
+    "top_visits_to_west",
+    "top_visits_to_east",
+    "cadres_to_west",
+    "technicians_to_west",
+    "cadres_to_east",
+    "trained_people",
+    "enterprises_invested",
+    "poor_employed",
+    "poor_trained",
+    "poor_benefited",
+    "poor_at_start",
+    "milestones_due",
+];
+
+fn num(s: &str) -> Option<f64> {
+    if s.trim().is_empty() {
+        None
+    } else {
+        Some(s.parse().unwrap())
+    }
+}
+
+/// Compares assessment outputs with the conformance tolerances: counts
+/// exact, other indicators within 1e-6 relative, scores within 0.01, grades
+/// exact, findings as sets. Returns the differences.
+pub fn compare_outputs(expected: &Path, actual: &Path) -> Vec<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut diffs = Vec::new();
+    let ind = |d: &Path| -> BTreeMap<(String, String, String), String> {
+        read_csv(&d.join("indicators.csv"))
+            .into_iter()
+            .map(|r| ((r[0].clone(), r[1].clone(), r[2].clone()), r[3].clone()))
+            .collect()
+    };
+    let (a, b) = (ind(expected), ind(actual));
+    for k in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
+        match (a.get(k), b.get(k)) {
+            (Some(x), Some(y)) => {
+                let ok = match (num(x), num(y)) {
+                    (None, None) => true,
+                    (Some(p), Some(q)) if COUNTS.contains(&k.2.as_str()) => p == q,
+                    (Some(p), Some(q)) => (p - q).abs() <= 1e-6 * p.abs().max(q.abs()) + 1e-9,
+                    _ => false,
+                };
+                if !ok {
+                    diffs.push(format!("indicator {k:?}: expected {x:?}, got {y:?}"));
+                }
+            }
+            _ => diffs.push(format!("indicator {k:?} present on one side only")),
+        }
+    }
+    let sc = |d: &Path| -> BTreeMap<(String, String, String), Vec<String>> {
+        read_csv(&d.join("scores.csv"))
+            .into_iter()
+            .map(|r| ((r[0].clone(), r[1].clone(), r[2].clone()), r[3..].to_vec()))
+            .collect()
+    };
+    let (a, b) = (sc(expected), sc(actual));
+    for k in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
+        match (a.get(k), b.get(k)) {
+            (Some(x), Some(y)) => {
+                let n = x.len() - 1;
+                for i in 0..n {
+                    let ok = match (num(&x[i]), num(&y[i])) {
+                        (None, None) => true,
+                        (Some(p), Some(q)) => (p - q).abs() <= 0.01 + 1e-9,
+                        _ => false,
+                    };
+                    if !ok {
+                        diffs.push(format!(
+                            "score {k:?} field {i}: expected {:?}, got {:?}",
+                            x[i], y[i]
+                        ));
+                    }
+                }
+                if x[n] != y[n] {
+                    diffs.push(format!("grade {k:?}: expected {}, got {}", x[n], y[n]));
+                }
+            }
+            _ => diffs.push(format!("score {k:?} present on one side only")),
+        }
+    }
+    let fs = |d: &Path| -> BTreeSet<Vec<String>> {
+        read_csv(&d.join("findings.csv")).into_iter().collect()
+    };
+    let (a, b) = (fs(expected), fs(actual));
+    for x in a.difference(&b) {
+        diffs.push(format!("finding missing: {x:?}"));
+    }
+    for x in b.difference(&a) {
+        diffs.push(format!("finding not expected: {x:?}"));
+    }
+    diffs
+}
