@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use xiezuo_domain::enums::*;
 use xiezuo_domain::{Fen, Id, NameOrParty, Party, RegionCode};
-use xiezuo_exchange::{Cell, FileKind, ImportError, Record, TableReader};
+use xiezuo_exchange::{Cell, FileKind, ImportError, RawFields, Record, TableReader};
 use xiezuo_store::{BatchInfo, ImportTx, Store, StoreError, Upsert, key_cells, key_text};
 
 /// How an import treats bad rows.
@@ -32,7 +32,7 @@ pub struct KindCounts {
 #[derive(Debug, Clone)]
 pub struct Rejected {
     pub error: ImportError,
-    pub raw: Vec<String>,
+    pub raw: RawFields,
 }
 
 /// The outcome of an import.
@@ -157,15 +157,53 @@ struct Ctx<'t> {
     orgs: HashMap<Id, Option<(OrgKind, RegionCode)>>,
     pairings: HashMap<Id, bool>,
     households: HashMap<Id, Option<HouseholdInfo>>,
+    /// Persons looked up (not every stored person: the store is the index).
     persons: HashMap<Id, Option<i64>>,
     projects: HashMap<Id, Option<RegionCode>>,
     trainings: HashMap<Id, bool>,
     txns: HashMap<Id, Option<TxnInfo>>,
-    /// Rows rejected in this import, by (kind, key): "file:line".
-    rejected: HashMap<(FileKind, String), String>,
-    /// First line of every key seen in this dataset, per kind.
-    seen: HashMap<(FileKind, String), u64>,
-    id_numbers: HashMap<String, (String, u64)>,
+    /// Rows rejected in this import, per kind by key: "file:line".
+    rejected: HashMap<FileKind, HashMap<String, String>>,
+    /// Rows written by this import, per kind (for duplicates and their lines).
+    written: HashMap<FileKind, Written>,
+}
+
+/// The rows one import wrote into one table: inserted rows have consecutive
+/// row ids from `first`; updated or unchanged ones are listed.
+#[derive(Default)]
+struct Written {
+    first: Option<i64>,
+    lines: Vec<u32>,
+    touched: HashMap<i64, u32>,
+}
+
+impl Written {
+    fn line_of(&self, rowid: i64) -> Option<u32> {
+        if let Some(first) = self.first
+            && rowid >= first
+        {
+            return self.lines.get((rowid - first) as usize).copied();
+        }
+        self.touched.get(&rowid).copied()
+    }
+
+    fn record(&mut self, outcome: Upsert, line: u64) {
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        match outcome {
+            Upsert::Inserted(r) => {
+                let first = *self.first.get_or_insert(r);
+                if r == first + self.lines.len() as i64 {
+                    self.lines.push(line);
+                } else {
+                    self.touched.insert(r, line);
+                }
+            }
+            Upsert::Updated { rowid, .. } | Upsert::Unchanged(rowid) => {
+                self.touched.insert(rowid, line);
+            }
+            Upsert::Duplicate { .. } => {}
+        }
+    }
 }
 
 fn id_cell(id: &Id) -> Cell {
@@ -173,15 +211,21 @@ fn id_cell(id: &Id) -> Cell {
 }
 
 impl<'t> Ctx<'t> {
-    fn rejected_row(&self, kind: FileKind, key: &str) -> Option<String> {
-        self.rejected.get(&(kind, key.to_string())).cloned()
+    fn rejected_row(&self, kind: FileKind, key: impl std::fmt::Display) -> Option<String> {
+        let m = self.rejected.get(&kind)?;
+        m.get(&key.to_string()).cloned()
+    }
+
+    /// The line of a row this import wrote, if it did.
+    fn written_line(&self, kind: FileKind, rowid: i64) -> Option<u32> {
+        self.written.get(&kind).and_then(|w| w.line_of(rowid))
     }
 
     fn region(
         &mut self,
         code: RegionCode,
     ) -> Result<Found<(RegionLevel, Option<RegionCode>)>, StoreError> {
-        if let Some(r) = self.rejected_row(FileKind::Regions, &code.to_string()) {
+        if let Some(r) = self.rejected_row(FileKind::Regions, code) {
             return Ok(Found::Rejected(r));
         }
         if let Some(v) = self.regions.get(&code) {
@@ -576,9 +620,6 @@ impl Ctx<'_> {
                 self.households
                     .insert(h.household_id.clone(), Some(HouseholdInfo { rowid }));
             }
-            Record::Person(p) => {
-                self.persons.insert(p.person_id.clone(), Some(rowid));
-            }
             Record::Project(p) => {
                 self.projects.insert(p.project_id.clone(), Some(p.county));
             }
@@ -613,7 +654,7 @@ impl Ctx<'_> {
 /// One parsed row waiting for its cross-row checks.
 struct Row {
     line: u64,
-    raw: Vec<String>,
+    raw: RawFields,
     cells: Vec<Cell>,
     rec: Record,
 }
@@ -629,19 +670,21 @@ impl FileRun<'_> {
         &mut self,
         ctx: &mut Ctx<'_>,
         line: u64,
-        raw: &[String],
+        raw: &RawFields,
         key: Option<String>,
         problems: Problems,
     ) {
         if let Some(k) = key {
             ctx.rejected
-                .entry((self.kind, k))
+                .entry(self.kind)
+                .or_default()
+                .entry(k)
                 .or_insert_with(|| format!("{}:{line}", self.file));
         }
         for (col, reason) in problems {
             self.report.errors.push(Rejected {
                 error: ImportError::new(&self.file, line, col, reason),
-                raw: raw.to_vec(),
+                raw: raw.clone(),
             });
         }
         self.report.counts.entry(self.kind).or_default().rejected += 1;
@@ -661,7 +704,7 @@ pub fn import_dir(
     for e in file_errors {
         report.errors.push(Rejected {
             error: e,
-            raw: vec![],
+            raw: RawFields::new(),
         });
     }
     let tx = store.begin_import(batch)?;
@@ -676,8 +719,7 @@ pub fn import_dir(
         trainings: HashMap::new(),
         txns: HashMap::new(),
         rejected: HashMap::new(),
-        seen: HashMap::new(),
-        id_numbers: HashMap::new(),
+        written: HashMap::new(),
     };
     for (kind, path) in &files {
         import_file(&mut ctx, *kind, path, &mut report, progress)?;
@@ -732,7 +774,7 @@ fn import_file(
             for e in errs {
                 report.errors.push(Rejected {
                     error: e,
-                    raw: vec![],
+                    raw: RawFields::new(),
                 });
             }
             return Ok(());
@@ -742,7 +784,7 @@ fn import_file(
     for e in std::mem::take(&mut reader.header_errors) {
         report.errors.push(Rejected {
             error: e,
-            raw: vec![],
+            raw: RawFields::new(),
         });
     }
     progress.file_started(&file, reader.size);
@@ -755,57 +797,47 @@ fn import_file(
     // Kinds that reference their own file are checked once the whole file is read.
     let whole_file = matches!(kind, FileKind::Regions | FileKind::Funds);
     let mut pending: Vec<Row> = Vec::new();
-    let mut n: u64 = 0;
-    while let Some(next) = reader.next_row() {
-        n += 1;
-        if n.is_multiple_of(65536) {
-            progress.advanced(reader.position());
+    // A parser thread reads and parses rows in batches while this thread
+    // checks them against the dataset and the store and writes them.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<Parsed>, u64)>(4);
+    let outcome: Result<(), StoreError> = std::thread::scope(|scope| {
+        let parser = scope.spawn(move || parse_rows(&mut reader, &tx));
+        for (batch, position) in rx {
+            progress.advanced(position);
+            for parsed in batch {
+                match parsed {
+                    Parsed::Unreadable(e) => {
+                        run.report.errors.push(Rejected {
+                            error: e,
+                            raw: RawFields::new(),
+                        });
+                        run.report.counts.entry(kind).or_default().rejected += 1;
+                    }
+                    Parsed::Bad {
+                        line,
+                        raw,
+                        key,
+                        problems,
+                    } => {
+                        run.report.counts.entry(kind).or_default().read += 1;
+                        run.reject(ctx, line, &raw, key, problems);
+                    }
+                    Parsed::Good(row) => {
+                        run.report.counts.entry(kind).or_default().read += 1;
+                        if whole_file {
+                            pending.push(row);
+                        } else {
+                            process_row_with(ctx, &mut run, row, Vec::new())?;
+                        }
+                    }
+                }
+            }
         }
-        let (line, raw) = match next {
-            Ok(v) => v,
-            Err(e) => {
-                run.report.errors.push(Rejected {
-                    error: e,
-                    raw: vec![],
-                });
-                run.report.counts.entry(kind).or_default().rejected += 1;
-                continue;
-            }
-        };
-        run.report.counts.entry(kind).or_default().read += 1;
-        let fields: Vec<&str> = raw.iter().map(String::as_str).collect();
-        let cells = match reader.header.parse_row(&file, line, &fields) {
-            Ok(c) => c,
-            Err(errs) => {
-                let key = key_if_parsable(kind, &reader.header, &file, line, &fields);
-                let problems = errs
-                    .into_iter()
-                    .map(|e| (col_static(kind, &e.column), e.reason))
-                    .collect();
-                run.reject(ctx, line, &raw, key, problems);
-                continue;
-            }
-        };
-        let rec = match Record::from_cells(kind, &cells) {
-            Ok(r) => r,
-            Err(e) => {
-                let key = Some(key_text(kind, &cells));
-                run.reject(ctx, line, &raw, key, vec![(e.column, e.reason)]);
-                continue;
-            }
-        };
-        let row = Row {
-            line,
-            raw,
-            cells,
-            rec,
-        };
-        if whole_file {
-            pending.push(row);
-        } else {
-            process_row(ctx, &mut run, row)?;
-        }
-    }
+        // The parser ends when the file does (or when this side stops early).
+        let _ = parser.join();
+        Ok(())
+    });
+    outcome?;
     if whole_file {
         match kind {
             FileKind::Regions => {
@@ -824,9 +856,9 @@ fn import_file(
                             .or_insert(Some((g.level, g.parent)));
                     }
                 }
-                for mut row in pending {
+                for row in pending {
+                    let mut extra = Vec::new();
                     if let Record::Region(g) = &row.rec {
-                        let mut extra = Vec::new();
                         let mut nearest = None;
                         for a in g.code.prefix_ancestors() {
                             if codes.contains(&a) || matches!(ctx.region(a)?, Found::Yes(_)) {
@@ -846,9 +878,8 @@ fn import_file(
                             }
                             _ => {}
                         }
-                        row.rec = Record::Region(g.clone());
-                        process_row_with(ctx, &mut run, row, extra)?;
                     }
+                    process_row_with(ctx, &mut run, row, extra)?;
                 }
             }
             _ => {
@@ -856,13 +887,79 @@ fn import_file(
                 pending
                     .sort_by_key(|r| matches!(&r.rec, Record::FundTxn(t) if t.reverses.is_some()));
                 for row in pending {
-                    process_row(ctx, &mut run, row)?;
+                    process_row_with(ctx, &mut run, row, Vec::new())?;
                 }
             }
         }
     }
     progress.file_done(&file);
     Ok(())
+}
+
+/// A row as the parser thread hands it over.
+enum Parsed {
+    /// The record could not be read at all (bad CSV).
+    Unreadable(ImportError),
+    /// Cells that do not parse: (line, raw fields, key if parsable, problems).
+    Bad {
+        line: u64,
+        raw: RawFields,
+        key: Option<String>,
+        problems: Problems,
+    },
+    Good(Row),
+}
+
+const BATCH: usize = 4096;
+
+/// Reads, parses and checks single rows of a file, in batches.
+fn parse_rows(reader: &mut TableReader, tx: &std::sync::mpsc::SyncSender<(Vec<Parsed>, u64)>) {
+    let kind = reader.kind;
+    let file = reader.file.clone();
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some(next) = reader.next_row() {
+        let parsed = match next {
+            Err(e) => Parsed::Unreadable(e),
+            Ok(line) => {
+                let fields = reader.fields();
+                match reader.header.parse_row(&file, line, &fields) {
+                    Err(errs) => Parsed::Bad {
+                        line,
+                        raw: reader.raw(),
+                        key: key_if_parsable(kind, &reader.header, &fields),
+                        problems: errs
+                            .into_iter()
+                            .map(|e| (col_static(kind, &e.column), e.reason))
+                            .collect(),
+                    },
+                    Ok(cells) => match Record::from_cells(kind, &cells) {
+                        Err(e) => Parsed::Bad {
+                            line,
+                            raw: reader.raw(),
+                            key: Some(key_text(kind, &cells)),
+                            problems: vec![(e.column, e.reason)],
+                        },
+                        Ok(rec) => Parsed::Good(Row {
+                            line,
+                            raw: reader.raw(),
+                            cells,
+                            rec,
+                        }),
+                    },
+                }
+            }
+        };
+        batch.push(parsed);
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if tx.send((full, reader.position())).is_err() {
+                return;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send((batch, reader.position()));
+    }
 }
 
 fn col_static(kind: FileKind, name: &str) -> &'static str {
@@ -876,8 +973,6 @@ fn col_static(kind: FileKind, name: &str) -> &'static str {
 fn key_if_parsable(
     kind: FileKind,
     header: &xiezuo_exchange::HeaderMap,
-    file: &str,
-    line: u64,
     fields: &[&str],
 ) -> Option<String> {
     let cols = kind.columns();
@@ -892,12 +987,47 @@ fn key_if_parsable(
         let cell = xiezuo_exchange::cell::parse_cell(&cols[i], raw).ok()?;
         parts.push(xiezuo_exchange::cell::format_cell(&cols[i], &cell));
     }
-    let _ = (file, line);
     Some(parts.join("/"))
 }
 
-fn process_row(ctx: &mut Ctx<'_>, run: &mut FileRun<'_>, row: Row) -> Result<(), StoreError> {
-    process_row_with(ctx, run, row, Vec::new())
+/// The message for a unique value held by another row.
+fn duplicate_reason(
+    ctx: &mut Ctx<'_>,
+    kind: FileKind,
+    column: Option<usize>,
+    rowid: i64,
+    cells: &[Cell],
+) -> Result<(&'static str, String), StoreError> {
+    let line = ctx.written_line(kind, rowid);
+    Ok(match column {
+        None => {
+            let what = if kind.key().len() == 1 { "id" } else { "key" };
+            let col = kind.columns()[kind.key()[0]].name;
+            let key = key_text(kind, cells);
+            match line {
+                Some(l) => (col, format!("duplicate {what} {key} (same as line {l})")),
+                None => (col, format!("duplicate {what} {key}")),
+            }
+        }
+        Some(c) => {
+            let col = kind.columns()[c].name;
+            let holder = match kind {
+                FileKind::Persons => cells
+                    .get(c)
+                    .and_then(|v| v.as_text())
+                    .map(|idn| ctx.tx.person_by_id_number(idn))
+                    .transpose()?
+                    .flatten()
+                    .map(|(_, pid)| format!(", person {pid}"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            match line {
+                Some(l) => (col, format!("duplicate {col} (same as line {l}{holder})")),
+                None => (col, format!("duplicate {col} (already registered{holder})")),
+            }
+        }
+    })
 }
 
 fn process_row_with(
@@ -907,59 +1037,33 @@ fn process_row_with(
     mut problems: Problems,
 ) -> Result<(), StoreError> {
     let kind = run.kind;
-    let key = key_text(kind, &row.cells);
+    let raw = |row: &Row| -> RawFields { row.raw.clone() };
     problems.extend(row.rec.row_checks());
-    // Unique keys within the dataset.
-    let what = if kind.key().len() == 1 { "id" } else { "key" };
-    let key_col = kind.columns()[kind.key()[0]].name;
-    match ctx.seen.entry((kind, key.clone())) {
-        hashbrown::hash_map::Entry::Occupied(e) => {
-            problems.push((
-                key_col,
-                format!("duplicate {what} {key} (same as line {})", e.get()),
-            ));
-            // The first row keeps the key; this one is rejected without shadowing it.
-            let raw = row.raw;
-            for (col, reason) in problems {
-                run.report.errors.push(Rejected {
-                    error: ImportError::new(&run.file, row.line, col, reason),
-                    raw: raw.clone(),
-                });
-            }
-            run.report.counts.entry(kind).or_default().rejected += 1;
-            return Ok(());
-        }
-        hashbrown::hash_map::Entry::Vacant(v) => {
-            v.insert(row.line);
-        }
-    }
-    if let Record::Person(p) = &row.rec {
-        let idn = p.id_number.expose().to_string();
-        if let Some((other, line)) = ctx.id_numbers.get(&idn) {
-            problems.push((
-                "id_number",
-                format!("duplicate id_number (same as line {line}, person {other})"),
-            ));
-        } else if ctx.tx.was_empty(FileKind::Persons) {
-            // Nothing stored to collide with.
-        } else if let Some((_, other)) = ctx.tx.person_by_id_number(&idn)?
-            && other != p.person_id.as_str()
-        {
-            problems.push((
-                "id_number",
-                format!("duplicate id_number (already registered to person {other})"),
-            ));
-        }
-        if !problems.iter().any(|(c, _)| *c == "id_number") {
-            ctx.id_numbers
-                .insert(idn, (p.person_id.to_string(), row.line));
-        }
+    // On re-import, an identity number held by another stored person.
+    if let (Record::Person(p), false) = (&row.rec, ctx.tx.was_empty(FileKind::Persons))
+        && let Some((rowid, other)) = ctx.tx.person_by_id_number(p.id_number.expose())?
+        && other != p.person_id.as_str()
+    {
+        let line = ctx.written_line(kind, rowid);
+        problems.push((
+            "id_number",
+            match line {
+                Some(l) => {
+                    format!("duplicate id_number (same as line {l}, person {other})")
+                }
+                None => {
+                    format!("duplicate id_number (already registered to person {other})")
+                }
+            },
+        ));
     }
     let mut already_stored = false;
     if let (Record::FundTxn(t), false) = (&row.rec, ctx.tx.was_empty(kind))
         && let Some(old) = ctx.tx.get(kind, &key_cells(kind, &row.cells))?
     {
-        if old.cells != row.cells {
+        if ctx.written_line(kind, old.rowid).is_some() {
+            // A duplicate within this dataset: reported at upsert time.
+        } else if old.cells != row.cells {
             problems.push((
                     "txn_id",
                     format!("{} is already in the ledger with other content; corrections are new rows with reverses", t.txn_id),
@@ -972,19 +1076,44 @@ fn process_row_with(
         ctx.check(&row.rec, &mut problems)?;
     }
     if !problems.is_empty() {
-        run.reject(ctx, row.line, &row.raw, Some(key), problems);
+        // A bad row whose key a good row of this dataset already holds is a
+        // duplicate: say so, and do not let it shadow the good row.
+        let held = ctx.tx.get(kind, &key_cells(kind, &row.cells))?;
+        let key = match held {
+            Some(h) if ctx.written_line(kind, h.rowid).is_some() => {
+                problems.push(duplicate_reason(ctx, kind, None, h.rowid, &row.cells)?);
+                None
+            }
+            _ => Some(key_text(kind, &row.cells)),
+        };
+        let raw = raw(&row);
+        run.reject(ctx, row.line, &raw, key, problems);
         return Ok(());
     }
     let refs = ctx.dense_refs(&row.rec)?;
-    let outcome = ctx.tx.upsert(kind, &row.cells, &refs)?;
-    if !already_stored {
-        ctx.remember(&row.rec, outcome.rowid());
+    let written = ctx.written.entry(kind).or_default();
+    let outcome = ctx.tx.upsert(kind, &row.cells, &refs, &|rowid| {
+        written.line_of(rowid).is_some()
+    })?;
+    if let Upsert::Duplicate { column, rowid } = outcome {
+        let reason = duplicate_reason(ctx, kind, column, rowid, &row.cells)?;
+        let raw = raw(&row);
+        // The good row keeps its key: no cascade from this one.
+        run.reject(ctx, row.line, &raw, None, vec![reason]);
+        return Ok(());
+    }
+    if let Some(w) = ctx.written.get_mut(&kind) {
+        w.record(outcome, row.line);
+    }
+    if !already_stored && let Some(rowid) = outcome.rowid() {
+        ctx.remember(&row.rec, rowid);
     }
     let c = run.report.counts.entry(kind).or_default();
     match outcome {
         Upsert::Inserted(_) => c.inserted += 1,
         Upsert::Updated { .. } => c.updated += 1,
         Upsert::Unchanged(_) => c.unchanged += 1,
+        Upsert::Duplicate { .. } => {}
     }
     Ok(())
 }

@@ -50,7 +50,10 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     if !shape {
         return Err("date not in YYYY-MM-DD form".into());
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("invalid date {s}"))
+    let num =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
+    NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
+        .ok_or_else(|| format!("invalid date {s}"))
 }
 
 fn parse_nonneg_int(s: &str) -> Result<i64, String> {
@@ -69,12 +72,10 @@ pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
         ColType::Code => {
             Cell::Int(RegionCode::parse(s).map_err(|e| e.to_string())?.as_u64() as i64)
         }
-        ColType::Party => Cell::Text(
-            Party::parse(s)
-                .map_err(|e| e.to_string())?
-                .to_string()
-                .into(),
-        ),
+        ColType::Party => match Party::parse(s).map_err(|e| e.to_string())? {
+            Party::Org(_) => Cell::Text(s.into()),
+            p @ Party::Region(_) => Cell::Text(p.to_string().into()),
+        },
         ColType::NameOrParty => {
             if Party::looks_like_party(s) {
                 Cell::Text(
@@ -87,7 +88,11 @@ pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
                 Cell::Text(s.into())
             }
         }
-        ColType::Date => Cell::Text(parse_date(s)?.format("%Y-%m-%d").to_string().into()),
+        ColType::Date => {
+            // The strict form is canonical already.
+            parse_date(s)?;
+            Cell::Text(s.into())
+        }
         ColType::Int => Cell::Int(parse_nonneg_int(s)?),
         ColType::Decimal => {
             let v: f64 = s

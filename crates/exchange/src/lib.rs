@@ -14,7 +14,7 @@ pub mod writer;
 pub mod xlsx;
 
 pub use cell::Cell;
-pub use reader::{HeaderMap, TableReader};
+pub use reader::{HeaderMap, RawFields, TableReader};
 pub use record::{DecodeError, Record};
 pub use schema::{ColType, Column, FileKind};
 pub use writer::{CsvTableWriter, Headers, WriteError};

@@ -115,6 +115,9 @@ impl HeaderMap {
     }
 }
 
+/// The raw fields of one row, kept in one buffer.
+pub type RawFields = csv::StringRecord;
+
 /// One data row of a file: its physical line and its raw fields.
 #[derive(Debug, Clone)]
 pub struct RawRow {
@@ -141,6 +144,7 @@ pub struct TableReader {
     pub size: u64,
     /// Header problems that did not stop the rows from being read.
     pub header_errors: Vec<ImportError>,
+    current: Vec<String>,
 }
 
 impl TableReader {
@@ -195,6 +199,7 @@ impl TableReader {
                     source: RowSource::Csv { reader, record },
                     size,
                     header_errors,
+                    current: Vec::new(),
                 })
             }
             Format::Xlsx => {
@@ -221,14 +226,16 @@ impl TableReader {
                     source: RowSource::Rows(rows),
                     size,
                     header_errors,
+                    current: Vec::new(),
                 })
             }
         }
     }
 
-    /// Reads the next row as (line, fields); a malformed record is an error
-    /// for that line, and reading goes on.
-    pub fn next_row(&mut self) -> Option<Result<(u64, Vec<String>), ImportError>> {
+    /// Advances to the next row and returns its physical line; a malformed
+    /// record is an error for that line, and reading goes on. The row's
+    /// fields are then read with `fields` (no copy) or `raw` (owned).
+    pub fn next_row(&mut self) -> Option<Result<u64, ImportError>> {
         match &mut self.source {
             RowSource::Csv { reader, record } => loop {
                 match reader.read_record(record) {
@@ -237,13 +244,34 @@ impl TableReader {
                         if record.len() == 1 && record.get(0).is_some_and(|s| s.trim().is_empty()) {
                             continue; // blank line
                         }
-                        return Some(Ok((line, record.iter().map(str::to_string).collect())));
+                        return Some(Ok(line));
                     }
                     Ok(false) => return None,
                     Err(e) => return Some(Err(csv_error(&self.file, &e))),
                 }
             },
-            RowSource::Rows(it) => it.next().map(|r| Ok((r.line, r.fields))),
+            RowSource::Rows(it) => {
+                let r = it.next()?;
+                let line = r.line;
+                self.current = r.fields;
+                Some(Ok(line))
+            }
+        }
+    }
+
+    /// The fields of the current row.
+    pub fn fields(&self) -> Vec<&str> {
+        match &self.source {
+            RowSource::Csv { record, .. } => record.iter().collect(),
+            RowSource::Rows(_) => self.current.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// The fields of the current row, owned (for reports of rejected rows).
+    pub fn raw(&self) -> RawFields {
+        match &self.source {
+            RowSource::Csv { record, .. } => record.clone(),
+            RowSource::Rows(_) => RawFields::from(self.current.clone()),
         }
     }
 

@@ -213,6 +213,7 @@ impl Store for SqliteStore {
             batch_id,
             batch: batch.clone(),
             empty_at_start: empty,
+            sql: Vec::new(),
         }))
     }
 
@@ -322,29 +323,154 @@ struct SqliteImport<'a> {
     batch_id: i64,
     batch: BatchInfo,
     empty_at_start: Vec<FileKind>,
+    /// INSERT and UPDATE statements per kind, built once.
+    sql: Vec<Option<(String, String)>>,
+}
+
+/// A cell bound to a statement without copying it.
+struct Bound<'a>(&'a Cell);
+
+impl rusqlite::ToSql for Bound<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::ToSqlOutput::Borrowed;
+        Ok(match self.0 {
+            Cell::Null => Borrowed(ValueRef::Null),
+            Cell::Int(v) => Borrowed(ValueRef::Integer(*v)),
+            Cell::Real(v) => Borrowed(ValueRef::Real(*v)),
+            Cell::Text(t) => Borrowed(ValueRef::Text(t.as_bytes())),
+        })
+    }
+}
+
+fn insert_update_sql(kind: FileKind) -> (String, String) {
+    let drefs = dense_refs(kind);
+    let cols = kind.columns();
+    let mut names = format!("batch_id, {}", col_list(kind));
+    for (col, _) in drefs {
+        names.push_str(", ");
+        names.push_str(&ref_col_name(kind, *col));
+    }
+    let n = 1 + cols.len() + drefs.len();
+    let ph = (1..=n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let insert = format!("INSERT INTO {} ({names}) VALUES ({ph})", kind.table());
+    let mut sets = vec!["batch_id = ?1".to_string()];
+    for (i, c) in cols.iter().enumerate() {
+        sets.push(format!("{} = ?{}", c.name, i + 2));
+    }
+    for (j, (col, _)) in drefs.iter().enumerate() {
+        sets.push(format!(
+            "{} = ?{}",
+            ref_col_name(kind, *col),
+            cols.len() + 2 + j
+        ));
+    }
+    let update = format!(
+        "UPDATE {} SET {} WHERE id = ?{}",
+        kind.table(),
+        sets.join(", "),
+        n + 1
+    );
+    (insert, update)
+}
+
+/// The column of a UNIQUE violation, from SQLite's message
+/// ("UNIQUE constraint failed: persons.id_number"): None for the key.
+fn unique_violation(e: &rusqlite::Error, kind: FileKind) -> Option<Option<usize>> {
+    match e {
+        rusqlite::Error::SqliteFailure(f, Some(msg))
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            let cols: Vec<&str> = msg
+                .split_once(": ")
+                .map_or("", |x| x.1)
+                .split(", ")
+                .filter_map(|c| c.split_once('.').map(|x| x.1))
+                .collect();
+            let key: Vec<&str> = kind.key().iter().map(|&i| kind.columns()[i].name).collect();
+            if cols == key {
+                Some(None)
+            } else {
+                Some(cols.first().and_then(|c| kind.col(c)))
+            }
+        }
+        _ => None,
+    }
 }
 
 impl SqliteImport<'_> {
-    fn insert(&mut self, kind: FileKind, cells: &[Cell], refs: &[i64]) -> Result<i64, StoreError> {
-        let drefs = dense_refs(kind);
-        let mut names = format!("batch_id, {}", col_list(kind));
-        for (col, _) in drefs {
-            names.push_str(", ");
-            names.push_str(&ref_col_name(kind, *col));
+    /// The INSERT and UPDATE statements of a kind, built once.
+    fn statements(&mut self, kind: FileKind) -> &(String, String) {
+        let i = kind as usize;
+        if self.sql.len() <= i {
+            self.sql.resize(FileKind::ALL.len(), None);
         }
-        let n = 1 + cells.len() + drefs.len();
-        let ph = (1..=n)
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!("INSERT INTO {} ({names}) VALUES ({ph})", kind.table());
-        let mut st = self.tx.prepare_cached(&sql).map_err(be)?;
-        let mut vals = Vec::with_capacity(n);
-        vals.push(Value::Integer(self.batch_id));
-        vals.extend(cells.iter().map(to_value));
-        vals.extend(refs.iter().map(|r| Value::Integer(*r)));
-        st.execute(rusqlite::params_from_iter(vals)).map_err(be)?;
-        Ok(self.tx.last_insert_rowid())
+        self.sql[i].get_or_insert_with(|| insert_update_sql(kind))
+    }
+
+    /// Inserts a row; a unique violation becomes `Duplicate`.
+    fn insert(
+        &mut self,
+        kind: FileKind,
+        cells: &[Cell],
+        refs: &[i64],
+    ) -> Result<Upsert, StoreError> {
+        self.statements(kind);
+        let sql = self
+            .sql
+            .get(kind as usize)
+            .and_then(Option::as_ref)
+            .map_or("", |s| s.0.as_str());
+        let bound: Vec<Bound<'_>> = cells.iter().map(Bound).collect();
+        let mut params: Vec<&dyn rusqlite::ToSql> =
+            Vec::with_capacity(1 + cells.len() + refs.len());
+        params.push(&self.batch_id);
+        params.extend(bound.iter().map(|b| b as &dyn rusqlite::ToSql));
+        params.extend(refs.iter().map(|r| r as &dyn rusqlite::ToSql));
+        let res = self
+            .tx
+            .prepare_cached(sql)
+            .map_err(be)?
+            .execute(params.as_slice());
+        match res {
+            Ok(_) => Ok(Upsert::Inserted(self.tx.last_insert_rowid())),
+            Err(e) => match unique_violation(&e, kind) {
+                Some(column) => self.holder(kind, cells, column),
+                None => Err(be(e)),
+            },
+        }
+    }
+
+    /// The row holding the unique value that made a write fail.
+    fn holder(
+        &mut self,
+        kind: FileKind,
+        cells: &[Cell],
+        column: Option<usize>,
+    ) -> Result<Upsert, StoreError> {
+        let rowid = match column {
+            None => {
+                get_row(&self.tx, kind, &xiezuo_store::key_cells(kind, cells))?.map(|r| r.rowid)
+            }
+            Some(c) => {
+                let name = kind.columns()[c].name;
+                let sql = format!("SELECT id FROM {} WHERE {name} = ?1", kind.table());
+                let mut st = self.tx.prepare_cached(&sql).map_err(be)?;
+                st.query_row([Bound(&cells[c])], |r| r.get(0))
+                    .optional()
+                    .map_err(be)?
+            }
+        };
+        match rowid {
+            Some(rowid) => Ok(Upsert::Duplicate { column, rowid }),
+            None => Err(StoreError::Backend(format!(
+                "unique violation in {} without a holder",
+                kind.table()
+            ))),
+        }
     }
 }
 
@@ -383,14 +509,21 @@ impl ImportTx for SqliteImport<'_> {
         kind: FileKind,
         cells: &[Cell],
         refs: &[i64],
+        written: &dyn Fn(i64) -> bool,
     ) -> Result<Upsert, StoreError> {
         if self.empty_at_start.contains(&kind) {
-            return self.insert(kind, cells, refs).map(Upsert::Inserted);
+            return self.insert(kind, cells, refs);
         }
         let key = xiezuo_store::key_cells(kind, cells);
         let Some(old) = get_row(&self.tx, kind, &key)? else {
-            return self.insert(kind, cells, refs).map(Upsert::Inserted);
+            return self.insert(kind, cells, refs);
         };
+        if written(old.rowid) {
+            return Ok(Upsert::Duplicate {
+                column: None,
+                rowid: old.rowid,
+            });
+        }
         let cols = kind.columns();
         let changed: Vec<usize> = (0..cols.len())
             .filter(|&i| old.cells[i] != cells[i])
@@ -404,33 +537,31 @@ impl ImportTx for SqliteImport<'_> {
                 key_text(kind, cells)
             )));
         }
-        let drefs = dense_refs(kind);
-        let mut sets = vec!["batch_id = ?1".to_string()];
-        for (i, c) in cols.iter().enumerate() {
-            sets.push(format!("{} = ?{}", c.name, i + 2));
-        }
-        for (j, (col, _)) in drefs.iter().enumerate() {
-            sets.push(format!(
-                "{} = ?{}",
-                ref_col_name(kind, *col),
-                cols.len() + 2 + j
-            ));
-        }
-        let id_ph = cols.len() + drefs.len() + 2;
-        let sql = format!(
-            "UPDATE {} SET {} WHERE id = ?{id_ph}",
-            kind.table(),
-            sets.join(", ")
-        );
-        let mut vals = vec![Value::Integer(self.batch_id)];
-        vals.extend(cells.iter().map(to_value));
-        vals.extend(refs.iter().map(|r| Value::Integer(*r)));
-        vals.push(Value::Integer(old.rowid));
-        self.tx
-            .prepare_cached(&sql)
+        self.statements(kind);
+        let sql = self
+            .sql
+            .get(kind as usize)
+            .and_then(Option::as_ref)
+            .map_or("", |s| s.1.as_str());
+        let bound: Vec<Bound<'_>> = cells.iter().map(Bound).collect();
+        let mut params: Vec<&dyn rusqlite::ToSql> =
+            Vec::with_capacity(2 + cells.len() + refs.len());
+        params.push(&self.batch_id);
+        params.extend(bound.iter().map(|b| b as &dyn rusqlite::ToSql));
+        params.extend(refs.iter().map(|r| r as &dyn rusqlite::ToSql));
+        params.push(&old.rowid);
+        let res = self
+            .tx
+            .prepare_cached(sql)
             .map_err(be)?
-            .execute(rusqlite::params_from_iter(vals))
-            .map_err(be)?;
+            .execute(params.as_slice());
+        if let Err(e) = res {
+            drop(params);
+            return match unique_violation(&e, kind) {
+                Some(column) => self.holder(kind, cells, column),
+                None => Err(be(e)),
+            };
+        }
         let key = key_text(kind, cells);
         let mut st = self
             .tx

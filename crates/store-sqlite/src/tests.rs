@@ -59,7 +59,8 @@ fn upsert_updates_and_audits_and_drop_rolls_back() {
             tx.upsert(
                 FileKind::Regions,
                 &region_cells(440000000000, "广东省"),
-                &[]
+                &[],
+                &|_| false
             )
             .unwrap(),
             Upsert::Inserted(1)
@@ -72,14 +73,20 @@ fn upsert_updates_and_audits_and_drop_rolls_back() {
             tx.upsert(
                 FileKind::Regions,
                 &region_cells(440000000000, "广东省"),
-                &[]
+                &[],
+                &|_| false
             )
             .unwrap(),
             Upsert::Unchanged(1)
         );
         assert_eq!(
-            tx.upsert(FileKind::Regions, &region_cells(440000000000, "广东"), &[])
-                .unwrap(),
+            tx.upsert(
+                FileKind::Regions,
+                &region_cells(440000000000, "广东"),
+                &[],
+                &|_| false
+            )
+            .unwrap(),
             Upsert::Updated {
                 rowid: 1,
                 changed: 1
@@ -93,8 +100,13 @@ fn upsert_updates_and_audits_and_drop_rolls_back() {
     assert_eq!(audit[0].new.as_deref(), Some("广东"));
     {
         let mut tx = s.begin_import(&batch()).unwrap();
-        tx.upsert(FileKind::Regions, &region_cells(450000000000, "广西"), &[])
-            .unwrap();
+        tx.upsert(
+            FileKind::Regions,
+            &region_cells(450000000000, "广西"),
+            &[],
+            &|_| false,
+        )
+        .unwrap();
         // dropped without commit
     }
     assert_eq!(s.count(FileKind::Regions).unwrap(), 1);

@@ -65,12 +65,24 @@ pub enum Upsert {
         changed: usize,
     },
     Unchanged(i64),
+    /// Nothing was written: a unique value of the row (its key, or the
+    /// column `column` such as `id_number`) is held by row `rowid`, which
+    /// this import already wrote (`column` is None for the key) or which
+    /// another row holds.
+    Duplicate {
+        column: Option<usize>,
+        rowid: i64,
+    },
 }
 
 impl Upsert {
-    pub fn rowid(self) -> i64 {
+    /// The row id written, if any.
+    pub fn rowid(self) -> Option<i64> {
         match self {
-            Upsert::Inserted(r) | Upsert::Unchanged(r) | Upsert::Updated { rowid: r, .. } => r,
+            Upsert::Inserted(r) | Upsert::Unchanged(r) | Upsert::Updated { rowid: r, .. } => {
+                Some(r)
+            }
+            Upsert::Duplicate { .. } => None,
         }
     }
 }
@@ -120,11 +132,14 @@ pub trait ImportTx {
     fn reversed_total(&mut self, txn_id: &str) -> Result<i64, StoreError>;
     /// Inserts a row, or updates the row with the same key and audits every
     /// changed cell. `refs` are the dense ids of `dense_refs(kind)`.
+    /// `written` tells whether an existing row was already written by this
+    /// import: such a row is not overwritten, the outcome is `Duplicate`.
     fn upsert(
         &mut self,
         kind: FileKind,
         cells: &[Cell],
         refs: &[i64],
+        written: &dyn Fn(i64) -> bool,
     ) -> Result<Upsert, StoreError>;
     /// Records the batch's per-kind counts and makes everything durable.
     fn commit(self: Box<Self>, counts: &str) -> Result<i64, StoreError>;

@@ -123,7 +123,7 @@ fn write_rejects(path: &std::path::Path, r: &ImportReport) -> Result<()> {
             .has_headers(false)
             .from_writer(vec![]);
         if !e.raw.is_empty() {
-            raw.write_record(&e.raw)?;
+            raw.write_record(e.raw.iter())?;
         }
         let raw = String::from_utf8(raw.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
         w.write_record([
