@@ -12,8 +12,8 @@ use std::path::Path;
 use xiezuo_exchange::cell::format_cell;
 use xiezuo_exchange::{Cell, FileKind};
 use xiezuo_store::{
-    AuditEntry, Batch, BatchInfo, ImportTx, RowVisitor, Store, StoreError, StoredRow, Upsert,
-    dense_refs, key_text,
+    AuditEntry, Batch, BatchInfo, HouseholdFacts, ImportTx, RowVisitor, Store, StoreError,
+    StoredRow, Upsert, dense_refs, key_text,
 };
 
 pub use ddl::{MIGRATIONS, generated_schema_sql};
@@ -46,7 +46,7 @@ impl SqliteStore {
     fn init(conn: Connection) -> Result<SqliteStore, StoreError> {
         conn.execute_batch(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;
-             PRAGMA cache_size=-524288; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;",
+             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;",
         )
         .map_err(be)?;
         let mut s = SqliteStore { conn };
@@ -187,6 +187,10 @@ fn get_row(
 
 impl Store for SqliteStore {
     fn begin_import(&mut self, batch: &BatchInfo) -> Result<Box<dyn ImportTx + '_>, StoreError> {
+        // A large page cache keeps the key indexes in memory while loading.
+        self.conn
+            .execute_batch("PRAGMA cache_size=-1048576")
+            .map_err(be)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -256,18 +260,43 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn person_households(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+    fn person_households(&self) -> Result<Vec<u32>, StoreError> {
+        let max: i64 = self
+            .conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM persons", [], |r| r.get(0))
+            .map_err(be)?;
+        let mut out = vec![0u32; usize::try_from(max).unwrap_or(0) + 1];
         let mut st = self
             .conn
-            .prepare("SELECT id, household_ref FROM persons ORDER BY id")
+            .prepare("SELECT id, household_ref FROM persons")
             .map_err(be)?;
         let mut rows = st.query([]).map_err(be)?;
-        let mut out = Vec::new();
         while let Some(r) = rows.next().map_err(be)? {
-            out.push((
-                r.get(0).map_err(be)?,
-                r.get::<_, Option<i64>>(1).map_err(be)?.unwrap_or(0),
-            ));
+            let id: i64 = r.get(0).map_err(be)?;
+            let hh: Option<i64> = r.get(1).map_err(be)?;
+            if let (Some(slot), Some(hh)) = (out.get_mut(id as usize), hh) {
+                *slot = u32::try_from(hh)
+                    .map_err(|_| StoreError::Corrupt("household row id".into()))?;
+            }
+        }
+        Ok(out)
+    }
+
+    fn household_facts(&self) -> Result<Vec<HouseholdFacts>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, village, identified_year, exit_year FROM households ORDER BY id")
+            .map_err(be)?;
+        let mut rows = st.query([]).map_err(be)?;
+        let mut out =
+            Vec::with_capacity(usize::try_from(self.count(FileKind::Households)?).unwrap_or(0));
+        while let Some(r) = rows.next().map_err(be)? {
+            out.push(HouseholdFacts {
+                rowid: r.get(0).map_err(be)?,
+                village: r.get::<_, i64>(1).map_err(be)? as u64,
+                identified_year: r.get(2).map_err(be)?,
+                exit_year: r.get(3).map_err(be)?,
+            });
         }
         Ok(out)
     }

@@ -55,6 +55,16 @@ pub struct StoredRow {
     pub cells: Vec<Cell>,
 }
 
+/// The facts of a household that the assessment reads in bulk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HouseholdFacts {
+    pub rowid: i64,
+    /// The village's 12-digit code.
+    pub village: u64,
+    pub identified_year: i32,
+    pub exit_year: Option<i32>,
+}
+
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upsert {
@@ -157,9 +167,12 @@ pub trait Store: Send {
     /// Visits every row of a kind in row-id order (the order rows were first
     /// stored); `refs` holds the dense ids of `dense_refs(kind)`.
     fn scan(&self, kind: FileKind, visit: &mut RowVisitor<'_>) -> Result<(), StoreError>;
-    /// For every person (by row id), the row id of its household: the
-    /// registry's one large column, read in bulk.
-    fn person_households(&self) -> Result<Vec<(i64, i64)>, StoreError>;
+    /// For every person row id (the index), the row id of its household
+    /// (0 where there is no person): the registry's one large column, read
+    /// in bulk.
+    fn person_households(&self) -> Result<Vec<u32>, StoreError>;
+    /// What the assessment needs of every registered household, in bulk.
+    fn household_facts(&self) -> Result<Vec<HouseholdFacts>, StoreError>;
     /// Every import batch, oldest first.
     fn batches(&self) -> Result<Vec<Batch>, StoreError>;
     /// The audit trail of one row (by its key as text, `a/b` for pairs).

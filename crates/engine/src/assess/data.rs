@@ -50,7 +50,6 @@ pub struct AssessmentData {
     pub pairing_idx: HashMap<Id, u32>,
     /// Households by row id (index 0 unused when row ids start at 1).
     pub households: Vec<Option<HouseholdRow>>,
-    pub household_ids: Vec<Option<Id>>,
     /// Household row id of each person, by person row id (0: none).
     pub person_household: Vec<u32>,
     pub person_ids: HashMap<u32, Id>,
@@ -147,46 +146,32 @@ impl AssessmentData {
             d.pairings.push(p);
         }
         // Households and persons: the registry, by dense row id.
-        let mut households: Vec<Option<HouseholdRow>> = Vec::new();
-        let mut household_ids: Vec<Option<Id>> = Vec::new();
-        let region_idx = &d.region_idx;
-        let mut bad = None;
-        store.scan(FileKind::Households, &mut |row, _| {
-            if let Ok(Record::Household(h)) = Record::from_cells(FileKind::Households, &row.cells) {
-                let i = row.rowid as usize;
-                if households.len() <= i {
-                    households.resize(i + 1, None);
-                    household_ids.resize(i + 1, None);
-                }
-                match region_idx.get(&h.village) {
-                    Some(&v) => {
-                        households[i] = Some(HouseholdRow {
-                            village: v,
-                            identified_year: h.identified_year,
-                            exit_year: h.exit_year,
-                            members: 0,
-                        })
-                    }
-                    None => bad = Some(corrupt("household village")),
-                }
-                household_ids[i] = Some(h.household_id);
+        let facts = store.household_facts()?;
+        let max_hh = facts.last().map_or(0, |f| f.rowid as usize);
+        let mut households: Vec<Option<HouseholdRow>> = vec![None; max_hh + 1];
+        for f in facts {
+            let code =
+                RegionCode::from_u64(f.village).ok_or_else(|| corrupt("household village code"))?;
+            let village = *d
+                .region_idx
+                .get(&code)
+                .ok_or_else(|| corrupt("household village"))?;
+            if let Some(slot) = households.get_mut(f.rowid as usize) {
+                *slot = Some(HouseholdRow {
+                    village,
+                    identified_year: f.identified_year,
+                    exit_year: f.exit_year,
+                    members: 0,
+                });
             }
-            Ok(())
-        })?;
-        if let Some(e) = bad {
-            return Err(e);
         }
-        let ph = store.person_households()?;
-        let max_person = ph.last().map_or(0, |(id, _)| *id as usize);
-        let mut person_household = vec![0u32; max_person + 1];
-        for (pid, hid) in ph {
-            person_household[pid as usize] = hid as u32;
+        let person_household = store.person_households()?;
+        for &hid in &person_household {
             if let Some(Some(h)) = households.get_mut(hid as usize) {
                 h.members += 1;
             }
         }
         d.households = households;
-        d.household_ids = household_ids;
         d.person_household = person_household;
 
         let mut projects = Vec::new();
@@ -203,12 +188,13 @@ impl AssessmentData {
             d.projects.push(p);
         }
         d.project_has_beneficiary = vec![false; d.projects.len()];
-        let mut ms = Vec::new();
+        let mut ms = Vec::with_capacity(store.count(FileKind::Milestones)? as usize);
         scan_records(store, FileKind::Milestones, &mut |r, _| {
             if let Record::Milestone(m) = r {
                 ms.push(m);
             }
         })?;
+        d.milestones.reserve(ms.len());
         for m in ms {
             let p = *d
                 .project_idx
@@ -216,12 +202,13 @@ impl AssessmentData {
                 .ok_or_else(|| corrupt("milestone project"))?;
             d.milestones.push((p, m));
         }
-        let mut bens = Vec::new();
+        let mut bens = Vec::with_capacity(store.count(FileKind::Beneficiaries)? as usize);
         scan_records(store, FileKind::Beneficiaries, &mut |r, refs| {
             if let Record::Beneficiary(b) = r {
                 bens.push((b, refs.first().copied().flatten().unwrap_or(0)));
             }
         })?;
+        d.beneficiaries.reserve(bens.len());
         for (b, hh) in bens {
             let p = *d
                 .project_idx
@@ -230,22 +217,24 @@ impl AssessmentData {
             d.project_has_beneficiary[p as usize] = true;
             d.beneficiaries.push((p, hh as u32, b.household_id));
         }
-        let mut funds = Vec::new();
+        let mut funds = Vec::with_capacity(store.count(FileKind::Funds)? as usize);
         scan_records(store, FileKind::Funds, &mut |r, _| {
             if let Record::FundTxn(t) = r {
                 funds.push(t);
             }
         })?;
+        d.funds.reserve(funds.len());
         for t in funds {
             let p = d.pairing(&t.pairing_id)?;
             d.funds.push((p, t));
         }
-        let mut pls = Vec::new();
+        let mut pls = Vec::with_capacity(store.count(FileKind::Placements)? as usize);
         scan_records(store, FileKind::Placements, &mut |r, refs| {
             if let Record::Placement(p) = r {
                 pls.push((p, refs.first().copied().flatten().unwrap_or(0)));
             }
         })?;
+        d.placements.reserve(pls.len());
         for (p, person) in pls {
             let pairing = d.pairing(&p.pairing_id)?;
             d.person_ids.insert(person as u32, p.person_id.clone());
@@ -263,12 +252,13 @@ impl AssessmentData {
                 .insert(t.training_id.clone(), d.trainings.len() as u32);
             d.trainings.push((p, t));
         }
-        let mut att = Vec::new();
+        let mut att = Vec::with_capacity(store.count(FileKind::TrainingAttendance)? as usize);
         scan_records(store, FileKind::TrainingAttendance, &mut |r, refs| {
             if let Record::Attendance(a) = r {
                 att.push((a, refs.first().copied().flatten().unwrap_or(0)));
             }
         })?;
+        d.attendance.reserve(att.len());
         for (a, person) in att {
             let t = *d
                 .training_idx
