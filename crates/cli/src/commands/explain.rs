@@ -73,12 +73,14 @@ pub fn run(db: Option<&str>, a: Args) -> Result<ExitCode> {
                 .as_deref()
                 .or(a.finding.as_deref())
                 .unwrap_or("");
-            println!("{} {} {what} = {}", a.pairing, a.year, e.value);
-            println!("{:<12} {:<32} detail", "kind", "record");
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{} {} {what} = {}", a.pairing, a.year, e.value)?;
+            writeln!(out, "{:<12} {:<32} detail", "kind", "record")?;
             for (k, id, d) in &e.records {
-                println!("{k:<12} {id:<32} {d}");
+                writeln!(out, "{k:<12} {id:<32} {d}")?;
             }
-            println!("{} records", e.records.len());
+            writeln!(out, "{} records", e.records.len())?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -5,5 +5,7 @@
 
 mod conformance;
 mod errors;
+mod generated;
 mod roundtrip;
 mod support;
+mod tidy;
