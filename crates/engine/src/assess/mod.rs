@@ -5,6 +5,8 @@
 pub mod compute;
 pub mod data;
 pub mod method;
+#[cfg(test)]
+mod tests;
 
 use compute::{Index, PairingResult, TraceRow, YearCtx, compute};
 use data::AssessmentData;
