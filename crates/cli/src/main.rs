@@ -44,6 +44,10 @@ pub enum Command {
     Demo(commands::demo::Args),
     /// Time import and assessment at national scale; write a results file.
     Bench(commands::bench::Args),
+    /// Match job seekers to postings (劳务协作): optimal proposals, reasons for the unmatched.
+    Match(commands::matching::MatchArgs),
+    /// A labour station's view: seekers, open postings, proposals, placements, retention.
+    Station(commands::matching::StationArgs),
     /// Print the exchange-format column table (English and Chinese headers).
     Schema,
 }

@@ -196,6 +196,16 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// How far from home a job seeker will go (最远就业距离).
+    DistanceClass {
+        County = "county" / "本县",
+        Prefecture = "prefecture" / "本市",
+        Province = "province" / "本省",
+        Any = "any" / "不限",
+    }
+);
+
 /// Parses a boolean cell: `0`/`1`, `是`/`否`, `true`/`false`.
 pub fn parse_bool(s: &str) -> Option<bool> {
     match s {

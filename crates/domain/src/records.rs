@@ -153,6 +153,44 @@ pub struct Placement {
     pub work_region: RegionCode,
     pub period: DateRange,
     pub monthly_wage: Fen,
+    /// The job posting this placement filled (v1.1), if it came from a match.
+    pub posting_id: Option<Id>,
+}
+
+/// A job posting of an employer (用工岗位), for labour matching (v1.1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Posting {
+    pub posting_id: Id,
+    pub pairing_id: Id,
+    pub employer: NameOrParty,
+    pub work_region: RegionCode,
+    pub positions: i64,
+    pub monthly_wage: Fen,
+    pub age_min: Option<i64>,
+    pub age_max: Option<i64>,
+    /// The labour capacity the job needs (`full`, or `weak` for light work).
+    pub labor_required: Labor,
+    /// Required trades or skills, `;`-separated (empty: none required).
+    pub skills: Option<Text>,
+    pub housing: bool,
+    pub start_date: NaiveDate,
+    pub closing_date: NaiveDate,
+}
+
+/// A registered person looking for work through a labour station
+/// (劳务协作工作站), for labour matching (v1.1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seeker {
+    pub person_id: Id,
+    pub station: Text,
+    pub registered_date: NaiveDate,
+    /// Region codes the seeker wants to work in, `;`-separated.
+    pub wanted_regions: Vec<RegionCode>,
+    pub max_distance: Option<DistanceClass>,
+    pub min_wage: Fen,
+    /// Trades or skills, `;`-separated.
+    pub skills: Option<Text>,
+    pub available_from: NaiveDate,
 }
 
 /// A training session (培训).

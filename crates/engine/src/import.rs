@@ -161,6 +161,7 @@ struct Ctx<'t> {
     persons: HashMap<Id, Option<i64>>,
     projects: HashMap<Id, Option<RegionCode>>,
     trainings: HashMap<Id, bool>,
+    postings: HashMap<Id, bool>,
     txns: HashMap<Id, Option<TxnInfo>>,
     /// Rows rejected in this import, per kind by key: "file:line".
     rejected: HashMap<FileKind, HashMap<String, String>>,
@@ -270,6 +271,7 @@ impl<'t> Ctx<'t> {
         let map = match kind {
             FileKind::Pairings => &mut self.pairings,
             FileKind::Trainings => &mut self.trainings,
+            FileKind::Postings => &mut self.postings,
             _ => return Ok(Found::No),
         };
         if let Some(&v) = map.get(id) {
@@ -278,6 +280,7 @@ impl<'t> Ctx<'t> {
         let v = self.tx.get(kind, &[id_cell(id)])?.is_some();
         let map = match kind {
             FileKind::Pairings => &mut self.pairings,
+            FileKind::Postings => &mut self.postings,
             _ => &mut self.trainings,
         };
         map.insert(id.clone(), v);
@@ -538,11 +541,29 @@ impl Ctx<'_> {
             Record::Placement(p) => {
                 let f = self.person(&p.person_id)?;
                 missing(f, out, "person_id", "person_id", &p.person_id);
+                if let Some(posting) = &p.posting_id {
+                    let f = self.exists(FileKind::Postings, posting)?;
+                    missing(f, out, "posting_id", "posting_id", posting);
+                }
                 self.check_pairing(&p.pairing_id, out)?;
                 if let NameOrParty::Party(party) = &p.employer {
                     self.check_party(party, "employer", out)?;
                 }
                 self.check_region(p.work_region, "work_region", out)?;
+            }
+            Record::Posting(p) => {
+                self.check_pairing(&p.pairing_id, out)?;
+                if let NameOrParty::Party(party) = &p.employer {
+                    self.check_party(party, "employer", out)?;
+                }
+                self.check_region(p.work_region, "work_region", out)?;
+            }
+            Record::Seeker(sk) => {
+                let f = self.person(&sk.person_id)?;
+                missing(f, out, "person_id", "person_id", &sk.person_id);
+                for code in &sk.wanted_regions {
+                    self.check_region(*code, "wanted_regions", out)?;
+                }
             }
             Record::Training(t) => self.check_pairing(&t.pairing_id, out)?,
             Record::Attendance(a) => {
@@ -601,6 +622,7 @@ impl Ctx<'_> {
             Record::Beneficiary(b) => vec![hh(self, &b.household_id)?],
             Record::Placement(p) => vec![person(self, &p.person_id)?],
             Record::Attendance(a) => vec![person(self, &a.person_id)?],
+            Record::Seeker(sk) => vec![person(self, &sk.person_id)?],
             _ => vec![],
         })
     }
@@ -625,6 +647,9 @@ impl Ctx<'_> {
             }
             Record::Training(t) => {
                 self.trainings.insert(t.training_id.clone(), true);
+            }
+            Record::Posting(p) => {
+                self.postings.insert(p.posting_id.clone(), true);
             }
             Record::FundTxn(t) => {
                 if let Some(orig) = &t.reverses
@@ -717,6 +742,7 @@ pub fn import_dir(
         persons: HashMap::new(),
         projects: HashMap::new(),
         trainings: HashMap::new(),
+        postings: HashMap::new(),
         txns: HashMap::new(),
         rejected: HashMap::new(),
         written: HashMap::new(),

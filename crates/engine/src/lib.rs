@@ -6,6 +6,7 @@
 pub mod assess;
 pub mod export;
 pub mod import;
+pub mod labour;
 
 pub use import::{
     ImportFailure, ImportOptions, ImportReport, KindCounts, Progress, Quiet, import_dir,

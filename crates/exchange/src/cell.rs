@@ -127,6 +127,21 @@ pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
                 .expose()
                 .into(),
         ),
+        ColType::CodeList => {
+            let mut out = Vec::new();
+            for part in s
+                .split([';', '；'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
+                out.push(
+                    RegionCode::parse(part)
+                        .map_err(|e| format!("{e}: {part}"))?
+                        .to_string(),
+                );
+            }
+            Cell::Text(out.join(";").into())
+        }
         ColType::Indicator => Cell::Text(
             Indicator::parse(s)
                 .ok_or_else(|| format!("unknown indicator {s}"))?

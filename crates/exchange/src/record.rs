@@ -31,6 +31,8 @@ pub enum Record {
     Beneficiary(Beneficiary),
     FundTxn(FundTxn),
     Placement(Placement),
+    Posting(Posting),
+    Seeker(Seeker),
     Training(Training),
     Attendance(Attendance),
     Secondment(Secondment),
@@ -295,6 +297,43 @@ impl Record {
                 work_region: c.code()?,
                 period: c.range()?,
                 monthly_wage: c.money()?,
+                posting_id: c.opt_id()?,
+            }),
+            FileKind::Postings => Record::Posting(Posting {
+                posting_id: c.id()?,
+                pairing_id: c.id()?,
+                employer: c.name_or_party()?,
+                work_region: c.code()?,
+                positions: c.int()?,
+                monthly_wage: c.money()?,
+                age_min: c.opt_int()?,
+                age_max: c.opt_int()?,
+                labor_required: c.vocab()?,
+                skills: c.opt_text()?.map(Text::from),
+                housing: c.bool()?,
+                start_date: c.date()?,
+                closing_date: c.date()?,
+            }),
+            FileKind::Seekers => Record::Seeker(Seeker {
+                person_id: c.id()?,
+                station: c.text()?,
+                registered_date: c.date()?,
+                wanted_regions: {
+                    let col = c.col_name();
+                    match c.opt_text()? {
+                        None => Vec::new(),
+                        Some(t) => t
+                            .split(';')
+                            .map(|x| {
+                                RegionCode::parse(x).or_else(|e| Cursor::err(col, e.to_string()))
+                            })
+                            .collect::<Result<_, _>>()?,
+                    }
+                },
+                max_distance: c.opt_vocab()?,
+                min_wage: c.money()?,
+                skills: c.opt_text()?.map(Text::from),
+                available_from: c.date()?,
             }),
             FileKind::Trainings => Record::Training(Training {
                 training_id: c.id()?,
@@ -491,6 +530,23 @@ impl Record {
                 }
             }
             Record::Placement(p) => check_range(&mut out, &p.period, "end_date"),
+            Record::Posting(p) => {
+                if let (Some(lo), Some(hi)) = (p.age_min, p.age_max)
+                    && hi < lo
+                {
+                    out.push(("age_max", "age_max below age_min".into()));
+                }
+                if p.positions == 0 {
+                    out.push(("positions", "a posting needs at least one position".into()));
+                }
+                if p.labor_required == Labor::None {
+                    out.push((
+                        "labor_required",
+                        "a job needs labour capacity: full or weak".into(),
+                    ));
+                }
+            }
+            Record::Seeker(_) => {}
             Record::Secondment(s) => check_range(&mut out, &s.period, "end_date"),
             Record::Milestone(_)
             | Record::RegionStat(_)

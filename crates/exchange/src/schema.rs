@@ -32,6 +32,8 @@ pub enum ColType {
     Indicator,
     /// A GB 11643 identity number (personal data).
     IdNumber,
+    /// Region codes separated by `;` (v1.1).
+    CodeList,
 }
 
 /// A closed vocabulary as seen by the schema.
@@ -71,6 +73,7 @@ enum_spec!(ROLE, SecondmentRole);
 enum_spec!(FIELD, Field);
 enum_spec!(DONOR_KIND, DonorKind);
 enum_spec!(MEETING_KIND, MeetingKind);
+enum_spec!(DISTANCE, DistanceClass);
 
 /// One column of a file kind.
 #[derive(Debug)]
@@ -82,6 +85,8 @@ pub struct Column {
     pub ty: ColType,
     /// False when an empty cell (null) is allowed.
     pub required: bool,
+    /// The format version that introduced the column (1: v1, 2: v1.1).
+    pub since: u8,
 }
 
 const fn c(name: &'static str, zh: &'static str, ty: ColType) -> Column {
@@ -90,6 +95,7 @@ const fn c(name: &'static str, zh: &'static str, ty: ColType) -> Column {
         zh,
         ty,
         required: true,
+        since: 1,
     }
 }
 const fn o(name: &'static str, zh: &'static str, ty: ColType) -> Column {
@@ -98,6 +104,18 @@ const fn o(name: &'static str, zh: &'static str, ty: ColType) -> Column {
         zh,
         ty,
         required: false,
+        since: 1,
+    }
+}
+
+/// An optional column added in v1.1 (v1 files without it stay valid).
+const fn o11(name: &'static str, zh: &'static str, ty: ColType) -> Column {
+    Column {
+        name,
+        zh,
+        ty,
+        required: false,
+        since: 2,
     }
 }
 
@@ -194,7 +212,7 @@ static FUNDS: [Column; 8] = [
     c("amount", "金额", Money),
     o("reverses", "冲销流水号", Id),
 ];
-static PLACEMENTS: [Column; 8] = [
+static PLACEMENTS: [Column; 9] = [
     c("placement_id", "就业编号", Id),
     c("person_id", "人员编号", Id),
     c("pairing_id", "结对编号", Id),
@@ -203,6 +221,32 @@ static PLACEMENTS: [Column; 8] = [
     c("start_date", "开始日期", Date),
     o("end_date", "结束日期", Date),
     c("monthly_wage", "月工资", Money),
+    o11("posting_id", "岗位编号", Id),
+];
+static POSTINGS: [Column; 13] = [
+    c("posting_id", "岗位编号", Id),
+    c("pairing_id", "结对编号", Id),
+    c("employer", "用工单位", NameOrParty),
+    c("work_region", "工作地", Code),
+    c("positions", "招聘人数", Int),
+    c("monthly_wage", "月工资", Money),
+    o("age_min", "最低年龄", Int),
+    o("age_max", "最高年龄", Int),
+    c("labor_required", "劳动能力要求", Enum(&LABOR)),
+    o("skills", "技能工种", Text),
+    c("housing", "提供住宿", Bool),
+    c("start_date", "到岗日期", Date),
+    c("closing_date", "报名截止日期", Date),
+];
+static SEEKERS: [Column; 8] = [
+    c("person_id", "人员编号", Id),
+    c("station", "劳务协作工作站", Text),
+    c("registered_date", "登记日期", Date),
+    o("wanted_regions", "意向就业地", CodeList),
+    o("max_distance", "最远就业距离", Enum(&DISTANCE)),
+    c("min_wage", "期望最低月工资", Money),
+    o("skills", "技能工种", Text),
+    c("available_from", "可到岗日期", Date),
 ];
 static TRAININGS: [Column; 7] = [
     c("training_id", "培训编号", Id),
@@ -269,8 +313,8 @@ static TARGETS: [Column; 4] = [
 ];
 
 macro_rules! kinds {
-    ($($v:ident = $file:literal, $table:literal, $zh:literal, $cols:ident, [$($key:literal),+]);+ $(;)?) => {
-        /// A kind of file (and of stored record) of exchange format v1.
+    ($($v:ident = $file:literal, $table:literal, $zh:literal, $cols:ident, [$($key:literal),+], $since:literal);+ $(;)?) => {
+        /// A kind of file (and of stored record) of the exchange format (v1, v1.1).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum FileKind { $($v),+ }
         impl FileKind {
@@ -287,31 +331,35 @@ macro_rules! kinds {
             pub fn columns(self) -> &'static [Column] { match self { $(FileKind::$v => &$cols),+ } }
             /// The column positions forming the unique key.
             pub fn key(self) -> &'static [usize] { match self { $(FileKind::$v => &[$($key),+]),+ } }
+            /// The format version that introduced the kind (1: v1, 2: v1.1).
+            pub fn since(self) -> u8 { match self { $(FileKind::$v => $since),+ } }
         }
     };
 }
 
 kinds! {
-    Regions = "regions", "regions", "行政区划", REGIONS, [0];
-    RegionStats = "region_stats", "region_stats", "年度统计", REGION_STATS, [0, 1];
-    Organisations = "organisations", "organisations", "组织", ORGANISATIONS, [0];
-    Pairings = "pairings", "pairings", "结对关系", PAIRINGS, [0];
-    Households = "households", "households", "建档立卡贫困户", HOUSEHOLDS, [0];
-    Persons = "persons", "persons", "家庭成员", PERSONS, [0];
-    HouseholdIncome = "household_income", "household_income", "家庭收入", HOUSEHOLD_INCOME, [0, 1];
-    Projects = "projects", "projects", "协作项目", PROJECTS, [0];
-    Milestones = "milestones", "milestones", "目标节点", MILESTONES, [0, 1];
-    Beneficiaries = "beneficiaries", "beneficiaries", "带贫对象", BENEFICIARIES, [0, 1];
-    Funds = "funds", "funds", "资金", FUNDS, [0];
-    Placements = "placements", "placements", "劳务协作", PLACEMENTS, [0];
-    Trainings = "trainings", "trainings", "培训", TRAININGS, [0];
-    TrainingAttendance = "training_attendance", "training_attendance", "培训参加人员", TRAINING_ATTENDANCE, [0, 1];
-    Secondments = "secondments", "secondments", "干部人才交流", SECONDMENTS, [0];
-    Investments = "investments", "investments", "产业合作", INVESTMENTS, [0];
-    Purchases = "purchases", "purchases", "消费帮扶", PURCHASES, [0];
-    Donations = "donations", "donations", "社会帮扶", DONATIONS, [0];
-    Meetings = "meetings", "meetings", "组织领导", MEETINGS, [0];
-    Targets = "targets", "targets", "帮扶协议目标", TARGETS, [0, 1, 2];
+    Regions = "regions", "regions", "行政区划", REGIONS, [0], 1;
+    RegionStats = "region_stats", "region_stats", "年度统计", REGION_STATS, [0, 1], 1;
+    Organisations = "organisations", "organisations", "组织", ORGANISATIONS, [0], 1;
+    Pairings = "pairings", "pairings", "结对关系", PAIRINGS, [0], 1;
+    Households = "households", "households", "建档立卡贫困户", HOUSEHOLDS, [0], 1;
+    Persons = "persons", "persons", "家庭成员", PERSONS, [0], 1;
+    Seekers = "seekers", "seekers", "求职登记", SEEKERS, [0], 2;
+    HouseholdIncome = "household_income", "household_income", "家庭收入", HOUSEHOLD_INCOME, [0, 1], 1;
+    Projects = "projects", "projects", "协作项目", PROJECTS, [0], 1;
+    Milestones = "milestones", "milestones", "目标节点", MILESTONES, [0, 1], 1;
+    Beneficiaries = "beneficiaries", "beneficiaries", "带贫对象", BENEFICIARIES, [0, 1], 1;
+    Funds = "funds", "funds", "资金", FUNDS, [0], 1;
+    Postings = "postings", "postings", "用工岗位", POSTINGS, [0], 2;
+    Placements = "placements", "placements", "劳务协作", PLACEMENTS, [0], 1;
+    Trainings = "trainings", "trainings", "培训", TRAININGS, [0], 1;
+    TrainingAttendance = "training_attendance", "training_attendance", "培训参加人员", TRAINING_ATTENDANCE, [0, 1], 1;
+    Secondments = "secondments", "secondments", "干部人才交流", SECONDMENTS, [0], 1;
+    Investments = "investments", "investments", "产业合作", INVESTMENTS, [0], 1;
+    Purchases = "purchases", "purchases", "消费帮扶", PURCHASES, [0], 1;
+    Donations = "donations", "donations", "社会帮扶", DONATIONS, [0], 1;
+    Meetings = "meetings", "meetings", "组织领导", MEETINGS, [0], 1;
+    Targets = "targets", "targets", "帮扶协议目标", TARGETS, [0, 1, 2], 1;
 }
 
 impl FileKind {
@@ -336,8 +384,13 @@ pub fn labels_markdown() -> String {
     let mut s = String::from("| file | column | 中文列名 | required |\n|---|---|---|---|\n");
     for k in FileKind::ALL {
         for col in k.columns() {
+            let since = if k.since().max(col.since) >= 2 {
+                "v1.1"
+            } else {
+                "v1"
+            };
             s.push_str(&format!(
-                "| {}.csv | `{}` | {} | {} |\n",
+                "| {}.csv | `{}` | {} | {} | {since} |\n",
                 k.stem(),
                 col.name,
                 col.zh,
@@ -366,8 +419,9 @@ mod tests {
     }
 
     #[test]
-    fn twenty_kinds() {
-        assert_eq!(FileKind::ALL.len(), 20);
+    fn twenty_kinds_in_v1_and_two_more_in_v1_1() {
+        assert_eq!(FileKind::ALL.iter().filter(|k| k.since() == 1).count(), 20);
+        assert_eq!(FileKind::ALL.len(), 22);
         assert_eq!(
             FileKind::from_stem("training_attendance"),
             Some(FileKind::TrainingAttendance)

@@ -10,6 +10,7 @@
 
 mod activity;
 mod dirty;
+mod labour;
 mod names;
 mod out;
 mod people;
@@ -101,6 +102,11 @@ pub fn generate(opts: &GenerateOptions, out_dir: &Path) -> Result<GenerateSummar
         seed,
     )?);
     files.append(&mut activity::write_others(&w, out_dir, seed, fy, ly)?);
+    let seekers = files
+        .iter()
+        .find(|(n, _)| n == "seekers.csv")
+        .map_or(0, |(_, n)| *n);
+    files.push(labour::write_postings(&w, out_dir, seed, ly, seekers)?);
     // Spec order.
     files.sort_by_key(|(n, _)| FILES.iter().position(|(f, _)| f == n).unwrap_or(usize::MAX));
     let dirty_rows = if opts.dirty {

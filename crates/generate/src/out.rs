@@ -6,7 +6,7 @@ use std::io::BufWriter;
 use std::path::Path;
 
 /// The 20 files of exchange format v1 with their headers, in spec order.
-pub const FILES: [(&str, &[&str]); 20] = [
+pub const FILES: [(&str, &[&str]); 22] = [
     (
         "regions.csv",
         &[
@@ -195,6 +195,37 @@ pub const FILES: [(&str, &[&str]); 20] = [
     (
         "targets.csv",
         &["pairing_id", "year", "indicator", "target"],
+    ),
+    (
+        "postings.csv",
+        &[
+            "posting_id",
+            "pairing_id",
+            "employer",
+            "work_region",
+            "positions",
+            "monthly_wage",
+            "age_min",
+            "age_max",
+            "labor_required",
+            "skills",
+            "housing",
+            "start_date",
+            "closing_date",
+        ],
+    ),
+    (
+        "seekers.csv",
+        &[
+            "person_id",
+            "station",
+            "registered_date",
+            "wanted_regions",
+            "max_distance",
+            "min_wage",
+            "skills",
+            "available_from",
+        ],
     ),
 ];
 

@@ -166,6 +166,7 @@ pub fn write_people(
     let mut inc = Out::create(dir, "household_income.csv")?;
     let mut beo = Out::create(dir, "beneficiaries.csv")?;
     let pl = Out::create(dir, "placements.csv")?;
+    let mut sk = Out::create(dir, "seekers.csv")?;
     let at = Out::create(dir, "training_attendance.csv")?;
 
     // Candidate pairings per county and per village.
@@ -236,6 +237,35 @@ pub fn write_people(
     let outside_project = act.projects.iter().position(|p| p.county != 0);
     let mut forces: std::collections::VecDeque<Force> = FORCES.into_iter().collect();
 
+    let station_of: Vec<String> = w
+        .counties
+        .iter()
+        .map(|c| {
+            let name = w
+                .regions
+                .iter()
+                .find(|r| r.code == c.code)
+                .map_or("", |r| r.name.as_str());
+            format!("{name}劳务协作工作站")
+        })
+        .collect();
+    // The eastern provinces helping each county, as wanted regions.
+    let seeker_wants: Vec<Vec<u64>> = (0..w.counties.len())
+        .map(|ci| {
+            let mut v: Vec<u64> = pass.county_pairings[ci]
+                .iter()
+                .flat_map(|&p| {
+                    w.pairings[p]
+                        .helper_counties
+                        .iter()
+                        .map(|c| c / 10_000_000_000 * 10_000_000_000)
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
     let mut person_no: u64 = 0;
     let mut household_no: u64 = 0;
     let mut first_person = Vec::new();
@@ -396,6 +426,19 @@ pub fn write_people(
                         first_person = row.to_vec();
                     }
                     peo.row(&row)?;
+                    // Job seekers (v1.1), from their own random stream.
+                    if (18..=55).contains(&(ly - birth.year())) && labor != "none" {
+                        let mut srng = stream(seed, "seeker", person_no);
+                        if chance(&mut srng, crate::labour::SEEKER_SHARE) {
+                            sk.row(crate::labour::seeker_row(
+                                &mut srng,
+                                &pid,
+                                &station_of[ci],
+                                &seeker_wants[ci],
+                                ly,
+                            ))?;
+                        }
+                    }
 
                     // Placements and attendance.
                     if !(16..=60).contains(&age) || labor == "none" {
@@ -616,6 +659,7 @@ pub fn write_people(
         beo.finish()?,
         pass.pl.finish()?,
         pass.at.finish()?,
+        sk.finish()?,
     ];
     Ok((
         res,

@@ -721,7 +721,7 @@ fn clean_datasets_are_valid_and_tricky() {
             ..Default::default()
         };
         let s = generate(&o, dir.path()).unwrap();
-        assert_eq!(s.files.len(), 20);
+        assert_eq!(s.files.len(), 22, "20 files of v1 and 2 of v1.1");
         assert_eq!(s.dirty_rows, 0);
         assert!(!dir.path().join("dirty-manifest.csv").exists());
         let ds = validate(dir.path());

@@ -16,7 +16,7 @@ use xiezuo_store::{
     StoredRow, Upsert, dense_refs, key_text,
 };
 
-pub use ddl::{MIGRATIONS, generated_schema_sql};
+pub use ddl::{MIGRATIONS, migration_sql};
 
 fn be(e: rusqlite::Error) -> StoreError {
     StoreError::Backend(e.to_string())

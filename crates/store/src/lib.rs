@@ -120,6 +120,7 @@ pub fn dense_refs(kind: FileKind) -> &'static [(usize, FileKind)] {
         FileKind::Beneficiaries => &[(1, FileKind::Households)],
         FileKind::Placements => &[(1, FileKind::Persons)],
         FileKind::TrainingAttendance => &[(1, FileKind::Persons)],
+        FileKind::Seekers => &[(0, FileKind::Persons)],
         _ => &[],
     }
 }

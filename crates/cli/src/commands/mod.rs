@@ -7,6 +7,7 @@ pub mod explain;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod matching;
 
 use crate::{Cli, Command};
 use anyhow::Result;
@@ -23,6 +24,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Generate(a) => generate::run(a),
         Command::Demo(a) => demo::run(cli.db.as_deref(), &actor, a),
         Command::Bench(a) => bench::run(a),
+        Command::Match(a) => matching::run_match(cli.db.as_deref(), &actor, a),
+        Command::Station(a) => matching::run_station(cli.db.as_deref(), a),
         Command::Schema => {
             print!("{}", xiezuo_exchange::schema::labels_markdown());
             Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@
 mod conformance;
 mod errors;
 mod generated;
+mod labour;
 mod roundtrip;
 mod support;
 mod tidy;

@@ -380,7 +380,12 @@ impl Ds {
         files.insert("regions", self.regions_csv());
         for (stem, lines) in &files {
             let kind = FileKind::from_stem(stem).unwrap();
-            let header: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
+            let header: Vec<&str> = kind
+                .columns()
+                .iter()
+                .filter(|c| c.since == 1)
+                .map(|c| c.name)
+                .collect(); // v1 files
             let mut text = header.join(",");
             text.push('\n');
             for l in lines {
