@@ -547,7 +547,12 @@ impl Record {
                 }
             }
             Record::Seeker(_) => {}
-            Record::Secondment(s) => check_range(&mut out, &s.period, "end_date"),
+            Record::Secondment(s) => {
+                check_range(&mut out, &s.period, "end_date");
+                if s.role == SecondmentRole::Technician && s.field.is_none() {
+                    out.push(("field", "required for technicians".into()));
+                }
+            }
             Record::Milestone(_)
             | Record::RegionStat(_)
             | Record::Organisation(_)
