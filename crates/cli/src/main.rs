@@ -40,8 +40,10 @@ pub enum Command {
     Explain(commands::explain::Args),
     /// Generate a realistic synthetic dataset.
     Generate(commands::generate::Args),
-    /// Generate a demo dataset, import it, assess the latest year, show the ranking.
+    /// Generate a demo dataset, import it, assess the latest year, show the ranking, and serve the platform.
     Demo(commands::demo::Args),
+    /// Serve the web platform (dashboards, map, drill-down, API) on the store.
+    Serve(commands::serve::Args),
     /// Time import and assessment at national scale; write a results file.
     Bench(commands::bench::Args),
     /// Match job seekers to postings (劳务协作): optimal proposals, reasons for the unmatched.

@@ -22,6 +22,12 @@ pub struct Args {
     /// Random seed.
     #[arg(long, default_value_t = 2020)]
     pub seed: u64,
+    /// Stop after printing the ranking instead of serving the platform.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Address of the platform.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
 }
 
 pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
@@ -86,5 +92,16 @@ pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
             .first()
             .map_or("PAIRING", |p| p.pairing_id.as_str())
     );
-    Ok(ExitCode::SUCCESS)
+    if a.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    drop(store);
+    println!("\nstarting the platform (Ctrl-C to stop)…");
+    super::serve::serve(
+        Some(&db_path),
+        super::serve::Args {
+            addr: a.addr,
+            map_dir: None,
+        },
+    )
 }

@@ -8,6 +8,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod matching;
+pub mod serve;
 
 use crate::{Cli, Command};
 use anyhow::Result;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(a) => bench::run(a),
         Command::Match(a) => matching::run_match(cli.db.as_deref(), &actor, a),
         Command::Station(a) => matching::run_station(cli.db.as_deref(), a),
+        Command::Serve(a) => serve::run(cli.db.as_deref(), a),
         Command::Schema => {
             print!("{}", xiezuo_exchange::schema::labels_markdown());
             Ok(ExitCode::SUCCESS)

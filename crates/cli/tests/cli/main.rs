@@ -10,3 +10,4 @@ mod labour;
 mod roundtrip;
 mod support;
 mod tidy;
+mod web;

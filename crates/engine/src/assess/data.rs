@@ -20,6 +20,8 @@ pub enum PartyRef {
 #[derive(Debug, Clone)]
 pub struct RegionNode {
     pub code: RegionCode,
+    pub name: Text,
+    pub side: Option<Side>,
     pub level: RegionLevel,
     pub parent: Option<u32>,
     pub poor_county: bool,
@@ -42,6 +44,7 @@ pub struct AssessmentData {
     pub regions: Vec<RegionNode>,
     pub region_idx: HashMap<RegionCode, u32>,
     pub org_ids: Vec<Id>,
+    pub org_names: Vec<Text>,
     pub org_region: Vec<u32>,
     pub org_idx: HashMap<Id, u32>,
     pub pairings: Vec<Pairing>,
@@ -97,6 +100,8 @@ impl AssessmentData {
             let parent = r.parent.and_then(|p| d.region_idx.get(&p).copied());
             d.regions.push(RegionNode {
                 code: r.code,
+                name: r.name.clone(),
+                side: r.side,
                 level: r.level,
                 parent,
                 poor_county: r.poor_county.unwrap_or(false),
@@ -128,6 +133,7 @@ impl AssessmentData {
                 .ok_or_else(|| corrupt("organisation region"))?;
             d.org_idx.insert(o.org_id.clone(), d.org_ids.len() as u32);
             d.org_ids.push(o.org_id);
+            d.org_names.push(o.name);
             d.org_region.push(region);
         }
         let mut pairings = Vec::new();

@@ -1,0 +1,44 @@
+//! `xiezuo serve`: the web platform on the chosen store.
+
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Directory of `<division code>.geojson` base maps to use instead of
+    /// the built-in one (e.g. an approved base map).
+    #[arg(long, env = "XIEZUO_MAP_DIR")]
+    pub map_dir: Option<PathBuf>,
+}
+
+/// Serves the platform until the process is stopped.
+pub fn serve(db: Option<&str>, a: Args) -> Result<ExitCode> {
+    let store = crate::db::open(db)?;
+    let mut state =
+        xiezuo_web::AppState::new(store, xiezuo_engine::assess::method::Method::default_v1());
+    state.map_dir = a.map_dir;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&a.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", a.addr))?;
+        let addr = listener.local_addr()?;
+        println!("listening on http://{addr}/");
+        // Warm the snapshot so the first page is fast.
+        let warm = state.clone();
+        tokio::task::spawn_blocking(move || warm.snapshot());
+        xiezuo_web::serve(listener, state).await.context("serving")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(db: Option<&str>, a: Args) -> Result<ExitCode> {
+    serve(db, a)
+}

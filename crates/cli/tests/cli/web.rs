@@ -1,0 +1,190 @@
+//! The web platform as a client sees it: the real binary serving a
+//! temporary store on a free loopback port, asked over HTTP.
+
+use crate::support::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(db: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xiezuo"))
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    Server { child, addr }
+}
+
+/// A plain HTTP/1.1 GET: (status, body).
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    (status, body)
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((len, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(len.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+    out
+}
+
+fn json(addr: &str, path: &str) -> serde_json::Value {
+    let (status, body) = get(addr, path);
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+#[test]
+fn the_api_serves_the_assessment_and_the_records_behind_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("w.db");
+    assert_eq!(
+        xiezuo(
+            &db,
+            &["import", data_dir().join("dataset").to_str().unwrap()]
+        )
+        .code,
+        0
+    );
+    let s = serve(&db);
+
+    let o = json(&s.addr, "/api/v1/overview");
+    assert_eq!(o["latest_year"], 2020);
+    assert_eq!(o["totals"].as_array().unwrap().len(), 4, "2017-2020");
+    assert!(
+        o["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["helper"] == "440000" && l["helped"] == "450000")
+    );
+
+    // The ranking carries the conformance scores.
+    let r = json(&s.addr, "/api/v1/assessments/2019?side=west&sort=pairing");
+    let row = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["pairing_id"] == "CNTY-310183-530121")
+        .unwrap();
+    assert_eq!(row["total"], 90.49);
+    assert_eq!(row["grade"], "good");
+    let goods = json(&s.addr, "/api/v1/assessments/2019?grade=good");
+    assert!(
+        goods["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["grade"] == "good")
+    );
+
+    // A pairing page: tree, indicators and the records behind a number.
+    let p = json(&s.addr, "/api/v1/pairings/PROV-31-53");
+    let tree = p["tree"]["children"].as_array().unwrap();
+    assert!(
+        tree.iter().any(|c| c["pairing_id"] == "PREF-3101-5301"),
+        "{tree:?}"
+    );
+    let y2019 = p["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|y| y["year"] == 2019)
+        .unwrap();
+    assert_eq!(y2019["indicators"].as_array().unwrap().len(), 28);
+    let e = json(
+        &s.addr,
+        "/api/v1/pairings/CNTY-310102-530122/explain?year=2019&indicator=milestones_due&per_page=10&page=2",
+    );
+    assert_eq!(e["value"], "16");
+    assert_eq!(e["total"], 16);
+    assert_eq!(e["items"].as_array().unwrap().len(), 6);
+
+    // Lists filter and paginate.
+    let l = json(&s.addr, "/api/v1/pairings?level=county&per_page=5");
+    assert_eq!(l["items"].as_array().unwrap().len(), 5);
+    assert!(l["total"].as_u64().unwrap() >= 10);
+
+    // Errors have stable codes.
+    let (status, body) = get(&s.addr, "/api/v1/pairings/NO-SUCH");
+    assert_eq!(status, 404);
+    assert!(body.contains("\"code\":\"not_found\""), "{body}");
+    let (status, body) = get(
+        &s.addr,
+        "/api/v1/pairings/PROV-31-53/explain?year=2019&indicator=nonsense",
+    );
+    assert_eq!(status, 400);
+    assert!(body.contains("\"code\":\"bad_request\""), "{body}");
+
+    // The OpenAPI document names every path; the UI and its assets come from the binary.
+    let spec = json(&s.addr, "/api/openapi.json");
+    for path in [
+        "/api/v1/overview",
+        "/api/v1/pairings",
+        "/api/v1/pairings/{id}",
+        "/api/v1/pairings/{id}/explain",
+        "/api/v1/assessments/{year}",
+    ] {
+        assert!(spec["paths"][path].is_object(), "{path}");
+    }
+    let (status, html) = get(&s.addr, "/");
+    assert_eq!(status, 200);
+    assert!(html.contains("东西部协作"));
+    for asset in [
+        "/assets/app.js",
+        "/assets/app.css",
+        "/assets/echarts.min.js",
+        "/map/100000.geojson",
+    ] {
+        assert_eq!(get(&s.addr, asset).0, 200, "{asset}");
+    }
+}

@@ -1,0 +1,250 @@
+// Xiezuo (协作) browser UI: overview, pairings, pairing detail with
+// drill-down from any number to its records, and the assessment ranking.
+// Simplified Chinese by default, English on the switch; all data from the
+// JSON API under /api/v1.
+"use strict";
+
+const T = {
+  zh: {
+    brand: "协作 · 东西部协作平台", nav_overview: "总览", nav_pairings: "结对", nav_assessment: "考核", nav_api: "接口",
+    loading: "加载中…", overview: "总览", totals: "全国协作情况（按年度）", map: "结对关系图", grades: "最新考核等次分布",
+    fiscal_disbursed: "财政援助资金到位（元）", people_placed: "转移就业人数", cadres_and_technicians_sent: "选派干部人才（人次）",
+    purchases: "消费帮扶（元）", donations: "社会捐赠（元）", year: "年度", east: "东部帮扶方", west: "西部受帮扶方",
+    good: "好", fair: "较好", average: "一般", poor: "较差", pairings: "结对关系", pairing: "结对", level: "层级",
+    helper: "帮扶方", helped: "受帮扶方", start: "开始日期", end: "结束日期", search: "搜索", all: "全部",
+    province: "省级", prefecture: "地级", county: "县级", township: "乡级", village: "村级",
+    subtree: "下级结对", indicators: "指标", scores: "得分", findings: "数据质量问题", indicator: "指标", value: "数值",
+    side: "考核对象", total: "总分", grade: "等次", records: "依据记录", record_kind: "记录类型", record_id: "记录编号", detail: "说明",
+    prev: "上一页", next: "下一页", page: "第 {p} 页，共 {n} 条", assessment: "年度考核", rank: "排名", filter_side: "考核对象",
+    filter_grade: "等次", filter_province: "省份代码", none: "无", click_hint: "点击数值查看依据记录",
+    org: "组织领导", funds: "资金支持", talent: "人才支援", industry: "产业合作", labour: "劳务协作", coverage: "携手奔小康",
+    consumption: "消费帮扶", fund_use: "资金使用", projects: "项目管理", results: "带贫成效", finding: "问题", people: "人",
+    joint_meetings: "联席会议（主要领导）", top_visits_to_west: "主要领导赴西部考察", top_visits_to_east: "主要领导赴东部考察",
+    fiscal_committed: "财政资金计划", fiscal_expended: "财政资金支出", fiscal_disbursed_prev: "上年财政资金到位",
+    fiscal_growth: "财政援助增长率", revenue_growth: "一般公共预算收入增长率", funds_to_poor_share: "资金带贫比例",
+    social_funds: "社会帮扶资金", cadres_to_west: "选派挂职干部", technicians_to_west: "选派专业技术人才", cadres_to_east: "西部到东部挂职干部",
+    trained_people: "培训干部人才（人次）", enterprises_invested: "投资企业数", investment: "实际到位投资", poor_employed: "贫困人口转移就业",
+    poor_trained: "贫困劳动力培训", poor_benefited: "带动贫困人口", poor_at_start: "年初贫困人口", benefit_rate: "带贫比例",
+    exit_rate: "脱贫比例", county_coverage: "贫困县结对覆盖率", village_coverage: "深度贫困村结对覆盖率", milestones_due: "到期目标节点",
+    on_time_rate: "节点按期完成率", overlapping_placements: "就业记录重叠", beneficiary_outside: "受益户不在项目县",
+    person_outside_area: "人员不在受帮扶地区", overdisbursed: "资金到位超计划", late_milestone: "节点逾期",
+  },
+  en: {
+    brand: "Xiezuo · East-West Cooperation", nav_overview: "Overview", nav_pairings: "Pairings", nav_assessment: "Assessment", nav_api: "API",
+    loading: "Loading…", overview: "Overview", totals: "National cooperation by year", map: "Pairings map", grades: "Grades of the latest assessment",
+    fiscal_disbursed: "Fiscal aid disbursed (yuan)", people_placed: "People placed in jobs", cadres_and_technicians_sent: "Cadres and technicians sent",
+    purchases: "Consumption assistance (yuan)", donations: "Donations (yuan)", year: "Year", east: "Helper (east)", west: "Helped (west)",
+    good: "good", fair: "fair", average: "average", poor: "poor", pairings: "Pairings", pairing: "Pairing", level: "Level",
+    helper: "Helper", helped: "Helped", start: "Start", end: "End", search: "Search", all: "All",
+    province: "province", prefecture: "prefecture", county: "county", township: "township", village: "village",
+    subtree: "Sub-pairings", indicators: "Indicators", scores: "Scores", findings: "Data-quality findings", indicator: "Indicator", value: "Value",
+    side: "Side", total: "Total", grade: "Grade", records: "Records behind the number", record_kind: "Kind", record_id: "Record", detail: "Detail",
+    prev: "Previous", next: "Next", page: "page {p}, {n} records", assessment: "Yearly assessment", rank: "Rank", filter_side: "Side",
+    filter_grade: "Grade", filter_province: "Province code", none: "none", click_hint: "click a number to see its records",
+    org: "Leadership", funds: "Funds", talent: "Talent", industry: "Industry", labour: "Labour", coverage: "Coverage",
+    consumption: "Consumption", fund_use: "Fund use", projects: "Projects", results: "Results", finding: "Finding", people: "people",
+  },
+};
+let lang = localStorage.getItem("xiezuo.lang") || "zh";
+const t = (k) => (T[lang] && T[lang][k]) || T.zh[k] || k;
+const $ = (sel, el = document) => el.querySelector(sel);
+const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+const fmt = (v) => (v == null ? "—" : typeof v === "number" ? v.toLocaleString(lang === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: 4 }) : v);
+const partyName = (p) => (p ? `${p.name}${p.kind === "organisation" ? `（${p.region_name}）` : ""}` : "");
+
+async function api(path) {
+  const r = await fetch(path);
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.message || r.statusText);
+  return body;
+}
+
+function applyStatic() {
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  document.querySelectorAll("[data-t]").forEach((el) => (el.textContent = t(el.dataset.t)));
+  $("#lang").textContent = lang === "zh" ? "English" : "中文";
+}
+
+$("#lang").addEventListener("click", () => {
+  lang = lang === "zh" ? "en" : "zh";
+  localStorage.setItem("xiezuo.lang", lang);
+  applyStatic();
+  route();
+});
+
+const charts = [];
+function chart(el) {
+  const c = echarts.init(el);
+  charts.push(c);
+  return c;
+}
+window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
+
+async function overview(app) {
+  const o = await api("/api/v1/overview");
+  const last = o.totals[o.totals.length - 1] || {};
+  app.innerHTML = `<h1>${t("overview")}</h1>
+    <div class="kpis">${["fiscal_disbursed", "people_placed", "cadres_and_technicians_sent", "purchases", "donations"]
+      .map((k) => `<div class="card kpi"><div class="k">${t(k)} · ${o.latest_year ?? ""}</div><div class="v">${fmt(last[k])}</div></div>`).join("")}</div>
+    <div class="grid">
+      <div class="card"><h2>${t("totals")}</h2><div id="c-money" class="chart"></div></div>
+      <div class="card"><h2>${t("totals")}</h2><div id="c-people" class="chart"></div></div>
+    </div>
+    <div class="grid" style="margin-top:16px">
+      <div class="card"><h2>${t("map")}</h2><div id="c-map" class="map"></div></div>
+      <div class="card"><h2>${t("grades")} · ${o.latest_year ?? ""}</h2><div id="c-grades" class="chart"></div></div>
+    </div>`;
+  const years = o.totals.map((x) => String(x.year));
+  chart($("#c-money")).setOption({
+    tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 90, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: "category", data: years }, yAxis: { type: "value" },
+    series: ["fiscal_disbursed", "purchases", "donations"].map((k) => ({ name: t(k), type: "bar", data: o.totals.map((x) => x[k]) })),
+  });
+  chart($("#c-people")).setOption({
+    tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 60, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: "category", data: years }, yAxis: { type: "value" },
+    series: ["people_placed", "cadres_and_technicians_sent"].map((k) => ({ name: t(k), type: "line", data: o.totals.map((x) => x[k]) })),
+  });
+  const sides = Object.keys(o.grades || {});
+  chart($("#c-grades")).setOption({
+    tooltip: {}, legend: { top: 0 }, grid: { left: 60, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: "category", data: ["good", "fair", "average", "poor"].map(t) }, yAxis: { type: "value", minInterval: 1 },
+    series: sides.map((s) => ({ name: t(s), type: "bar", data: ["good", "fair", "average", "poor"].map((g) => (o.grades[s] || {})[g] || 0) })),
+  });
+  const geo = await (await fetch("/map/100000.geojson")).json();
+  echarts.registerMap("china", geo);
+  const centre = {};
+  geo.features.forEach((f) => {
+    let xs = 0, ys = 0, n = 0;
+    const walk = (c) => (typeof c[0] === "number" ? ((xs += c[0]), (ys += c[1]), n++) : c.forEach(walk));
+    walk(f.geometry.coordinates);
+    centre[f.properties.code] = [xs / n, ys / n];
+  });
+  const sideOf = Object.fromEntries(o.provinces.map((p) => [p.code, p.side]));
+  const nameOf = Object.fromEntries(geo.features.map((f) => [f.properties.code, f.properties.name]));
+  chart($("#c-map")).setOption({
+    tooltip: { trigger: "item", formatter: (p) => (p.seriesType === "lines" ? `${p.data.from} → ${p.data.to}: ${p.data.n}` : p.name) },
+    geo: { map: "china", roam: true, itemStyle: { areaColor: "#f1f3f4", borderColor: "#999" }, emphasis: { itemStyle: { areaColor: "#fde7e4" } },
+      regions: Object.entries(sideOf).filter(([c]) => nameOf[c]).map(([c, s]) => ({ name: nameOf[c], itemStyle: { areaColor: s === "east" ? "#f8c9c4" : s === "west" ? "#c6dafc" : "#eee" } })) },
+    series: [{
+      type: "lines", coordinateSystem: "geo", symbol: ["none", "arrow"], symbolSize: 8,
+      lineStyle: { color: "#b3261e", width: 1.5, opacity: 0.8, curveness: 0.2 },
+      data: o.links.filter((l) => centre[l.helper] && centre[l.helped] && l.helper !== l.helped)
+        .map((l) => ({ coords: [centre[l.helper], centre[l.helped]], from: nameOf[l.helper], to: nameOf[l.helped], n: l.pairings })),
+    }],
+  });
+}
+
+async function pairingsPage(app, params) {
+  const level = params.get("level") || "", q = params.get("q") || "", page = +(params.get("page") || 1);
+  const r = await api(`/api/v1/pairings?level=${encodeURIComponent(level)}&q=${encodeURIComponent(q)}&page=${page}&per_page=50`);
+  app.innerHTML = `<h1>${t("pairings")}</h1>
+    <div class="filters"><label>${t("level")} <select id="f-level"><option value="">${t("all")}</option>${["province", "prefecture", "county", "township", "village"]
+      .map((l) => `<option value="${l}" ${l === level ? "selected" : ""}>${t(l)}</option>`).join("")}</select></label>
+      <input id="f-q" placeholder="${t("search")}" value="${esc(q)}"> <span class="muted">${r.total}</span></div>
+    <table><thead><tr><th>${t("pairing")}</th><th>${t("level")}</th><th>${t("helper")}</th><th>${t("helped")}</th><th>${t("start")}</th><th>${t("end")}</th></tr></thead>
+    <tbody>${r.items.map((p) => `<tr><td><a href="#/pairing/${encodeURIComponent(p.pairing_id)}">${esc(p.pairing_id)}</a></td><td>${t(p.level)}</td>
+      <td>${esc(partyName(p.helper))}</td><td>${esc(partyName(p.helped))}</td><td>${p.start_date}</td><td>${p.end_date || ""}</td></tr>`).join("")}</tbody></table>
+    <div class="pager">${page > 1 ? `<button class="link" id="prev">${t("prev")}</button>` : ""}
+      <span class="muted">${t("page").replace("{p}", page).replace("{n}", r.total)}</span>
+      ${page * r.per_page < r.total ? `<button class="link" id="next">${t("next")}</button>` : ""}</div>`;
+  const go = (over) => {
+    const p = new URLSearchParams({ level: $("#f-level").value, q: $("#f-q").value, page: 1, ...over });
+    location.hash = `#/pairings?${p}`;
+  };
+  $("#f-level").addEventListener("change", () => go({}));
+  $("#f-q").addEventListener("change", () => go({}));
+  $("#prev")?.addEventListener("click", () => go({ page: page - 1 }));
+  $("#next")?.addEventListener("click", () => go({ page: page + 1 }));
+}
+
+function treeHtml(node) {
+  if (!node || !node.children.length) return "";
+  return `<ul>${node.children.map((c) => `<li><a href="#/pairing/${encodeURIComponent(c.pairing_id)}">${esc(c.pairing_id)}</a> <span class="muted">${t(c.level)}</span>${treeHtml(c)}</li>`).join("")}</ul>`;
+}
+
+async function pairingPage(app, id, params) {
+  const r = await api(`/api/v1/pairings/${encodeURIComponent(id)}`);
+  const years = r.years.map((y) => y.year);
+  const year = +(params.get("year") || years[years.length - 1]);
+  const y = r.years.find((x) => x.year === year);
+  const p = r.pairing;
+  app.innerHTML = `<h1>${t("pairing")} ${esc(p.pairing_id)}</h1>
+    <p>${t(p.level)} · ${esc(partyName(p.helper))} → ${esc(partyName(p.helped))} · ${p.start_date} – ${p.end_date || ""}</p>
+    <div class="filters"><label>${t("year")} <select id="f-year">${years.map((v) => `<option ${v === year ? "selected" : ""}>${v}</option>`).join("")}</select></label>
+      <span class="muted">${t("click_hint")}</span></div>
+    <div class="grid">
+      <div class="card"><h2>${t("scores")}</h2>${y ? y.scores.map((s) => `<h3>${t(s.side)}: ${fmt(s.total)} <span class="grade ${s.grade}">${t(s.grade)}</span></h3>
+        <table><tbody>${s.components.map((c) => `<tr><td>${t(c.name)}</td><td class="num">${fmt(c.points)}</td></tr>`).join("")}</tbody></table>`).join("") : t("none")}</div>
+      <div class="card"><h2>${t("subtree")}</h2><div class="tree">${treeHtml(r.tree) || t("none")}</div></div>
+    </div>
+    <h2>${t("indicators")} · ${year}</h2>
+    <table id="indicators"><thead><tr><th>${t("indicator")}</th><th class="num">${t("value")}</th></tr></thead><tbody>
+      ${y ? y.indicators.map((i) => `<tr><td>${t(i.id)} <span class="muted">${i.id}</span></td><td class="num"><a class="num" data-indicator="${i.id}">${esc(i.text === "" ? "—" : fmt(i.value))}</a></td></tr>`).join("") : ""}
+    </tbody></table>
+    <h2>${t("findings")}</h2>
+    ${y && y.findings.length ? `<table><thead><tr><th>${t("finding")}</th><th>${t("record_kind")}</th><th>${t("record_id")}</th></tr></thead><tbody>
+      ${y.findings.map((f) => `<tr><td>${t(f.finding)}</td><td>${f.record_kind}</td><td>${esc(f.record_id)}</td></tr>`).join("")}</tbody></table>` : `<p class="muted">${t("none")}</p>`}
+    <div id="records" class="records"></div>`;
+  $("#f-year").addEventListener("change", (e) => (location.hash = `#/pairing/${encodeURIComponent(id)}?year=${e.target.value}`));
+  app.querySelectorAll("a[data-indicator]").forEach((a) => a.addEventListener("click", () => showRecords(id, year, a.dataset.indicator, 1)));
+}
+
+async function showRecords(id, year, indicator, page) {
+  const box = $("#records");
+  const r = await api(`/api/v1/pairings/${encodeURIComponent(id)}/explain?year=${year}&indicator=${indicator}&page=${page}&per_page=25`);
+  box.innerHTML = `<h2>${t("records")}: ${t(indicator)} = ${esc(r.value)}</h2>
+    <table><thead><tr><th>${t("record_kind")}</th><th>${t("record_id")}</th><th>${t("detail")}</th></tr></thead>
+    <tbody>${r.items.map((x) => `<tr><td>${esc(x.record_kind)}</td><td>${esc(x.record_id)}</td><td>${esc(x.detail)}</td></tr>`).join("")}</tbody></table>
+    <div class="pager">${page > 1 ? `<button class="link" id="r-prev">${t("prev")}</button>` : ""}
+      <span class="muted">${t("page").replace("{p}", page).replace("{n}", r.total)}</span>
+      ${page * r.per_page < r.total ? `<button class="link" id="r-next">${t("next")}</button>` : ""}</div>`;
+  $("#r-prev")?.addEventListener("click", () => showRecords(id, year, indicator, page - 1));
+  $("#r-next")?.addEventListener("click", () => showRecords(id, year, indicator, page + 1));
+  box.scrollIntoView({ behavior: "smooth" });
+}
+
+async function assessmentPage(app, params) {
+  const o = await api("/api/v1/overview");
+  const year = +(params.get("year") || o.latest_year);
+  const side = params.get("side") || "", grade = params.get("grade") || "", province = params.get("province") || "";
+  const r = await api(`/api/v1/assessments/${year}?side=${side}&grade=${grade}&province=${encodeURIComponent(province)}`);
+  app.innerHTML = `<h1>${t("assessment")} · ${year} <span class="muted">${esc(r.method)}</span></h1>
+    <div class="filters">
+      <label>${t("year")} <select id="f-year">${o.years.map((v) => `<option ${v === year ? "selected" : ""}>${v}</option>`).join("")}</select></label>
+      <label>${t("filter_side")} <select id="f-side"><option value="">${t("all")}</option>${["east", "west"].map((s) => `<option value="${s}" ${s === side ? "selected" : ""}>${t(s)}</option>`).join("")}</select></label>
+      <label>${t("filter_grade")} <select id="f-grade"><option value="">${t("all")}</option>${["good", "fair", "average", "poor"].map((g) => `<option value="${g}" ${g === grade ? "selected" : ""}>${t(g)}</option>`).join("")}</select></label>
+      <label>${t("filter_province")} <input id="f-prov" size="8" value="${esc(province)}"></label>
+      <span class="muted">${r.rows.length}</span></div>
+    <table id="ranking"><thead><tr><th class="num">${t("rank")}</th><th>${t("pairing")}</th><th>${t("side")}</th><th>${t("helper")}</th><th>${t("helped")}</th>
+      ${r.columns.map((c) => `<th class="num">${t(c)}</th>`).join("")}<th class="num">${t("total")}</th><th>${t("grade")}</th></tr></thead>
+    <tbody>${r.rows.map((x, i) => `<tr><td class="num">${i + 1}</td><td><a href="#/pairing/${encodeURIComponent(x.pairing_id)}?year=${year}">${esc(x.pairing_id)}</a></td>
+      <td>${t(x.side)}</td><td>${esc(partyName(x.helper))}</td><td>${esc(partyName(x.helped))}</td>
+      ${r.columns.map((c) => { const v = x.components.find((k) => k.name === c); return `<td class="num">${v ? fmt(v.points) : ""}</td>`; }).join("")}
+      <td class="num">${fmt(x.total)}</td><td><span class="grade ${x.grade}">${t(x.grade)}</span></td></tr>`).join("")}</tbody></table>`;
+  const go = () => {
+    const p = new URLSearchParams({ year: $("#f-year").value, side: $("#f-side").value, grade: $("#f-grade").value, province: $("#f-prov").value });
+    location.hash = `#/assessment?${p}`;
+  };
+  ["#f-year", "#f-side", "#f-grade", "#f-prov"].forEach((s) => $(s).addEventListener("change", go));
+}
+
+async function route() {
+  const app = $("#app");
+  charts.splice(0).forEach((c) => c.dispose());
+  const [path, query] = (location.hash.slice(1) || "/").split("?");
+  const params = new URLSearchParams(query || "");
+  const parts = path.split("/").filter(Boolean);
+  try {
+    if (parts[0] === "pairing" && parts[1]) await pairingPage(app, decodeURIComponent(parts[1]), params);
+    else if (parts[0] === "pairings") await pairingsPage(app, params);
+    else if (parts[0] === "assessment") await assessmentPage(app, params);
+    else await overview(app);
+  } catch (e) {
+    app.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+  }
+}
+
+window.addEventListener("hashchange", route);
+applyStatic();
+route();

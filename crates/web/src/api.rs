@@ -1,0 +1,381 @@
+//! JSON handlers of `/api/v1`. Wire types are built here from domain types
+//! by hand; the domain knows nothing of JSON.
+
+use crate::error::ApiError;
+use crate::state::{AppState, Snapshot};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::Datelike;
+use serde::Deserialize;
+use serde_json::{Value as J, json};
+use std::sync::Arc;
+use xiezuo_domain::enums::{Direction, FundKind, FundSource, Vocabulary};
+use xiezuo_domain::{Finding, Indicator};
+use xiezuo_engine::assess::compute::{YearCtx, scope};
+use xiezuo_engine::assess::data::{AssessmentData, PartyRef};
+use xiezuo_engine::assess::{Subject, explain as explain_records};
+
+type ApiResult = Result<Json<J>, ApiError>;
+
+async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, ApiError> {
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || st.snapshot())
+        .await
+        .map_err(|e| ApiError::Store(xiezuo_store::StoreError::Backend(e.to_string())))?
+        .map_err(ApiError::from)
+}
+
+pub async fn health() -> Json<J> {
+    Json(json!({ "status": "ok" }))
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such page or endpoint".into())
+}
+
+fn party_json(d: &AssessmentData, p: PartyRef) -> J {
+    match p {
+        PartyRef::Region(r) => {
+            let n = &d.regions[r as usize];
+            json!({ "kind": "region", "code": n.code.to_string(), "name": n.name.as_str(), "level": n.level.as_str() })
+        }
+        PartyRef::Org(o) => {
+            let region = &d.regions[d.org_region[o as usize] as usize];
+            json!({ "kind": "organisation", "code": format!("org:{}", d.org_ids[o as usize]), "name": d.org_names[o as usize].as_str(), "region": region.code.to_string(), "region_name": region.name.as_str() })
+        }
+    }
+}
+
+fn province_of(d: &AssessmentData, mut r: u32) -> u32 {
+    while let Some(p) = d.regions[r as usize].parent {
+        r = p;
+    }
+    r
+}
+
+fn pairing_summary(d: &AssessmentData, p: u32) -> J {
+    let x = &d.pairings[p as usize];
+    json!({
+        "pairing_id": x.pairing_id.as_str(),
+        "level": x.level.as_str(),
+        "helper_kind": x.helper_kind.as_str(),
+        "helper": party_json(d, d.pairing_helper[p as usize]),
+        "helped": party_json(d, d.pairing_helped[p as usize]),
+        "start_date": x.period.start.to_string(),
+        "end_date": x.period.end.map(|e| e.to_string()),
+    })
+}
+
+/// National totals by year, the map of pairings and the latest grades.
+pub async fn overview(State(state): State<AppState>) -> ApiResult {
+    let snap = snapshot(&state).await?;
+    let st = state.clone();
+    let s2 = snap.clone();
+    let body = tokio::task::spawn_blocking(move || overview_body(&s2, &st))
+        .await
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    Ok(Json(body))
+}
+
+fn overview_body(snap: &Snapshot, state: &AppState) -> J {
+    let d = &snap.data;
+    let mut totals = Vec::new();
+    for &y in &snap.years {
+        let fiscal: i64 = d
+            .funds
+            .iter()
+            .filter(|(_, f)| {
+                f.date.year() == y
+                    && f.source == FundSource::Fiscal
+                    && f.kind == FundKind::Disbursement
+            })
+            .map(|(_, f)| f.amount.0)
+            .sum();
+        let mut placed: Vec<u32> = d
+            .placements
+            .iter()
+            .filter(|(_, _, p)| p.period.active_in(y))
+            .map(|(_, person, _)| *person)
+            .collect();
+        placed.sort_unstable();
+        placed.dedup();
+        let sent = d
+            .secondments
+            .iter()
+            .filter(|(_, s)| s.direction == Direction::ToWest && s.period.active_in(y))
+            .count();
+        let purchases: i64 = d
+            .purchases
+            .iter()
+            .filter(|(_, p)| p.date.year() == y)
+            .map(|(_, p)| p.amount.0)
+            .sum();
+        let donations: i64 = d
+            .donations
+            .iter()
+            .filter(|(_, p)| p.date.year() == y)
+            .map(|(_, p)| p.amount.0)
+            .sum();
+        totals.push(json!({
+            "year": y,
+            "fiscal_disbursed": fiscal as f64 / 100.0,
+            "people_placed": placed.len(),
+            "cadres_and_technicians_sent": sent,
+            "purchases": purchases as f64 / 100.0,
+            "donations": donations as f64 / 100.0,
+        }));
+    }
+    let latest = snap.years.last().copied();
+    let mut grades = json!({});
+    if let Some(y) = latest {
+        let a = snap.assessment(y, &state.method);
+        let mut counts: std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, usize>,
+        > = Default::default();
+        for p in &a.pairings {
+            for s in &p.scores {
+                *counts
+                    .entry(s.side.clone())
+                    .or_default()
+                    .entry(s.grade.clone())
+                    .or_default() += 1;
+            }
+        }
+        grades = json!(counts);
+    }
+    // The map: provinces with their side, and pairings between provinces.
+    let provinces: Vec<J> = d
+        .regions
+        .iter()
+        .filter(|r| r.parent.is_none())
+        .map(|r| json!({ "code": r.code.to_string()[..6].to_string(), "name": r.name.as_str(), "side": r.side.map(|s| s.as_str()) }))
+        .collect();
+    let mut links: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for (i, p) in d.pairings.iter().enumerate() {
+        if latest.is_some_and(|y| !p.period.active_in(y)) {
+            continue;
+        }
+        let a = province_of(d, d.area(d.pairing_helper[i]));
+        let b = province_of(d, d.area(d.pairing_helped[i]));
+        let key = (
+            d.regions[a as usize].code.to_string()[..6].to_string(),
+            d.regions[b as usize].code.to_string()[..6].to_string(),
+        );
+        *links.entry(key).or_default() += 1;
+    }
+    let links: Vec<J> = links
+        .into_iter()
+        .map(|((a, b), n)| json!({ "helper": a, "helped": b, "pairings": n }))
+        .collect();
+    json!({ "years": snap.years, "latest_year": latest, "totals": totals, "grades": grades, "provinces": provinces, "links": links, "pairings": d.pairings.len() })
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    pub level: Option<String>,
+    pub q: Option<String>,
+    pub page: Option<usize>,
+    pub per_page: Option<usize>,
+}
+
+fn paginate(total: usize, page: Option<usize>, per_page: Option<usize>) -> (usize, usize, usize) {
+    let per = per_page.unwrap_or(50).clamp(1, 500);
+    let page = page.unwrap_or(1).max(1);
+    let from = ((page - 1) * per).min(total);
+    (page, per, from)
+}
+
+/// Pairings, filtered by level and text, paginated.
+pub async fn pairings(State(state): State<AppState>, Query(q): Query<ListQuery>) -> ApiResult {
+    let snap = snapshot(&state).await?;
+    let d = &snap.data;
+    let needle = q.q.as_deref().unwrap_or("").to_lowercase();
+    let mut rows: Vec<u32> = (0..d.pairings.len() as u32)
+        .filter(|&p| {
+            q.level
+                .as_deref()
+                .is_none_or(|l| d.pairings[p as usize].level.as_str() == l)
+        })
+        .filter(|&p| {
+            needle.is_empty() || {
+                let s = pairing_summary(d, p).to_string().to_lowercase();
+                s.contains(&needle)
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        d.pairings[*a as usize]
+            .pairing_id
+            .cmp(&d.pairings[*b as usize].pairing_id)
+    });
+    let (page, per, from) = paginate(rows.len(), q.page, q.per_page);
+    let items: Vec<J> = rows[from..(from + per).min(rows.len())]
+        .iter()
+        .map(|&p| pairing_summary(d, p))
+        .collect();
+    Ok(Json(
+        json!({ "total": rows.len(), "page": page, "per_page": per, "items": items }),
+    ))
+}
+
+fn pairing_index(d: &AssessmentData, id: &str) -> Result<u32, ApiError> {
+    d.pairing_idx
+        .get(id)
+        .copied()
+        .ok_or_else(|| ApiError::NotFound(format!("unknown pairing {id}")))
+}
+
+/// One pairing: its sub-pairings as a tree, indicators, scores and findings
+/// by year.
+pub async fn pairing(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let snap = snapshot(&state).await?;
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let d = &snap.data;
+        let p = pairing_index(d, &id)?;
+        let mut years = Vec::new();
+        for &y in &snap.years {
+            let a = snap.assessment(y, &st.method);
+            let Some(r) = a.pairings.iter().find(|x| x.pairing_id == id) else { continue };
+            years.push(json!({
+                "year": y,
+                "indicators": r.result.values.iter().map(|(i, v)| json!({ "id": i.as_str(), "value": v.as_f64(), "text": v.to_output() })).collect::<Vec<_>>(),
+                "scores": r.scores.iter().map(|s| json!({
+                    "side": s.side,
+                    "components": s.components.iter().map(|(n, v)| json!({ "name": n, "points": (v * 100.0).round() / 100.0 })).collect::<Vec<_>>(),
+                    "total": s.total,
+                    "grade": s.grade,
+                })).collect::<Vec<_>>(),
+                "findings": r.result.findings.iter().map(|f| json!({ "finding": f.finding.as_str(), "record_kind": f.record_kind, "record_id": f.record_id })).collect::<Vec<_>>(),
+            }));
+        }
+        // Sub-pairings of the latest year as a tree by containment.
+        let tree = snap.years.last().map(|&y| {
+            let ctx = YearCtx::new(d, y);
+            children_tree(d, &ctx, p, 0)
+        });
+        Ok(Json(json!({ "pairing": pairing_summary(d, p), "tree": tree, "years": years })))
+    })
+    .await
+    .map_err(|e| ApiError::BadRequest(e.to_string()))?
+}
+
+fn children_tree(d: &AssessmentData, ctx: &YearCtx, p: u32, depth: usize) -> J {
+    let s: Vec<u32> = scope(d, ctx, p).into_iter().filter(|&q| q != p).collect();
+    let direct: Vec<u32> = s
+        .iter()
+        .copied()
+        .filter(|&q| {
+            !s.iter()
+                .any(|&r| r != q && scope(d, ctx, r).contains(&q) && !scope(d, ctx, q).contains(&r))
+        })
+        .collect();
+    let children: Vec<J> = if depth < 4 {
+        direct
+            .iter()
+            .map(|&q| children_tree(d, ctx, q, depth + 1))
+            .collect()
+    } else {
+        vec![]
+    };
+    json!({ "pairing_id": d.pairings[p as usize].pairing_id.as_str(), "level": d.pairings[p as usize].level.as_str(), "children": children })
+}
+
+#[derive(Deserialize)]
+pub struct ExplainQuery {
+    pub year: i32,
+    pub indicator: Option<String>,
+    pub finding: Option<String>,
+    pub page: Option<usize>,
+    pub per_page: Option<usize>,
+}
+
+/// The records behind one indicator or finding, paginated.
+pub async fn explain(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<ExplainQuery>,
+) -> ApiResult {
+    let subject = match (&q.indicator, &q.finding) {
+        (Some(i), _) => Subject::Indicator(
+            Indicator::parse(i)
+                .ok_or_else(|| ApiError::BadRequest(format!("unknown indicator {i}")))?,
+        ),
+        (None, Some(f)) => Subject::Finding(
+            Finding::parse(f)
+                .ok_or_else(|| ApiError::BadRequest(format!("unknown finding {f}")))?,
+        ),
+        (None, None) => return Err(ApiError::BadRequest("give indicator or finding".into())),
+    };
+    let snap = snapshot(&state).await?;
+    tokio::task::spawn_blocking(move || {
+        let e = explain_records(&snap.data, &id, q.year, subject).map_err(|e| match e {
+            xiezuo_engine::assess::ExplainError::UnknownPairing(_) => ApiError::NotFound(e.to_string()),
+            xiezuo_engine::assess::ExplainError::NotActive(..) => ApiError::BadRequest(e.to_string()),
+        })?;
+        let (page, per, from) = paginate(e.records.len(), q.page, q.per_page);
+        let items: Vec<J> = e.records[from..(from + per).min(e.records.len())]
+            .iter()
+            .map(|(k, id, detail)| json!({ "record_kind": k, "record_id": id, "detail": detail }))
+            .collect();
+        Ok(Json(json!({ "value": e.value, "total": e.records.len(), "page": page, "per_page": per, "items": items })))
+    })
+    .await
+    .map_err(|e| ApiError::BadRequest(e.to_string()))?
+}
+
+#[derive(Deserialize)]
+pub struct RankingQuery {
+    pub side: Option<String>,
+    pub grade: Option<String>,
+    pub province: Option<String>,
+    pub sort: Option<String>,
+}
+
+/// The ranking of a year: every pairing and side, filterable and sortable.
+pub async fn assessment(
+    State(state): State<AppState>,
+    Path(year): Path<i32>,
+    Query(q): Query<RankingQuery>,
+) -> ApiResult {
+    let snap = snapshot(&state).await?;
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let d = &snap.data;
+        let a = snap.assessment(year, &st.method);
+        let mut rows: Vec<J> = Vec::new();
+        for p in &a.pairings {
+            let Some(&pi) = d.pairing_idx.get(p.pairing_id.as_str()) else { continue };
+            let helper_prov = province_of(d, d.area(d.pairing_helper[pi as usize]));
+            let helped_prov = province_of(d, d.area(d.pairing_helped[pi as usize]));
+            let provs = [d.regions[helper_prov as usize].code.to_string(), d.regions[helped_prov as usize].code.to_string()];
+            if let Some(pr) = &q.province
+                && !provs.iter().any(|c| c.starts_with(pr.as_str())) {
+                    continue;
+                }
+            for s in &p.scores {
+                if q.side.as_deref().is_some_and(|x| x != s.side) || q.grade.as_deref().is_some_and(|g| g != s.grade) {
+                    continue;
+                }
+                rows.push(json!({
+                    "pairing_id": p.pairing_id,
+                    "level": d.pairings[pi as usize].level.as_str(),
+                    "helper": party_json(d, d.pairing_helper[pi as usize]),
+                    "helped": party_json(d, d.pairing_helped[pi as usize]),
+                    "side": s.side,
+                    "components": s.components.iter().map(|(n, v)| json!({ "name": n, "points": (v * 100.0).round() / 100.0 })).collect::<Vec<_>>(),
+                    "total": s.total,
+                    "grade": s.grade,
+                }));
+            }
+        }
+        match q.sort.as_deref() {
+            Some("pairing") => rows.sort_by(|a, b| a["pairing_id"].as_str().cmp(&b["pairing_id"].as_str())),
+            _ => rows.sort_by(|a, b| b["total"].as_f64().unwrap_or(0.0).total_cmp(&a["total"].as_f64().unwrap_or(0.0))),
+        }
+        Ok(Json(json!({ "year": year, "method": a.method_id, "columns": a.columns, "rows": rows })))
+    })
+    .await
+    .map_err(|e| ApiError::BadRequest(e.to_string()))?
+}

@@ -1,0 +1,55 @@
+//! The browser UI and its assets, embedded in the binary. The base map is
+//! served by division code (`/map/100000.geojson` is the country by
+//! province); an operator can put an approved base map (审图号) in a
+//! directory of `<code>.geojson` files and point `--map-dir` at it.
+
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+const INDEX: &str = include_str!("../assets/index.html");
+const APP_JS: &str = include_str!("../assets/app.js");
+const APP_CSS: &str = include_str!("../assets/app.css");
+const ECHARTS: &str = include_str!("../assets/vendor/echarts.min.js");
+const CHINA: &str = include_str!("../assets/map/100000.geojson");
+
+pub async fn index() -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], INDEX).into_response()
+}
+
+pub async fn asset(Path(file): Path<String>) -> Response {
+    let (body, ty) = match file.as_str() {
+        "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "app.css" => (APP_CSS, "text/css; charset=utf-8"),
+        "echarts.min.js" => (ECHARTS, "text/javascript; charset=utf-8"),
+        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, ty),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn map(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(code) = file
+        .strip_suffix(".geojson")
+        .filter(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let ty = [(header::CONTENT_TYPE, "application/geo+json")];
+    if let Some(dir) = &state.map_dir
+        && let Ok(text) = std::fs::read_to_string(dir.join(format!("{code}.geojson")))
+    {
+        return (ty, text).into_response();
+    }
+    if code == "100000" {
+        return (ty, CHINA).into_response();
+    }
+    (StatusCode::NOT_FOUND, "no base map for this code").into_response()
+}

@@ -1,0 +1,40 @@
+//! The web platform: a JSON API under `/api/v1` (with its OpenAPI document
+//! at `/api/openapi.json`) and the browser UI, in Simplified Chinese with an
+//! English switch, served from the binary (no CDN, no internet at run time).
+//!
+//! Only this crate knows HTTP. Handlers read an in-memory snapshot of the
+//! store (`state::Snapshot`), built once and rebuilt after writes, so reads
+//! never wait on the database.
+
+mod api;
+mod assets;
+mod error;
+mod openapi;
+pub mod state;
+
+use axum::Router;
+use axum::routing::get;
+pub use state::AppState;
+
+/// The application's routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(assets::index))
+        .route("/assets/{file}", get(assets::asset))
+        .route("/map/{code}", get(assets::map))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/docs", get(openapi::docs))
+        .route("/api/v1/health", get(api::health))
+        .route("/api/v1/overview", get(api::overview))
+        .route("/api/v1/pairings", get(api::pairings))
+        .route("/api/v1/pairings/{id}", get(api::pairing))
+        .route("/api/v1/pairings/{id}/explain", get(api::explain))
+        .route("/api/v1/assessments/{year}", get(api::assessment))
+        .fallback(api::not_found)
+        .with_state(state)
+}
+
+/// Serves until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).await
+}

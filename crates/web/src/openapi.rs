@@ -1,0 +1,98 @@
+//! The OpenAPI 3.1 document of the API and a small docs page built from it.
+
+use axum::Json;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+fn param(name: &str, place: &str, required: bool, ty: &str, desc: &str) -> Value {
+    json!({ "name": name, "in": place, "required": required, "schema": { "type": ty }, "description": desc })
+}
+
+fn error_responses() -> Value {
+    json!({
+        "400": { "description": "bad request (`code`: bad_request)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "404": { "description": "not found (`code`: not_found)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "500": { "description": "store unavailable (`code`: store_unavailable)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+    })
+}
+
+fn op(summary: &str, params: Vec<Value>) -> Value {
+    let mut responses = error_responses();
+    responses["200"] = json!({ "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } });
+    json!({ "get": { "summary": summary, "parameters": params, "responses": responses } })
+}
+
+/// The OpenAPI document.
+pub fn spec() -> Value {
+    let page = || param("page", "query", false, "integer", "page number, from 1");
+    let per_page = || {
+        param(
+            "per_page",
+            "query",
+            false,
+            "integer",
+            "rows per page (1-500, default 50)",
+        )
+    };
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Xiezuo (协作) API", "version": env!("CARGO_PKG_VERSION"), "description": "East-West cooperation (东西部协作): pairings, records and the yearly assessment." },
+        "paths": {
+            "/api/v1/health": op("Liveness", vec![]),
+            "/api/v1/overview": op("National totals by year, the map of pairings, grades of the latest assessment", vec![]),
+            "/api/v1/pairings": op("Pairings, filtered and paginated", vec![
+                param("level", "query", false, "string", "province|prefecture|county|township|village"),
+                param("q", "query", false, "string", "text to look for (ids, names, codes)"),
+                page(), per_page()]),
+            "/api/v1/pairings/{id}": op("One pairing: sub-pairings tree, indicators, scores and findings by year", vec![param("id", "path", true, "string", "pairing id")]),
+            "/api/v1/pairings/{id}/explain": op("The records behind one indicator or finding", vec![
+                param("id", "path", true, "string", "pairing id"),
+                param("year", "query", true, "integer", "year"),
+                param("indicator", "query", false, "string", "indicator id"),
+                param("finding", "query", false, "string", "finding id"),
+                page(), per_page()]),
+            "/api/v1/assessments/{year}": op("The ranking of a year under method xz-v1", vec![
+                param("year", "path", true, "integer", "year"),
+                param("side", "query", false, "string", "east|west"),
+                param("grade", "query", false, "string", "good|fair|average|poor"),
+                param("province", "query", false, "string", "province code prefix of either party"),
+                param("sort", "query", false, "string", "total (default) or pairing")])
+        },
+        "components": { "schemas": { "Error": {
+            "type": "object", "required": ["code", "message"],
+            "properties": { "code": { "type": "string", "enum": ["not_found", "bad_request", "store_unavailable"] }, "message": { "type": "string" } }
+        } } }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}
+
+/// A readable list of the endpoints.
+pub async fn docs() -> Response {
+    let s = spec();
+    let mut html = String::from(
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>Xiezuo API</title><link rel=\"stylesheet\" href=\"/assets/app.css\"><body class=\"docs\"><h1>Xiezuo (协作) API</h1><p>OpenAPI: <a href=\"/api/openapi.json\">/api/openapi.json</a></p>",
+    );
+    if let Some(paths) = s["paths"].as_object() {
+        for (path, v) in paths {
+            html.push_str(&format!(
+                "<h2>GET {path}</h2><p>{}</p><ul>",
+                v["get"]["summary"].as_str().unwrap_or("")
+            ));
+            for p in v["get"]["parameters"].as_array().into_iter().flatten() {
+                html.push_str(&format!(
+                    "<li><code>{}</code> ({}) {}</li>",
+                    p["name"].as_str().unwrap_or(""),
+                    p["in"].as_str().unwrap_or(""),
+                    p["description"].as_str().unwrap_or("")
+                ));
+            }
+            html.push_str("</ul>");
+        }
+    }
+    html.push_str("</body></html>");
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}

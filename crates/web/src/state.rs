@@ -1,0 +1,90 @@
+//! Shared state: the store (for writes, behind a lock) and the read
+//! snapshot (the assessment data and the assessments computed so far).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use xiezuo_engine::assess::data::AssessmentData;
+use xiezuo_engine::assess::method::Method;
+use xiezuo_engine::assess::{Assessment, assess};
+use xiezuo_store::{Store, StoreError};
+
+/// What read requests use: loaded once from the store.
+pub struct Snapshot {
+    pub data: AssessmentData,
+    pub years: Vec<i32>,
+    assessments: Mutex<HashMap<i32, Arc<Assessment>>>,
+}
+
+impl Snapshot {
+    /// The assessment of a year under the default method, computed once.
+    pub fn assessment(&self, year: i32, method: &Method) -> Arc<Assessment> {
+        let mut cache = self.assessments.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(year)
+            .or_insert_with(|| Arc::new(assess(&self.data, year, method)))
+            .clone()
+    }
+}
+
+/// The application state shared by all handlers.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<Mutex<Box<dyn Store>>>,
+    snapshot: Arc<RwLock<Option<Arc<Snapshot>>>>,
+    pub method: Arc<Method>,
+    /// A directory of `<code>.geojson` base maps overriding the built-in one.
+    pub map_dir: Option<std::path::PathBuf>,
+}
+
+impl AppState {
+    pub fn new(store: Box<dyn Store>, method: Method) -> AppState {
+        AppState {
+            store: Arc::new(Mutex::new(store)),
+            snapshot: Arc::new(RwLock::new(None)),
+            method: Arc::new(method),
+            map_dir: None,
+        }
+    }
+
+    /// The current snapshot, loading it on first use.
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>, StoreError> {
+        if let Some(s) = self
+            .snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            return Ok(s.clone());
+        }
+        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let data = AssessmentData::load(store.as_ref())?;
+        let years = years_of(&data);
+        let snap = Arc::new(Snapshot {
+            data,
+            years,
+            assessments: Mutex::new(HashMap::new()),
+        });
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(snap.clone());
+        Ok(snap)
+    }
+
+    /// Forgets the snapshot after a write, so the next read sees it.
+    pub fn invalidate(&self) {
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+/// The years of cooperation: years with projects or meetings (ledger rows
+/// alone, such as payments spilling into January, do not make a year).
+fn years_of(d: &AssessmentData) -> Vec<i32> {
+    use chrono::Datelike;
+    let mut ys: Vec<i32> = d
+        .projects
+        .iter()
+        .map(|p| p.year)
+        .chain(d.meetings.iter().map(|(_, m)| m.date.year()))
+        .collect();
+    ys.sort_unstable();
+    ys.dedup();
+    ys
+}
