@@ -186,6 +186,11 @@ fn paginate(total: usize, page: Option<usize>, per_page: Option<usize>) -> (usiz
     (page, per, from)
 }
 
+/// An empty query parameter means "not given".
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.trim().is_empty())
+}
+
 /// Pairings, filtered by level and text, paginated.
 pub async fn pairings(State(state): State<AppState>, Query(q): Query<ListQuery>) -> ApiResult {
     let snap = snapshot(&state).await?;
@@ -350,12 +355,12 @@ pub async fn assessment(
             let helper_prov = province_of(d, d.area(d.pairing_helper[pi as usize]));
             let helped_prov = province_of(d, d.area(d.pairing_helped[pi as usize]));
             let provs = [d.regions[helper_prov as usize].code.to_string(), d.regions[helped_prov as usize].code.to_string()];
-            if let Some(pr) = &q.province
-                && !provs.iter().any(|c| c.starts_with(pr.as_str())) {
+            if let Some(pr) = given(&q.province)
+                && !provs.iter().any(|c| c.starts_with(pr)) {
                     continue;
                 }
             for s in &p.scores {
-                if q.side.as_deref().is_some_and(|x| x != s.side) || q.grade.as_deref().is_some_and(|g| g != s.grade) {
+                if given(&q.side).is_some_and(|x| x != s.side) || given(&q.grade).is_some_and(|g| g != s.grade) {
                     continue;
                 }
                 rows.push(json!({

@@ -20,6 +20,10 @@ pub use state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(assets::index))
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
         .route("/assets/{file}", get(assets::asset))
         .route("/map/{code}", get(assets::map))
         .route("/api/openapi.json", get(openapi::document))

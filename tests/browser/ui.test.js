@@ -1,0 +1,91 @@
+// Browser tests of the web platform: the real binary serving a temporary
+// store, driven in headless Chromium as an office worker would use it.
+// Screenshots go to target/browser-artifacts (not committed).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const bin = process.env.XIEZUO_BIN || path.join(root, "target/debug/xiezuo");
+const shots = path.join(root, "target/browser-artifacts");
+let server, base, browser, dir;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  dir = mkdtempSync(path.join(tmpdir(), "xiezuo-browser-"));
+  const db = path.join(dir, "b.db");
+  const imp = spawnSync(bin, ["--db", db, "import", path.join(root, "tests/data/dataset")], { encoding: "utf8" });
+  assert.equal(imp.status, 0, imp.stderr);
+  server = spawn(bin, ["--db", db, "serve", "--addr", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
+  base = await new Promise((resolve, reject) => {
+    server.stdout.on("data", (d) => {
+      const m = String(d).match(/listening on (http:\/\/\S+?)\/?\s/);
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", (c) => reject(new Error(`server exited ${c}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test("the overview shows the map and the charts in Chinese", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  await page.goto(base + "/");
+  await page.waitForSelector("#c-map canvas");
+  await page.waitForSelector("#c-money canvas");
+  await page.waitForSelector("#c-grades canvas");
+  assert.match(await page.textContent("h1"), /总览/);
+  assert.match(await page.textContent("header"), /东西部协作平台/);
+  // The map series is drawn: ECharts reports the registered map and its arrows.
+  const lines = await page.evaluate(() => {
+    const c = echarts.getInstanceByDom(document.querySelector("#c-map"));
+    return c.getOption().series[0].data.length;
+  });
+  assert.ok(lines >= 2, `arrows between paired provinces: ${lines}`);
+  await page.screenshot({ path: path.join(shots, "overview.png"), fullPage: true });
+  // The English switch.
+  await page.click("#lang");
+  await page.waitForFunction(() => document.querySelector("h1").textContent.includes("Overview"));
+  await page.click("#lang");
+  await page.close();
+});
+
+test("a pairing drills down from a number to its records", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  await page.goto(base + "/#/pairing/CNTY-310102-530122?year=2019");
+  await page.waitForSelector("#indicators a[data-indicator='milestones_due']");
+  assert.equal((await page.textContent("#indicators a[data-indicator='milestones_due']")).trim(), "16");
+  await page.click("#indicators a[data-indicator='milestones_due']");
+  await page.waitForSelector("#records tbody tr");
+  const rows = await page.$$eval("#records tbody tr", (r) => r.length);
+  assert.equal(rows, 16);
+  assert.match(await page.textContent("#records"), /XM2019-000223\/4/);
+  await page.screenshot({ path: path.join(shots, "pairing-drilldown.png"), fullPage: true });
+  await page.close();
+});
+
+test("the ranking filters by grade and links to pairings", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(base + "/#/assessment?year=2019&grade=good");
+  await page.waitForSelector("#ranking tbody tr");
+  const grades = await page.$$eval("#ranking tbody tr td:last-child", (c) => c.map((x) => x.textContent.trim()));
+  assert.ok(grades.length > 0);
+  assert.ok(grades.every((g) => g === "好"), grades.join(","));
+  await page.click("#ranking tbody tr td a");
+  await page.waitForSelector("#indicators");
+  await page.screenshot({ path: path.join(shots, "ranking.png"), fullPage: true });
+  await page.close();
+});
