@@ -89,3 +89,41 @@ test("the ranking filters by grade and links to pairings", async () => {
   await page.screenshot({ path: path.join(shots, "ranking.png"), fullPage: true });
   await page.close();
 });
+
+test("an upload with errors lists each error and stores nothing; a good one changes the numbers", async () => {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  const before = await (await fetch(base + "/api/v1/pairings/PROV-44-45")).json();
+  const meetings2019 = (b) => b.years.find((y) => y.year === 2019).indicators.find((i) => i.id === "joint_meetings").value;
+  const bad = path.join(dir, "bad");
+  const good = path.join(dir, "good");
+  mkdirSync(bad, { recursive: true });
+  mkdirSync(good, { recursive: true });
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(path.join(bad, "meetings.csv"), "meeting_id,pairing_id,date,kind,top_leader\nMT-B1,PROV-44-45,2019-02-30,joint_meeting,1\nMT-B2,NO-SUCH,2019-03-01,joint_meeting,1\nMT-B3,PROV-44-45,2019-03-01,joint_meeting,maybe\n");
+  writeFileSync(path.join(good, "meetings.csv"), "会议编号,结对编号,日期,会议类型,主要领导带队\nMT-G1,PROV-44-45,2019-05-01,联席会议,是\n");
+
+  await page.goto(base + "/#/data");
+  await page.setInputFiles("#files", path.join(bad, "meetings.csv"));
+  await page.click("#upload button[type=submit]");
+  await page.waitForSelector("#errors tbody tr");
+  const errors = await page.$$eval("#errors tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.deepEqual(errors.map((e) => [e[0], e[1], e[2]]), [
+    ["meetings.csv", "2", "date"],
+    ["meetings.csv", "3", "pairing_id"],
+    ["meetings.csv", "4", "top_leader"],
+  ]);
+  assert.equal(await page.$("#commit"), null, "no import button for a dataset with errors");
+  await page.screenshot({ path: path.join(shots, "upload-errors.png"), fullPage: true });
+  const same = await (await fetch(base + "/api/v1/pairings/PROV-44-45")).json();
+  assert.equal(meetings2019(same), meetings2019(before), "nothing stored");
+
+  await page.setInputFiles("#files", path.join(good, "meetings.csv"));
+  await page.click("#upload button[type=submit]");
+  await page.waitForSelector("#commit");
+  await page.click("#commit");
+  await page.waitForFunction(() => /已导入|Imported/.test(document.querySelector("#status")?.textContent || ""));
+  const after = await (await fetch(base + "/api/v1/pairings/PROV-44-45")).json();
+  assert.equal(meetings2019(after), meetings2019(before) + 1, "the new joint meeting counts");
+  await page.screenshot({ path: path.join(shots, "upload-done.png"), fullPage: true });
+  await page.close();
+});

@@ -16,6 +16,9 @@ use xiezuo_store::{BatchInfo, ImportTx, Store, StoreError, Upsert, key_cells, ke
 pub struct ImportOptions {
     /// Store the good rows and return the bad ones, instead of storing nothing.
     pub skip_invalid: bool,
+    /// Check everything and report, but store nothing (a validation report
+    /// before the user confirms).
+    pub dry_run: bool,
 }
 
 /// Rows of one file kind: read, stored (new, changed, unchanged), rejected.
@@ -762,7 +765,7 @@ pub fn import_dir(
                 &b.error.column,
             ))
     });
-    if report.errors.is_empty() || opts.skip_invalid {
+    if !opts.dry_run && (report.errors.is_empty() || opts.skip_invalid) {
         let counts = counts_json(&report.counts);
         report.batch_id = Some(ctx.tx.commit(&counts)?);
     }

@@ -15,6 +15,10 @@ const T = {
     province: "省级", prefecture: "地级", county: "县级", township: "乡级", village: "村级",
     subtree: "下级结对", indicators: "指标", scores: "得分", findings: "数据质量问题", indicator: "指标", value: "数值",
     side: "考核对象", total: "总分", grade: "等次", records: "依据记录", record_kind: "记录类型", record_id: "记录编号", detail: "说明",
+    nav_data: "数据", data: "数据上传", upload_hint: "选择数据文件（CSV 或 XLSX，中英文表头均可）或数据集 zip 包。先校验，确认无误后再导入；有任何错误时不会存储任何数据。",
+    check: "校验", commit: "确认导入", errors: "错误", file: "文件", line: "行", column: "列", reason: "原因",
+    valid: "校验通过，可以导入。", invalid: "发现 {n} 处错误，未存储任何数据。请修改后重新上传。", imported: "已导入（批次 {b}）。",
+    read: "读取", new: "新增", changed: "修改", unchanged: "未变", rejected: "拒绝",
     prev: "上一页", next: "下一页", page: "第 {p} 页，共 {n} 条", assessment: "年度考核", rank: "排名", filter_side: "考核对象",
     filter_grade: "等次", filter_province: "省份代码", none: "无", click_hint: "点击数值查看依据记录",
     org: "组织领导", funds: "资金支持", talent: "人才支援", industry: "产业合作", labour: "劳务协作", coverage: "携手奔小康",
@@ -39,6 +43,10 @@ const T = {
     province: "province", prefecture: "prefecture", county: "county", township: "township", village: "village",
     subtree: "Sub-pairings", indicators: "Indicators", scores: "Scores", findings: "Data-quality findings", indicator: "Indicator", value: "Value",
     side: "Side", total: "Total", grade: "Grade", records: "Records behind the number", record_kind: "Kind", record_id: "Record", detail: "Detail",
+    nav_data: "Data", data: "Upload data", upload_hint: "Choose dataset files (CSV or XLSX, English or Chinese headers) or a zip of a dataset. They are checked first; nothing is stored until you confirm, and nothing at all if any row is bad.",
+    check: "Check", commit: "Import", errors: "Errors", file: "File", line: "Line", column: "Column", reason: "Reason",
+    valid: "The dataset is valid and can be imported.", invalid: "{n} errors found; nothing was stored. Fix them and upload again.", imported: "Imported (batch {b}).",
+    read: "read", new: "new", changed: "changed", unchanged: "unchanged", rejected: "rejected",
     prev: "Previous", next: "Next", page: "page {p}, {n} records", assessment: "Yearly assessment", rank: "Rank", filter_side: "Side",
     filter_grade: "Grade", filter_province: "Province code", none: "none", click_hint: "click a number to see its records",
     org: "Leadership", funds: "Funds", talent: "Talent", industry: "Industry", labour: "Labour", coverage: "Coverage",
@@ -229,6 +237,38 @@ async function assessmentPage(app, params) {
   ["#f-year", "#f-side", "#f-grade", "#f-prov"].forEach((s) => $(s).addEventListener("change", go));
 }
 
+async function dataPage(app) {
+  app.innerHTML = `<h1>${t("data")}</h1><p class="muted">${t("upload_hint")}</p>
+    <form id="upload" class="filters"><input type="file" id="files" name="files" multiple accept=".csv,.xlsx,.zip">
+      <button type="submit">${t("check")}</button></form><div id="report"></div>`;
+  $("#upload").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const fd = new FormData();
+    for (const f of $("#files").files) fd.append("files", f, f.name);
+    const box = $("#report");
+    box.innerHTML = `<p class="muted">${t("loading")}</p>`;
+    const r = await fetch("/api/v1/uploads", { method: "POST", body: fd });
+    const body = await r.json();
+    if (!r.ok) { box.innerHTML = `<p class="error">${esc(body.message)}</p>`; return; }
+    box.innerHTML = countsTable(body.counts) + (body.valid
+      ? `<p id="status">${t("valid")}</p><button id="commit" type="button">${t("commit")}</button>`
+      : `<p id="status" class="error">${t("invalid").replace("{n}", body.errors.length)}</p>
+         <table id="errors"><thead><tr><th>${t("file")}</th><th class="num">${t("line")}</th><th>${t("column")}</th><th>${t("reason")}</th></tr></thead>
+         <tbody>${body.errors.map((e) => `<tr><td>${esc(e.file)}</td><td class="num">${e.line}</td><td>${esc(e.column)}</td><td>${esc(e.reason)}</td></tr>`).join("")}</tbody></table>`);
+    $("#commit")?.addEventListener("click", async () => {
+      const c = await fetch(`/api/v1/uploads/${body.token}/commit`, { method: "POST" });
+      const cb = await c.json();
+      box.innerHTML = c.ok && cb.batch_id ? countsTable(cb.counts) + `<p id="status">${t("imported").replace("{b}", cb.batch_id)}</p>`
+        : `<p id="status" class="error">${esc(cb.message || t("invalid").replace("{n}", (cb.errors || []).length))}</p>`;
+    });
+  });
+}
+
+function countsTable(counts) {
+  return `<table id="counts"><thead><tr><th>${t("file")}</th>${["read", "new", "changed", "unchanged", "rejected"].map((k) => `<th class="num">${t(k)}</th>`).join("")}</tr></thead>
+    <tbody>${counts.map((c) => `<tr><td>${c.file}</td>${["read", "new", "changed", "unchanged", "rejected"].map((k) => `<td class="num">${c[k]}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
+}
+
 async function route() {
   const app = $("#app");
   charts.splice(0).forEach((c) => c.dispose());
@@ -239,6 +279,7 @@ async function route() {
     if (parts[0] === "pairing" && parts[1]) await pairingPage(app, decodeURIComponent(parts[1]), params);
     else if (parts[0] === "pairings") await pairingsPage(app, params);
     else if (parts[0] === "assessment") await assessmentPage(app, params);
+    else if (parts[0] === "data") await dataPage(app);
     else await overview(app);
   } catch (e) {
     app.innerHTML = `<p class="error">${esc(e.message)}</p>`;

@@ -11,6 +11,7 @@ mod assets;
 mod error;
 mod openapi;
 pub mod state;
+mod upload;
 
 use axum::Router;
 use axum::routing::get;
@@ -34,6 +35,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pairings/{id}", get(api::pairing))
         .route("/api/v1/pairings/{id}/explain", get(api::explain))
         .route("/api/v1/assessments/{year}", get(api::assessment))
+        .route("/api/v1/uploads", axum::routing::post(upload::create))
+        .route(
+            "/api/v1/uploads/{token}/commit",
+            axum::routing::post(upload::commit),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(512 * 1024 * 1024))
         .fallback(api::not_found)
         .with_state(state)
 }

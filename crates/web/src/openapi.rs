@@ -17,6 +17,12 @@ fn error_responses() -> Value {
     })
 }
 
+fn error_responses_with_ok() -> Value {
+    let mut r = error_responses();
+    r["200"] = json!({ "description": "the report: errors (file, line, column, reason) and counts per file", "content": { "application/json": { "schema": { "type": "object" } } } });
+    r
+}
+
 fn op(summary: &str, params: Vec<Value>) -> Value {
     let mut responses = error_responses();
     responses["200"] = json!({ "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } });
@@ -57,7 +63,17 @@ pub fn spec() -> Value {
                 param("side", "query", false, "string", "east|west"),
                 param("grade", "query", false, "string", "good|fair|average|poor"),
                 param("province", "query", false, "string", "province code prefix of either party"),
-                param("sort", "query", false, "string", "total (default) or pairing")])
+                param("sort", "query", false, "string", "total (default) or pairing")]),
+            "/api/v1/uploads": { "post": {
+                "summary": "Upload dataset files (CSV, XLSX) or a zip of them: the validation report, nothing stored",
+                "requestBody": { "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "files": { "type": "array", "items": { "type": "string", "format": "binary" } } } } } } },
+                "responses": error_responses_with_ok()
+            } },
+            "/api/v1/uploads/{token}/commit": { "post": {
+                "summary": "Import a checked upload atomically (nothing if any row is bad)",
+                "parameters": [param("token", "path", true, "string", "the token of the upload")],
+                "responses": error_responses_with_ok()
+            } }
         },
         "components": { "schemas": { "Error": {
             "type": "object", "required": ["code", "message"],

@@ -30,19 +30,26 @@ impl Snapshot {
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<Mutex<Box<dyn Store>>>,
+    uploads: Arc<Mutex<HashMap<String, crate::upload::Upload>>>,
+    next_upload: Arc<std::sync::atomic::AtomicU64>,
     snapshot: Arc<RwLock<Option<Arc<Snapshot>>>>,
     pub method: Arc<Method>,
     /// A directory of `<code>.geojson` base maps overriding the built-in one.
     pub map_dir: Option<std::path::PathBuf>,
+    /// The time stamps of writes (RFC 3339), given by the composition root.
+    pub clock: Arc<dyn Fn() -> String + Send + Sync>,
 }
 
 impl AppState {
     pub fn new(store: Box<dyn Store>, method: Method) -> AppState {
         AppState {
             store: Arc::new(Mutex::new(store)),
+            uploads: Arc::new(Mutex::new(HashMap::new())),
+            next_upload: Arc::new(std::sync::atomic::AtomicU64::new(1)),
             snapshot: Arc::new(RwLock::new(None)),
             method: Arc::new(method),
             map_dir: None,
+            clock: Arc::new(String::new),
         }
     }
 
@@ -66,6 +73,33 @@ impl AppState {
         });
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(snap.clone());
         Ok(snap)
+    }
+
+    /// Runs `f` with the store (one writer at a time).
+    pub fn with_store<T>(&self, f: impl FnOnce(&mut dyn Store) -> T) -> T {
+        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        f(store.as_mut())
+    }
+
+    /// Keeps a checked upload until it is committed; returns its token.
+    pub fn keep_upload(&self, u: crate::upload::Upload) -> String {
+        let n = self
+            .next_upload
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let token = format!("u{n}");
+        self.uploads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(token.clone(), u);
+        token
+    }
+
+    /// Takes a pending upload out.
+    pub fn take_upload(&self, token: &str) -> Option<crate::upload::Upload> {
+        self.uploads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(token)
     }
 
     /// Forgets the snapshot after a write, so the next read sees it.

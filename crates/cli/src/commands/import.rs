@@ -18,6 +18,9 @@ pub struct Args {
     /// With --skip-invalid: write the rejected rows with their reasons to this CSV file.
     #[arg(long, value_name = "PATH")]
     pub rejects: Option<PathBuf>,
+    /// Check the dataset and report, but store nothing.
+    #[arg(long)]
+    pub check: bool,
     /// Print at most this many errors (all are counted; use --rejects for the full list).
     #[arg(long, default_value_t = 1000)]
     pub max_errors: usize,
@@ -48,6 +51,7 @@ pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
     };
     let opts = ImportOptions {
         skip_invalid: a.skip_invalid,
+        dry_run: a.check,
     };
     let report = if std::io::stderr().is_terminal() {
         let pb = ProgressBar::new(1);
@@ -72,6 +76,7 @@ pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
     }
     Ok(match (report.errors.is_empty(), report.batch_id) {
         (true, Some(_)) => ExitCode::SUCCESS,
+        (true, None) if a.check => ExitCode::SUCCESS,
         (false, Some(_)) => ExitCode::SUCCESS, // --skip-invalid: the good rows are stored
         _ => ExitCode::from(1),
     })
@@ -107,6 +112,9 @@ fn print_report(r: &ImportReport, max: usize) {
         Some(b) => println!(
             "stored as batch {b}: {inserted} new, {updated} changed, {unchanged} unchanged, {rejected} rejected rows"
         ),
+        None if r.errors.is_empty() => {
+            println!("the dataset is valid (checked only: nothing was stored)")
+        }
         None => println!(
             "{} errors: nothing was stored (fix the rows above, or use --skip-invalid to store the valid rows)",
             r.errors.len()

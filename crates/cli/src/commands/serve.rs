@@ -21,6 +21,7 @@ pub fn serve(db: Option<&str>, a: Args) -> Result<ExitCode> {
     let mut state =
         xiezuo_web::AppState::new(store, xiezuo_engine::assess::method::Method::default_v1());
     state.map_dir = a.map_dir;
+    state.clock = std::sync::Arc::new(super::now_rfc3339);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

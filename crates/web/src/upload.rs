@@ -1,0 +1,156 @@
+//! Spreadsheet upload (数据上传): files or a zip of a dataset are checked
+//! first and the row-level report is shown before anything is stored;
+//! confirming imports the same files atomically.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use serde_json::{Value as J, json};
+use std::io::Read;
+use xiezuo_engine::import::{ImportOptions, ImportReport, Quiet, import_dir};
+use xiezuo_store::BatchInfo;
+
+/// Keeps an upload's files in a directory until it is committed or dropped.
+pub struct Upload {
+    pub dir: tempfile::TempDir,
+    pub files: Vec<String>,
+}
+
+fn safe_name(name: &str) -> Option<String> {
+    let base = name.rsplit(['/', '\\']).next()?.trim();
+    let ok = !base.is_empty()
+        && !base.starts_with('.')
+        && base
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    ok.then(|| base.to_string())
+}
+
+fn report_json(r: &ImportReport) -> J {
+    json!({
+        "errors": r.errors.iter().map(|e| json!({ "file": e.error.file, "line": e.error.line, "column": e.error.column, "reason": e.error.reason })).collect::<Vec<_>>(),
+        "counts": r.counts.iter().map(|(k, c)| json!({ "file": k.stem(), "read": c.read, "new": c.inserted, "changed": c.updated, "unchanged": c.unchanged, "rejected": c.rejected })).collect::<Vec<_>>(),
+        "batch_id": r.batch_id,
+    })
+}
+
+fn failed(e: impl std::fmt::Display) -> ApiError {
+    ApiError::BadRequest(e.to_string())
+}
+
+/// Receives files (or a zip of them) and returns the validation report; nothing is stored.
+pub async fn create(
+    State(state): State<AppState>,
+    mut form: Multipart,
+) -> Result<Json<J>, ApiError> {
+    let dir = tempfile::tempdir().map_err(failed)?;
+    let mut files = Vec::new();
+    while let Some(field) = form.next_field().await.map_err(failed)? {
+        let name = field.file_name().map(str::to_string).unwrap_or_default();
+        let bytes = field.bytes().await.map_err(failed)?;
+        if name.to_lowercase().ends_with(".zip") {
+            let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+                .map_err(|e| failed(format!("{name}: not a zip file: {e}")))?;
+            for i in 0..z.len() {
+                let mut entry = z.by_index(i).map_err(failed)?;
+                if entry.is_dir() {
+                    continue;
+                }
+                let entry_name = entry.name().map_err(failed)?.to_string();
+                let Some(n) = safe_name(&entry_name) else {
+                    continue;
+                };
+                if !(n.ends_with(".csv") || n.ends_with(".xlsx")) {
+                    continue;
+                }
+                let mut buf = Vec::new();
+                entry.read_to_end(&mut buf).map_err(failed)?;
+                std::fs::write(dir.path().join(&n), buf).map_err(failed)?;
+                files.push(n);
+            }
+        } else if let Some(n) = safe_name(&name) {
+            std::fs::write(dir.path().join(&n), &bytes).map_err(failed)?;
+            files.push(n);
+        } else if !name.is_empty() {
+            return Err(ApiError::BadRequest(format!(
+                "{name}: a file name may use only letters, digits, _ - ."
+            )));
+        }
+    }
+    if files.is_empty() {
+        return Err(ApiError::BadRequest(
+            "no dataset files were uploaded".into(),
+        ));
+    }
+    let st = state.clone();
+    let path = dir.path().to_path_buf();
+    let report = tokio::task::spawn_blocking(move || {
+        st.with_store(|store| {
+            let batch = BatchInfo {
+                actor: "web".into(),
+                at: String::new(),
+                source: "upload (check)".into(),
+            };
+            import_dir(
+                store,
+                &path,
+                &batch,
+                ImportOptions {
+                    skip_invalid: false,
+                    dry_run: true,
+                },
+                &Quiet,
+            )
+        })
+    })
+    .await
+    .map_err(failed)?
+    .map_err(failed)?;
+    let token = state.keep_upload(Upload {
+        dir,
+        files: files.clone(),
+    });
+    let mut body = report_json(&report);
+    body["token"] = json!(token);
+    body["files"] = json!(files);
+    body["valid"] = json!(report.errors.is_empty());
+    Ok(Json(body))
+}
+
+/// Imports a checked upload atomically (nothing at all if any row is bad).
+pub async fn commit(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<J>, ApiError> {
+    let upload = state
+        .take_upload(&token)
+        .ok_or_else(|| ApiError::NotFound(format!("no pending upload {token}")))?;
+    let st = state.clone();
+    let at = (state.clock)();
+    let report = tokio::task::spawn_blocking(move || {
+        let r = st.with_store(|store| {
+            let batch = BatchInfo {
+                actor: "web".into(),
+                at,
+                source: format!("upload {}", upload.files.join(", ")),
+            };
+            import_dir(
+                store,
+                upload.dir.path(),
+                &batch,
+                ImportOptions::default(),
+                &Quiet,
+            )
+        });
+        drop(upload);
+        r
+    })
+    .await
+    .map_err(failed)?
+    .map_err(failed)?;
+    if report.batch_id.is_some() {
+        state.invalidate();
+    }
+    Ok(Json(report_json(&report)))
+}
