@@ -36,7 +36,8 @@ impl HeaderMap {
         let mut positions = vec![None; cols.len()];
         let mut errors = Vec::new();
         for (i, h) in header.iter().enumerate() {
-            let h = h.trim();
+            // Templates mark required columns with a trailing `*`.
+            let h = h.trim().trim_end_matches(['*', '＊']).trim();
             match cols.iter().position(|c| c.name == h || c.zh == h) {
                 Some(p) if positions[p].is_some() => {
                     errors.push(ImportError::new(file, 1, h, "duplicate column"))

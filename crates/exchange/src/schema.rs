@@ -41,10 +41,16 @@ pub enum ColType {
 pub struct EnumSpec {
     pub parse: fn(&str) -> Option<&'static str>,
     pub expected: fn() -> String,
+    /// (English value, Chinese label) of every value.
+    pub values: fn() -> Vec<(&'static str, &'static str)>,
 }
 
 fn parse_vocab<V: Vocabulary>(s: &str) -> Option<&'static str> {
     V::parse(s).map(V::as_str)
+}
+
+fn vocab_values<V: Vocabulary>() -> Vec<(&'static str, &'static str)> {
+    V::ALL.iter().map(|v| (v.as_str(), v.label_zh())).collect()
 }
 
 macro_rules! enum_spec {
@@ -52,6 +58,7 @@ macro_rules! enum_spec {
         static $name: EnumSpec = EnumSpec {
             parse: parse_vocab::<$t>,
             expected: <$t>::expected,
+            values: vocab_values::<$t>,
         };
     };
 }

@@ -158,3 +158,133 @@ pub fn write_xlsx(
     wb.save(path).map_err(xerr)?;
     Ok(())
 }
+
+/// A blank template of a kind for offices to fill in: Chinese headers (the
+/// English name as a note), drop-down lists of the Chinese labels for enum
+/// and boolean columns, frozen header row.
+pub fn write_template(kind: FileKind, path: &Path) -> Result<(), WriteError> {
+    use rust_xlsxwriter::{DataValidation, Format, Note, Workbook};
+    let file = path.display().to_string();
+    let xerr = |source| WriteError::Xlsx {
+        file: file.clone(),
+        source,
+    };
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(kind.label_zh()).map_err(xerr)?;
+    let bold = Format::new().set_bold().set_background_color("#F2F2F2");
+    let rows: u32 = 10_000;
+    for (c, col) in kind.columns().iter().enumerate() {
+        let c = c as u16;
+        let header = if col.required {
+            format!("{}*", col.zh)
+        } else {
+            col.zh.to_string()
+        };
+        ws.write_string_with_format(0, c, header, &bold)
+            .map_err(xerr)?;
+        ws.set_column_width(c, 16).map_err(xerr)?;
+        let note = Note::new(format!(
+            "{}{}",
+            col.name,
+            if col.required {
+                " (必填 required)"
+            } else {
+                " (可空 optional)"
+            }
+        ));
+        ws.insert_note(0, c, &note).map_err(xerr)?;
+        let list: Option<Vec<&'static str>> = match col.ty {
+            ColType::Enum(spec) => Some((spec.values)().into_iter().map(|(_, zh)| zh).collect()),
+            ColType::Bool => Some(vec!["是", "否"]),
+            _ => None,
+        };
+        if let Some(list) = list {
+            let dv = DataValidation::new()
+                .allow_list_strings(&list)
+                .map_err(xerr)?;
+            ws.add_data_validation(1, c, rows, c, &dv).map_err(xerr)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    wb.save(path).map_err(xerr)?;
+    Ok(())
+}
+
+/// A cell of a plain report table.
+#[derive(Debug, Clone)]
+pub enum Plain {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+/// Writes a report table (e.g. an assessment ranking) as a one-sheet XLSX.
+pub fn write_plain_xlsx(
+    path: &Path,
+    sheet: &str,
+    headers: &[String],
+    rows: &[Vec<Plain>],
+) -> Result<(), WriteError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let file = path.display().to_string();
+    if rows.len() as u64 + 1 > MAX_SHEET_ROWS {
+        return Err(WriteError::TooManyRows {
+            file,
+            rows: rows.len() as u64,
+            max: MAX_SHEET_ROWS,
+        });
+    }
+    let xerr = |source| WriteError::Xlsx {
+        file: file.clone(),
+        source,
+    };
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).map_err(xerr)?;
+    let bold = Format::new().set_bold();
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)
+            .map_err(xerr)?;
+        ws.set_column_width(c as u16, 14).map_err(xerr)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match v {
+                Plain::Text(t) => {
+                    ws.write_string(r, c, t).map_err(xerr)?;
+                }
+                Plain::Number(n) => {
+                    ws.write_number(r, c, *n).map_err(xerr)?;
+                }
+                Plain::Empty => {}
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    wb.save(path).map_err(xerr)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_reads_back_with_its_headers_and_no_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        for kind in FileKind::ALL {
+            let p = dir.path().join(kind.file_name("xlsx"));
+            write_template(*kind, &p).unwrap();
+            let mut r =
+                crate::TableReader::open(*kind, &p).unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
+            assert!(
+                r.header_errors.is_empty(),
+                "{kind:?}: {:?}",
+                r.header_errors
+            );
+            assert!(r.next_row().is_none(), "{kind:?} has no rows");
+        }
+    }
+}

@@ -19,6 +19,7 @@ const T = {
     check: "校验", commit: "确认导入", errors: "错误", file: "文件", line: "行", column: "列", reason: "原因",
     valid: "校验通过，可以导入。", invalid: "发现 {n} 处错误，未存储任何数据。请修改后重新上传。", imported: "已导入（批次 {b}）。",
     read: "读取", new: "新增", changed: "修改", unchanged: "未变", rejected: "拒绝",
+    templates: "下载空白模板（中文表头、下拉选项）", export_xlsx: "导出 XLSX", compare: "年度对比", change: "变化",
     prev: "上一页", next: "下一页", page: "第 {p} 页，共 {n} 条", assessment: "年度考核", rank: "排名", filter_side: "考核对象",
     filter_grade: "等次", filter_province: "省份代码", none: "无", click_hint: "点击数值查看依据记录",
     org: "组织领导", funds: "资金支持", talent: "人才支援", industry: "产业合作", labour: "劳务协作", coverage: "携手奔小康",
@@ -47,6 +48,7 @@ const T = {
     check: "Check", commit: "Import", errors: "Errors", file: "File", line: "Line", column: "Column", reason: "Reason",
     valid: "The dataset is valid and can be imported.", invalid: "{n} errors found; nothing was stored. Fix them and upload again.", imported: "Imported (batch {b}).",
     read: "read", new: "new", changed: "changed", unchanged: "unchanged", rejected: "rejected",
+    templates: "Blank templates (Chinese headers, drop-down lists)", export_xlsx: "Export XLSX", compare: "Compare years", change: "Change",
     prev: "Previous", next: "Next", page: "page {p}, {n} records", assessment: "Yearly assessment", rank: "Rank", filter_side: "Side",
     filter_grade: "Grade", filter_province: "Province code", none: "none", click_hint: "click a number to see its records",
     org: "Leadership", funds: "Funds", talent: "Talent", industry: "Industry", labour: "Labour", coverage: "Coverage",
@@ -223,7 +225,9 @@ async function assessmentPage(app, params) {
       <label>${t("filter_side")} <select id="f-side"><option value="">${t("all")}</option>${["east", "west"].map((s) => `<option value="${s}" ${s === side ? "selected" : ""}>${t(s)}</option>`).join("")}</select></label>
       <label>${t("filter_grade")} <select id="f-grade"><option value="">${t("all")}</option>${["good", "fair", "average", "poor"].map((g) => `<option value="${g}" ${g === grade ? "selected" : ""}>${t(g)}</option>`).join("")}</select></label>
       <label>${t("filter_province")} <input id="f-prov" size="8" value="${esc(province)}"></label>
-      <span class="muted">${r.rows.length}</span></div>
+      <span class="muted">${r.rows.length}</span>
+      <a id="export" href="/api/v1/assessments/${year}/export.xlsx">${t("export_xlsx")}</a>
+      <a href="#/compare?from=${year - 1}&to=${year}">${t("compare")}</a></div>
     <table id="ranking"><thead><tr><th class="num">${t("rank")}</th><th>${t("pairing")}</th><th>${t("side")}</th><th>${t("helper")}</th><th>${t("helped")}</th>
       ${r.columns.map((c) => `<th class="num">${t(c)}</th>`).join("")}<th class="num">${t("total")}</th><th>${t("grade")}</th></tr></thead>
     <tbody>${r.rows.map((x, i) => `<tr><td class="num">${i + 1}</td><td><a href="#/pairing/${encodeURIComponent(x.pairing_id)}?year=${year}">${esc(x.pairing_id)}</a></td>
@@ -237,10 +241,30 @@ async function assessmentPage(app, params) {
   ["#f-year", "#f-side", "#f-grade", "#f-prov"].forEach((s) => $(s).addEventListener("change", go));
 }
 
+const KINDS = ["regions", "region_stats", "organisations", "pairings", "households", "persons", "seekers", "household_income", "projects", "milestones",
+  "beneficiaries", "funds", "postings", "placements", "trainings", "training_attendance", "secondments", "investments", "purchases", "donations", "meetings", "targets"];
+
+async function comparePage(app, params) {
+  const o = await api("/api/v1/overview");
+  const to = +(params.get("to") || o.latest_year);
+  const from = +(params.get("from") || to - 1);
+  const r = await api(`/api/v1/assessments/compare?from=${from}&to=${to}`);
+  const sel = (id, v) => `<select id="${id}">${o.years.map((y) => `<option ${y === v ? "selected" : ""}>${y}</option>`).join("")}</select>`;
+  app.innerHTML = `<h1>${t("compare")}</h1><div class="filters">${sel("f-from", from)} → ${sel("f-to", to)}</div>
+    <table id="compare"><thead><tr><th>${t("pairing")}</th><th>${t("side")}</th><th class="num">${from}</th><th>${t("grade")}</th><th class="num">${to}</th><th>${t("grade")}</th><th class="num">${t("change")}</th></tr></thead>
+    <tbody>${r.rows.map((x) => `<tr><td><a href="#/pairing/${encodeURIComponent(x.pairing_id)}?year=${to}">${esc(x.pairing_id)}</a></td><td>${t(x.side)}</td>
+      <td class="num">${fmt(x.from_total)}</td><td>${x.from_grade ? `<span class="grade ${x.from_grade}">${t(x.from_grade)}</span>` : ""}</td>
+      <td class="num">${fmt(x.to_total)}</td><td><span class="grade ${x.to_grade}">${t(x.to_grade)}</span></td><td class="num">${fmt(x.change)}</td></tr>`).join("")}</tbody></table>`;
+  const go = () => (location.hash = `#/compare?from=${$("#f-from").value}&to=${$("#f-to").value}`);
+  $("#f-from").addEventListener("change", go);
+  $("#f-to").addEventListener("change", go);
+}
+
 async function dataPage(app) {
   app.innerHTML = `<h1>${t("data")}</h1><p class="muted">${t("upload_hint")}</p>
     <form id="upload" class="filters"><input type="file" id="files" name="files" multiple accept=".csv,.xlsx,.zip">
-      <button type="submit">${t("check")}</button></form><div id="report"></div>`;
+      <button type="submit">${t("check")}</button></form><div id="report"></div>
+    <h2>${t("templates")}</h2><p id="templates">${KINDS.map((k) => `<a href="/api/v1/templates/${k}.xlsx">${k}.xlsx</a>`).join(" · ")}</p>`;
   $("#upload").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const fd = new FormData();
@@ -280,6 +304,7 @@ async function route() {
     else if (parts[0] === "pairings") await pairingsPage(app, params);
     else if (parts[0] === "assessment") await assessmentPage(app, params);
     else if (parts[0] === "data") await dataPage(app);
+    else if (parts[0] === "compare") await comparePage(app, params);
     else await overview(app);
   } catch (e) {
     app.innerHTML = `<p class="error">${esc(e.message)}</p>`;

@@ -384,3 +384,47 @@ pub async fn assessment(
     .await
     .map_err(|e| ApiError::BadRequest(e.to_string()))?
 }
+
+#[derive(Deserialize)]
+pub struct CompareQuery {
+    pub from: i32,
+    pub to: i32,
+}
+
+/// Two years side by side: every pairing and side with both totals and grades.
+pub async fn compare(State(state): State<AppState>, Query(q): Query<CompareQuery>) -> ApiResult {
+    let snap = snapshot(&state).await?;
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let a = snap.assessment(q.from, &st.method);
+        let b = snap.assessment(q.to, &st.method);
+        let mut rows = Vec::new();
+        for p in &b.pairings {
+            for s in &p.scores {
+                let before = a
+                    .pairings
+                    .iter()
+                    .find(|x| x.pairing_id == p.pairing_id)
+                    .and_then(|x| x.scores.iter().find(|y| y.side == s.side));
+                rows.push(json!({
+                    "pairing_id": p.pairing_id,
+                    "side": s.side,
+                    "from_total": before.map(|x| x.total),
+                    "from_grade": before.map(|x| x.grade.clone()),
+                    "to_total": s.total,
+                    "to_grade": s.grade,
+                    "change": before.map(|x| ((s.total - x.total) * 100.0).round() / 100.0),
+                }));
+            }
+        }
+        rows.sort_by(|x, y| {
+            y["change"]
+                .as_f64()
+                .unwrap_or(f64::MIN)
+                .total_cmp(&x["change"].as_f64().unwrap_or(f64::MIN))
+        });
+        Ok(Json(json!({ "from": q.from, "to": q.to, "rows": rows })))
+    })
+    .await
+    .map_err(|e| ApiError::BadRequest(e.to_string()))?
+}

@@ -9,6 +9,7 @@
 mod api;
 mod assets;
 mod error;
+mod files;
 mod openapi;
 pub mod state;
 mod upload;
@@ -34,7 +35,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pairings", get(api::pairings))
         .route("/api/v1/pairings/{id}", get(api::pairing))
         .route("/api/v1/pairings/{id}/explain", get(api::explain))
+        .route("/api/v1/assessments/compare", get(api::compare))
         .route("/api/v1/assessments/{year}", get(api::assessment))
+        .route(
+            "/api/v1/assessments/{year}/export.xlsx",
+            get(files::ranking_xlsx),
+        )
+        .route("/api/v1/templates/{file}", get(files::template))
         .route("/api/v1/uploads", axum::routing::post(upload::create))
         .route(
             "/api/v1/uploads/{token}/commit",

@@ -64,6 +64,11 @@ pub fn spec() -> Value {
                 param("grade", "query", false, "string", "good|fair|average|poor"),
                 param("province", "query", false, "string", "province code prefix of either party"),
                 param("sort", "query", false, "string", "total (default) or pairing")]),
+            "/api/v1/assessments/compare": op("Two years side by side: totals, grades and changes", vec![
+                param("from", "query", true, "integer", "earlier year"),
+                param("to", "query", true, "integer", "later year")]),
+            "/api/v1/assessments/{year}/export.xlsx": op("The ranking of a year as an XLSX file", vec![param("year", "path", true, "integer", "year")]),
+            "/api/v1/templates/{file}": op("A blank XLSX template with Chinese headers and drop-down lists, e.g. projects.xlsx", vec![param("file", "path", true, "string", "<kind>.xlsx")]),
             "/api/v1/uploads": { "post": {
                 "summary": "Upload dataset files (CSV, XLSX) or a zip of them: the validation report, nothing stored",
                 "requestBody": { "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "files": { "type": "array", "items": { "type": "string", "format": "binary" } } } } } } },

@@ -154,6 +154,23 @@ fn the_api_serves_the_assessment_and_the_records_behind_it() {
     assert_eq!(l["items"].as_array().unwrap().len(), 5);
     assert!(l["total"].as_u64().unwrap() >= 10);
 
+    // Comparing two years, and the downloads.
+    let c = json(&s.addr, "/api/v1/assessments/compare?from=2019&to=2020");
+    let row = c["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["pairing_id"] == "CNTY-310183-530121" && x["side"] == "west")
+        .unwrap();
+    assert_eq!(row["from_total"], 90.49);
+    let (status, body) = get(&s.addr, "/api/v1/assessments/2019/export.xlsx");
+    assert_eq!(status, 200);
+    assert!(body.starts_with("PK"), "an XLSX (zip) file");
+    let (status, body) = get(&s.addr, "/api/v1/templates/projects.xlsx");
+    assert_eq!(status, 200);
+    assert!(body.starts_with("PK"));
+    assert_eq!(get(&s.addr, "/api/v1/templates/nonsense.xlsx").0, 404);
+
     // Errors have stable codes.
     let (status, body) = get(&s.addr, "/api/v1/pairings/NO-SUCH");
     assert_eq!(status, 404);

@@ -1,0 +1,93 @@
+//! Downloads: blank XLSX templates per file kind (Chinese headers,
+//! drop-down lists) and the assessment ranking as XLSX.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use xiezuo_exchange::FileKind;
+use xiezuo_exchange::writer::{Plain, write_plain_xlsx, write_template};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn failed(e: impl std::fmt::Display) -> ApiError {
+    ApiError::BadRequest(e.to_string())
+}
+
+fn attachment(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, XLSX.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /api/v1/templates/{kind}.xlsx`
+pub async fn template(Path(file): Path<String>) -> Result<Response, ApiError> {
+    let stem = file.strip_suffix(".xlsx").unwrap_or(&file);
+    let kind = FileKind::from_stem(stem)
+        .ok_or_else(|| ApiError::NotFound(format!("no template {file}")))?;
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
+        let dir = tempfile::tempdir().map_err(failed)?;
+        let p = dir.path().join(kind.file_name("xlsx"));
+        write_template(kind, &p).map_err(failed)?;
+        std::fs::read(&p).map_err(failed)
+    })
+    .await
+    .map_err(failed)??;
+    Ok(attachment(&kind.file_name("xlsx"), bytes))
+}
+
+/// `GET /api/v1/assessments/{year}/export.xlsx`: the whole ranking.
+pub async fn ranking_xlsx(
+    State(state): State<AppState>,
+    Path(year): Path<i32>,
+) -> Result<Response, ApiError> {
+    let st = state.clone();
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
+        let snap = st.snapshot()?;
+        let a = snap.assessment(year, &st.method);
+        let mut headers: Vec<String> = ["结对编号 pairing_id", "考核对象 side"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        headers.extend(a.columns.iter().cloned());
+        headers.extend(["总分 total".to_string(), "等次 grade".to_string()]);
+        let mut rows = Vec::new();
+        for p in &a.pairings {
+            for s in &p.scores {
+                let mut row = vec![
+                    Plain::Text(p.pairing_id.clone()),
+                    Plain::Text(s.side.clone()),
+                ];
+                for c in &a.columns {
+                    row.push(
+                        s.components
+                            .iter()
+                            .find(|(n, _)| n == c)
+                            .map_or(Plain::Empty, |(_, v)| {
+                                Plain::Number((v * 100.0).round() / 100.0)
+                            }),
+                    );
+                }
+                row.push(Plain::Number(s.total));
+                row.push(Plain::Text(s.grade.clone()));
+                rows.push(row);
+            }
+        }
+        let dir = tempfile::tempdir().map_err(failed)?;
+        let p = dir.path().join("ranking.xlsx");
+        write_plain_xlsx(&p, &format!("考核 {year}"), &headers, &rows).map_err(failed)?;
+        std::fs::read(&p).map_err(failed)
+    })
+    .await
+    .map_err(failed)??;
+    Ok(attachment(&format!("assessment-{year}.xlsx"), bytes))
+}
