@@ -7,6 +7,8 @@
 //! persons are streamed village by village, so memory does not grow with the
 //! number of persons. Every tricky case of the assessment specification is
 //! forced to occur at any scale; `dirty` adds bad rows and a manifest.
+//! `real` puts all of it on the real geography and the real pairings
+//! (`data/divisions/`, `data/pairings-reference.csv`; see `real`).
 
 mod activity;
 mod dirty;
@@ -14,6 +16,7 @@ mod labour;
 mod names;
 mod out;
 mod people;
+mod real;
 mod rng;
 mod world;
 
@@ -34,6 +37,11 @@ pub struct GenerateOptions {
     pub first_year: i32,
     /// Last activity year.
     pub last_year: i32,
+    /// Real geography: the real provinces, prefectures and counties (NBS
+    /// codes and names) and the real province- and prefecture-level pairings
+    /// active in the years, with synthetic townships, villages, county
+    /// pairings and records under them. Off: a wholly synthetic world.
+    pub real: bool,
 }
 
 impl Default for GenerateOptions {
@@ -44,6 +52,7 @@ impl Default for GenerateOptions {
             dirty: false,
             first_year: 2017,
             last_year: 2020,
+            real: false,
         }
     }
 }
@@ -84,7 +93,11 @@ pub fn generate(opts: &GenerateOptions, out_dir: &Path) -> Result<GenerateSummar
     }
     std::fs::create_dir_all(out_dir)?;
     let seed = opts.seed;
-    let w = world::build(seed, opts.scale, fy, ly);
+    let w = if opts.real {
+        real::build(seed, opts.scale, fy, ly)?
+    } else {
+        world::build(seed, opts.scale, fy, ly)
+    };
     let mut files = activity::write_world(&w, out_dir, seed, fy, ly)?;
     let (projects, mut f) = activity::write_projects(&w, out_dir, seed, fy, ly)?;
     files.append(&mut f);

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use xiezuo_domain::enums::{HelperKind, OrgKind, RegionLevel};
 
 const EAST: [u32; 9] = [44, 31, 32, 33, 35, 37, 11, 12, 21];
-const WEST: [u32; 12] = [45, 53, 52, 50, 51, 62, 15, 64, 63, 61, 54, 65];
+pub(crate) const WEST: [u32; 12] = [45, 53, 52, 50, 51, 62, 15, 64, 63, 61, 54, 65];
 
 /// A row of regions.csv.
 pub struct RegionRow {
@@ -115,7 +115,12 @@ fn code(pp: u32, cc: u32, dd: u32, ttt: u32, vvv: u32) -> u64 {
         + u64::from(vvv)
 }
 
-fn region(code: u64, name: String, level: RegionLevel, parent: Option<u64>) -> RegionRow {
+pub(crate) fn region(
+    code: u64,
+    name: String,
+    level: RegionLevel,
+    parent: Option<u64>,
+) -> RegionRow {
     RegionRow {
         code,
         name,
@@ -130,15 +135,15 @@ fn region(code: u64, name: String, level: RegionLevel, parent: Option<u64>) -> R
 }
 
 /// Scale-dependent sizes.
-struct Sizes {
-    persons: f64,
+pub(crate) struct Sizes {
+    pub(crate) persons: f64,
     west_provinces: usize,
     east_provinces: usize,
-    west_counties: usize,
+    pub(crate) west_counties: usize,
     villages: usize,
 }
 
-fn sizes(scale: f64) -> Sizes {
+pub(crate) fn sizes(scale: f64) -> Sizes {
     let persons = 1_000_000.0 * scale;
     let lg = (scale * 100.0).max(1.0).log10();
     let west_counties = ((75.0 * scale.powf(0.55)).round() as usize).clamp(4, 900);
@@ -221,65 +226,21 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
                 r.exit_year = poor.then(|| if deep { between(&mut rng, 2019, 2020) } else { between(&mut rng, 2016, 2020) } as i32);
                 regions.push(r);
                 stat_codes.push((ccode, false, RegionLevel::County));
-                let nv =
-                    ((villages_per_county * (0.6 + 0.8 * unit(&mut rng))).round() as usize).max(4);
-                let ntown = nv.div_ceil(10).max(2).min(nv);
-                let first_village = villages.len();
-                let county_idx = counties.len();
-                for (ti, ntv) in split(nv, ntown).into_iter().enumerate() {
-                    let ttt = 101 + ti as u32;
-                    let tcode = code(pp, cc, dd, ttt, 0);
-                    let suffix = if chance(&mut rng, 0.6) { "镇" } else { "乡" };
-                    regions.push(region(
-                        tcode,
-                        names::place(&mut rng, suffix),
-                        RegionLevel::Township,
-                        Some(ccode),
-                    ));
-                    for vi in 0..ntv {
-                        let vcode = code(pp, cc, dd, ttt, 201 + vi as u32);
-                        let vpoor = chance(&mut rng, if poor { 0.45 } else { 0.15 });
-                        let vdeep = vpoor && chance(&mut rng, if deep { 0.4 } else { 0.15 });
-                        let mut r = region(
-                            vcode,
-                            names::place(&mut rng, "村"),
-                            RegionLevel::Village,
-                            Some(tcode),
-                        );
-                        r.poor_village = Some(vpoor);
-                        r.deep_poverty = Some(vdeep);
-                        r.exit_year = vpoor.then(|| between(&mut rng, 2016, 2020) as i32);
-                        regions.push(r);
-                        villages.push(Village {
-                            code: vcode,
-                            county: county_idx,
-                            poor: vpoor,
-                            deep: vdeep,
-                            households: 0,
-                        });
-                    }
-                }
-                counties.push(County {
-                    code: ccode,
-                    poor,
-                    villages: first_village..villages.len(),
-                    households: 0,
-                });
+                let county_idx = add_villages(
+                    &mut rng,
+                    &mut regions,
+                    &mut villages,
+                    &mut counties,
+                    ccode,
+                    (poor, deep),
+                    villages_per_county,
+                );
                 pref_counties.push(county_idx);
             }
             west_prefs.push((prefcode, pi, pref_counties));
         }
     }
-    // Households per village: poor villages hold more registered households.
-    let weight: f64 = villages
-        .iter()
-        .map(|v| if v.poor { 3.0 } else { 1.0 })
-        .sum();
-    for v in villages.iter_mut() {
-        let w = if v.poor { 3.0 } else { 1.0 };
-        v.households = round_random(&mut rng, households_total * w / weight).max(1) as u32;
-        counties[v.county].households += u64::from(v.households);
-    }
+    distribute_households(&mut rng, &mut villages, &mut counties, households_total);
 
     // ---- East: one eastern city per western prefecture, in the partner province ----
     let mut east_counties = Vec::new();
@@ -334,27 +295,7 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
             );
             r.poor_county = Some(false);
             rows.push(r);
-            for ti in 1..=2u32 {
-                let tcode = code(pp, cc, dd, ti, 0);
-                let suffix = if ti == 1 { "街道" } else { "镇" };
-                rows.push(region(
-                    tcode,
-                    names::place(&mut rng, suffix),
-                    RegionLevel::Township,
-                    Some(ccode),
-                ));
-                for vi in 1..=2u32 {
-                    let mut r = region(
-                        code(pp, cc, dd, ti, vi),
-                        names::place(&mut rng, "社区"),
-                        RegionLevel::Village,
-                        Some(tcode),
-                    );
-                    r.poor_village = Some(false);
-                    r.deep_poverty = Some(false);
-                    rows.push(r);
-                }
-            }
+            east_towns(&mut rng, rows, ccode);
             codes.push(ccode);
             east_counties.push(ccode);
         }
@@ -390,83 +331,13 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
     }
 
     // ---- Organisations ----
-    let mut orgs: Vec<Org> = Vec::new();
-    let ne = east_counties.len();
-    let n_ent = (ne * 3).max(20);
-    let east_towns: Vec<u64> = regions
-        .iter()
-        .filter(|r| {
-            r.level == RegionLevel::Township
-                && east_prov_codes.contains(&(r.code / 10_000_000_000 * 10_000_000_000))
-        })
-        .map(|r| r.code)
-        .collect();
-    let mut east_enterprises = Vec::new();
-    for i in 0..n_ent {
-        let west = chance(&mut rng, 0.08);
-        let region = if west {
-            counties[index(&mut rng, counties.len())].code
-        } else if chance(&mut rng, 0.2) {
-            *pick(&mut rng, &east_towns)
-        } else {
-            *pick(&mut rng, &east_counties)
-        };
-        if !west {
-            east_enterprises.push(orgs.len());
-        }
-        orgs.push(Org {
-            id: format!("E{:05}", i + 1),
-            name: names::enterprise(&mut rng),
-            kind: OrgKind::Enterprise,
-            region,
-            west,
-        });
-    }
-    let other_kinds: [(OrgKind, &str, usize); 6] = [
-        (OrgKind::SocialOrg, "公益协会", (ne / 2).max(4)),
-        (OrgKind::School, "中学", (ne / 3).max(3)),
-        (OrgKind::Hospital, "人民医院", (ne / 3).max(3)),
-        (OrgKind::GovernmentDept, "人力资源和社会保障局", 2),
-        (OrgKind::Other, "商会", 2),
-        (OrgKind::SocialOrg, "慈善基金会", 2),
-    ];
-    let mut oi = 0;
-    for (kind, suffix, n) in other_kinds {
-        for _ in 0..n {
-            oi += 1;
-            let region = *pick(&mut rng, &east_counties);
-            orgs.push(Org {
-                id: format!("O{oi:05}"),
-                name: names::place(&mut rng, suffix),
-                kind,
-                region,
-                west: false,
-            });
-        }
-    }
-    let n_west_orgs = (counties.len() / 10).max(2);
-    let mut west_orgs = Vec::new();
-    for i in 0..n_west_orgs {
-        let kind = if i % 2 == 0 {
-            OrgKind::Hospital
-        } else {
-            OrgKind::School
-        };
-        let suffix = if kind == OrgKind::Hospital {
-            "中医院"
-        } else {
-            "民族中学"
-        };
-        let county = (i * 7 + 1) % counties.len();
-        west_orgs.push(orgs.len());
-        orgs.push(Org {
-            id: format!("W{:05}", i + 1),
-            name: names::place(&mut rng, suffix),
-            kind,
-            region: counties[county].code,
-            west: true,
-        });
-    }
+    let (orgs, east_enterprises, west_orgs) = build_orgs(
+        &mut rng,
+        &regions,
+        &counties,
+        &east_counties,
+        &east_prov_codes,
+    );
 
     // ---- Pairings ----
     let mut pairings: Vec<Pairing> = Vec::new();
@@ -599,18 +470,246 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
             helper_counties: ecodes.clone(),
         });
     }
+    org_pairings(
+        &mut rng,
+        &mut pairings,
+        (&orgs, &west_orgs, &east_enterprises),
+        (&counties, &villages),
+        cp0_county,
+        (fy, last_year),
+    );
+    let _: &mut Rng = &mut rng;
+    World {
+        regions,
+        counties,
+        villages,
+        orgs,
+        pairings,
+        east_counties,
+        stat_codes,
+        cp0,
+        cp1,
+        pref0,
+        east_enterprises,
+    }
+}
+
+/// Adds the synthetic townships and villages of a county that holds
+/// registered households (`PPCCDDTTT000`, `PPCCDDTTTVVV`), and the county
+/// itself to `counties`; returns its index. `flags` are (poor, deep poverty).
+pub(crate) fn add_villages(
+    rng: &mut Rng,
+    regions: &mut Vec<RegionRow>,
+    villages: &mut Vec<Village>,
+    counties: &mut Vec<County>,
+    ccode: u64,
+    flags: (bool, bool),
+    villages_per_county: f64,
+) -> usize {
+    let (poor, deep) = flags;
+    let nv = ((villages_per_county * (0.6 + 0.8 * unit(rng))).round() as usize).max(4);
+    let ntown = nv.div_ceil(10).max(2).min(nv);
+    let first_village = villages.len();
+    let county_idx = counties.len();
+    for (ti, ntv) in split(nv, ntown).into_iter().enumerate() {
+        let tcode = ccode + (101 + ti as u64) * 1000;
+        let suffix = if chance(rng, 0.6) { "镇" } else { "乡" };
+        regions.push(region(
+            tcode,
+            names::place(rng, suffix),
+            RegionLevel::Township,
+            Some(ccode),
+        ));
+        for vi in 0..ntv {
+            let vcode = tcode + 201 + vi as u64;
+            let vpoor = chance(rng, if poor { 0.45 } else { 0.15 });
+            let vdeep = vpoor && chance(rng, if deep { 0.4 } else { 0.15 });
+            let mut r = region(
+                vcode,
+                names::place(rng, "村"),
+                RegionLevel::Village,
+                Some(tcode),
+            );
+            r.poor_village = Some(vpoor);
+            r.deep_poverty = Some(vdeep);
+            r.exit_year = vpoor.then(|| between(rng, 2016, 2020) as i32);
+            regions.push(r);
+            villages.push(Village {
+                code: vcode,
+                county: county_idx,
+                poor: vpoor,
+                deep: vdeep,
+                households: 0,
+            });
+        }
+    }
+    counties.push(County {
+        code: ccode,
+        poor,
+        villages: first_village..villages.len(),
+        households: 0,
+    });
+    county_idx
+}
+
+/// Households per village: poor villages hold more registered households.
+pub(crate) fn distribute_households(
+    rng: &mut Rng,
+    villages: &mut [Village],
+    counties: &mut [County],
+    households_total: f64,
+) {
+    let weight: f64 = villages
+        .iter()
+        .map(|v| if v.poor { 3.0 } else { 1.0 })
+        .sum();
+    for v in villages.iter_mut() {
+        let w = if v.poor { 3.0 } else { 1.0 };
+        v.households = round_random(rng, households_total * w / weight).max(1) as u32;
+        counties[v.county].households += u64::from(v.households);
+    }
+}
+
+/// Two synthetic townships (a 街道 and a 镇) with two 社区 each under an
+/// eastern county (or city) `ccode`.
+pub(crate) fn east_towns(rng: &mut Rng, rows: &mut Vec<RegionRow>, ccode: u64) {
+    for ti in 1..=2u64 {
+        let tcode = ccode + ti * 1000;
+        let suffix = if ti == 1 { "街道" } else { "镇" };
+        rows.push(region(
+            tcode,
+            names::place(rng, suffix),
+            RegionLevel::Township,
+            Some(ccode),
+        ));
+        for vi in 1..=2u64 {
+            let mut r = region(
+                tcode + vi,
+                names::place(rng, "社区"),
+                RegionLevel::Village,
+                Some(tcode),
+            );
+            r.poor_village = Some(false);
+            r.deep_poverty = Some(false);
+            rows.push(r);
+        }
+    }
+}
+
+/// Organisations: enterprises (mostly in the east), eastern social
+/// organisations, schools, hospitals and others, and western hospitals and
+/// schools. Returns them with the indices of eastern enterprises and of the
+/// western organisations.
+pub(crate) fn build_orgs(
+    rng: &mut Rng,
+    regions: &[RegionRow],
+    counties: &[County],
+    east_counties: &[u64],
+    east_prov_codes: &[u64],
+) -> (Vec<Org>, Vec<usize>, Vec<usize>) {
+    let mut orgs: Vec<Org> = Vec::new();
+    let ne = east_counties.len();
+    let n_ent = (ne * 3).max(20);
+    let east_towns: Vec<u64> = regions
+        .iter()
+        .filter(|r| {
+            r.level == RegionLevel::Township
+                && east_prov_codes.contains(&(r.code / 10_000_000_000 * 10_000_000_000))
+        })
+        .map(|r| r.code)
+        .collect();
+    let mut east_enterprises = Vec::new();
+    for i in 0..n_ent {
+        let west = chance(rng, 0.08);
+        let region = if west {
+            counties[index(rng, counties.len())].code
+        } else if chance(rng, 0.2) {
+            *pick(rng, &east_towns)
+        } else {
+            *pick(rng, east_counties)
+        };
+        if !west {
+            east_enterprises.push(orgs.len());
+        }
+        orgs.push(Org {
+            id: format!("E{:05}", i + 1),
+            name: names::enterprise(rng),
+            kind: OrgKind::Enterprise,
+            region,
+            west,
+        });
+    }
+    let other_kinds: [(OrgKind, &str, usize); 6] = [
+        (OrgKind::SocialOrg, "公益协会", (ne / 2).max(4)),
+        (OrgKind::School, "中学", (ne / 3).max(3)),
+        (OrgKind::Hospital, "人民医院", (ne / 3).max(3)),
+        (OrgKind::GovernmentDept, "人力资源和社会保障局", 2),
+        (OrgKind::Other, "商会", 2),
+        (OrgKind::SocialOrg, "慈善基金会", 2),
+    ];
+    let mut oi = 0;
+    for (kind, suffix, n) in other_kinds {
+        for _ in 0..n {
+            oi += 1;
+            let region = *pick(rng, east_counties);
+            orgs.push(Org {
+                id: format!("O{oi:05}"),
+                name: names::place(rng, suffix),
+                kind,
+                region,
+                west: false,
+            });
+        }
+    }
+    let n_west_orgs = (counties.len() / 10).max(2);
+    let mut west_orgs = Vec::new();
+    for i in 0..n_west_orgs {
+        let kind = if i % 2 == 0 {
+            OrgKind::Hospital
+        } else {
+            OrgKind::School
+        };
+        let suffix = if kind == OrgKind::Hospital {
+            "中医院"
+        } else {
+            "民族中学"
+        };
+        let county = (i * 7 + 1) % counties.len();
+        west_orgs.push(orgs.len());
+        orgs.push(Org {
+            id: format!("W{:05}", i + 1),
+            name: names::place(rng, suffix),
+            kind,
+            region: counties[county].code,
+            west: true,
+        });
+    }
+    (orgs, east_enterprises, west_orgs)
+}
+
+/// Pairings of organisations: hospital and school pairings, enterprises and
+/// social organisations helping villages (万企帮万村) and townships. The
+/// first village of the showcase county `cp0_county` is always helped.
+pub(crate) fn org_pairings(
+    rng: &mut Rng,
+    pairings: &mut Vec<Pairing>,
+    (orgs, west_orgs, east_enterprises): (&[Org], &[usize], &[usize]),
+    (counties, villages): (&[County], &[Village]),
+    cp0_county: usize,
+    (fy, last_year): (i32, i32),
+) {
     // Organisation to organisation (hospital / school).
-    for &w in &west_orgs {
+    for &w in west_orgs {
         let kind = orgs[w].kind;
         let helpers: Vec<usize> = (0..orgs.len())
             .filter(|&i| orgs[i].kind == kind && !orgs[i].west)
             .collect();
-        let h = *pick(&mut rng, &helpers);
+        let h = *pick(rng, &helpers);
         let wc = counties
             .iter()
             .position(|c| c.code == orgs[w].region)
             .unwrap_or(0);
-        let start = crate::rng::date_between(&mut rng, ymd(fy, 1, 1), ymd(last_year, 6, 30));
+        let start = crate::rng::date_between(rng, ymd(fy, 1, 1), ymd(last_year, 6, 30));
         pairings.push(Pairing {
             id: format!("ORGO-{}-{}", orgs[h].id, orgs[w].id),
             helper: Party::Org(h),
@@ -644,18 +743,18 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
                 0.0
             };
             let forced = ci == cp0_county && vi == c.villages.start;
-            if !(forced || chance(&mut rng, p)) {
+            if !(forced || chance(rng, p)) {
                 continue;
             }
-            let use_social = n_social == 0 || chance(&mut rng, 0.1);
+            let use_social = n_social == 0 || chance(rng, 0.1);
             let (h, kind) = if use_social {
                 n_social += 1;
-                (*pick(&mut rng, &social), HelperKind::SocialOrg)
+                (*pick(rng, &social), HelperKind::SocialOrg)
             } else {
-                (*pick(&mut rng, &east_enterprises), HelperKind::Enterprise)
+                (*pick(rng, east_enterprises), HelperKind::Enterprise)
             };
             let start = crate::rng::date_between(
-                &mut rng,
+                rng,
                 ymd(fy, 1, 1),
                 ymd(last_year.max(fy + 1) - 1, 12, 31),
             );
@@ -684,32 +783,18 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
             .clone()
             .filter(|&v| villages[v].code / 1000 * 1000 == tcode)
             .collect();
-        let h = *pick(&mut rng, &east_enterprises);
+        let h = *pick(rng, east_enterprises);
         pairings.push(Pairing {
             id: format!("TOWN-{}-{}", orgs[h].id, tcode / 1000),
             helper: Party::Org(h),
             helped: Party::Region(tcode),
             level: RegionLevel::Township,
             kind: HelperKind::Enterprise,
-            start: crate::rng::date_between(&mut rng, ymd(fy, 1, 1), ymd(fy, 12, 31)),
+            start: crate::rng::date_between(rng, ymd(fy, 1, 1), ymd(fy, 12, 31)),
             end: None,
             counties: vec![ci],
             villages: vs,
             helper_counties: vec![orgs[h].region],
         });
-    }
-    let _: &mut Rng = &mut rng;
-    World {
-        regions,
-        counties,
-        villages,
-        orgs,
-        pairings,
-        east_counties,
-        stat_codes,
-        cp0,
-        cp1,
-        pref0,
-        east_enterprises,
     }
 }

@@ -684,40 +684,52 @@ fn tmp() -> tempfile::TempDir {
 
 #[test]
 fn deterministic() {
-    let (a, b) = (tmp(), tmp());
-    let o = GenerateOptions {
-        scale: 0.002,
-        seed: 42,
-        dirty: true,
-        ..Default::default()
-    };
-    let sa = generate(&o, a.path()).unwrap();
-    let sb = generate(&o, b.path()).unwrap();
-    assert_eq!(sa, sb);
-    let mut names: Vec<&str> = FILES.iter().map(|(n, _)| *n).collect();
-    names.push("dirty-manifest.csv");
-    for n in names {
-        assert_eq!(
-            std::fs::read(a.path().join(n)).unwrap(),
-            std::fs::read(b.path().join(n)).unwrap(),
-            "{n} differs"
+    for real in [false, true] {
+        let (a, b) = (tmp(), tmp());
+        let o = GenerateOptions {
+            scale: 0.002,
+            seed: 42,
+            dirty: true,
+            real,
+            ..Default::default()
+        };
+        let sa = generate(&o, a.path()).unwrap();
+        let sb = generate(&o, b.path()).unwrap();
+        assert_eq!(sa, sb);
+        let mut names: Vec<&str> = FILES.iter().map(|(n, _)| *n).collect();
+        names.push("dirty-manifest.csv");
+        for n in names {
+            assert_eq!(
+                std::fs::read(a.path().join(n)).unwrap(),
+                std::fs::read(b.path().join(n)).unwrap(),
+                "{n} differs (real {real})"
+            );
+        }
+        let c = tmp();
+        generate(&GenerateOptions { seed: 43, ..o }, c.path()).unwrap();
+        assert_ne!(
+            std::fs::read(a.path().join("persons.csv")).unwrap(),
+            std::fs::read(c.path().join("persons.csv")).unwrap()
         );
     }
-    let c = tmp();
-    generate(&GenerateOptions { seed: 43, ..o }, c.path()).unwrap();
-    assert_ne!(
-        std::fs::read(a.path().join("persons.csv")).unwrap(),
-        std::fs::read(c.path().join("persons.csv")).unwrap()
-    );
 }
 
 #[test]
 fn clean_datasets_are_valid_and_tricky() {
-    for (scale, seed) in [(0.001, 1), (0.001, 2), (0.003, 7), (0.01, 3)] {
+    for (scale, seed, real) in [
+        (0.001, 1, false),
+        (0.001, 2, false),
+        (0.003, 7, false),
+        (0.01, 3, false),
+        (0.001, 1, true),
+        (0.003, 7, true),
+        (0.02, 3, true),
+    ] {
         let dir = tmp();
         let o = GenerateOptions {
             scale,
             seed,
+            real,
             ..Default::default()
         };
         let s = generate(&o, dir.path()).unwrap();
@@ -732,35 +744,40 @@ fn clean_datasets_are_valid_and_tricky() {
         let persons = ds.get("persons.csv").len() as f64;
         assert!(
             persons > scale * 1_000_000.0 * 0.6 && persons < scale * 1_000_000.0 * 1.5,
-            "persons {persons} at {scale}"
+            "persons {persons} at {scale} (real {real})"
         );
     }
 }
 
 #[test]
 fn other_years_are_valid() {
-    let dir = tmp();
-    let o = GenerateOptions {
-        scale: 0.001,
-        seed: 5,
-        dirty: false,
-        first_year: 2016,
-        last_year: 2021,
-    };
-    generate(&o, dir.path()).unwrap();
-    let ds = validate(dir.path());
-    tricky(&ds, 2016);
-    let one = tmp();
-    generate(
-        &GenerateOptions {
-            first_year: 2019,
-            last_year: 2019,
-            ..o
-        },
-        one.path(),
-    )
-    .unwrap();
-    validate(one.path());
+    for real in [false, true] {
+        let dir = tmp();
+        let o = GenerateOptions {
+            scale: 0.001,
+            seed: 5,
+            dirty: false,
+            first_year: 2016,
+            last_year: 2021,
+            real,
+        };
+        generate(&o, dir.path()).unwrap();
+        let ds = validate(dir.path());
+        tricky(&ds, 2016);
+        for (first_year, last_year) in [(2019, 2019), (2015, 2015), (2021, 2024)] {
+            let one = tmp();
+            generate(
+                &GenerateOptions {
+                    first_year,
+                    last_year,
+                    ..o
+                },
+                one.path(),
+            )
+            .unwrap();
+            validate(one.path());
+        }
+    }
 }
 
 #[test]
@@ -790,55 +807,205 @@ fn bad_options_are_rejected() {
 
 #[test]
 fn dirty_manifest_points_at_bad_rows() {
-    let (clean, dirty) = (tmp(), tmp());
+    for real in [false, true] {
+        let (clean, dirty) = (tmp(), tmp());
+        let o = GenerateOptions {
+            scale: 0.001,
+            seed: 9,
+            real,
+            ..Default::default()
+        };
+        generate(&o, clean.path()).unwrap();
+        let s = generate(&GenerateOptions { dirty: true, ..o }, dirty.path()).unwrap();
+        let (h, manifest) = load(dirty.path(), "dirty-manifest.csv");
+        assert_eq!(h, ["file", "line", "column", "reason"]);
+        assert_eq!(manifest.len() as u64, s.dirty_rows);
+        assert!(manifest.len() >= 17);
+        let mut reasons = BTreeSet::new();
+        for m in &manifest {
+            let file = &m["file"];
+            let line: usize = m["line"].parse().unwrap();
+            let dl: Vec<String> = std::fs::read_to_string(dirty.path().join(file))
+                .unwrap()
+                .lines()
+                .map(String::from)
+                .collect();
+            let cl: Vec<String> = std::fs::read_to_string(clean.path().join(file))
+                .unwrap()
+                .lines()
+                .map(String::from)
+                .collect();
+            assert!(line >= 2 && line <= dl.len(), "{file}:{line}");
+            assert!(
+                cl.get(line - 1) != Some(&dl[line - 1]),
+                "{file}:{line} is not a bad row"
+            );
+            assert!(
+                FILES
+                    .iter()
+                    .find(|(n, _)| n == file)
+                    .unwrap()
+                    .1
+                    .contains(&m["column"].as_str()),
+                "column {}",
+                m["column"]
+            );
+            assert_eq!(dl[0], cl[0], "headers stay clean");
+            reasons.insert(m["reason"].clone());
+        }
+        assert!(reasons.len() >= 17, "{reasons:?}");
+        // The clean rows are untouched: every clean file is a prefix of the dirty one.
+        for (n, _) in FILES {
+            let c = std::fs::read(clean.path().join(n)).unwrap();
+            let d = std::fs::read(dirty.path().join(n)).unwrap();
+            assert!(d.starts_with(&c), "{n}");
+        }
+    }
+}
+
+/// Real mode: the real provinces, prefectures and counties with their NBS
+/// codes and names, the reference pairings active in the years, and county
+/// pairings between real counties.
+#[test]
+fn real_mode_uses_real_places_and_pairings() {
+    let dir = tmp();
     let o = GenerateOptions {
-        scale: 0.001,
-        seed: 9,
+        scale: 0.003,
+        seed: 11,
+        real: true,
         ..Default::default()
     };
-    generate(&o, clean.path()).unwrap();
-    let s = generate(&GenerateOptions { dirty: true, ..o }, dirty.path()).unwrap();
-    let (h, manifest) = load(dirty.path(), "dirty-manifest.csv");
-    assert_eq!(h, ["file", "line", "column", "reason"]);
-    assert_eq!(manifest.len() as u64, s.dirty_rows);
-    assert!(manifest.len() >= 17);
-    let mut reasons = BTreeSet::new();
-    for m in &manifest {
-        let file = &m["file"];
-        let line: usize = m["line"].parse().unwrap();
-        let dl: Vec<String> = std::fs::read_to_string(dirty.path().join(file))
-            .unwrap()
-            .lines()
-            .map(String::from)
-            .collect();
-        let cl: Vec<String> = std::fs::read_to_string(clean.path().join(file))
-            .unwrap()
-            .lines()
-            .map(String::from)
-            .collect();
-        assert!(line >= 2 && line <= dl.len(), "{file}:{line}");
-        assert!(
-            cl.get(line - 1) != Some(&dl[line - 1]),
-            "{file}:{line} is not a bad row"
-        );
-        assert!(
-            FILES
-                .iter()
-                .find(|(n, _)| n == file)
-                .unwrap()
-                .1
-                .contains(&m["column"].as_str()),
-            "column {}",
-            m["column"]
-        );
-        assert_eq!(dl[0], cl[0], "headers stay clean");
-        reasons.insert(m["reason"].clone());
+    generate(&o, dir.path()).unwrap();
+    let ds = validate(dir.path());
+    let name: BTreeMap<&str, (&str, &str, &str)> = ds
+        .get("regions.csv")
+        .iter()
+        .map(|r| {
+            (
+                r["code"].as_str(),
+                (r["name"].as_str(), r["level"].as_str(), r["side"].as_str()),
+            )
+        })
+        .collect();
+    // Names and codes from data/divisions.
+    let divisions = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/divisions");
+    let mut real: BTreeMap<String, String> = BTreeMap::new();
+    for f in ["provinces.csv", "cities.csv", "areas.csv"] {
+        let (_, rows) = load(&divisions, f);
+        for r in rows {
+            real.insert(format!("{:0<12}", r["code"]), r["name"].clone());
+        }
     }
-    assert!(reasons.len() >= 17, "{reasons:?}");
-    // The clean rows are untouched: every clean file is a prefix of the dirty one.
-    for (n, _) in FILES {
-        let c = std::fs::read(clean.path().join(n)).unwrap();
-        let d = std::fs::read(dirty.path().join(n)).unwrap();
-        assert!(d.starts_with(&c), "{n}");
+    assert_eq!(name["640000000000"], ("宁夏回族自治区", "province", "west"));
+    assert_eq!(name["350000000000"], ("福建省", "province", "east"));
+    assert_eq!(name["130000000000"].2, "central", "河北 is not western");
+    assert_eq!(name["622900000000"].0, "临夏回族自治州");
+    assert_eq!(name["110100000000"].0, "北京市市辖区", "placeholder city");
+    let mut counties = 0;
+    for (code, (n, level, _)) in &name {
+        if matches!(*level, "province" | "prefecture" | "county") {
+            let want = real
+                .get(*code)
+                .unwrap_or_else(|| panic!("{code} is not a real division"));
+            if *level == "prefecture" && want == "市辖区" {
+                assert!(n.ends_with("市辖区"), "{code} {n}");
+            } else if *level == "prefecture"
+                && !want.ends_with(['市', '州', '盟'])
+                && !want.ends_with("地区")
+            {
+                assert!(n.ends_with(want.as_str()), "{code} {n}");
+            } else {
+                assert_eq!(n, want, "name of {code}");
+            }
+            counties += usize::from(*level == "county");
+        }
     }
+    assert!(
+        counties > 100,
+        "all counties of the helped prefectures: {counties}"
+    );
+    // Households live in real counties: the identity numbers' prefix (checked
+    // in validate) is a real county code.
+    for r in ds.get("households.csv") {
+        let county = format!("{}000000", &r["village"][..6]);
+        assert_eq!(name[county.as_str()].1, "county", "{}", r["village"]);
+        assert!(real.contains_key(&county));
+    }
+    // The reference pairings active in 2017–2020, and only those.
+    let pairings = ds.get("pairings.csv");
+    let has = |helper: &str, helped: &str| {
+        pairings
+            .iter()
+            .find(|r| r["helper"] == helper && r["helped"] == helped)
+    };
+    let minning = has("350000000000", "640000000000").expect("闽宁 pairing");
+    assert_eq!(minning["level"], "province");
+    assert_eq!(minning["start_date"], "1996-10-01");
+    let zhangjiakou = has("110000000000", "130700000000").expect("北京→张家口");
+    assert_eq!(zhangjiakou["end_date"], "2021-04-07");
+    assert!(has("441900000000", "530600000000").is_some(), "东莞→昭通");
+    assert!(has("442000000000", "530600000000").is_some(), "中山→昭通");
+    assert!(
+        has("440000000000", "520000000000").is_none(),
+        "the 2021 round is not active in 2017–2020"
+    );
+    let (_, reference) = load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"),
+        "pairings-reference.csv",
+    );
+    let active = reference
+        .iter()
+        .filter(|r| {
+            r["start_date"].as_str() < "2021"
+                && (r["end_date"].is_empty() || r["end_date"].as_str() >= "2017")
+        })
+        .count();
+    let upper = pairings
+        .iter()
+        .filter(|r| matches!(r["level"].as_str(), "province" | "prefecture"))
+        .count();
+    assert_eq!(upper, active);
+    // County pairings between real counties: an eastern helper (or a town of
+    // 东莞/中山) and a poor county of the helped area.
+    let side_of = |code: &str| name[format!("{}0000000000", &code[..2]).as_str()].2;
+    let poor: BTreeSet<&str> = ds
+        .get("regions.csv")
+        .iter()
+        .filter(|r| r["poor_county"] == "1")
+        .map(|r| r["code"].as_str())
+        .collect();
+    let county_pairings: Vec<_> = pairings
+        .iter()
+        .filter(|r| r["level"] == "county" && r["helper_kind"] == "government")
+        .collect();
+    assert!(county_pairings.len() >= 25, "{}", county_pairings.len());
+    for r in &county_pairings {
+        assert_eq!(side_of(&r["helper"]), "east", "{}", r["pairing_id"]);
+        assert_ne!(side_of(&r["helped"]), "east", "{}", r["pairing_id"]);
+        if d(&r["start_date"]).year() >= 2016 {
+            assert!(poor.contains(r["helped"].as_str()), "{}", r["pairing_id"]);
+        }
+    }
+    // A larger scale holds households in more counties (at least one in
+    // every helped area at any scale).
+    let big = tmp();
+    generate(
+        &GenerateOptions {
+            scale: 0.5,
+            ..o.clone()
+        },
+        big.path(),
+    )
+    .unwrap();
+    let populated = |dir: &Path| {
+        let (_, rows) = load(dir, "regions.csv");
+        rows.iter()
+            .filter(|r| r["level"] == "village")
+            .map(|r| r["code"][..6].to_string())
+            .filter(|c| side_of(c) != "east")
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
+    let (small, large) = (populated(dir.path()), populated(big.path()));
+    assert!(small >= 25 && large > small, "{small} {large}");
 }

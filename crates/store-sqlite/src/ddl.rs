@@ -15,6 +15,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_exchange_v1_1",
         include_str!("../migrations/0002_exchange_v1_1.sql"),
     ),
+    (
+        "0003_registry_indexes",
+        include_str!("../migrations/0003_registry_indexes.sql"),
+    ),
 ];
 
 fn sql_type(c: &xiezuo_exchange::Column) -> &'static str {
@@ -55,7 +59,7 @@ fn create_table(k: FileKind, version: u8) -> String {
 /// 2: v1.1), as generated from the schema table.
 pub fn migration_sql(version: u8) -> String {
     let mut s = String::new();
-    if version > 1 {
+    if version == 2 {
         s.push_str(&format!(
             "-- Exchange format v1.{}: new kinds and columns.\n",
             version - 1
@@ -92,6 +96,14 @@ pub fn migration_sql(version: u8) -> String {
     }
     if version == 2 {
         s.push_str("CREATE INDEX placements_posting ON placements (posting_id);\n");
+    }
+    if version == 3 {
+        s.push_str(
+            "-- Indexes for browsing the registry by region and household.\n\
+             CREATE INDEX households_village ON households (village);\n\
+             CREATE INDEX persons_household ON persons (household_ref);\n\
+             CREATE INDEX funds_project ON funds (project_id);\n",
+        );
     }
     s
 }

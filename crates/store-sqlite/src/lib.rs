@@ -301,6 +301,67 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn households_in(
+        &self,
+        lo: u64,
+        hi: u64,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(u64, Vec<StoredRow>), StoreError> {
+        let kind = FileKind::Households;
+        let total: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM households WHERE village BETWEEN ?1 AND ?2",
+                params![lo as i64, hi as i64],
+                |r| r.get(0),
+            )
+            .map_err(be)?;
+        let sql = format!(
+            "SELECT id, batch_id, {} FROM households WHERE village BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?3 OFFSET ?4",
+            col_list(kind)
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(be)?;
+        let mut rows = st
+            .query(params![lo as i64, hi as i64, limit as i64, offset as i64])
+            .map_err(be)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(be)? {
+            out.push(read_row(kind, r)?);
+        }
+        Ok((total as u64, out))
+    }
+
+    fn members_of(&self, household_rowid: i64) -> Result<Vec<StoredRow>, StoreError> {
+        let kind = FileKind::Persons;
+        let sql = format!(
+            "SELECT id, batch_id, {} FROM persons WHERE household_ref = ?1 ORDER BY id",
+            col_list(kind)
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(be)?;
+        let mut rows = st.query(params![household_rowid]).map_err(be)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(be)? {
+            out.push(read_row(kind, r)?);
+        }
+        Ok(out)
+    }
+
+    fn funds_of_project(&self, project_id: &str) -> Result<Vec<StoredRow>, StoreError> {
+        let kind = FileKind::Funds;
+        let sql = format!(
+            "SELECT id, batch_id, {} FROM funds WHERE project_id = ?1 ORDER BY id",
+            col_list(kind)
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(be)?;
+        let mut rows = st.query(params![project_id]).map_err(be)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(be)? {
+            out.push(read_row(kind, r)?);
+        }
+        Ok(out)
+    }
+
     fn batches(&self) -> Result<Vec<Batch>, StoreError> {
         let mut st = self
             .conn

@@ -174,6 +174,19 @@ pub trait Store: Send {
     fn person_households(&self) -> Result<Vec<u32>, StoreError>;
     /// What the assessment needs of every registered household, in bulk.
     fn household_facts(&self) -> Result<Vec<HouseholdFacts>, StoreError>;
+    /// Households whose village code lies in `lo..=hi` (a region's code
+    /// range), in row-id order, one page: (total, rows).
+    fn households_in(
+        &self,
+        lo: u64,
+        hi: u64,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(u64, Vec<StoredRow>), StoreError>;
+    /// The members of a household (by its row id).
+    fn members_of(&self, household_rowid: i64) -> Result<Vec<StoredRow>, StoreError>;
+    /// Ledger rows naming a project.
+    fn funds_of_project(&self, project_id: &str) -> Result<Vec<StoredRow>, StoreError>;
     /// Every import batch, oldest first.
     fn batches(&self) -> Result<Vec<Batch>, StoreError>;
     /// The audit trail of one row (by its key as text, `a/b` for pairs).

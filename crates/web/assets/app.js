@@ -19,6 +19,10 @@ const T = {
     check: "校验", commit: "确认导入", errors: "错误", file: "文件", line: "行", column: "列", reason: "原因",
     valid: "校验通过，可以导入。", invalid: "发现 {n} 处错误，未存储任何数据。请修改后重新上传。", imported: "已导入（批次 {b}）。",
     read: "读取", new: "新增", changed: "修改", unchanged: "未变", rejected: "拒绝",
+    region: "地区", households: "建档立卡贫困户", members: "家庭成员", category: "户属性", identified_year: "识别年度", exit_year: "脱贫年度",
+    status: "贫困状况（按年度）", registered: "建档立卡人口", exited: "当年脱贫人口", id_number: "身份证号", name: "姓名", sex: "性别", birth_date: "出生日期", labor: "劳动能力",
+    project: "项目", budget: "预算", committed: "计划", disbursed: "到位", expended: "支出", milestones: "目标节点", due: "计划完成", done: "实际完成", responsible: "责任人", late: "逾期",
+    beneficiaries: "带贫对象", children_regions: "下级地区", region_projects: "本地区项目", region_pairings: "涉及的结对",
     templates: "下载空白模板（中文表头、下拉选项）", export_xlsx: "导出 XLSX", compare: "年度对比", change: "变化",
     prev: "上一页", next: "下一页", page: "第 {p} 页，共 {n} 条", assessment: "年度考核", rank: "排名", filter_side: "考核对象",
     filter_grade: "等次", filter_province: "省份代码", none: "无", click_hint: "点击数值查看依据记录",
@@ -48,6 +52,10 @@ const T = {
     check: "Check", commit: "Import", errors: "Errors", file: "File", line: "Line", column: "Column", reason: "Reason",
     valid: "The dataset is valid and can be imported.", invalid: "{n} errors found; nothing was stored. Fix them and upload again.", imported: "Imported (batch {b}).",
     read: "read", new: "new", changed: "changed", unchanged: "unchanged", rejected: "rejected",
+    region: "Region", households: "Registered households", members: "Members", category: "Category", identified_year: "Identified", exit_year: "Exited",
+    status: "Poverty status by year", registered: "Registered persons", exited: "Exited in the year", id_number: "ID number", name: "Name", sex: "Sex", birth_date: "Birth date", labor: "Labour capacity",
+    project: "Project", budget: "Budget", committed: "committed", disbursed: "disbursed", expended: "expended", milestones: "Milestones", due: "Due", done: "Done", responsible: "Responsible", late: "late",
+    beneficiaries: "Beneficiary households", children_regions: "Sub-regions", region_projects: "Projects here", region_pairings: "Pairings touching it",
     templates: "Blank templates (Chinese headers, drop-down lists)", export_xlsx: "Export XLSX", compare: "Compare years", change: "Change",
     prev: "Previous", next: "Next", page: "page {p}, {n} records", assessment: "Yearly assessment", rank: "Rank", filter_side: "Side",
     filter_grade: "Grade", filter_province: "Province code", none: "none", click_hint: "click a number to see its records",
@@ -61,6 +69,13 @@ const $ = (sel, el = document) => el.querySelector(sel);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 const fmt = (v) => (v == null ? "—" : typeof v === "number" ? v.toLocaleString(lang === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: 4 }) : v);
 const partyName = (p) => (p ? `${p.name}${p.kind === "organisation" ? `（${p.region_name}）` : ""}` : "");
+const partyLink = (p) => (p ? `<a href="#/region/${p.kind === "organisation" ? p.region : p.code}">${esc(partyName(p))}</a>` : "");
+function recordLink(kind, id) {
+  if (kind === "milestone") return `<a href="#/project/${encodeURIComponent(id.split("/")[0])}">${esc(id)}</a>`;
+  if (kind === "beneficiary") return `<a href="#/project/${encodeURIComponent(id.split("/")[0])}">${esc(id)}</a>`;
+  if (kind === "region") return `<a href="#/region/${esc(id)}">${esc(id)}</a>`;
+  return esc(id);
+}
 
 async function api(path) {
   const r = await fetch(path);
@@ -180,7 +195,7 @@ async function pairingPage(app, id, params) {
   const y = r.years.find((x) => x.year === year);
   const p = r.pairing;
   app.innerHTML = `<h1>${t("pairing")} ${esc(p.pairing_id)}</h1>
-    <p>${t(p.level)} · ${esc(partyName(p.helper))} → ${esc(partyName(p.helped))} · ${p.start_date} – ${p.end_date || ""}</p>
+    <p>${t(p.level)} · ${partyLink(p.helper)} → ${partyLink(p.helped)} · ${p.start_date} – ${p.end_date || ""}</p>
     <div class="filters"><label>${t("year")} <select id="f-year">${years.map((v) => `<option ${v === year ? "selected" : ""}>${v}</option>`).join("")}</select></label>
       <span class="muted">${t("click_hint")}</span></div>
     <div class="grid">
@@ -194,7 +209,7 @@ async function pairingPage(app, id, params) {
     </tbody></table>
     <h2>${t("findings")}</h2>
     ${y && y.findings.length ? `<table><thead><tr><th>${t("finding")}</th><th>${t("record_kind")}</th><th>${t("record_id")}</th></tr></thead><tbody>
-      ${y.findings.map((f) => `<tr><td>${t(f.finding)}</td><td>${f.record_kind}</td><td>${esc(f.record_id)}</td></tr>`).join("")}</tbody></table>` : `<p class="muted">${t("none")}</p>`}
+      ${y.findings.map((f) => `<tr><td>${t(f.finding)}</td><td>${f.record_kind}</td><td>${recordLink(f.record_kind, f.record_id)}</td></tr>`).join("")}</tbody></table>` : `<p class="muted">${t("none")}</p>`}
     <div id="records" class="records"></div>`;
   $("#f-year").addEventListener("change", (e) => (location.hash = `#/pairing/${encodeURIComponent(id)}?year=${e.target.value}`));
   app.querySelectorAll("a[data-indicator]").forEach((a) => a.addEventListener("click", () => showRecords(id, year, a.dataset.indicator, 1)));
@@ -205,7 +220,7 @@ async function showRecords(id, year, indicator, page) {
   const r = await api(`/api/v1/pairings/${encodeURIComponent(id)}/explain?year=${year}&indicator=${indicator}&page=${page}&per_page=25`);
   box.innerHTML = `<h2>${t("records")}: ${t(indicator)} = ${esc(r.value)}</h2>
     <table><thead><tr><th>${t("record_kind")}</th><th>${t("record_id")}</th><th>${t("detail")}</th></tr></thead>
-    <tbody>${r.items.map((x) => `<tr><td>${esc(x.record_kind)}</td><td>${esc(x.record_id)}</td><td>${esc(x.detail)}</td></tr>`).join("")}</tbody></table>
+    <tbody>${r.items.map((x) => `<tr><td>${esc(x.record_kind)}</td><td>${recordLink(x.record_kind, x.record_id)}</td><td>${esc(x.detail)}</td></tr>`).join("")}</tbody></table>
     <div class="pager">${page > 1 ? `<button class="link" id="r-prev">${t("prev")}</button>` : ""}
       <span class="muted">${t("page").replace("{p}", page).replace("{n}", r.total)}</span>
       ${page * r.per_page < r.total ? `<button class="link" id="r-next">${t("next")}</button>` : ""}</div>`;
@@ -239,6 +254,65 @@ async function assessmentPage(app, params) {
     location.hash = `#/assessment?${p}`;
   };
   ["#f-year", "#f-side", "#f-grade", "#f-prov"].forEach((s) => $(s).addEventListener("change", go));
+}
+
+async function regionPage(app, code, params) {
+  const page = +(params.get("page") || 1);
+  const r = await api(`/api/v1/regions/${code}?page=${page}&per_page=20`);
+  const g = r.region;
+  app.innerHTML = `<h1>${t("region")} ${esc(g.name)} <span class="muted">${g.code} · ${t(g.level)}</span></h1>
+    <p>${r.parents.map((p) => `<a href="#/region/${p.code}">${esc(p.name)}</a>`).join(" › ")}</p>
+    <div class="grid">
+      <div class="card"><h2>${t("status")}</h2><div id="c-status" class="chart"></div></div>
+      <div class="card"><h2>${t("children_regions")} (${r.children.length})</h2><p>${r.children.slice(0, 60).map((c) => `<a href="#/region/${c.code}">${esc(c.name)}</a>`).join(" · ") || t("none")}</p>
+        <h2>${t("region_pairings")}</h2><p>${r.pairings.map((p) => `<a href="#/pairing/${encodeURIComponent(p.pairing_id)}">${esc(p.pairing_id)}</a>`).join(" · ") || t("none")}</p></div>
+    </div>
+    <h2>${t("households")} (${r.households.total})</h2>
+    <table id="households"><thead><tr><th>${t("households")}</th><th>${t("category")}</th><th>${t("identified_year")}</th><th>${t("exit_year")}</th><th>${t("members")}</th></tr></thead>
+    <tbody>${r.households.items.map((h) => `<tr><td>${esc(h.household_id)}</td><td>${esc(h.category)}</td><td>${h.identified_year}</td><td>${h.exit_year ?? ""}</td>
+      <td>${h.members.map((m) => `${esc(m.name)} <span class="muted">${esc(m.id_number)}</span>`).join("<br>")}</td></tr>`).join("")}</tbody></table>
+    <div class="pager">${page > 1 ? `<a href="#/region/${code}?page=${page - 1}">${t("prev")}</a>` : ""}
+      <span class="muted">${t("page").replace("{p}", page).replace("{n}", r.households.total)}</span>
+      ${page * r.households.per_page < r.households.total ? `<a href="#/region/${code}?page=${page + 1}">${t("next")}</a>` : ""}</div>
+    <h2>${t("region_projects")} (${r.projects.length})</h2>
+    <table><tbody>${r.projects.slice(0, 200).map((p) => `<tr><td><a href="#/project/${encodeURIComponent(p.project_id)}">${esc(p.project_id)}</a></td><td>${esc(p.name)}</td><td>${p.year}</td><td>${esc(p.status)}</td><td class="num">${fmt(p.budget)}</td></tr>`).join("")}</tbody></table>`;
+  chart($("#c-status")).setOption({
+    tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 60, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: "category", data: r.status.map((s) => String(s.year)) }, yAxis: { type: "value" },
+    series: ["registered", "poor_at_start", "exited"].map((k) => ({ name: t(k), type: "line", data: r.status.map((s) => s[k]) })),
+  });
+}
+
+async function projectPage(app, id) {
+  const r = await api(`/api/v1/projects/${encodeURIComponent(id)}`);
+  const p = r.project;
+  app.innerHTML = `<h1>${t("project")} ${esc(p.name)} <span class="muted">${esc(p.project_id)}</span></h1>
+    <p><a href="#/pairing/${encodeURIComponent(p.pairing_id)}">${esc(p.pairing_id)}</a> · ${p.year} · ${esc(p.status)} ·
+      <a href="#/region/${p.county}">${esc(p.county_name || p.county)}</a>${p.village ? ` · <a href="#/region/${p.village}">${esc(p.village_name || p.village)}</a>` : ""} · ${p.start_date} – ${p.end_date}</p>
+    <div class="grid">
+      <div class="card"><h2>${t("budget")} / ${t("funds")}</h2><div id="c-funds" class="chart"></div></div>
+      <div class="card"><h2>${t("milestones")}</h2><div id="c-ms" class="chart"></div></div>
+    </div>
+    <h2>${t("milestones")}</h2>
+    <table id="milestones"><thead><tr><th>#</th><th>${t("name")}</th><th>${t("due")}</th><th>${t("done")}</th><th>${t("responsible")}</th><th></th></tr></thead>
+    <tbody>${r.milestones.map((m) => `<tr><td>${m.seq}</td><td>${esc(m.name)}</td><td>${m.due_date}</td><td>${m.done_date || ""}</td><td>${esc(m.responsible)}</td><td>${m.late ? `<span class="grade poor">${t("late")}</span>` : ""}</td></tr>`).join("")}</tbody></table>
+    <h2>${t("beneficiaries")} (${r.beneficiaries.length})</h2>
+    <p>${r.beneficiaries.map((b) => `${esc(b.household_id)} <span class="muted">(${b.members ?? "?"})</span>`).join(" · ") || t("none")}</p>`;
+  chart($("#c-funds")).setOption({
+    tooltip: {}, grid: { left: 90, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: "category", data: [t("budget"), t("committed"), t("disbursed"), t("expended")] }, yAxis: { type: "value" },
+    series: [{ type: "bar", data: [p.budget, r.funds.committed, r.funds.disbursed, r.funds.expended] }],
+  });
+  const day = (s) => new Date(s + "T00:00:00Z").getTime();
+  chart($("#c-ms")).setOption({
+    tooltip: { formatter: (x) => `${x.data.name}: ${x.data.due} → ${x.data.done || "—"}` },
+    grid: { left: 100, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: "time" }, yAxis: { type: "category", data: r.milestones.map((m) => `${m.seq} ${m.name}`) },
+    series: [{ type: "scatter", symbolSize: 12,
+      data: r.milestones.map((m, i) => ({ value: [day(m.done_date || m.due_date), i], name: m.name, due: m.due_date, done: m.done_date,
+        itemStyle: { color: m.late ? "#d93025" : "#1e8e3e" } })) },
+      { type: "scatter", symbol: "diamond", symbolSize: 9, itemStyle: { color: "#999" }, data: r.milestones.map((m, i) => ({ value: [day(m.due_date), i], name: m.name, due: m.due_date, done: m.done_date })) }],
+  });
 }
 
 const KINDS = ["regions", "region_stats", "organisations", "pairings", "households", "persons", "seekers", "household_income", "projects", "milestones",
@@ -305,6 +379,8 @@ async function route() {
     else if (parts[0] === "assessment") await assessmentPage(app, params);
     else if (parts[0] === "data") await dataPage(app);
     else if (parts[0] === "compare") await comparePage(app, params);
+    else if (parts[0] === "region" && parts[1]) await regionPage(app, parts[1], params);
+    else if (parts[0] === "project" && parts[1]) await projectPage(app, decodeURIComponent(parts[1]));
     else await overview(app);
   } catch (e) {
     app.innerHTML = `<p class="error">${esc(e.message)}</p>`;

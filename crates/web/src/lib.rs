@@ -11,6 +11,7 @@ mod assets;
 mod error;
 mod files;
 mod openapi;
+mod registry;
 pub mod state;
 mod upload;
 
@@ -42,6 +43,8 @@ pub fn router(state: AppState) -> Router {
             get(files::ranking_xlsx),
         )
         .route("/api/v1/templates/{file}", get(files::template))
+        .route("/api/v1/regions/{code}", get(registry::region))
+        .route("/api/v1/projects/{id}", get(registry::project))
         .route("/api/v1/uploads", axum::routing::post(upload::create))
         .route(
             "/api/v1/uploads/{token}/commit",

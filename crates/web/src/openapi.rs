@@ -69,6 +69,9 @@ pub fn spec() -> Value {
                 param("to", "query", true, "integer", "later year")]),
             "/api/v1/assessments/{year}/export.xlsx": op("The ranking of a year as an XLSX file", vec![param("year", "path", true, "integer", "year")]),
             "/api/v1/templates/{file}": op("A blank XLSX template with Chinese headers and drop-down lists, e.g. projects.xlsx", vec![param("file", "path", true, "string", "<kind>.xlsx")]),
+            "/api/v1/regions/{code}": op("A region: registered households (masked), poverty status by year, projects and pairings", vec![
+                param("code", "path", true, "string", "region code (12 or 6 digits)"), page(), per_page()]),
+            "/api/v1/projects/{id}": op("A project: budget and funds, milestones (late ones marked), beneficiaries", vec![param("id", "path", true, "string", "project id")]),
             "/api/v1/uploads": { "post": {
                 "summary": "Upload dataset files (CSV, XLSX) or a zip of them: the validation report, nothing stored",
                 "requestBody": { "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "files": { "type": "array", "items": { "type": "string", "format": "binary" } } } } } } },

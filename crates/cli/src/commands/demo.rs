@@ -22,6 +22,9 @@ pub struct Args {
     /// Random seed.
     #[arg(long, default_value_t = 2020)]
     pub seed: u64,
+    /// Use a wholly synthetic world instead of the real places and pairings.
+    #[arg(long)]
+    pub synthetic: bool,
     /// Stop after printing the ranking instead of serving the platform.
     #[arg(long)]
     pub no_serve: bool,
@@ -36,12 +39,18 @@ pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
     let opts = GenerateOptions {
         scale: a.scale,
         seed: a.seed,
+        real: !a.synthetic,
         ..GenerateOptions::default()
     };
     let last_year = opts.last_year;
     println!(
-        "1/3 generating a demo dataset (scale {}) in {}",
+        "1/3 generating a demo dataset (scale {}, {}) in {}",
         a.scale,
+        if a.synthetic {
+            "synthetic world"
+        } else {
+            "real places and pairings"
+        },
         data_dir.display()
     );
     generate(&opts, &data_dir).context("generating the demo dataset")?;

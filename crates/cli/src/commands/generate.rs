@@ -1,4 +1,5 @@
-//! `xiezuo generate`: a realistic synthetic dataset, deterministic per seed.
+//! `xiezuo generate`: a realistic synthetic dataset, deterministic per seed,
+//! over a synthetic or (`--real`) the real geography and pairings.
 
 use anyhow::{Context, Result};
 use std::path::PathBuf;
@@ -25,6 +26,11 @@ pub struct Args {
     /// Last year of activity.
     #[arg(long, default_value_t = 2020)]
     pub last_year: i32,
+    /// Real geography: real provinces, prefectures and counties (NBS codes and
+    /// names) and the real province- and prefecture-level pairings active in
+    /// the years; townships, villages and records stay synthetic.
+    #[arg(long)]
+    pub real: bool,
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
@@ -34,6 +40,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         dirty: a.dirty,
         first_year: a.first_year,
         last_year: a.last_year,
+        real: a.real,
     };
     let s =
         generate(&opts, &a.out).with_context(|| format!("generating into {}", a.out.display()))?;

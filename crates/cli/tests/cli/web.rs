@@ -171,6 +171,37 @@ fn the_api_serves_the_assessment_and_the_records_behind_it() {
     assert!(body.starts_with("PK"));
     assert_eq!(get(&s.addr, "/api/v1/templates/nonsense.xlsx").0, 404);
 
+    // A region: its registry with masked identity numbers and names.
+    let r = json(&s.addr, "/api/v1/regions/450121101201?per_page=2");
+    assert_eq!(r["region"]["level"], "village");
+    let h = &r["households"]["items"][0];
+    assert_eq!(h["household_id"], "H00000001");
+    assert_eq!(h["members"][0]["id_number"], "4501**********4277");
+    assert_eq!(h["members"][0]["name"], "吕**");
+    assert!(
+        !serde_json::to_string(&r)
+            .unwrap()
+            .contains("450121196001184277"),
+        "no full identity number"
+    );
+    assert!(
+        r["status"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|y| y["year"] == 2019 && y["poor_at_start"].as_i64().unwrap() > 0)
+    );
+    // A project: funds against budget, milestones with late ones marked.
+    let p = json(&s.addr, "/api/v1/projects/XM2019-000223");
+    assert!(
+        p["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["seq"] == 4 && m["late"] == true)
+    );
+    assert!(p["funds"]["disbursed"].as_f64().is_some());
+
     // Errors have stable codes.
     let (status, body) = get(&s.addr, "/api/v1/pairings/NO-SUCH");
     assert_eq!(status, 404);
