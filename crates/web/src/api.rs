@@ -5,15 +5,15 @@ use crate::error::ApiError;
 use crate::state::{AppState, Snapshot};
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::{Value as J, json};
 use std::sync::Arc;
 use xiezuo_domain::enums::{Direction, FundKind, FundSource, Vocabulary};
 use xiezuo_domain::{Finding, Indicator};
-use xiezuo_engine::assess::compute::{YearCtx, scope};
 use xiezuo_engine::assess::data::{AssessmentData, PartyRef};
-use xiezuo_engine::assess::{Subject, explain as explain_records};
+use xiezuo_engine::assess::{Subject, explain_in};
 
 type ApiResult = Result<Json<J>, ApiError>;
 
@@ -67,14 +67,26 @@ fn pairing_summary(d: &AssessmentData, p: u32) -> J {
 }
 
 /// National totals by year, the map of pairings and the latest grades.
-pub async fn overview(State(state): State<AppState>) -> ApiResult {
+pub async fn overview(State(state): State<AppState>) -> Result<Response, ApiError> {
     let snap = snapshot(&state).await?;
     let st = state.clone();
-    let s2 = snap.clone();
-    let body = tokio::task::spawn_blocking(move || overview_body(&s2, &st))
-        .await
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    Ok(Json(body))
+    tokio::task::spawn_blocking(move || {
+        let body = snap.memo("overview".into(), || {
+            Ok::<_, ApiError>(overview_body(&snap, &st))
+        })?;
+        Ok(json_response(&body))
+    })
+    .await
+    .map_err(|e| ApiError::BadRequest(e.to_string()))?
+}
+
+/// A cached body as a JSON response.
+fn json_response(v: &J) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        serde_json::to_vec(v).unwrap_or_default(),
+    )
+        .into_response()
 }
 
 fn overview_body(snap: &Snapshot, state: &AppState) -> J {
@@ -233,53 +245,65 @@ fn pairing_index(d: &AssessmentData, id: &str) -> Result<u32, ApiError> {
 
 /// One pairing: its sub-pairings as a tree, indicators, scores and findings
 /// by year.
-pub async fn pairing(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+pub async fn pairing(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let snap = snapshot(&state).await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
-        let d = &snap.data;
-        let p = pairing_index(d, &id)?;
-        let mut years = Vec::new();
-        for &y in &snap.years {
-            let a = snap.assessment(y, &st.method);
-            let Some(r) = a.pairings.iter().find(|x| x.pairing_id == id) else { continue };
-            years.push(json!({
-                "year": y,
-                "indicators": r.result.values.iter().map(|(i, v)| json!({ "id": i.as_str(), "value": v.as_f64(), "text": v.to_output() })).collect::<Vec<_>>(),
-                "scores": r.scores.iter().map(|s| json!({
-                    "side": s.side,
-                    "components": s.components.iter().map(|(n, v)| json!({ "name": n, "points": (v * 100.0).round() / 100.0 })).collect::<Vec<_>>(),
-                    "total": s.total,
-                    "grade": s.grade,
-                })).collect::<Vec<_>>(),
-                "findings": r.result.findings.iter().map(|f| json!({ "finding": f.finding.as_str(), "record_kind": f.record_kind, "record_id": f.record_id })).collect::<Vec<_>>(),
-            }));
-        }
-        // Sub-pairings of the latest year as a tree by containment.
-        let tree = snap.years.last().map(|&y| {
-            let ctx = YearCtx::new(d, y);
-            children_tree(d, &ctx, p, 0)
-        });
-        Ok(Json(json!({ "pairing": pairing_summary(d, p), "tree": tree, "years": years })))
+        let body = snap.memo(format!("pairing:{id}"), || pairing_body(&snap, &st, &id))?;
+        Ok(json_response(&body))
     })
     .await
     .map_err(|e| ApiError::BadRequest(e.to_string()))?
 }
 
-fn children_tree(d: &AssessmentData, ctx: &YearCtx, p: u32, depth: usize) -> J {
-    let s: Vec<u32> = scope(d, ctx, p).into_iter().filter(|&q| q != p).collect();
+fn pairing_body(snap: &Snapshot, st: &AppState, id: &str) -> Result<J, ApiError> {
+    let d = &snap.data;
+    let p = pairing_index(d, id)?;
+    let mut years = Vec::new();
+    for &y in &snap.years {
+        let a = snap.assessment(y, &st.method);
+        let Some(r) = a.pairings.iter().find(|x| x.pairing_id == id) else {
+            continue;
+        };
+        years.push(json!({
+            "year": y,
+            "indicators": r.result.values.iter().map(|(i, v)| json!({ "id": i.as_str(), "value": v.as_f64(), "text": v.to_output() })).collect::<Vec<_>>(),
+            "scores": r.scores.iter().map(|s| json!({
+                "side": s.side,
+                "components": s.components.iter().map(|(n, v)| json!({ "name": n, "points": (v * 100.0).round() / 100.0 })).collect::<Vec<_>>(),
+                "total": s.total,
+                "grade": s.grade,
+            })).collect::<Vec<_>>(),
+            "findings": r.result.findings.iter().map(|f| json!({ "finding": f.finding.as_str(), "record_kind": f.record_kind, "record_id": f.record_id })).collect::<Vec<_>>(),
+        }));
+    }
+    // Sub-pairings of the latest year as a tree by containment.
+    let tree = snap.years.last().map(|&y| {
+        let scopes = snap.scopes(y);
+        children_tree(d, &scopes, p, 0)
+    });
+    Ok(json!({ "pairing": pairing_summary(d, p), "tree": tree, "years": years }))
+}
+
+fn children_tree(d: &AssessmentData, scopes: &[Vec<u32>], p: u32, depth: usize) -> J {
+    let within = |a: u32, b: u32| scopes[b as usize].binary_search(&a).is_ok();
+    let s: Vec<u32> = scopes[p as usize]
+        .iter()
+        .copied()
+        .filter(|&q| q != p)
+        .collect();
     let direct: Vec<u32> = s
         .iter()
         .copied()
-        .filter(|&q| {
-            !s.iter()
-                .any(|&r| r != q && scope(d, ctx, r).contains(&q) && !scope(d, ctx, q).contains(&r))
-        })
+        .filter(|&q| !s.iter().any(|&r| r != q && within(q, r) && !within(r, q)))
         .collect();
     let children: Vec<J> = if depth < 4 {
         direct
             .iter()
-            .map(|&q| children_tree(d, ctx, q, depth + 1))
+            .map(|&q| children_tree(d, scopes, q, depth + 1))
             .collect()
     } else {
         vec![]
@@ -315,16 +339,22 @@ pub async fn explain(
     };
     let snap = snapshot(&state).await?;
     tokio::task::spawn_blocking(move || {
-        let e = explain_records(&snap.data, &id, q.year, subject).map_err(|e| match e {
-            xiezuo_engine::assess::ExplainError::UnknownPairing(_) => ApiError::NotFound(e.to_string()),
-            xiezuo_engine::assess::ExplainError::NotActive(..) => ApiError::BadRequest(e.to_string()),
+        let key = format!("explain:{id}:{}:{:?}:{:?}", q.year, q.indicator, q.finding);
+        let e = snap.memo(key, || {
+            let ctx = snap.year_ctx(q.year);
+            let e = explain_in(&snap.data, &snap.index, &ctx, &id, subject).map_err(|e| match e {
+                xiezuo_engine::assess::ExplainError::UnknownPairing(_) => ApiError::NotFound(e.to_string()),
+                xiezuo_engine::assess::ExplainError::NotActive(..) => ApiError::BadRequest(e.to_string()),
+            })?;
+            Ok::<_, ApiError>(json!({
+                "value": e.value,
+                "records": e.records.iter().map(|(k, id, detail)| json!({ "record_kind": k, "record_id": id, "detail": detail })).collect::<Vec<_>>(),
+            }))
         })?;
-        let (page, per, from) = paginate(e.records.len(), q.page, q.per_page);
-        let items: Vec<J> = e.records[from..(from + per).min(e.records.len())]
-            .iter()
-            .map(|(k, id, detail)| json!({ "record_kind": k, "record_id": id, "detail": detail }))
-            .collect();
-        Ok(Json(json!({ "value": e.value, "total": e.records.len(), "page": page, "per_page": per, "items": items })))
+        let records = e["records"].as_array().map_or(&[][..], |v| v.as_slice());
+        let (page, per, from) = paginate(records.len(), q.page, q.per_page);
+        let items = &records[from..(from + per).min(records.len())];
+        Ok(Json(json!({ "value": e["value"], "total": records.len(), "page": page, "per_page": per, "items": items })))
     })
     .await
     .map_err(|e| ApiError::BadRequest(e.to_string()))?
@@ -347,44 +377,64 @@ pub async fn assessment(
     let snap = snapshot(&state).await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
-        let d = &snap.data;
-        let a = snap.assessment(year, &st.method);
-        let mut rows: Vec<J> = Vec::new();
-        for p in &a.pairings {
-            let Some(&pi) = d.pairing_idx.get(p.pairing_id.as_str()) else { continue };
-            let helper_prov = province_of(d, d.area(d.pairing_helper[pi as usize]));
-            let helped_prov = province_of(d, d.area(d.pairing_helped[pi as usize]));
-            let provs = [d.regions[helper_prov as usize].code.to_string(), d.regions[helped_prov as usize].code.to_string()];
-            if let Some(pr) = given(&q.province)
-                && !provs.iter().any(|c| c.starts_with(pr)) {
-                    continue;
-                }
-            for s in &p.scores {
-                if given(&q.side).is_some_and(|x| x != s.side) || given(&q.grade).is_some_and(|g| g != s.grade) {
-                    continue;
-                }
-                rows.push(json!({
-                    "pairing_id": p.pairing_id,
-                    "level": d.pairings[pi as usize].level.as_str(),
-                    "helper": party_json(d, d.pairing_helper[pi as usize]),
-                    "helped": party_json(d, d.pairing_helped[pi as usize]),
-                    "side": s.side,
-                    "components": s.components.iter().map(|(n, v)| json!({ "name": n, "points": (v * 100.0).round() / 100.0 })).collect::<Vec<_>>(),
-                    "total": s.total,
-                    "grade": s.grade,
-                }));
-            }
+        let all = snap.memo(format!("ranking:{year}"), || Ok::<_, ApiError>(ranking_body(&snap, &st, year)))?;
+        let mut rows: Vec<&J> = all["rows"]
+            .as_array()
+            .map_or(&[][..], |v| v.as_slice())
+            .iter()
+            .filter(|r| given(&q.side).is_none_or(|x| r["side"] == x))
+            .filter(|r| given(&q.grade).is_none_or(|g| r["grade"] == g))
+            .filter(|r| {
+                given(&q.province).is_none_or(|pr| {
+                    r["provinces"].as_array().is_some_and(|ps| ps.iter().any(|c| c.as_str().is_some_and(|c| c.starts_with(pr))))
+                })
+            })
+            .collect();
+        if q.sort.as_deref() == Some("pairing") {
+            rows.sort_by(|a, b| a["pairing_id"].as_str().cmp(&b["pairing_id"].as_str()));
         }
-        match q.sort.as_deref() {
-            Some("pairing") => rows.sort_by(|a, b| a["pairing_id"].as_str().cmp(&b["pairing_id"].as_str())),
-            _ => rows.sort_by(|a, b| b["total"].as_f64().unwrap_or(0.0).total_cmp(&a["total"].as_f64().unwrap_or(0.0))),
-        }
-        Ok(Json(json!({ "year": year, "method": a.method_id, "columns": a.columns, "rows": rows })))
+        Ok(Json(json!({ "year": year, "method": all["method"], "columns": all["columns"], "rows": rows })))
     })
     .await
     .map_err(|e| ApiError::BadRequest(e.to_string()))?
 }
 
+fn ranking_body(snap: &Snapshot, st: &AppState, year: i32) -> J {
+    let d = &snap.data;
+    let a = snap.assessment(year, &st.method);
+    let mut rows: Vec<J> = Vec::new();
+    for p in &a.pairings {
+        let Some(&pi) = d.pairing_idx.get(p.pairing_id.as_str()) else {
+            continue;
+        };
+        let helper_prov = province_of(d, d.area(d.pairing_helper[pi as usize]));
+        let helped_prov = province_of(d, d.area(d.pairing_helped[pi as usize]));
+        let provinces = [
+            d.regions[helper_prov as usize].code.to_string(),
+            d.regions[helped_prov as usize].code.to_string(),
+        ];
+        for s in &p.scores {
+            rows.push(json!({
+                "pairing_id": p.pairing_id,
+                "level": d.pairings[pi as usize].level.as_str(),
+                "helper": party_json(d, d.pairing_helper[pi as usize]),
+                "helped": party_json(d, d.pairing_helped[pi as usize]),
+                "provinces": provinces,
+                "side": s.side,
+                "components": s.components.iter().map(|(n, v)| json!({ "name": n, "points": (v * 100.0).round() / 100.0 })).collect::<Vec<_>>(),
+                "total": s.total,
+                "grade": s.grade,
+            }));
+        }
+    }
+    rows.sort_by(|a, b| {
+        b["total"]
+            .as_f64()
+            .unwrap_or(0.0)
+            .total_cmp(&a["total"].as_f64().unwrap_or(0.0))
+    });
+    json!({ "method": a.method_id, "columns": a.columns, "rows": rows })
+}
 #[derive(Deserialize)]
 pub struct CompareQuery {
     pub from: i32,

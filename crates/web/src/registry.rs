@@ -11,7 +11,6 @@ use serde::Deserialize;
 use serde_json::{Value as J, json};
 use xiezuo_domain::RegionCode;
 use xiezuo_domain::enums::{FundKind, RegionLevel, Vocabulary};
-use xiezuo_engine::assess::compute::YearCtx;
 use xiezuo_engine::assess::data::AssessmentData;
 use xiezuo_exchange::{FileKind, Record};
 
@@ -57,8 +56,26 @@ pub async fn region(
     let st = state.clone();
     tokio::task::spawn_blocking(move || -> Result<Json<J>, ApiError> {
         let snap = st.snapshot()?;
+        let key = format!("region:{code}:{:?}:{:?}", q.page, q.per_page);
+        let body = snap.memo(key, || region_body(&st, &snap, code, &q))?;
+        Ok(Json((*body).clone()))
+    })
+    .await
+    .map_err(failed)?
+}
+
+fn region_body(
+    st: &AppState,
+    snap: &crate::state::Snapshot,
+    code: RegionCode,
+    q: &PageQuery,
+) -> Result<J, ApiError> {
+    {
         let d: &AssessmentData = &snap.data;
-        let r = *d.region_idx.get(&code).ok_or_else(|| ApiError::NotFound(format!("unknown region {code}")))?;
+        let r = *d
+            .region_idx
+            .get(&code)
+            .ok_or_else(|| ApiError::NotFound(format!("unknown region {code}")))?;
         let node = &d.regions[r as usize];
         let mut parents = Vec::new();
         let mut cur = node.parent;
@@ -77,7 +94,7 @@ pub async fn region(
             .years
             .iter()
             .map(|&y| {
-                let ctx = YearCtx::new(d, y);
+                let ctx = snap.year_ctx(y);
                 json!({ "year": y, "registered": ctx.registered[r as usize], "poor_at_start": ctx.poor_at_start[r as usize], "exited": ctx.exited[r as usize] })
             })
             .collect();
@@ -87,7 +104,10 @@ pub async fn region(
         let (total, rows) = st.with_store(|s| s.households_in(lo, hi, (page - 1) * per, per))?;
         let mut households = Vec::new();
         for row in rows {
-            let Ok(Record::Household(h)) = Record::from_cells(FileKind::Households, &row.cells) else { continue };
+            let Ok(Record::Household(h)) = Record::from_cells(FileKind::Households, &row.cells)
+            else {
+                continue;
+            };
             let members = st.with_store(|s| s.members_of(row.rowid))?;
             let members: Vec<J> = members
                 .iter()
@@ -127,15 +147,13 @@ pub async fn region(
             })
             .map(|i| json!({ "pairing_id": d.pairings[i].pairing_id.as_str(), "level": d.pairings[i].level.as_str() }))
             .collect();
-        Ok(Json(json!({
+        Ok(json!({
             "region": { "code": code.to_string(), "name": node.name.as_str(), "level": node.level.as_str(), "poor_county": node.poor_county, "poor_village": node.poor_village, "deep_poverty": node.deep_poverty },
             "parents": parents, "children": children, "status": status,
             "households": { "total": total, "page": page, "per_page": per, "items": households },
             "projects": projects, "pairings": pairings,
-        })))
-    })
-    .await
-    .map_err(failed)?
+        }))
+    }
 }
 
 /// `GET /api/v1/projects/{id}`

@@ -3,19 +3,79 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
+use xiezuo_engine::assess::compute::{Index, YearCtx, scope};
 use xiezuo_engine::assess::data::AssessmentData;
 use xiezuo_engine::assess::method::Method;
 use xiezuo_engine::assess::{Assessment, assess};
 use xiezuo_store::{Store, StoreError};
 
-/// What read requests use: loaded once from the store.
+/// What read requests use: loaded once from the store, with everything
+/// derived from it computed once and kept until the next write.
 pub struct Snapshot {
     pub data: AssessmentData,
     pub years: Vec<i32>,
+    /// Records grouped by pairing.
+    pub index: Index,
     assessments: Mutex<HashMap<i32, Arc<Assessment>>>,
+    year_ctx: Mutex<HashMap<i32, Arc<YearCtx>>>,
+    scopes: Mutex<HashMap<i32, Arc<Vec<Vec<u32>>>>>,
+    memo: Mutex<HashMap<String, Arc<serde_json::Value>>>,
 }
 
 impl Snapshot {
+    /// The year's roll-ups (registered, poor at start, exited by region).
+    pub fn year_ctx(&self, year: i32) -> Arc<YearCtx> {
+        let mut cache = self.year_ctx.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(year)
+            .or_insert_with(|| Arc::new(YearCtx::new(&self.data, year)))
+            .clone()
+    }
+
+    /// The scope of every pairing in a year, sorted.
+    pub fn scopes(&self, year: i32) -> Arc<Vec<Vec<u32>>> {
+        if let Some(s) = self
+            .scopes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&year)
+        {
+            return s.clone();
+        }
+        let ctx = self.year_ctx(year);
+        let all: Vec<Vec<u32>> = (0..self.data.pairings.len() as u32)
+            .map(|p| scope(&self.data, &ctx, p))
+            .collect();
+        let all = Arc::new(all);
+        self.scopes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(year, all.clone());
+        all
+    }
+
+    /// A response body computed once per snapshot under `key`.
+    pub fn memo<E>(
+        &self,
+        key: String,
+        f: impl FnOnce() -> Result<serde_json::Value, E>,
+    ) -> Result<Arc<serde_json::Value>, E> {
+        if let Some(v) = self
+            .memo
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return Ok(v.clone());
+        }
+        let v = Arc::new(f()?);
+        self.memo
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, v.clone());
+        Ok(v)
+    }
+
     /// The assessment of a year under the default method, computed once.
     pub fn assessment(&self, year: i32, method: &Method) -> Arc<Assessment> {
         let mut cache = self.assessments.lock().unwrap_or_else(|e| e.into_inner());
@@ -66,10 +126,15 @@ impl AppState {
         let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
         let data = AssessmentData::load(store.as_ref())?;
         let years = years_of(&data);
+        let index = Index::new(&data);
         let snap = Arc::new(Snapshot {
             data,
             years,
+            index,
             assessments: Mutex::new(HashMap::new()),
+            year_ctx: Mutex::new(HashMap::new()),
+            scopes: Mutex::new(HashMap::new()),
+            memo: Mutex::new(HashMap::new()),
         });
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(snap.clone());
         Ok(snap)

@@ -105,17 +105,34 @@ pub fn explain(
     year: Year,
     subject: Subject,
 ) -> Result<Explanation, ExplainError> {
+    explain_in(
+        d,
+        &Index::new(d),
+        &YearCtx::new(d, year),
+        pairing_id,
+        subject,
+    )
+}
+
+/// `explain` with the index and the year's roll-ups already built (a
+/// server keeps them between requests).
+pub fn explain_in(
+    d: &AssessmentData,
+    ix: &Index,
+    y: &YearCtx,
+    pairing_id: &str,
+    subject: Subject,
+) -> Result<Explanation, ExplainError> {
+    let year = y.year;
     let p = *d
         .pairing_idx
         .get(pairing_id)
         .ok_or_else(|| ExplainError::UnknownPairing(pairing_id.to_string()))?;
-    let ix = Index::new(d);
-    let y = YearCtx::new(d, year);
     if !y.active[p as usize] {
         return Err(ExplainError::NotActive(pairing_id.to_string(), year));
     }
     let mut trace: Vec<TraceRow> = Vec::new();
-    let r = compute(d, &ix, &y, p, Some(&mut trace));
+    let r = compute(d, ix, y, p, Some(&mut trace));
     Ok(match subject {
         Subject::Indicator(i) => Explanation {
             value: r.get(i).to_output(),
