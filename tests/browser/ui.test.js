@@ -127,3 +127,27 @@ test("an upload with errors lists each error and stores nothing; a good one chan
   await page.screenshot({ path: path.join(shots, "upload-done.png"), fullPage: true });
   await page.close();
 });
+
+test("a form edits one milestone with the import's validation and shows its history", async () => {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1100 } });
+  await page.goto(base + "/#/edit/milestones/" + encodeURIComponent("XM2019-000223/4"));
+  await page.waitForSelector("#in-done_date");
+  assert.equal(await page.inputValue("#in-due_date"), "2019-06-27");
+  // A bad value is refused with the reason beside its field, and nothing changes.
+  await page.fill("#in-responsible", "");
+  await page.click("#record button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#err-responsible").textContent.length > 0);
+  // A good value is saved and appears in the record's history.
+  await page.fill("#in-responsible", "王建国");
+  await page.fill("#in-done_date", "2019-06-20");
+  await page.click("#record button[type=submit]");
+  await page.waitForSelector("#audit tbody tr");
+  const history = await page.$$eval("#audit tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.ok(history.some((h) => h[2] === "done_date" && h[3] === "" && h[4] === "2019-06-20"), JSON.stringify(history));
+  await page.screenshot({ path: path.join(shots, "edit-milestone.png"), fullPage: true });
+  // The finding is gone: the milestone is no longer late.
+  const p = await (await fetch(base + "/api/v1/pairings/CNTY-310102-530122")).json();
+  const f = p.years.find((y) => y.year === 2019).findings.map((x) => x.record_id);
+  assert.ok(!f.includes("XM2019-000223/4"), f.join(","));
+  await page.close();
+});

@@ -23,6 +23,7 @@ const T = {
     status: "贫困状况（按年度）", registered: "建档立卡人口", exited: "当年脱贫人口", id_number: "身份证号", name: "姓名", sex: "性别", birth_date: "出生日期", labor: "劳动能力",
     project: "项目", budget: "预算", committed: "计划", disbursed: "到位", expended: "支出", milestones: "目标节点", due: "计划完成", done: "实际完成", responsible: "责任人", late: "逾期",
     beneficiaries: "带贫对象", children_regions: "下级地区", region_projects: "本地区项目", region_pairings: "涉及的结对",
+    add_record: "新增或修改单条记录", save: "保存", saved: "已保存（批次 {b}）。", not_saved: "未保存：", edit: "编辑", history: "修改记录", field: "字段", old: "原值", new_value: "新值", actor: "操作人", at: "时间",
     templates: "下载空白模板（中文表头、下拉选项）", export_xlsx: "导出 XLSX", compare: "年度对比", change: "变化",
     prev: "上一页", next: "下一页", page: "第 {p} 页，共 {n} 条", assessment: "年度考核", rank: "排名", filter_side: "考核对象",
     filter_grade: "等次", filter_province: "省份代码", none: "无", click_hint: "点击数值查看依据记录",
@@ -56,6 +57,7 @@ const T = {
     status: "Poverty status by year", registered: "Registered persons", exited: "Exited in the year", id_number: "ID number", name: "Name", sex: "Sex", birth_date: "Birth date", labor: "Labour capacity",
     project: "Project", budget: "Budget", committed: "committed", disbursed: "disbursed", expended: "expended", milestones: "Milestones", due: "Due", done: "Done", responsible: "Responsible", late: "late",
     beneficiaries: "Beneficiary households", children_regions: "Sub-regions", region_projects: "Projects here", region_pairings: "Pairings touching it",
+    add_record: "Add or edit one record", save: "Save", saved: "Saved (batch {b}).", not_saved: "Not saved: ", edit: "Edit", history: "History", field: "Field", old: "Old", new_value: "New", actor: "By", at: "At",
     templates: "Blank templates (Chinese headers, drop-down lists)", export_xlsx: "Export XLSX", compare: "Compare years", change: "Change",
     prev: "Previous", next: "Next", page: "page {p}, {n} records", assessment: "Yearly assessment", rank: "Rank", filter_side: "Side",
     filter_grade: "Grade", filter_province: "Province code", none: "none", click_hint: "click a number to see its records",
@@ -286,7 +288,7 @@ async function regionPage(app, code, params) {
 async function projectPage(app, id) {
   const r = await api(`/api/v1/projects/${encodeURIComponent(id)}`);
   const p = r.project;
-  app.innerHTML = `<h1>${t("project")} ${esc(p.name)} <span class="muted">${esc(p.project_id)}</span></h1>
+  app.innerHTML = `<h1>${t("project")} ${esc(p.name)} <span class="muted">${esc(p.project_id)}</span> <a href="#/edit/projects/${encodeURIComponent(p.project_id)}">${t("edit")}</a></h1>
     <p><a href="#/pairing/${encodeURIComponent(p.pairing_id)}">${esc(p.pairing_id)}</a> · ${p.year} · ${esc(p.status)} ·
       <a href="#/region/${p.county}">${esc(p.county_name || p.county)}</a>${p.village ? ` · <a href="#/region/${p.village}">${esc(p.village_name || p.village)}</a>` : ""} · ${p.start_date} – ${p.end_date}</p>
     <div class="grid">
@@ -295,7 +297,8 @@ async function projectPage(app, id) {
     </div>
     <h2>${t("milestones")}</h2>
     <table id="milestones"><thead><tr><th>#</th><th>${t("name")}</th><th>${t("due")}</th><th>${t("done")}</th><th>${t("responsible")}</th><th></th></tr></thead>
-    <tbody>${r.milestones.map((m) => `<tr><td>${m.seq}</td><td>${esc(m.name)}</td><td>${m.due_date}</td><td>${m.done_date || ""}</td><td>${esc(m.responsible)}</td><td>${m.late ? `<span class="grade poor">${t("late")}</span>` : ""}</td></tr>`).join("")}</tbody></table>
+    <tbody>${r.milestones.map((m) => `<tr><td>${m.seq}</td><td>${esc(m.name)}</td><td>${m.due_date}</td><td>${m.done_date || ""}</td><td>${esc(m.responsible)}</td><td>${m.late ? `<span class="grade poor">${t("late")}</span>` : ""}</td>
+      <td><a href="#/edit/milestones/${encodeURIComponent(p.project_id + "/" + m.seq)}">${t("edit")}</a></td></tr>`).join("")}</tbody></table>
     <h2>${t("beneficiaries")} (${r.beneficiaries.length})</h2>
     <p>${r.beneficiaries.map((b) => `${esc(b.household_id)} <span class="muted">(${b.members ?? "?"})</span>`).join(" · ") || t("none")}</p>`;
   chart($("#c-funds")).setOption({
@@ -312,6 +315,50 @@ async function projectPage(app, id) {
       data: r.milestones.map((m, i) => ({ value: [day(m.done_date || m.due_date), i], name: m.name, due: m.due_date, done: m.done_date,
         itemStyle: { color: m.late ? "#d93025" : "#1e8e3e" } })) },
       { type: "scatter", symbol: "diamond", symbolSize: 9, itemStyle: { color: "#999" }, data: r.milestones.map((m, i) => ({ value: [day(m.due_date), i], name: m.name, due: m.due_date, done: m.done_date })) }],
+  });
+}
+
+const FORM_KINDS = ["projects", "milestones", "placements", "meetings", "funds"];
+
+async function editPage(app, kind, key) {
+  const schema = await api(`/api/v1/schema/${kind}`);
+  let values = {};
+  if (key) values = (await api(`/api/v1/records/${kind}/${encodeURIComponent(key)}`)).values;
+  const input = (c) => {
+    const v = values[c.name] ?? "";
+    const attrs = `name="${c.name}" id="in-${c.name}" ${key && c.key ? "readonly" : ""}`;
+    if (c.choices.length) return `<select ${attrs}><option value=""></option>${c.choices.map((o) => `<option value="${o.value}" ${o.value === v ? "selected" : ""}>${esc(o.label)}</option>`).join("")}</select>`;
+    const type = c.type === "date" ? "date" : "text";
+    return `<input type="${type}" ${attrs} value="${esc(v)}">`;
+  };
+  app.innerHTML = `<h1>${esc(schema.label)} <span class="muted">${kind}</span>${key ? ` · ${esc(key)}` : ""}</h1>
+    <form id="record" class="card"><table><tbody>${schema.columns.map((c) => `<tr><td><label for="in-${c.name}">${esc(c.label)}${c.required ? " *" : ""}</label>
+      <div class="muted">${c.name}</div></td><td>${input(c)}</td><td class="error" id="err-${c.name}"></td></tr>`).join("")}</tbody></table>
+      <p><button type="submit">${t("save")}</button> <span id="status"></span></p></form>
+    <div id="history"></div>`;
+  const showHistory = async (k) => {
+    if (!k) return;
+    const h = await api(`/api/v1/records/${kind}/${encodeURIComponent(k)}/audit`);
+    $("#history").innerHTML = `<h2>${t("history")}</h2>${h.changes.length ? `<table id="audit"><thead><tr><th>${t("at")}</th><th>${t("actor")}</th><th>${t("field")}</th><th>${t("old")}</th><th>${t("new_value")}</th></tr></thead>
+      <tbody>${h.changes.map((c) => `<tr><td>${esc(c.at)}</td><td>${esc(c.actor)}</td><td>${esc(c.field)}</td><td>${esc(c.old)}</td><td>${esc(c.new)}</td></tr>`).join("")}</tbody></table>` : `<p class="muted">${t("none")}</p>`}`;
+  };
+  showHistory(key);
+  $("#record").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = {};
+    schema.columns.forEach((c) => (body[c.name] = $(`#in-${c.name}`).value));
+    document.querySelectorAll("[id^=err-]").forEach((e) => (e.textContent = ""));
+    const r = await fetch(`/api/v1/records/${kind}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await r.json();
+    if (!r.ok) { $("#status").textContent = res.message; return; }
+    if (res.saved) {
+      $("#status").textContent = t("saved").replace("{b}", res.batch_id);
+      const keyCols = schema.columns.filter((c) => c.key).map((c) => body[c.name]);
+      showHistory(keyCols.join("/"));
+    } else {
+      $("#status").textContent = t("not_saved") + res.errors.map((e) => e.reason).join("; ");
+      res.errors.forEach((e) => { const el = $(`#err-${e.column}`); if (el) el.textContent = e.reason; });
+    }
   });
 }
 
@@ -338,6 +385,7 @@ async function dataPage(app) {
   app.innerHTML = `<h1>${t("data")}</h1><p class="muted">${t("upload_hint")}</p>
     <form id="upload" class="filters"><input type="file" id="files" name="files" multiple accept=".csv,.xlsx,.zip">
       <button type="submit">${t("check")}</button></form><div id="report"></div>
+    <h2>${t("add_record")}</h2><p>${FORM_KINDS.map((k) => `<a href="#/edit/${k}">${k}</a>`).join(" · ")}</p>
     <h2>${t("templates")}</h2><p id="templates">${KINDS.map((k) => `<a href="/api/v1/templates/${k}.xlsx">${k}.xlsx</a>`).join(" · ")}</p>`;
   $("#upload").addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -380,6 +428,7 @@ async function route() {
     else if (parts[0] === "data") await dataPage(app);
     else if (parts[0] === "compare") await comparePage(app, params);
     else if (parts[0] === "region" && parts[1]) await regionPage(app, parts[1], params);
+    else if (parts[0] === "edit" && parts[1]) await editPage(app, parts[1], parts[2] ? decodeURIComponent(parts[2]) : "");
     else if (parts[0] === "project" && parts[1]) await projectPage(app, decodeURIComponent(parts[1]));
     else await overview(app);
   } catch (e) {

@@ -11,6 +11,7 @@ mod assets;
 mod error;
 mod files;
 mod openapi;
+mod records;
 mod registry;
 pub mod state;
 mod upload;
@@ -44,6 +45,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/templates/{file}", get(files::template))
         .route("/api/v1/regions/{code}", get(registry::region))
+        .route("/api/v1/schema/{kind}", get(records::schema))
+        .route("/api/v1/records/{kind}", axum::routing::post(records::save))
+        .route("/api/v1/records/{kind}/{key}", get(records::get))
+        .route("/api/v1/records/{kind}/{key}/audit", get(records::audit))
         .route("/api/v1/projects/{id}", get(registry::project))
         .route("/api/v1/uploads", axum::routing::post(upload::create))
         .route(

@@ -72,6 +72,17 @@ pub fn spec() -> Value {
             "/api/v1/regions/{code}": op("A region: registered households (masked), poverty status by year, projects and pairings", vec![
                 param("code", "path", true, "string", "region code (12 or 6 digits)"), page(), per_page()]),
             "/api/v1/projects/{id}": op("A project: budget and funds, milestones (late ones marked), beneficiaries", vec![param("id", "path", true, "string", "project id")]),
+            "/api/v1/schema/{kind}": op("The form of a record kind (projects, milestones, placements, meetings, funds): labels, types, choices", vec![param("kind", "path", true, "string", "file kind")]),
+            "/api/v1/records/{kind}/{key}": op("One stored record as text values (keys of pairs joined with /, URL-encoded)", vec![
+                param("kind", "path", true, "string", "file kind"), param("key", "path", true, "string", "record key")]),
+            "/api/v1/records/{kind}/{key}/audit": op("Every change of one record: who, when, old and new value", vec![
+                param("kind", "path", true, "string", "file kind"), param("key", "path", true, "string", "record key")]),
+            "/api/v1/records/{kind}": { "post": {
+                "summary": "Save one record (new, or an update of the record with the same key) with the validation of an import",
+                "parameters": [param("kind", "path", true, "string", "file kind")],
+                "requestBody": { "content": { "application/json": { "schema": { "type": "object", "additionalProperties": { "type": "string" } } } } },
+                "responses": error_responses_with_ok()
+            } },
             "/api/v1/uploads": { "post": {
                 "summary": "Upload dataset files (CSV, XLSX) or a zip of them: the validation report, nothing stored",
                 "requestBody": { "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "files": { "type": "array", "items": { "type": "string", "format": "binary" } } } } } } },
