@@ -165,6 +165,22 @@ fn read_row(kind: FileKind, r: &rusqlite::Row<'_>) -> Result<StoredRow, StoreErr
     })
 }
 
+/// Every row of `kind` a query returns (`id, batch_id, <columns>`).
+fn query_rows(
+    conn: &Connection,
+    kind: FileKind,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<StoredRow>, StoreError> {
+    let mut st = conn.prepare_cached(sql).map_err(be)?;
+    let mut rows = st.query(params).map_err(be)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(be)? {
+        out.push(read_row(kind, r)?);
+    }
+    Ok(out)
+}
+
 fn get_row(
     conn: &Connection,
     kind: FileKind,
@@ -321,15 +337,13 @@ impl Store for SqliteStore {
             "SELECT id, batch_id, {} FROM households WHERE village BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?3 OFFSET ?4",
             col_list(kind)
         );
-        let mut st = self.conn.prepare_cached(&sql).map_err(be)?;
-        let mut rows = st
-            .query(params![lo as i64, hi as i64, limit as i64, offset as i64])
-            .map_err(be)?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next().map_err(be)? {
-            out.push(read_row(kind, r)?);
-        }
-        Ok((total as u64, out))
+        let rows = query_rows(
+            &self.conn,
+            kind,
+            &sql,
+            params![lo as i64, hi as i64, limit as i64, offset as i64],
+        )?;
+        Ok((total as u64, rows))
     }
 
     fn members_of(&self, household_rowid: i64) -> Result<Vec<StoredRow>, StoreError> {
@@ -338,13 +352,7 @@ impl Store for SqliteStore {
             "SELECT id, batch_id, {} FROM persons WHERE household_ref = ?1 ORDER BY id",
             col_list(kind)
         );
-        let mut st = self.conn.prepare_cached(&sql).map_err(be)?;
-        let mut rows = st.query(params![household_rowid]).map_err(be)?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next().map_err(be)? {
-            out.push(read_row(kind, r)?);
-        }
-        Ok(out)
+        query_rows(&self.conn, kind, &sql, params![household_rowid])
     }
 
     fn funds_of_project(&self, project_id: &str) -> Result<Vec<StoredRow>, StoreError> {
@@ -353,13 +361,7 @@ impl Store for SqliteStore {
             "SELECT id, batch_id, {} FROM funds WHERE project_id = ?1 ORDER BY id",
             col_list(kind)
         );
-        let mut st = self.conn.prepare_cached(&sql).map_err(be)?;
-        let mut rows = st.query(params![project_id]).map_err(be)?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next().map_err(be)? {
-            out.push(read_row(kind, r)?);
-        }
-        Ok(out)
+        query_rows(&self.conn, kind, &sql, params![project_id])
     }
 
     fn batches(&self) -> Result<Vec<Batch>, StoreError> {
