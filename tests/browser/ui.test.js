@@ -151,3 +151,29 @@ test("a form edits one milestone with the import's validation and shows its hist
   assert.ok(!f.includes("XM2019-000223/4"), f.join(","));
   await page.close();
 });
+
+test("the labour station proposes matches and confirms them as placements", async () => {
+  const { writeFileSync } = await import("node:fs");
+  const v11 = path.join(dir, "v11");
+  mkdirSync(v11, { recursive: true });
+  writeFileSync(path.join(v11, "postings.csv"), "posting_id,pairing_id,employer,work_region,positions,monthly_wage,age_min,age_max,labor_required,skills,housing,start_date,closing_date\nJP-B1,PROV-44-45,某电子厂,440101000000,2,5000,18,55,full,,1,2021-03-15,2021-04-30\n");
+  writeFileSync(path.join(v11, "seekers.csv"), "person_id,station,registered_date,wanted_regions,max_distance,min_wage,skills,available_from\nP000000010,丰龙县劳务协作工作站,2021-01-05,440000000000,,4500,,2021-02-01\nP000000011,丰龙县劳务协作工作站,2021-01-05,530000000000,,3000,,2021-02-01\n");
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  await page.goto(base + "/#/data");
+  await page.setInputFiles("#files", [path.join(v11, "postings.csv"), path.join(v11, "seekers.csv")]);
+  await page.click("#upload button[type=submit]");
+  await page.waitForSelector("#commit");
+  await page.click("#commit");
+  await page.waitForFunction(() => /已导入|Imported/.test(document.querySelector("#status")?.textContent || ""));
+  await page.goto(base + "/#/labour?date=2021-03-01");
+  await page.waitForSelector("#proposals tbody tr");
+  assert.match(await page.textContent("#proposals"), /P000000010/);
+  assert.match(await page.textContent("#unmatched"), /no_posting_in_reach/);
+  await page.screenshot({ path: path.join(shots, "labour.png"), fullPage: true });
+  await page.click("#confirm");
+  await page.waitForFunction(() => /已确认就业: 1|Confirmed placements: 1/.test(document.querySelector("#status")?.textContent || ""));
+  const s = await (await fetch(base + "/api/v1/labour/station?date=2021-03-20")).json();
+  assert.equal(s.confirmed_placements, 1);
+  assert.equal(s.proposals.length, 0);
+  await page.close();
+});

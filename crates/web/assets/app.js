@@ -23,6 +23,10 @@ const T = {
     status: "贫困状况（按年度）", registered: "建档立卡人口", exited: "当年脱贫人口", id_number: "身份证号", name: "姓名", sex: "性别", birth_date: "出生日期", labor: "劳动能力",
     project: "项目", budget: "预算", committed: "计划", disbursed: "到位", expended: "支出", milestones: "目标节点", due: "计划完成", done: "实际完成", responsible: "责任人", late: "逾期",
     beneficiaries: "带贫对象", children_regions: "下级地区", region_projects: "本地区项目", region_pairings: "涉及的结对",
+    nav_labour: "劳务协作", labour: "劳务协作工作站", date: "日期", station: "工作站", seekers: "求职人员", open_postings: "在招岗位", open_positions: "空缺岗位数",
+    proposals: "推荐匹配（最优）", greedy: "贪心对照", priority_households: "零就业家庭人员", poor_placed: "建档立卡贫困人口", fit: "匹配度",
+    unmatched: "未匹配人员及原因", confirmed: "已确认就业", retention3: "3个月稳岗", retention6: "6个月稳岗", follow_up: "需跟踪回访（不足90天）", confirm: "确认全部推荐",
+    posting: "岗位", wage: "月工资", person: "人员",
     add_record: "新增或修改单条记录", save: "保存", saved: "已保存（批次 {b}）。", not_saved: "未保存：", edit: "编辑", history: "修改记录", field: "字段", old: "原值", new_value: "新值", actor: "操作人", at: "时间",
     templates: "下载空白模板（中文表头、下拉选项）", export_xlsx: "导出 XLSX", compare: "年度对比", change: "变化",
     prev: "上一页", next: "下一页", page: "第 {p} 页，共 {n} 条", assessment: "年度考核", rank: "排名", filter_side: "考核对象",
@@ -57,6 +61,10 @@ const T = {
     status: "Poverty status by year", registered: "Registered persons", exited: "Exited in the year", id_number: "ID number", name: "Name", sex: "Sex", birth_date: "Birth date", labor: "Labour capacity",
     project: "Project", budget: "Budget", committed: "committed", disbursed: "disbursed", expended: "expended", milestones: "Milestones", due: "Due", done: "Done", responsible: "Responsible", late: "late",
     beneficiaries: "Beneficiary households", children_regions: "Sub-regions", region_projects: "Projects here", region_pairings: "Pairings touching it",
+    nav_labour: "Labour", labour: "Labour station", date: "Date", station: "Station", seekers: "Seekers", open_postings: "Open postings", open_positions: "Open positions",
+    proposals: "Proposed matches (optimal)", greedy: "Greedy baseline", priority_households: "from households with no one employed", poor_placed: "registered poor placed", fit: "fit",
+    unmatched: "Unmatched seekers and why", confirmed: "Confirmed placements", retention3: "Retained 3 months", retention6: "Retained 6 months", follow_up: "Follow-up (ended before 90 days)", confirm: "Confirm all proposals",
+    posting: "Posting", wage: "Monthly wage", person: "Person",
     add_record: "Add or edit one record", save: "Save", saved: "Saved (batch {b}).", not_saved: "Not saved: ", edit: "Edit", history: "History", field: "Field", old: "Old", new_value: "New", actor: "By", at: "At",
     templates: "Blank templates (Chinese headers, drop-down lists)", export_xlsx: "Export XLSX", compare: "Compare years", change: "Change",
     prev: "Previous", next: "Next", page: "page {p}, {n} records", assessment: "Yearly assessment", rank: "Rank", filter_side: "Side",
@@ -318,6 +326,38 @@ async function projectPage(app, id) {
   });
 }
 
+async function labourPage(app, params) {
+  const date = params.get("date") || new Date().toISOString().slice(0, 10);
+  const station = params.get("station") || "";
+  const r = await api(`/api/v1/labour/station?date=${date}&station=${encodeURIComponent(station)}`);
+  const obj = (o) => `${o.priority_households} ${t("priority_households")} · ${o.poor_placed} ${t("poor_placed")} · ${t("fit")} ${o.fit}`;
+  const ret = (x) => (x.started ? `${x.kept} / ${x.started} (${((100 * x.kept) / x.started).toFixed(1)}%)` : "—");
+  app.innerHTML = `<h1>${t("labour")}</h1>
+    <div class="filters"><label>${t("date")} <input type="date" id="f-date" value="${date}"></label>
+      <label>${t("station")} <select id="f-station"><option value="">${t("all")}</option>${r.stations.map((s) => `<option ${s === station ? "selected" : ""}>${esc(s)}</option>`).join("")}</select></label>
+      <button id="confirm" type="button">${t("confirm")}</button> <span id="status"></span></div>
+    <div class="kpis">${[["seekers", r.seekers], ["open_postings", r.open_postings], ["open_positions", r.open_positions], ["confirmed", r.confirmed_placements],
+      ["retention3", ret(r.retention_3_months)], ["retention6", ret(r.retention_6_months)]].map(([k, v]) => `<div class="card kpi"><div class="k">${t(k)}</div><div class="v">${v}</div></div>`).join("")}</div>
+    <p>${t("proposals")}: <b id="optimal">${obj(r.optimal)}</b><br>${t("greedy")}: ${obj(r.greedy)}</p>
+    <h2>${t("proposals")} (${r.proposals.length})</h2>
+    <table id="proposals"><thead><tr><th>${t("person")}</th><th>${t("posting")}</th><th>${t("wage")}</th><th class="num">${t("fit")}</th><th>${t("priority_households")}</th><th>${t("poor_placed")}</th></tr></thead>
+    <tbody>${r.proposals.slice(0, 500).map((p) => `<tr><td>${esc(p.person_id)}</td><td>${esc(p.posting_id)} <span class="muted">${p.work_region}</span></td><td class="num">${fmt(p.monthly_wage)}</td>
+      <td class="num">${p.fit}</td><td>${p.no_one_employed ? "✓" : ""}</td><td>${p.registered_poor ? "✓" : ""}</td></tr>`).join("")}</tbody></table>
+    <h2>${t("unmatched")} (${r.unmatched.length})</h2>
+    <table id="unmatched"><tbody>${r.unmatched.slice(0, 500).map((u) => `<tr><td>${esc(u.person_id)}</td><td>${esc(u.reason)}</td><td class="muted">${esc(u.detail)}</td></tr>`).join("")}</tbody></table>
+    <h2>${t("follow_up")} (${r.follow_up.length})</h2>
+    <table><tbody>${r.follow_up.map((f) => `<tr><td>${esc(f.placement_id)}</td><td>${esc(f.person_id)}</td><td>${f.start} – ${f.end || ""}</td></tr>`).join("")}</tbody></table>`;
+  const go = () => (location.hash = `#/labour?date=${$("#f-date").value}&station=${encodeURIComponent($("#f-station").value)}`);
+  $("#f-date").addEventListener("change", go);
+  $("#f-station").addEventListener("change", go);
+  $("#confirm").addEventListener("click", async () => {
+    const c = await fetch(`/api/v1/labour/confirm?date=${date}`, { method: "POST" });
+    const b = await c.json();
+    $("#status").textContent = c.ok ? `${t("confirmed")}: ${b.confirmed}` : b.message;
+    if (c.ok) setTimeout(route, 300);
+  });
+}
+
 const FORM_KINDS = ["projects", "milestones", "placements", "meetings", "funds"];
 
 async function editPage(app, kind, key) {
@@ -428,6 +468,7 @@ async function route() {
     else if (parts[0] === "data") await dataPage(app);
     else if (parts[0] === "compare") await comparePage(app, params);
     else if (parts[0] === "region" && parts[1]) await regionPage(app, parts[1], params);
+    else if (parts[0] === "labour") await labourPage(app, params);
     else if (parts[0] === "edit" && parts[1]) await editPage(app, parts[1], parts[2] ? decodeURIComponent(parts[2]) : "");
     else if (parts[0] === "project" && parts[1]) await projectPage(app, decodeURIComponent(parts[1]));
     else await overview(app);

@@ -10,6 +10,7 @@ mod api;
 mod assets;
 mod error;
 mod files;
+mod labour;
 mod openapi;
 mod records;
 mod registry;
@@ -46,6 +47,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/templates/{file}", get(files::template))
         .route("/api/v1/regions/{code}", get(registry::region))
         .route("/api/v1/schema/{kind}", get(records::schema))
+        .route("/api/v1/labour/station", get(labour::station))
+        .route(
+            "/api/v1/labour/confirm",
+            axum::routing::post(labour::confirm),
+        )
         .route("/api/v1/records/{kind}", axum::routing::post(records::save))
         .route("/api/v1/records/{kind}/{key}", get(records::get))
         .route("/api/v1/records/{kind}/{key}/audit", get(records::audit))

@@ -83,6 +83,13 @@ pub fn spec() -> Value {
                 "requestBody": { "content": { "application/json": { "schema": { "type": "object", "additionalProperties": { "type": "string" } } } } },
                 "responses": error_responses_with_ok()
             } },
+            "/api/v1/labour/station": op("A labour station's view on a date: seekers, open postings, optimal proposals and the greedy baseline, unmatched reasons, confirmed placements, retention, follow-ups", vec![
+                param("date", "query", true, "string", "YYYY-MM-DD"), param("station", "query", false, "string", "labour station (default: all)")]),
+            "/api/v1/labour/confirm": { "post": {
+                "summary": "Store every proposal of a date as a placement (one audited batch)",
+                "parameters": [param("date", "query", true, "string", "YYYY-MM-DD")],
+                "responses": error_responses_with_ok()
+            } },
             "/api/v1/uploads": { "post": {
                 "summary": "Upload dataset files (CSV, XLSX) or a zip of them: the validation report, nothing stored",
                 "requestBody": { "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "files": { "type": "array", "items": { "type": "string", "format": "binary" } } } } } } },

@@ -1,0 +1,138 @@
+//! Labour cooperation (劳务协作) on the platform: the station view (seekers,
+//! open postings, the optimal proposals with the greedy baseline's
+//! shortfall, unmatched reasons, confirmed placements, retention,
+//! follow-ups) and confirming the proposals as placements.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Query, State};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Value as J, json};
+use xiezuo_engine::import::{ImportOptions, Quiet, import_dir};
+use xiezuo_engine::labour::{
+    LabourData, confirmations, follow_ups, placement_cells, retention, run,
+};
+use xiezuo_exchange::{CsvTableWriter, FileKind, Headers};
+use xiezuo_store::BatchInfo;
+
+fn failed(e: impl std::fmt::Display) -> ApiError {
+    ApiError::BadRequest(e.to_string())
+}
+
+#[derive(Deserialize)]
+pub struct StationQuery {
+    pub date: NaiveDate,
+    pub station: Option<String>,
+}
+
+fn objective(o: &xiezuo_matching::Objective) -> J {
+    json!({ "priority_households": o.priority_households, "poor_placed": o.poor_placed, "fit": o.fit })
+}
+
+/// `GET /api/v1/labour/station?date=&station=`
+pub async fn station(
+    State(state): State<AppState>,
+    Query(q): Query<StationQuery>,
+) -> Result<Json<J>, ApiError> {
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || -> Result<Json<J>, ApiError> {
+        let d = st.with_store(|s| LabourData::load(s))?;
+        let r = run(&d, q.date).map_err(failed)?;
+        let station = q.station.as_deref().filter(|s| !s.is_empty());
+        let mine = |si: usize| station.is_none_or(|x| d.seekers[si].seeker.station.as_str() == x);
+        let mut stations: Vec<&str> = d.seekers.iter().map(|s| s.seeker.station.as_str()).collect();
+        stations.sort_unstable();
+        stations.dedup();
+        let proposals: Vec<J> = r
+            .proposals
+            .iter()
+            .filter(|p| mine(p.seeker))
+            .map(|p| {
+                let s = &d.seekers[p.seeker];
+                let post = &d.postings[p.posting];
+                json!({ "person_id": s.seeker.person_id.as_str(), "posting_id": post.posting_id.as_str(), "work_region": post.work_region.to_string(),
+                    "monthly_wage": post.monthly_wage.0 as f64 / 100.0, "fit": p.fit, "no_one_employed": p.no_one_employed, "registered_poor": p.registered_poor })
+            })
+            .collect();
+        let unmatched: Vec<J> = r
+            .unmatched
+            .iter()
+            .filter(|(si, _)| mine(*si))
+            .map(|(si, u)| {
+                let (code, detail) = u.describe();
+                json!({ "person_id": d.seekers[*si].seeker.person_id.as_str(), "reason": code, "detail": detail })
+            })
+            .collect();
+        let persons: std::collections::HashSet<&str> =
+            (0..d.seekers.len()).filter(|&i| mine(i)).map(|i| d.seekers[i].seeker.person_id.as_str()).collect();
+        let confirmed = d
+            .placements
+            .iter()
+            .filter(|(p, _)| p.posting_id.is_some() && (station.is_none() || persons.contains(p.person_id.as_str())))
+            .count();
+        let ret = |m| {
+            let (started, kept) = retention(&d, q.date, m, station);
+            json!({ "started": started, "kept": kept })
+        };
+        let follow: Vec<J> = follow_ups(&d, q.date)
+            .into_iter()
+            .filter(|p| station.is_none() || persons.contains(p.person_id.as_str()))
+            .map(|p| json!({ "placement_id": p.placement_id.as_str(), "person_id": p.person_id.as_str(), "start": p.period.start.to_string(), "end": p.period.end.map(|e| e.to_string()) }))
+            .collect();
+        Ok(Json(json!({
+            "date": q.date.to_string(), "station": station, "stations": stations,
+            "seekers": persons.len(),
+            "open_postings": r.open_positions.iter().filter(|&&n| n > 0).count(),
+            "open_positions": r.open_positions.iter().map(|&n| u64::from(n)).sum::<u64>(),
+            "optimal": objective(&r.optimal), "greedy": objective(&r.greedy),
+            "proposals": proposals, "unmatched": unmatched,
+            "confirmed_placements": confirmed, "retention_3_months": ret(3), "retention_6_months": ret(6),
+            "follow_up": follow,
+        })))
+    })
+    .await
+    .map_err(failed)?
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmQuery {
+    pub date: NaiveDate,
+}
+
+/// `POST /api/v1/labour/confirm?date=`: stores every proposal of the date
+/// as a placement, in one audited batch through the importer.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Query(q): Query<ConfirmQuery>,
+) -> Result<Json<J>, ApiError> {
+    let st = state.clone();
+    let at = (state.clock)();
+    let out = tokio::task::spawn_blocking(move || -> Result<J, ApiError> {
+        let d = st.with_store(|s| LabourData::load(s))?;
+        let r = run(&d, q.date).map_err(failed)?;
+        let placements = confirmations(&d, &r);
+        if placements.is_empty() {
+            return Ok(json!({ "confirmed": 0, "batch_id": null, "errors": [] }));
+        }
+        let dir = tempfile::tempdir().map_err(failed)?;
+        let mut w = CsvTableWriter::create(FileKind::Placements, &dir.path().join("placements.csv"), Headers::En).map_err(failed)?;
+        for p in &placements {
+            w.write(&placement_cells(p)).map_err(failed)?;
+        }
+        w.finish().map_err(failed)?;
+        let report = st
+            .with_store(|store| {
+                let batch = BatchInfo { actor: "web".into(), at, source: format!("match {}", q.date) };
+                import_dir(store, dir.path(), &batch, ImportOptions::default(), &Quiet)
+            })
+            .map_err(failed)?;
+        let errors: Vec<J> = report.errors.iter().map(|e| json!({ "line": e.error.line, "column": e.error.column, "reason": e.error.reason })).collect();
+        Ok(json!({ "confirmed": if report.batch_id.is_some() { placements.len() } else { 0 }, "batch_id": report.batch_id, "errors": errors }))
+    })
+    .await
+    .map_err(failed)??;
+    state.invalidate();
+    Ok(Json(out))
+}
