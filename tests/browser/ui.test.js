@@ -168,7 +168,7 @@ test("the labour station proposes matches and confirms them as placements", asyn
   await page.goto(base + "/#/labour?date=2021-03-01");
   await page.waitForSelector("#proposals tbody tr");
   assert.match(await page.textContent("#proposals"), /P000000010/);
-  assert.match(await page.textContent("#unmatched"), /no_posting_in_reach/);
+  assert.match(await page.textContent("#unmatched"), /意向地区或就业距离内无在招岗位/);
   await page.screenshot({ path: path.join(shots, "labour.png"), fullPage: true });
   await page.click("#confirm");
   await page.waitForFunction(() => /已确认就业: 1|Confirmed placements: 1/.test(document.querySelector("#status")?.textContent || ""));

@@ -27,6 +27,8 @@ const T = {
     proposals: "推荐匹配（最优）", greedy: "贪心对照", priority_households: "零就业家庭人员", poor_placed: "建档立卡贫困人口", fit: "匹配度",
     unmatched: "未匹配人员及原因", confirmed: "已确认就业", retention3: "3个月稳岗", retention6: "6个月稳岗", follow_up: "需跟踪回访（不足90天）", confirm: "确认全部推荐",
     posting: "岗位", wage: "月工资", person: "人员",
+    already_employed: "已在岗", no_posting_in_reach: "意向地区或就业距离内无在招岗位", not_eligible: "不符合岗位条件",
+    capacity_taken: "符合条件的岗位已满（优先安排零就业家庭和建档立卡人员、匹配度更高者）",
     add_record: "新增或修改单条记录", save: "保存", saved: "已保存（批次 {b}）。", not_saved: "未保存：", edit: "编辑", history: "修改记录", field: "字段", old: "原值", new_value: "新值", actor: "操作人", at: "时间",
     templates: "下载空白模板（中文表头、下拉选项）", export_xlsx: "导出 XLSX", compare: "年度对比", change: "变化",
     prev: "上一页", next: "下一页", page: "第 {p} 页，共 {n} 条", assessment: "年度考核", rank: "排名", filter_side: "考核对象",
@@ -65,6 +67,8 @@ const T = {
     proposals: "Proposed matches (optimal)", greedy: "Greedy baseline", priority_households: "from households with no one employed", poor_placed: "registered poor placed", fit: "fit",
     unmatched: "Unmatched seekers and why", confirmed: "Confirmed placements", retention3: "Retained 3 months", retention6: "Retained 6 months", follow_up: "Follow-up (ended before 90 days)", confirm: "Confirm all proposals",
     posting: "Posting", wage: "Monthly wage", person: "Person",
+    already_employed: "already employed", no_posting_in_reach: "no open posting within the wanted regions or distance", not_eligible: "not eligible",
+    capacity_taken: "eligible postings filled by seekers of higher priority or better fit",
     add_record: "Add or edit one record", save: "Save", saved: "Saved (batch {b}).", not_saved: "Not saved: ", edit: "Edit", history: "History", field: "Field", old: "Old", new_value: "New", actor: "By", at: "At",
     templates: "Blank templates (Chinese headers, drop-down lists)", export_xlsx: "Export XLSX", compare: "Compare years", change: "Change",
     prev: "Previous", next: "Next", page: "page {p}, {n} records", assessment: "Yearly assessment", rank: "Rank", filter_side: "Side",
@@ -344,7 +348,7 @@ async function labourPage(app, params) {
     <tbody>${r.proposals.slice(0, 500).map((p) => `<tr><td>${esc(p.person_id)}</td><td>${esc(p.posting_id)} <span class="muted">${p.work_region}</span></td><td class="num">${fmt(p.monthly_wage)}</td>
       <td class="num">${p.fit}</td><td>${p.no_one_employed ? "✓" : ""}</td><td>${p.registered_poor ? "✓" : ""}</td></tr>`).join("")}</tbody></table>
     <h2>${t("unmatched")} (${r.unmatched.length})</h2>
-    <table id="unmatched"><tbody>${r.unmatched.slice(0, 500).map((u) => `<tr><td>${esc(u.person_id)}</td><td>${esc(u.reason)}</td><td class="muted">${esc(u.detail)}</td></tr>`).join("")}</tbody></table>
+    <table id="unmatched"><tbody>${r.unmatched.slice(0, 500).map((u) => `<tr><td>${esc(u.person_id)}</td><td>${esc(t(u.reason))}</td><td class="muted">${u.reason === "not_eligible" ? esc(u.detail) : ""}</td></tr>`).join("")}</tbody></table>
     <h2>${t("follow_up")} (${r.follow_up.length})</h2>
     <table><tbody>${r.follow_up.map((f) => `<tr><td>${esc(f.placement_id)}</td><td>${esc(f.person_id)}</td><td>${f.start} – ${f.end || ""}</td></tr>`).join("")}</tbody></table>`;
   const go = () => (location.hash = `#/labour?date=${$("#f-date").value}&station=${encodeURIComponent($("#f-station").value)}`);
