@@ -55,6 +55,14 @@ test("the overview shows the map and the charts in Chinese", async () => {
     return c.getOption().series[0].data.length;
   });
   assert.ok(lines >= 2, `arrows between paired provinces: ${lines}`);
+  // First paint and the time until the map and charts are drawn, for the benchmark record.
+  const timing = await page.evaluate(() => ({
+    first_contentful_paint_ms: Math.round(performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1),
+    charts_drawn_ms: Math.round(performance.now()),
+  }));
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(path.join(shots, "overview-timing.json"), JSON.stringify(timing));
+  assert.ok(timing.first_contentful_paint_ms > 0);
   await page.screenshot({ path: path.join(shots, "overview.png"), fullPage: true });
   // The English switch.
   await page.click("#lang");
