@@ -29,6 +29,7 @@ const T = {
     posting: "岗位", wage: "月工资", person: "人员",
     already_employed: "已在岗", no_posting_in_reach: "意向地区或就业距离内无在招岗位", not_eligible: "不符合岗位条件",
     capacity_taken: "符合条件的岗位已满（优先安排零就业家庭和建档立卡人员、匹配度更高者）",
+    method: "考核办法",
     add_record: "新增或修改单条记录", save: "保存", saved: "已保存（批次 {b}）。", not_saved: "未保存：", edit: "编辑", history: "修改记录", field: "字段", old: "原值", new_value: "新值", actor: "操作人", at: "时间",
     templates: "下载空白模板（中文表头、下拉选项）", export_xlsx: "导出 XLSX", compare: "年度对比", change: "变化",
     prev: "上一页", next: "下一页", page: "第 {p} 页，共 {n} 条", assessment: "年度考核", rank: "排名", filter_side: "考核对象",
@@ -69,6 +70,7 @@ const T = {
     posting: "Posting", wage: "Monthly wage", person: "Person",
     already_employed: "already employed", no_posting_in_reach: "no open posting within the wanted regions or distance", not_eligible: "not eligible",
     capacity_taken: "eligible postings filled by seekers of higher priority or better fit",
+    method: "Method",
     add_record: "Add or edit one record", save: "Save", saved: "Saved (batch {b}).", not_saved: "Not saved: ", edit: "Edit", history: "History", field: "Field", old: "Old", new_value: "New", actor: "By", at: "At",
     templates: "Blank templates (Chinese headers, drop-down lists)", export_xlsx: "Export XLSX", compare: "Compare years", change: "Change",
     prev: "Previous", next: "Next", page: "page {p}, {n} records", assessment: "Yearly assessment", rank: "Rank", filter_side: "Side",
@@ -245,12 +247,15 @@ async function showRecords(id, year, indicator, page) {
 
 async function assessmentPage(app, params) {
   const o = await api("/api/v1/overview");
+  const ms = await api("/api/v1/methods");
   const year = +(params.get("year") || o.latest_year);
+  const method = params.get("method") || ms.default;
   const side = params.get("side") || "", grade = params.get("grade") || "", province = params.get("province") || "";
-  const r = await api(`/api/v1/assessments/${year}?side=${side}&grade=${grade}&province=${encodeURIComponent(province)}`);
+  const r = await api(`/api/v1/assessments/${year}?method=${encodeURIComponent(method)}&side=${side}&grade=${grade}&province=${encodeURIComponent(province)}`);
   app.innerHTML = `<h1>${t("assessment")} · ${year} <span class="muted">${esc(r.method)}</span></h1>
     <div class="filters">
       <label>${t("year")} <select id="f-year">${o.years.map((v) => `<option ${v === year ? "selected" : ""}>${v}</option>`).join("")}</select></label>
+      <label>${t("method")} <select id="f-method">${ms.methods.map((m) => `<option value="${esc(m.id)}" ${m.id === method ? "selected" : ""}>${esc(m.title || m.id)}</option>`).join("")}</select></label>
       <label>${t("filter_side")} <select id="f-side"><option value="">${t("all")}</option>${["east", "west"].map((s) => `<option value="${s}" ${s === side ? "selected" : ""}>${t(s)}</option>`).join("")}</select></label>
       <label>${t("filter_grade")} <select id="f-grade"><option value="">${t("all")}</option>${["good", "fair", "average", "poor"].map((g) => `<option value="${g}" ${g === grade ? "selected" : ""}>${t(g)}</option>`).join("")}</select></label>
       <label>${t("filter_province")} <input id="f-prov" size="8" value="${esc(province)}"></label>
@@ -264,10 +269,10 @@ async function assessmentPage(app, params) {
       ${r.columns.map((c) => { const v = x.components.find((k) => k.name === c); return `<td class="num">${v ? fmt(v.points) : ""}</td>`; }).join("")}
       <td class="num">${fmt(x.total)}</td><td><span class="grade ${x.grade}">${t(x.grade)}</span></td></tr>`).join("")}</tbody></table>`;
   const go = () => {
-    const p = new URLSearchParams({ year: $("#f-year").value, side: $("#f-side").value, grade: $("#f-grade").value, province: $("#f-prov").value });
+    const p = new URLSearchParams({ year: $("#f-year").value, method: $("#f-method").value, side: $("#f-side").value, grade: $("#f-grade").value, province: $("#f-prov").value });
     location.hash = `#/assessment?${p}`;
   };
-  ["#f-year", "#f-side", "#f-grade", "#f-prov"].forEach((s) => $(s).addEventListener("change", go));
+  ["#f-year", "#f-method", "#f-side", "#f-grade", "#f-prov"].forEach((s) => $(s).addEventListener("change", go));
 }
 
 async function regionPage(app, code, params) {

@@ -360,8 +360,18 @@ pub async fn explain(
     .map_err(|e| ApiError::BadRequest(e.to_string()))?
 }
 
+/// `GET /api/v1/methods`: the assessment methods to choose from.
+pub async fn methods(State(state): State<AppState>) -> Json<J> {
+    let all: Vec<J> = std::iter::once(&state.method)
+        .chain(state.methods.iter())
+        .map(|m| json!({ "id": m.id, "title": m.title, "columns": m.component_columns() }))
+        .collect();
+    Json(json!({ "default": state.method.id, "methods": all }))
+}
+
 #[derive(Deserialize)]
 pub struct RankingQuery {
+    pub method: Option<String>,
     pub side: Option<String>,
     pub grade: Option<String>,
     pub province: Option<String>,
@@ -377,7 +387,10 @@ pub async fn assessment(
     let snap = snapshot(&state).await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
-        let all = snap.memo(format!("ranking:{year}"), || Ok::<_, ApiError>(ranking_body(&snap, &st, year)))?;
+        let method = st
+            .method_by_id(q.method.as_deref())
+            .ok_or_else(|| ApiError::BadRequest(format!("unknown method {}", q.method.as_deref().unwrap_or(""))))?;
+        let all = snap.memo(format!("ranking:{year}:{}", method.id), || Ok::<_, ApiError>(ranking_body(&snap, &method, year)))?;
         let mut rows: Vec<&J> = all["rows"]
             .as_array()
             .map_or(&[][..], |v| v.as_slice())
@@ -399,9 +412,9 @@ pub async fn assessment(
     .map_err(|e| ApiError::BadRequest(e.to_string()))?
 }
 
-fn ranking_body(snap: &Snapshot, st: &AppState, year: i32) -> J {
+fn ranking_body(snap: &Snapshot, method: &xiezuo_engine::assess::method::Method, year: i32) -> J {
     let d = &snap.data;
-    let a = snap.assessment(year, &st.method);
+    let a = snap.assessment(year, method);
     let mut rows: Vec<J> = Vec::new();
     for p in &a.pairings {
         let Some(&pi) = d.pairing_idx.get(p.pairing_id.as_str()) else {

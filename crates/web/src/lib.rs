@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pairings", get(api::pairings))
         .route("/api/v1/pairings/{id}", get(api::pairing))
         .route("/api/v1/pairings/{id}/explain", get(api::explain))
+        .route("/api/v1/methods", get(api::methods))
         .route("/api/v1/assessments/compare", get(api::compare))
         .route("/api/v1/assessments/{year}", get(api::assessment))
         .route(

@@ -60,10 +60,12 @@ pub fn spec() -> Value {
                 page(), per_page()]),
             "/api/v1/assessments/{year}": op("The ranking of a year under method xz-v1", vec![
                 param("year", "path", true, "integer", "year"),
+                param("method", "query", false, "string", "method id (default xz-v1); see /api/v1/methods"),
                 param("side", "query", false, "string", "east|west"),
                 param("grade", "query", false, "string", "good|fair|average|poor"),
                 param("province", "query", false, "string", "province code prefix of either party"),
                 param("sort", "query", false, "string", "total (default) or pairing")]),
+            "/api/v1/methods": op("The assessment methods an assessor may choose", vec![]),
             "/api/v1/assessments/compare": op("Two years side by side: totals, grades and changes", vec![
                 param("from", "query", true, "integer", "earlier year"),
                 param("to", "query", true, "integer", "later year")]),

@@ -16,7 +16,7 @@ pub struct Snapshot {
     pub years: Vec<i32>,
     /// Records grouped by pairing.
     pub index: Index,
-    assessments: Mutex<HashMap<i32, Arc<Assessment>>>,
+    assessments: Mutex<HashMap<(i32, String), Arc<Assessment>>>,
     year_ctx: Mutex<HashMap<i32, Arc<YearCtx>>>,
     scopes: Mutex<HashMap<i32, Arc<Vec<Vec<u32>>>>>,
     memo: Mutex<HashMap<String, Arc<serde_json::Value>>>,
@@ -76,11 +76,11 @@ impl Snapshot {
         Ok(v)
     }
 
-    /// The assessment of a year under the default method, computed once.
+    /// The assessment of a year under a method, computed once.
     pub fn assessment(&self, year: i32, method: &Method) -> Arc<Assessment> {
         let mut cache = self.assessments.lock().unwrap_or_else(|e| e.into_inner());
         cache
-            .entry(year)
+            .entry((year, method.id.clone()))
             .or_insert_with(|| Arc::new(assess(&self.data, year, method)))
             .clone()
     }
@@ -93,7 +93,10 @@ pub struct AppState {
     uploads: Arc<Mutex<HashMap<String, crate::upload::Upload>>>,
     next_upload: Arc<std::sync::atomic::AtomicU64>,
     snapshot: Arc<RwLock<Option<Arc<Snapshot>>>>,
+    /// The default method (xz-v1).
     pub method: Arc<Method>,
+    /// Further methods an assessor may choose, by id.
+    pub methods: Arc<Vec<Arc<Method>>>,
     /// A directory of `<code>.geojson` base maps overriding the built-in one.
     pub map_dir: Option<std::path::PathBuf>,
     /// The time stamps of writes (RFC 3339), given by the composition root.
@@ -108,6 +111,7 @@ impl AppState {
             next_upload: Arc::new(std::sync::atomic::AtomicU64::new(1)),
             snapshot: Arc::new(RwLock::new(None)),
             method: Arc::new(method),
+            methods: Arc::new(Vec::new()),
             map_dir: None,
             clock: Arc::new(String::new),
         }
@@ -138,6 +142,15 @@ impl AppState {
         });
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(snap.clone());
         Ok(snap)
+    }
+
+    /// The method with this id (the default when `None`).
+    pub fn method_by_id(&self, id: Option<&str>) -> Option<Arc<Method>> {
+        match id.filter(|s| !s.is_empty()) {
+            None => Some(self.method.clone()),
+            Some(id) if id == self.method.id => Some(self.method.clone()),
+            Some(id) => self.methods.iter().find(|m| m.id == id).cloned(),
+        }
     }
 
     /// Runs `f` with the store (one writer at a time).

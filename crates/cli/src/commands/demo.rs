@@ -111,6 +111,7 @@ pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
         super::serve::Args {
             addr: a.addr,
             map_dir: None,
+            methods_dir: None,
         },
     )
 }

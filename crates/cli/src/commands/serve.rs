@@ -13,6 +13,9 @@ pub struct Args {
     /// the built-in one (e.g. an approved base map).
     #[arg(long, env = "XIEZUO_MAP_DIR")]
     pub map_dir: Option<PathBuf>,
+    /// Directory of further assessment method files (*.toml) to offer beside xz-v1.
+    #[arg(long, env = "XIEZUO_METHODS_DIR")]
+    pub methods_dir: Option<PathBuf>,
 }
 
 /// Serves the platform until the process is stopped.
@@ -21,6 +24,22 @@ pub fn serve(db: Option<&str>, a: Args) -> Result<ExitCode> {
     let mut state =
         xiezuo_web::AppState::new(store, xiezuo_engine::assess::method::Method::default_v1());
     state.map_dir = a.map_dir;
+    if let Some(dir) = &a.methods_dir {
+        let mut methods = Vec::new();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("reading methods from {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let m = xiezuo_engine::assess::method::Method::load(&f)?;
+            if m.id != state.method.id {
+                methods.push(std::sync::Arc::new(m));
+            }
+        }
+        state.methods = std::sync::Arc::new(methods);
+    }
     state.clock = std::sync::Arc::new(super::now_rfc3339);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

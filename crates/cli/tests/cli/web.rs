@@ -18,11 +18,12 @@ impl Drop for Server {
     }
 }
 
-fn serve(db: &std::path::Path) -> Server {
+fn serve(db: &std::path::Path, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_xiezuo"))
         .arg("--db")
         .arg(db)
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -95,7 +96,28 @@ fn the_api_serves_the_assessment_and_the_records_behind_it() {
         .code,
         0
     );
-    let s = serve(&db);
+    // A second method an assessor may choose: everyone is good under it.
+    let methods = tmp.path().join("methods");
+    std::fs::create_dir_all(&methods).unwrap();
+    let v1 = std::fs::read_to_string(data_dir().join("../../methods/xz-v1.toml")).unwrap();
+    std::fs::write(
+        methods.join("lenient.toml"),
+        v1.replace("id = \"xz-v1\"", "id = \"lenient\"")
+            .replace("min = 90", "min = 0"),
+    )
+    .unwrap();
+    let s = serve(&db, &["--methods-dir", methods.to_str().unwrap()]);
+    let m = json(&s.addr, "/api/v1/methods");
+    assert_eq!(m["methods"].as_array().unwrap().len(), 2);
+    let lenient = json(&s.addr, "/api/v1/assessments/2019?method=lenient");
+    assert!(
+        lenient["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["grade"] == "good")
+    );
+    assert_eq!(get(&s.addr, "/api/v1/assessments/2019?method=nope").0, 400);
 
     let o = json(&s.addr, "/api/v1/overview");
     assert_eq!(o["latest_year"], 2020);
