@@ -185,3 +185,15 @@ test("the labour station proposes matches and confirms them as placements", asyn
   assert.equal(s.proposals.length, 0);
   await page.close();
 });
+
+test("a province opens with its prefectures on the map and its registry", async () => {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1200 } });
+  await page.goto(base + "/#/region/450000000000");
+  await page.waitForSelector("#c-region-map canvas");
+  await page.waitForSelector("#c-status canvas");
+  await page.waitForSelector("#households tbody tr");
+  const ids = await page.$$eval("#households tbody tr td:last-child", (c) => c.map((x) => x.textContent).join(" "));
+  assert.match(ids, /\*{10}/, "identity numbers are masked");
+  await page.screenshot({ path: path.join(shots, "region.png"), fullPage: true });
+  await page.close();
+});

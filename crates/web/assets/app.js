@@ -163,7 +163,10 @@ async function overview(app) {
   });
   const sideOf = Object.fromEntries(o.provinces.map((p) => [p.code, p.side]));
   const nameOf = Object.fromEntries(geo.features.map((f) => [f.properties.code, f.properties.name]));
-  chart($("#c-map")).setOption({
+  const codeOf = Object.fromEntries(geo.features.map((f) => [f.properties.name, f.properties.code]));
+  const mapChart = chart($("#c-map"));
+  mapChart.on("click", (e) => { if (e.componentType === "geo" && codeOf[e.name]) location.hash = `#/region/${codeOf[e.name]}000000`; });
+  mapChart.setOption({
     tooltip: { trigger: "item", formatter: (p) => (p.seriesType === "lines" ? `${p.data.from} → ${p.data.to}: ${p.data.n}` : p.name) },
     geo: { map: "china", roam: true, itemStyle: { areaColor: "#f1f3f4", borderColor: "#999" }, emphasis: { itemStyle: { areaColor: "#fde7e4" } },
       regions: Object.entries(sideOf).filter(([c]) => nameOf[c]).map(([c, s]) => ({ name: nameOf[c], itemStyle: { areaColor: s === "east" ? "#f8c9c4" : s === "west" ? "#c6dafc" : "#eee" } })) },
@@ -281,6 +284,7 @@ async function regionPage(app, code, params) {
   const g = r.region;
   app.innerHTML = `<h1>${t("region")} ${esc(g.name)} <span class="muted">${g.code} · ${t(g.level)}</span></h1>
     <p>${r.parents.map((p) => `<a href="#/region/${p.code}">${esc(p.name)}</a>`).join(" › ")}</p>
+    <div class="card" id="region-map-card" style="display:none;margin-bottom:16px"><div id="c-region-map" class="map"></div></div>
     <div class="grid">
       <div class="card"><h2>${t("status")}</h2><div id="c-status" class="chart"></div></div>
       <div class="card"><h2>${t("children_regions")} (${r.children.length})</h2><p>${r.children.slice(0, 60).map((c) => `<a href="#/region/${c.code}">${esc(c.name)}</a>`).join(" · ") || t("none")}</p>
@@ -295,6 +299,21 @@ async function regionPage(app, code, params) {
       ${page * r.households.per_page < r.households.total ? `<a href="#/region/${code}?page=${page + 1}">${t("next")}</a>` : ""}</div>
     <h2>${t("region_projects")} (${r.projects.length})</h2>
     <table><tbody>${r.projects.slice(0, 200).map((p) => `<tr><td><a href="#/project/${encodeURIComponent(p.project_id)}">${esc(p.project_id)}</a></td><td>${esc(p.name)}</td><td>${p.year}</td><td>${esc(p.status)}</td><td class="num">${fmt(p.budget)}</td></tr>`).join("")}</tbody></table>`;
+  const mr = await fetch(`/map/${code.slice(0, 6)}.geojson`);
+  if (mr.ok && ["province", "prefecture"].includes(g.level)) {
+    const geo = await mr.json();
+    echarts.registerMap("m" + code, geo);
+    $("#region-map-card").style.display = "";
+    const known = Object.fromEntries(r.children.map((c) => [c.code.slice(0, 6), c]));
+    const m = chart($("#c-region-map"));
+    m.on("click", (e) => { const f = geo.features.find((x) => x.properties.name === e.name); if (f && known[f.properties.code]) location.hash = `#/region/${known[f.properties.code].code}`; });
+    m.setOption({
+      tooltip: { trigger: "item" },
+      series: [{ type: "map", map: "m" + code, roam: true, label: { show: true, fontSize: 10 },
+        data: geo.features.map((f) => { const c = known[f.properties.code]; return { name: f.properties.name, value: c ? 1 : 0,
+          itemStyle: { areaColor: c ? (c.poor_county || c.deep_poverty ? "#f8c9c4" : "#c6dafc") : "#f1f3f4" } }; }) }],
+    });
+  }
   chart($("#c-status")).setOption({
     tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 60, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: r.status.map((s) => String(s.year)) }, yAxis: { type: "value" },

@@ -1,7 +1,9 @@
-//! The browser UI and its assets, embedded in the binary. The base map is
-//! served by division code (`/map/100000.geojson` is the country by
-//! province); an operator can put an approved base map (审图号) in a
-//! directory of `<code>.geojson` files and point `--map-dir` at it.
+//! The browser UI and its assets, embedded in the binary. Base maps are
+//! served by division code: `/map/100000.geojson` is the country by
+//! province, `/map/<province>.geojson` its prefectures and
+//! `/map/<prefecture>.geojson` its counties. An operator can put an approved
+//! base map (审图号) in a directory of `<code>.geojson` files and point
+//! `--map-dir` at it.
 
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -13,6 +15,18 @@ const APP_JS: &str = include_str!("../assets/app.js");
 const APP_CSS: &str = include_str!("../assets/app.css");
 const ECHARTS: &str = include_str!("../assets/vendor/echarts.min.js");
 const CHINA: &str = include_str!("../assets/map/100000.geojson");
+/// Prefectures of each province and counties of each prefecture, as
+/// `<parent code>.geojson` entries.
+const DIVISIONS: &[u8] = include_bytes!("../assets/map/divisions.zip");
+
+fn division_map(code: &str) -> Option<String> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(DIVISIONS)).ok()?;
+    let mut entry = z.by_name(&format!("{code}.geojson")).ok()?;
+    let mut text = String::new();
+    entry.read_to_string(&mut text).ok()?;
+    Some(text)
+}
 
 pub async fn index() -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], INDEX).into_response()
@@ -50,6 +64,9 @@ pub async fn map(State(state): State<AppState>, Path(file): Path<String>) -> Res
     }
     if code == "100000" {
         return (ty, CHINA).into_response();
+    }
+    if let Some(text) = division_map(code) {
+        return (ty, [(header::CACHE_CONTROL, "public, max-age=3600")], text).into_response();
     }
     (StatusCode::NOT_FOUND, "no base map for this code").into_response()
 }

@@ -246,6 +246,13 @@ fn the_api_serves_the_assessment_and_the_records_behind_it() {
     ] {
         assert!(spec["paths"][path].is_object(), "{path}");
     }
+    // Prefecture and county boundaries by division code.
+    let (_, gx) = get(&s.addr, "/map/450000.geojson");
+    assert!(
+        gx.contains("\"code\":\"450100\""),
+        "Guangxi's prefectures include Nanning"
+    );
+    assert_eq!(get(&s.addr, "/map/999999.geojson").0, 404);
     let (status, html) = get(&s.addr, "/");
     assert_eq!(status, 200);
     assert!(html.contains("东西部协作"));
