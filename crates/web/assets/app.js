@@ -93,6 +93,17 @@ function recordLink(kind, id) {
   return esc(id);
 }
 
+// Waits for a background job, showing its progress in `box`.
+async function awaitJob(id, box) {
+  for (;;) {
+    const j = await api(`/api/v1/jobs/${id}`);
+    if (box) box.innerHTML = `<progress id="progress" max="1" value="${j.progress}"></progress> <span class="muted">${Math.round(j.progress * 100)}%</span>`;
+    if (j.state === "done") return j.result;
+    if (j.state === "failed") throw new Error(j.error);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function api(path) {
   const r = await fetch(path);
   const body = await r.json();
@@ -254,6 +265,8 @@ async function assessmentPage(app, params) {
   const year = +(params.get("year") || o.latest_year);
   const method = params.get("method") || ms.default;
   const side = params.get("side") || "", grade = params.get("grade") || "", province = params.get("province") || "";
+  const run = await fetch(`/api/v1/assessments/${year}/run?method=${encodeURIComponent(method)}`, { method: "POST" });
+  if (run.ok) await awaitJob((await run.json()).job, app);
   const r = await api(`/api/v1/assessments/${year}?method=${encodeURIComponent(method)}&side=${side}&grade=${grade}&province=${encodeURIComponent(province)}`);
   app.innerHTML = `<h1>${t("assessment")} · ${year} <span class="muted">${esc(r.method)}</span></h1>
     <div class="filters">
@@ -462,8 +475,10 @@ async function dataPage(app) {
     const box = $("#report");
     box.innerHTML = `<p class="muted">${t("loading")}</p>`;
     const r = await fetch("/api/v1/uploads", { method: "POST", body: fd });
-    const body = await r.json();
-    if (!r.ok) { box.innerHTML = `<p class="error">${esc(body.message)}</p>`; return; }
+    const started = await r.json();
+    if (!r.ok) { box.innerHTML = `<p class="error">${esc(started.message)}</p>`; return; }
+    let body;
+    try { body = await awaitJob(started.job, box); } catch (e) { box.innerHTML = `<p class="error">${esc(e.message)}</p>`; return; }
     box.innerHTML = countsTable(body.counts) + (body.valid
       ? `<p id="status">${t("valid")}</p><button id="commit" type="button">${t("commit")}</button>`
       : `<p id="status" class="error">${t("invalid").replace("{n}", body.errors.length)}</p>
@@ -471,7 +486,9 @@ async function dataPage(app) {
          <tbody>${body.errors.map((e) => `<tr><td>${esc(e.file)}</td><td class="num">${e.line}</td><td>${esc(e.column)}</td><td>${esc(e.reason)}</td></tr>`).join("")}</tbody></table>`);
     $("#commit")?.addEventListener("click", async () => {
       const c = await fetch(`/api/v1/uploads/${body.token}/commit`, { method: "POST" });
-      const cb = await c.json();
+      const started = await c.json();
+      let cb = started;
+      if (c.ok) { try { cb = await awaitJob(started.job, box); } catch (e) { cb = { message: e.message }; } }
       box.innerHTML = c.ok && cb.batch_id ? countsTable(cb.counts) + `<p id="status">${t("imported").replace("{b}", cb.batch_id)}</p>`
         : `<p id="status" class="error">${esc(cb.message || t("invalid").replace("{n}", (cb.errors || []).length))}</p>`;
     });

@@ -10,6 +10,7 @@ mod api;
 mod assets;
 mod error;
 mod files;
+mod jobs;
 mod labour;
 mod openapi;
 mod records;
@@ -39,6 +40,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pairings/{id}", get(api::pairing))
         .route("/api/v1/pairings/{id}/explain", get(api::explain))
         .route("/api/v1/methods", get(api::methods))
+        .route("/api/v1/jobs/{id}", get(jobs::get))
+        .route(
+            "/api/v1/assessments/{year}/run",
+            axum::routing::post(jobs::run_assessment),
+        )
         .route("/api/v1/assessments/compare", get(api::compare))
         .route("/api/v1/assessments/{year}", get(api::assessment))
         .route(

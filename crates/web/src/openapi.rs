@@ -65,6 +65,12 @@ pub fn spec() -> Value {
                 param("grade", "query", false, "string", "good|fair|average|poor"),
                 param("province", "query", false, "string", "province code prefix of either party"),
                 param("sort", "query", false, "string", "total (default) or pairing")]),
+            "/api/v1/jobs/{id}": op("A background job (upload check, upload import, assessment run): state, progress 0..1, result", vec![param("id", "path", true, "string", "job id")]),
+            "/api/v1/assessments/{year}/run": { "post": {
+                "summary": "Run (or find) the assessment of a year under a method in the background; returns a job",
+                "parameters": [param("year", "path", true, "integer", "year"), param("method", "query", false, "string", "method id")],
+                "responses": error_responses_with_ok()
+            } },
             "/api/v1/methods": op("The assessment methods an assessor may choose", vec![]),
             "/api/v1/assessments/compare": op("Two years side by side: totals, grades and changes", vec![
                 param("from", "query", true, "integer", "earlier year"),
@@ -93,12 +99,12 @@ pub fn spec() -> Value {
                 "responses": error_responses_with_ok()
             } },
             "/api/v1/uploads": { "post": {
-                "summary": "Upload dataset files (CSV, XLSX) or a zip of them: the validation report, nothing stored",
+                "summary": "Upload dataset files (CSV, XLSX) or a zip of them; returns a job whose result is the validation report (nothing stored) and the token to commit",
                 "requestBody": { "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "files": { "type": "array", "items": { "type": "string", "format": "binary" } } } } } } },
                 "responses": error_responses_with_ok()
             } },
             "/api/v1/uploads/{token}/commit": { "post": {
-                "summary": "Import a checked upload atomically (nothing if any row is bad)",
+                "summary": "Import a checked upload atomically (nothing if any row is bad); returns a job whose result is the import report",
                 "parameters": [param("token", "path", true, "string", "the token of the upload")],
                 "responses": error_responses_with_ok()
             } }

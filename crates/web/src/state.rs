@@ -91,6 +91,7 @@ impl Snapshot {
 pub struct AppState {
     store: Arc<Mutex<Box<dyn Store>>>,
     uploads: Arc<Mutex<HashMap<String, crate::upload::Upload>>>,
+    jobs: Arc<Mutex<HashMap<String, Arc<crate::jobs::Job>>>>,
     next_upload: Arc<std::sync::atomic::AtomicU64>,
     snapshot: Arc<RwLock<Option<Arc<Snapshot>>>>,
     /// The default method (xz-v1).
@@ -108,6 +109,7 @@ impl AppState {
         AppState {
             store: Arc::new(Mutex::new(store)),
             uploads: Arc::new(Mutex::new(HashMap::new())),
+            jobs: Arc::new(Mutex::new(HashMap::new())),
             next_upload: Arc::new(std::sync::atomic::AtomicU64::new(1)),
             snapshot: Arc::new(RwLock::new(None)),
             method: Arc::new(method),
@@ -170,6 +172,28 @@ impl AppState {
             .unwrap_or_else(|e| e.into_inner())
             .insert(token.clone(), u);
         token
+    }
+
+    /// Registers a job; returns its id.
+    pub fn keep_job(&self, job: Arc<crate::jobs::Job>) -> String {
+        let n = self
+            .next_upload
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("j{n}");
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.clone(), job);
+        id
+    }
+
+    /// A job by id.
+    pub fn job(&self, id: &str) -> Option<Arc<crate::jobs::Job>> {
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
     }
 
     /// Takes a pending upload out.

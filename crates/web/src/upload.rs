@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use serde_json::{Value as J, json};
 use std::io::Read;
-use xiezuo_engine::import::{ImportOptions, ImportReport, Quiet, import_dir};
+use xiezuo_engine::import::{ImportOptions, ImportReport, import_dir};
 use xiezuo_store::BatchInfo;
 
 /// Keeps an upload's files in a directory until it is committed or dropped.
@@ -83,39 +83,50 @@ pub async fn create(
             "no dataset files were uploaded".into(),
         ));
     }
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.path().join(f)).ok())
+        .map(|m| m.len())
+        .sum();
     let st = state.clone();
     let path = dir.path().to_path_buf();
-    let report = tokio::task::spawn_blocking(move || {
-        st.with_store(|store| {
-            let batch = BatchInfo {
-                actor: "web".into(),
-                at: String::new(),
-                source: "upload (check)".into(),
-            };
-            import_dir(
-                store,
-                &path,
-                &batch,
-                ImportOptions {
-                    skip_invalid: false,
-                    dry_run: true,
-                },
-                &Quiet,
-            )
-        })
-    })
-    .await
-    .map_err(failed)?
-    .map_err(failed)?;
     let token = state.keep_upload(Upload {
         dir,
         files: files.clone(),
     });
-    let mut body = report_json(&report);
-    body["token"] = json!(token);
-    body["files"] = json!(files);
-    body["valid"] = json!(report.errors.is_empty());
-    Ok(Json(body))
+    let tok = token.clone();
+    let job = crate::jobs::spawn(&state, "upload check", total, move |job| {
+        let progress = crate::jobs::JobProgress {
+            job,
+            before: Default::default(),
+            current: Default::default(),
+        };
+        let report = st
+            .with_store(|store| {
+                let batch = BatchInfo {
+                    actor: "web".into(),
+                    at: String::new(),
+                    source: "upload (check)".into(),
+                };
+                import_dir(
+                    store,
+                    &path,
+                    &batch,
+                    ImportOptions {
+                        skip_invalid: false,
+                        dry_run: true,
+                    },
+                    &progress,
+                )
+            })
+            .map_err(|e| e.to_string())?;
+        let mut body = report_json(&report);
+        body["token"] = json!(tok);
+        body["files"] = json!(files);
+        body["valid"] = json!(report.errors.is_empty());
+        Ok(body)
+    });
+    Ok(Json(json!({ "job": job, "token": token })))
 }
 
 /// Imports a checked upload atomically (nothing at all if any row is bad).
@@ -128,29 +139,39 @@ pub async fn commit(
         .ok_or_else(|| ApiError::NotFound(format!("no pending upload {token}")))?;
     let st = state.clone();
     let at = (state.clock)();
-    let report = tokio::task::spawn_blocking(move || {
-        let r = st.with_store(|store| {
-            let batch = BatchInfo {
-                actor: "web".into(),
-                at,
-                source: format!("upload {}", upload.files.join(", ")),
-            };
-            import_dir(
-                store,
-                upload.dir.path(),
-                &batch,
-                ImportOptions::default(),
-                &Quiet,
-            )
-        });
+    let total: u64 = upload
+        .files
+        .iter()
+        .filter_map(|f| std::fs::metadata(upload.dir.path().join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    let job = crate::jobs::spawn(&state, "upload import", total, move |job| {
+        let progress = crate::jobs::JobProgress {
+            job,
+            before: Default::default(),
+            current: Default::default(),
+        };
+        let report = st
+            .with_store(|store| {
+                let batch = BatchInfo {
+                    actor: "web".into(),
+                    at,
+                    source: format!("upload {}", upload.files.join(", ")),
+                };
+                import_dir(
+                    store,
+                    upload.dir.path(),
+                    &batch,
+                    ImportOptions::default(),
+                    &progress,
+                )
+            })
+            .map_err(|e| e.to_string())?;
         drop(upload);
-        r
-    })
-    .await
-    .map_err(failed)?
-    .map_err(failed)?;
-    if report.batch_id.is_some() {
-        state.invalidate();
-    }
-    Ok(Json(report_json(&report)))
+        if report.batch_id.is_some() {
+            st.invalidate();
+        }
+        Ok(report_json(&report))
+    });
+    Ok(Json(json!({ "job": job })))
 }

@@ -43,10 +43,15 @@ fn serve(db: &std::path::Path, extra: &[&str]) -> Server {
 
 /// A plain HTTP/1.1 GET: (status, body).
 fn get(addr: &str, path: &str) -> (u16, String) {
+    request(addr, "GET", path)
+}
+
+/// A plain HTTP/1.1 request without a body: (status, body).
+fn request(addr: &str, method: &str, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -223,6 +228,29 @@ fn the_api_serves_the_assessment_and_the_records_behind_it() {
             .any(|m| m["seq"] == 4 && m["late"] == true)
     );
     assert!(p["funds"]["disbursed"].as_f64().is_some());
+
+    // Running an assessment is a background job with progress.
+    let (status, body) = request(&s.addr, "POST", "/api/v1/assessments/2018/run");
+    assert_eq!(status, 202, "{body}");
+    let job: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let id = job["job"].as_str().unwrap().to_string();
+    let mut done = serde_json::Value::Null;
+    for _ in 0..200 {
+        let j = json(&s.addr, &format!("/api/v1/jobs/{id}"));
+        if j["state"] == "done" {
+            done = j;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(done["progress"], 1.0);
+    let ranking = json(&s.addr, "/api/v1/assessments/2018");
+    let sides = ranking["rows"].as_array().unwrap().len() as u64;
+    assert_eq!(
+        done["result"]["pairings"].as_u64().unwrap() * 2,
+        sides,
+        "every active pairing, both sides"
+    );
 
     // Errors have stable codes.
     let (status, body) = get(&s.addr, "/api/v1/pairings/NO-SUCH");

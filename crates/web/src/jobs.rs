@@ -1,0 +1,122 @@
+//! Long operations as background jobs with progress: checking and
+//! committing an upload, running an assessment. A request starts the job and
+//! returns at once; the client polls `GET /api/v1/jobs/{id}`.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use serde_json::{Value as J, json};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A running or finished job.
+pub struct Job {
+    pub kind: &'static str,
+    /// Work done and total, in the job's own unit (bytes for imports).
+    pub done: AtomicU64,
+    pub total: AtomicU64,
+    pub outcome: Mutex<Option<Result<J, String>>>,
+}
+
+impl Job {
+    pub fn new(kind: &'static str) -> Job {
+        Job {
+            kind,
+            done: AtomicU64::new(0),
+            total: AtomicU64::new(1),
+            outcome: Mutex::new(None),
+        }
+    }
+
+    fn finish(&self, r: Result<J, String>) {
+        self.done
+            .store(self.total.load(Ordering::Relaxed), Ordering::Relaxed);
+        *self.outcome.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+    }
+
+    fn json(&self, id: &str) -> J {
+        let total = self.total.load(Ordering::Relaxed).max(1);
+        let done = self.done.load(Ordering::Relaxed).min(total);
+        let outcome = self.outcome.lock().unwrap_or_else(|e| e.into_inner());
+        let (state, result, error) = match &*outcome {
+            None => ("running", J::Null, J::Null),
+            Some(Ok(v)) => ("done", v.clone(), J::Null),
+            Some(Err(e)) => ("failed", J::Null, json!(e)),
+        };
+        json!({ "id": id, "kind": self.kind, "state": state, "progress": done as f64 / total as f64, "result": result, "error": error })
+    }
+}
+
+/// Import progress as bytes over all files of the job.
+pub struct JobProgress {
+    pub job: std::sync::Arc<Job>,
+    pub before: AtomicU64,
+    pub current: AtomicU64,
+}
+
+impl xiezuo_engine::import::Progress for JobProgress {
+    fn file_started(&self, _file: &str, bytes: u64) {
+        self.current.store(bytes, Ordering::Relaxed);
+    }
+    fn advanced(&self, bytes: u64) {
+        self.job.done.store(
+            self.before.load(Ordering::Relaxed) + bytes,
+            Ordering::Relaxed,
+        );
+    }
+    fn file_done(&self, _file: &str) {
+        let b = self
+            .before
+            .fetch_add(self.current.load(Ordering::Relaxed), Ordering::Relaxed)
+            + self.current.load(Ordering::Relaxed);
+        self.job.done.store(b, Ordering::Relaxed);
+    }
+}
+
+/// Runs `work` on a blocking thread as a job; returns its id at once.
+pub fn spawn(
+    state: &AppState,
+    kind: &'static str,
+    total: u64,
+    work: impl FnOnce(std::sync::Arc<Job>) -> Result<J, String> + Send + 'static,
+) -> String {
+    let job = std::sync::Arc::new(Job::new(kind));
+    job.total.store(total.max(1), Ordering::Relaxed);
+    let id = state.keep_job(job.clone());
+    tokio::task::spawn_blocking(move || {
+        let r = work(job.clone());
+        job.finish(r);
+    });
+    id
+}
+
+/// `GET /api/v1/jobs/{id}`
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<J>, ApiError> {
+    let job = state
+        .job(&id)
+        .ok_or_else(|| ApiError::NotFound(format!("no job {id}")))?;
+    Ok(Json(job.json(&id)))
+}
+
+/// `POST /api/v1/assessments/{year}/run?method=`: computes (or finds) the
+/// assessment of a year in the background.
+pub async fn run_assessment(
+    State(state): State<AppState>,
+    Path(year): Path<i32>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<(axum::http::StatusCode, Json<J>), ApiError> {
+    let method = state
+        .method_by_id(q.get("method").map(String::as_str))
+        .ok_or_else(|| ApiError::BadRequest("unknown method".into()))?;
+    let st = state.clone();
+    let id = spawn(&state, "assessment", 1, move |_job| {
+        let snap = st.snapshot().map_err(|e| e.to_string())?;
+        let a = snap.assessment(year, &method);
+        Ok(json!({ "year": year, "method": method.id, "pairings": a.pairings.len() }))
+    });
+    Ok((axum::http::StatusCode::ACCEPTED, Json(json!({ "job": id }))))
+}
