@@ -80,7 +80,8 @@ const T = {
   },
 };
 let lang = localStorage.getItem("xiezuo.lang") || "zh";
-const t = (k) => (T[lang] && T[lang][k]) || T.zh[k] || k;
+// English falls back to the readable id (indicator and finding ids are English).
+const t = (k) => (T[lang] && T[lang][k]) || (lang === "en" ? String(k).replace(/_/g, " ") : T.zh[k]) || k;
 const $ = (sel, el = document) => el.querySelector(sel);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 const fmt = (v) => (v == null ? "—" : typeof v === "number" ? v.toLocaleString(lang === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: 4 }) : v);
