@@ -92,6 +92,10 @@ test("the ranking filters by grade and links to pairings", async () => {
   const grades = await page.$$eval("#ranking tbody tr td:last-child", (c) => c.map((x) => x.textContent.trim()));
   assert.ok(grades.length > 0);
   assert.ok(grades.every((g) => g === "好"), grades.join(","));
+  // Sorting by pairing id, by clicking the column header.
+  await page.click("#ranking th[data-sort=pairing_id]");
+  const ids = await page.$$eval("#ranking tbody tr td:nth-child(2)", (c) => c.map((x) => x.textContent.trim()));
+  assert.deepEqual(ids, [...ids].sort(), "sorted by pairing");
   await page.click("#ranking tbody tr td a");
   await page.waitForSelector("#indicators");
   await page.screenshot({ path: path.join(shots, "ranking.png"), fullPage: true });

@@ -279,8 +279,8 @@ async function assessmentPage(app, params) {
       <span class="muted">${r.rows.length}</span>
       <a id="export" href="/api/v1/assessments/${year}/export.xlsx">${t("export_xlsx")}</a>
       <a href="#/compare?from=${year - 1}&to=${year}">${t("compare")}</a></div>
-    <table id="ranking"><thead><tr><th class="num">${t("rank")}</th><th>${t("pairing")}</th><th>${t("side")}</th><th>${t("helper")}</th><th>${t("helped")}</th>
-      ${r.columns.map((c) => `<th class="num">${t(c)}</th>`).join("")}<th class="num">${t("total")}</th><th>${t("grade")}</th></tr></thead>
+    <table id="ranking"><thead><tr><th class="num">${t("rank")}</th><th class="sortable" data-sort="pairing_id">${t("pairing")}</th><th>${t("side")}</th><th>${t("helper")}</th><th>${t("helped")}</th>
+      ${r.columns.map((c) => `<th class="num sortable" data-sort="c:${c}">${t(c)}</th>`).join("")}<th class="num sortable" data-sort="total">${t("total")}</th><th>${t("grade")}</th></tr></thead>
     <tbody>${r.rows.map((x, i) => `<tr><td class="num">${i + 1}</td><td><a href="#/pairing/${encodeURIComponent(x.pairing_id)}?year=${year}">${esc(x.pairing_id)}</a></td>
       <td>${t(x.side)}</td><td>${esc(partyName(x.helper))}</td><td>${esc(partyName(x.helped))}</td>
       ${r.columns.map((c) => { const v = x.components.find((k) => k.name === c); return `<td class="num">${v ? fmt(v.points) : ""}</td>`; }).join("")}
@@ -290,6 +290,18 @@ async function assessmentPage(app, params) {
     location.hash = `#/assessment?${p}`;
   };
   ["#f-year", "#f-method", "#f-side", "#f-grade", "#f-prov"].forEach((s) => $(s).addEventListener("change", go));
+  // Sort by a column: click again to reverse.
+  let sortKey = "total", desc = true;
+  app.querySelectorAll("#ranking th.sortable").forEach((th) => th.addEventListener("click", () => {
+    const k = th.dataset.sort;
+    desc = k === sortKey ? !desc : k !== "pairing_id";
+    sortKey = k;
+    const val = (x) => (k === "pairing_id" ? x.pairing_id : k === "total" ? x.total : (x.components.find((c) => "c:" + c.name === k) || {}).points ?? -1);
+    const rows = [...r.rows].sort((a, b) => { const va = val(a), vb = val(b); return (va < vb ? -1 : va > vb ? 1 : 0) * (desc ? -1 : 1); });
+    const tb = $("#ranking tbody");
+    const byId = new Map([...tb.rows].map((tr, i) => [r.rows[i].pairing_id + "|" + r.rows[i].side, tr]));
+    rows.forEach((x, i) => { const tr = byId.get(x.pairing_id + "|" + x.side); tr.cells[0].textContent = i + 1; tb.appendChild(tr); });
+  }));
 }
 
 async function regionPage(app, code, params) {
