@@ -50,6 +50,10 @@ pub enum Command {
     Match(commands::matching::MatchArgs),
     /// A labour station's view: seekers, open postings, proposals, placements, retention.
     Station(commands::matching::StationArgs),
+    /// Write an online, consistent copy of the store to a file.
+    Backup(commands::backup::BackupArgs),
+    /// Put a backup back as the store.
+    Restore(commands::backup::RestoreArgs),
     /// Print the exchange-format column table (English and Chinese headers).
     Schema,
 }

@@ -364,6 +364,23 @@ impl Store for SqliteStore {
         query_rows(&self.conn, kind, &sql, params![project_id])
     }
 
+    fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
+        if path.exists() {
+            return Err(StoreError::Conflict(format!(
+                "{} exists already",
+                path.display()
+            )));
+        }
+        let target = path
+            .to_str()
+            .ok_or_else(|| StoreError::BadLocation(path.display().to_string()))?;
+        // VACUUM INTO reads one consistent snapshot and writes a compact copy.
+        self.conn
+            .execute("VACUUM INTO ?1", params![target])
+            .map_err(be)?;
+        Ok(())
+    }
+
     fn batches(&self) -> Result<Vec<Batch>, StoreError> {
         let mut st = self
             .conn

@@ -187,6 +187,9 @@ pub trait Store: Send {
     fn members_of(&self, household_rowid: i64) -> Result<Vec<StoredRow>, StoreError>;
     /// Ledger rows naming a project.
     fn funds_of_project(&self, project_id: &str) -> Result<Vec<StoredRow>, StoreError>;
+    /// Writes a consistent copy of the whole store to `path` while it stays
+    /// in use (an online backup). The file must not exist.
+    fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError>;
     /// Every import batch, oldest first.
     fn batches(&self) -> Result<Vec<Batch>, StoreError>;
     /// The audit trail of one row (by its key as text, `a/b` for pairs).

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod assess;
+pub mod backup;
 pub mod bench;
 pub mod demo;
 pub mod explain;
@@ -28,6 +29,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Match(a) => matching::run_match(cli.db.as_deref(), &actor, a),
         Command::Station(a) => matching::run_station(cli.db.as_deref(), a),
         Command::Serve(a) => serve::run(cli.db.as_deref(), a),
+        Command::Backup(a) => backup::backup(cli.db.as_deref(), a),
+        Command::Restore(a) => backup::restore(cli.db.as_deref(), a),
         Command::Schema => {
             print!("{}", xiezuo_exchange::schema::labels_markdown());
             Ok(ExitCode::SUCCESS)

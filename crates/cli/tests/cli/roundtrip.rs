@@ -107,3 +107,41 @@ fn reimport_updates_rows_and_audits_old_and_new_values() {
     let r = xiezuo(&db, &["import", ds.to_str().unwrap()]);
     assert!(r.stdout.contains("0 new, 0 changed"), "{}", r.stdout);
 }
+
+#[test]
+fn backup_and_restore_give_back_the_same_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("a.db");
+    assert_eq!(
+        xiezuo(
+            &db,
+            &["import", data_dir().join("dataset").to_str().unwrap()]
+        )
+        .code,
+        0
+    );
+    let before = snapshot(&db, &tmp.path().join("s1"));
+    let bak = tmp.path().join("backup.db");
+    let r = xiezuo(&db, &["backup", bak.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Backing up over an existing file is refused.
+    assert_ne!(xiezuo(&db, &["backup", bak.to_str().unwrap()]).code, 0);
+    // Change the store after the backup, then restore.
+    let ds = tmp.path().join("ds");
+    copy_dataset(&data_dir().join("dataset"), &ds);
+    set_field(&ds.join("milestones.csv"), 2, "done_date", "2017-08-20");
+    assert_eq!(xiezuo(&db, &["import", ds.to_str().unwrap()]).code, 0);
+    assert_ne!(snapshot(&db, &tmp.path().join("s2")), before);
+    let r = xiezuo(&db, &["restore", bak.to_str().unwrap()]);
+    assert_ne!(
+        r.code, 0,
+        "an existing store is not replaced without --force"
+    );
+    let r = xiezuo(&db, &["restore", "--force", bak.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(snapshot(&db, &tmp.path().join("s3")), before);
+    assert!(
+        tmp.path().join("a.db.before-restore").exists(),
+        "the replaced store is kept"
+    );
+}
