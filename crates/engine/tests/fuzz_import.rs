@@ -2,6 +2,8 @@
 //! however a valid row is damaged, the import never panics, reports each bad
 //! row with a line, and stores all or nothing.
 
+#![allow(clippy::unwrap_used)] // test code: a failed step is a failed test
+
 use proptest::prelude::*;
 use std::path::Path;
 use xiezuo_engine::import::{ImportOptions, Quiet, import_dir};
