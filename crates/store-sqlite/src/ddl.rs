@@ -19,6 +19,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_registry_indexes",
         include_str!("../migrations/0003_registry_indexes.sql"),
     ),
+    (
+        "0004_accounts",
+        include_str!("../migrations/0004_accounts.sql"),
+    ),
 ];
 
 fn sql_type(c: &xiezuo_exchange::Column) -> &'static str {
@@ -103,6 +107,18 @@ pub fn migration_sql(version: u8) -> String {
              CREATE INDEX households_village ON households (village);\n\
              CREATE INDEX persons_household ON persons (household_ref);\n\
              CREATE INDEX funds_project ON funds (project_id);\n",
+        );
+    }
+    if version == 4 {
+        s.push_str(
+            "-- Accounts, API tokens, the access log and store settings.\n\
+             CREATE TABLE accounts (\n  id INTEGER PRIMARY KEY,\n  login TEXT NOT NULL UNIQUE,\n  display_name TEXT NOT NULL,\n  role TEXT NOT NULL,\n  region INTEGER,\n  organisation TEXT,\n  can_view_personal INTEGER NOT NULL,\n  password_hash TEXT NOT NULL,\n  disabled INTEGER NOT NULL DEFAULT 0,\n  failed_logins INTEGER NOT NULL DEFAULT 0,\n  locked_until TEXT,\n  created_at TEXT NOT NULL\n);\n\
+             CREATE TABLE api_tokens (\n  id INTEGER PRIMARY KEY,\n  account_id INTEGER NOT NULL REFERENCES accounts (id),\n  secret_hash TEXT NOT NULL UNIQUE,\n  label TEXT NOT NULL,\n  created_at TEXT NOT NULL,\n  revoked_at TEXT\n);\n\
+             CREATE TABLE access_log (\n  id INTEGER PRIMARY KEY,\n  at TEXT NOT NULL,\n  actor TEXT NOT NULL,\n  origin TEXT NOT NULL,\n  action TEXT NOT NULL,\n  kind TEXT,\n  row_key TEXT,\n  detail TEXT NOT NULL\n);\n\
+             CREATE INDEX access_log_row ON access_log (kind, row_key);\n\
+             CREATE TRIGGER access_log_append_only_u BEFORE UPDATE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;\n\
+             CREATE TRIGGER access_log_append_only_d BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;\n\
+             CREATE TABLE meta (\n  name TEXT PRIMARY KEY,\n  value TEXT NOT NULL\n);\n",
         );
     }
     s

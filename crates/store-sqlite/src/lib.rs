@@ -4,6 +4,7 @@
 //! reference columns (`*_ref`) for the registry's large joins, and the
 //! append-only audit trail (`batches`, `audit`).
 
+mod accounts;
 mod ddl;
 
 use rusqlite::types::{Value, ValueRef};
@@ -18,7 +19,7 @@ use xiezuo_store::{
 
 pub use ddl::{MIGRATIONS, migration_sql};
 
-fn be(e: rusqlite::Error) -> StoreError {
+pub(crate) fn be(e: rusqlite::Error) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
@@ -403,28 +404,47 @@ impl Store for SqliteStore {
     fn audit_of(&self, kind: FileKind, key: &str) -> Result<Vec<AuditEntry>, StoreError> {
         let mut st = self
             .conn
-            .prepare(
-                "SELECT a.batch_id, b.actor, b.at, a.kind, a.row_key, a.field, a.old_value, a.new_value
-                 FROM audit a JOIN batches b ON b.id = a.batch_id
-                 WHERE a.kind = ?1 AND a.row_key = ?2 ORDER BY a.id",
-            )
+            .prepare(&format!(
+                "{AUDIT_SELECT} WHERE a.kind = ?1 AND a.row_key = ?2 ORDER BY a.id"
+            ))
             .map_err(be)?;
         let rows = st
-            .query_map(params![kind.stem(), key], |r| {
-                Ok(AuditEntry {
-                    batch_id: r.get(0)?,
-                    actor: r.get(1)?,
-                    at: r.get(2)?,
-                    kind: r.get(3)?,
-                    key: r.get(4)?,
-                    field: r.get(5)?,
-                    old: r.get(6)?,
-                    new: r.get(7)?,
-                })
-            })
+            .query_map(params![kind.stem(), key], audit_row)
             .map_err(be)?;
         rows.collect::<Result<_, _>>().map_err(be)
     }
+
+    fn audit_trail(
+        &self,
+        visit: &mut dyn FnMut(&AuditEntry) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut st = self
+            .conn
+            .prepare(&format!("{AUDIT_SELECT} ORDER BY a.id"))
+            .map_err(be)?;
+        let mut rows = st.query([]).map_err(be)?;
+        while let Some(r) = rows.next().map_err(be)? {
+            visit(&audit_row(r).map_err(be)?)?;
+        }
+        Ok(())
+    }
+}
+
+const AUDIT_SELECT: &str =
+    "SELECT a.batch_id, b.actor, b.at, a.kind, a.row_key, a.field, a.old_value, a.new_value
+     FROM audit a JOIN batches b ON b.id = a.batch_id";
+
+fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        batch_id: r.get(0)?,
+        actor: r.get(1)?,
+        at: r.get(2)?,
+        kind: r.get(3)?,
+        key: r.get(4)?,
+        field: r.get(5)?,
+        old: r.get(6)?,
+        new: r.get(7)?,
+    })
 }
 
 struct SqliteImport<'a> {

@@ -127,3 +127,58 @@ fn write_migrations() {
         std::fs::write(path, migration_sql(i as u8 + 1)).unwrap();
     }
 }
+
+#[test]
+fn accounts_tokens_and_the_append_only_access_log() {
+    use xiezuo_store::{AccessEvent, AccountStore, NewAccount};
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let a = NewAccount {
+        login: "gz-office".into(),
+        display_name: "贵州省协作办".into(),
+        role: "office".into(),
+        region: Some(520000000000),
+        organisation: None,
+        can_view_personal: false,
+        password_hash: "$argon2id$x".into(),
+        created_at: "2026-01-01T00:00:00Z".into(),
+    };
+    let id = s.add_account(&a).unwrap();
+    assert!(matches!(
+        s.add_account(&a),
+        Err(xiezuo_store::StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        s.account("gz-office").unwrap().unwrap().region,
+        Some(520000000000)
+    );
+    assert!(s.set_disabled("gz-office", true).unwrap());
+    assert!(!s.set_disabled("nobody", true).unwrap());
+    let t = s
+        .add_token(id, "abc", "upload", "2026-01-02T00:00:00Z")
+        .unwrap();
+    assert_eq!(s.token_account("abc").unwrap().unwrap().id, id);
+    assert!(s.revoke_token(t, "2026-01-03T00:00:00Z").unwrap());
+    assert!(!s.revoke_token(t, "2026-01-03T00:00:00Z").unwrap());
+    assert!(s.token_account("abc").unwrap().is_none());
+    let e = AccessEvent {
+        id: 0,
+        at: "2026-01-04T00:00:00Z".into(),
+        actor: "gz-office".into(),
+        origin: "127.0.0.1".into(),
+        action: "view_personal".into(),
+        kind: Some("persons".into()),
+        key: Some("P1".into()),
+        detail: String::new(),
+    };
+    s.log_access(&e).unwrap();
+    assert_eq!(s.access_log(Some("persons"), Some("P1")).unwrap().len(), 1);
+    assert!(s.conn.execute("DELETE FROM access_log", []).is_err());
+    assert!(
+        s.conn
+            .execute("UPDATE access_log SET actor = 'x'", [])
+            .is_err()
+    );
+    s.set_meta("k", "1").unwrap();
+    s.set_meta("k", "2").unwrap();
+    assert_eq!(s.meta("k").unwrap().as_deref(), Some("2"));
+}

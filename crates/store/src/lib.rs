@@ -8,6 +8,9 @@
 
 use xiezuo_exchange::{Cell, FileKind};
 
+pub mod accounts;
+pub use accounts::{AccessEvent, Account, AccountStore, ApiToken, NewAccount};
+
 /// Failures of a store. Expected outcomes are variants; everything else is
 /// `Backend` with the backend's message.
 #[derive(Debug, thiserror::Error)]
@@ -158,7 +161,7 @@ pub trait ImportTx {
 
 /// A store of cooperation data (the registry and the records), with its
 /// audit trail.
-pub trait Store: Send {
+pub trait Store: AccountStore + Send {
     /// Opens an import batch; at most one at a time.
     fn begin_import(&mut self, batch: &BatchInfo) -> Result<Box<dyn ImportTx + '_>, StoreError>;
     /// Rows of a kind.
@@ -194,6 +197,11 @@ pub trait Store: Send {
     fn batches(&self) -> Result<Vec<Batch>, StoreError>;
     /// The audit trail of one row (by its key as text, `a/b` for pairs).
     fn audit_of(&self, kind: FileKind, key: &str) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Visits the whole audit trail of record changes, oldest first.
+    fn audit_trail(
+        &self,
+        visit: &mut dyn FnMut(&AuditEntry) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
 }
 
 /// The key of a row as text: key cells joined by `/`.
