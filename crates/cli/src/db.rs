@@ -2,10 +2,44 @@
 //! `postgres://` is reserved for the PostgreSQL backend; anything else is an
 //! error, never a silently created file.
 
-use anyhow::{Result, bail};
-use std::path::PathBuf;
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use xiezuo_store::Store;
+use xiezuo_store::protect::{PersonalKey, ProtectedStore};
 use xiezuo_store_sqlite::SqliteStore;
+
+/// The personal-data key file given by `--key-file`/`XIEZUO_KEY_FILE`.
+static KEY_FILE: OnceLock<PathBuf> = OnceLock::new();
+
+/// Records the key file chosen on the command line (once, at start-up).
+pub fn set_key_file(path: PathBuf) {
+    let _ = KEY_FILE.set(path);
+}
+
+/// The key file of a store: the one given, or `<store file>.key` beside an
+/// embedded store. A server store has no default: its key must be kept
+/// apart from it.
+pub fn key_file_for(loc: &Location) -> Result<PathBuf> {
+    if let Some(p) = KEY_FILE.get() {
+        return Ok(p.clone());
+    }
+    match loc {
+        Location::Sqlite(p) => Ok(PathBuf::from(format!("{}.key", p.display()))),
+        Location::Postgres(_) => bail!(
+            "a PostgreSQL store needs the personal-data key file: pass --key-file PATH (or set XIEZUO_KEY_FILE)"
+        ),
+    }
+}
+
+/// Wraps a backend so persons' identity numbers and names are sealed at
+/// rest with the key in `key_file` (created on first use of a new store).
+pub fn protect(inner: Box<dyn Store>, key_file: &Path) -> Result<Box<dyn Store>> {
+    let fresh = inner.meta(xiezuo_store::protect::KEY_CHECK)?.is_none();
+    let key = PersonalKey::load_or_create(key_file, fresh)
+        .with_context(|| "opening the personal-data key".to_string())?;
+    Ok(Box::new(ProtectedStore::open(inner, Arc::new(key))?))
+}
 
 /// Where the store lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,9 +76,15 @@ pub fn open(db: Option<&str>) -> Result<Box<dyn Store>> {
         Some(u) => parse_location(u)?,
         None => Location::Sqlite(crate::default_db()),
     };
+    let key_file = key_file_for(&loc)?;
+    open_backend(&loc).and_then(|s| protect(s, &key_file))
+}
+
+/// Opens the backend itself, without the personal-data layer.
+pub fn open_backend(loc: &Location) -> Result<Box<dyn Store>> {
     match loc {
         Location::Sqlite(p) => {
-            let s = SqliteStore::open(&p)
+            let s = SqliteStore::open(p)
                 .map_err(|e| anyhow::anyhow!("cannot open store {}: {e}", p.display()))?;
             Ok(Box::new(s))
         }

@@ -24,6 +24,11 @@ pub struct Cli {
     /// Who is acting, for the audit trail; default: the operating-system user.
     #[arg(long, global = true, env = "XIEZUO_ACTOR")]
     pub actor: Option<String>,
+    /// The personal-data key file (64 hex digits; created with a new store).
+    /// Default: <store file>.key beside an embedded store. Keep it apart
+    /// from backups.
+    #[arg(long, global = true, env = "XIEZUO_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -60,6 +65,9 @@ pub enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(k) = &cli.key_file {
+        db::set_key_file(k.clone());
+    }
     match commands::run(cli) {
         Ok(code) => code,
         // A closed pipe (`xiezuo explain … | head`) is not an error.

@@ -9,6 +9,7 @@
 use xiezuo_exchange::{Cell, FileKind};
 
 pub mod accounts;
+pub mod protect;
 pub use accounts::{AccessEvent, Account, AccountStore, ApiToken, NewAccount};
 
 /// Failures of a store. Expected outcomes are variants; everything else is
@@ -25,6 +26,8 @@ pub enum StoreError {
     TooNew { found: i64, known: i64 },
     #[error("unsupported store location: {0}")]
     BadLocation(String),
+    #[error("personal-data key: {0}")]
+    Key(String),
     #[error("storage backend: {0}")]
     Backend(String),
 }

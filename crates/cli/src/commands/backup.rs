@@ -38,7 +38,10 @@ pub fn restore(db: Option<&str>, a: RestoreArgs) -> Result<ExitCode> {
         }
     };
     // The backup must open as a store of this version before anything moves.
-    crate::db::open(Some(&a.path.display().to_string()))
+    // It is sealed with the target store's personal-data key.
+    let key_file = crate::db::key_file_for(&crate::db::Location::Sqlite(target.clone()))?;
+    crate::db::open_backend(&crate::db::Location::Sqlite(a.path.clone()))
+        .and_then(|s| crate::db::protect(s, &key_file))
         .with_context(|| format!("{} is not a usable backup", a.path.display()))?;
     if target.exists() {
         if !a.force {
