@@ -59,6 +59,8 @@ pub enum Command {
     Backup(commands::backup::BackupArgs),
     /// Put a backup back as the store.
     Restore(commands::backup::RestoreArgs),
+    /// Accounts and API tokens: add, list, disable, enable, passwd, token, tokens, revoke.
+    User(commands::user::Args),
     /// Print the exchange-format column table (English and Chinese headers).
     Schema,
 }

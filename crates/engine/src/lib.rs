@@ -3,6 +3,7 @@
 //! scores, findings) under a method loaded as data, and explains any number
 //! by its records; `export` writes the store back out.
 
+pub mod accounts;
 pub mod assess;
 pub mod export;
 pub mod import;

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod import;
 pub mod matching;
 pub mod serve;
+pub mod user;
 
 use crate::{Cli, Command};
 use anyhow::Result;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(a) => serve::run(cli.db.as_deref(), a),
         Command::Backup(a) => backup::backup(cli.db.as_deref(), a),
         Command::Restore(a) => backup::restore(cli.db.as_deref(), a),
+        Command::User(a) => user::run(cli.db.as_deref(), &actor, a),
         Command::Schema => {
             print!("{}", xiezuo_exchange::schema::labels_markdown());
             Ok(ExitCode::SUCCESS)
