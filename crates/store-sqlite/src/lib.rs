@@ -20,8 +20,18 @@ use xiezuo_store::{
 pub use ddl::{MIGRATIONS, migration_sql};
 
 pub(crate) fn be(e: rusqlite::Error) -> StoreError {
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+        // Writers take turns: an import holds the write lock until it
+        // commits, and the others wait up to BUSY_TIMEOUT_S for it.
+        return StoreError::Backend(format!(
+            "the store is busy: another process is writing to it ({e}); try again when it has finished"
+        ));
+    }
     StoreError::Backend(e.to_string())
 }
+
+/// How long a writer waits for another to finish before giving up.
+const BUSY_TIMEOUT_S: u32 = 30;
 
 /// The SQLite implementation of `Store`.
 pub struct SqliteStore {
@@ -45,9 +55,22 @@ impl SqliteStore {
     }
 
     fn init(conn: Connection) -> Result<SqliteStore, StoreError> {
+        let wait = std::time::Duration::from_secs(BUSY_TIMEOUT_S.into());
+        conn.busy_timeout(wait).map_err(be)?;
+        // Turning a new file into WAL needs an exclusive lock that SQLite
+        // does not wait for: when another process opens the same new store
+        // at the same moment, try again.
+        let start = std::time::Instant::now();
+        while let Err(e) = conn.execute_batch("PRAGMA journal_mode=WAL") {
+            if e.sqlite_error_code() != Some(rusqlite::ErrorCode::DatabaseBusy)
+                || start.elapsed() > wait
+            {
+                return Err(be(e));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
         conn.execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;
-             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;",
+            "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;",
         )
         .map_err(be)?;
         let mut s = SqliteStore { conn };
@@ -83,7 +106,22 @@ impl SqliteStore {
             if version <= current {
                 continue;
             }
-            let tx = self.conn.transaction().map_err(be)?;
+            // Another process may be opening the same new store: take the
+            // write lock first, then look again at what it has applied.
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(be)?;
+            let applied: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+                    [version],
+                    |r| r.get(0),
+                )
+                .map_err(be)?;
+            if applied {
+                continue;
+            }
             tx.execute_batch(sql).map_err(be)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
