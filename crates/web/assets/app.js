@@ -6,6 +6,8 @@
 
 const T = {
   zh: {
+    sign_in: "登录", sign_out: "退出", login: "账号", password: "密码", signed_in_as: "当前用户", need_sign_in: "请先登录。",
+    full_view: "查看完整信息（将记入访问日志）",
     brand: "协作 · 东西部协作平台", nav_overview: "总览", nav_pairings: "结对", nav_assessment: "考核", nav_api: "接口",
     loading: "加载中…", overview: "总览", totals: "全国协作情况（按年度）", map: "结对关系图", grades: "最新考核等次分布",
     fiscal_disbursed: "财政援助资金到位（元）", people_placed: "转移就业人数", cadres_and_technicians_sent: "选派干部人才（人次）",
@@ -47,6 +49,8 @@ const T = {
     person_outside_area: "人员不在受帮扶地区", overdisbursed: "资金到位超计划", late_milestone: "节点逾期",
   },
   en: {
+    sign_in: "Sign in", sign_out: "Sign out", login: "Login", password: "Password", signed_in_as: "Signed in as", need_sign_in: "Please sign in.",
+    full_view: "Show in full (written to the access log)",
     brand: "Xiezuo · East-West Cooperation", nav_overview: "Overview", nav_pairings: "Pairings", nav_assessment: "Assessment", nav_api: "API",
     loading: "Loading…", overview: "Overview", totals: "National cooperation by year", map: "Pairings map", grades: "Grades of the latest assessment",
     fiscal_disbursed: "Fiscal aid disbursed (yuan)", people_placed: "People placed in jobs", cadres_and_technicians_sent: "Cadres and technicians sent",
@@ -105,11 +109,68 @@ async function awaitJob(id, box) {
   }
 }
 
+// The signed-in caller (GET /api/v1/session); the public when signed out.
+let session = { login: "-", role: "public" };
+
+// Writes carry the session's CSRF token.
+function xfetch(path, opts = {}) {
+  return fetch(path, { ...opts, headers: { ...(opts.headers || {}), "x-csrf-token": session.csrf || "" } });
+}
+
 async function api(path) {
   const r = await fetch(path);
   const body = await r.json();
+  if (r.status === 401) {
+    location.hash = "#/login";
+    throw new Error(t("need_sign_in"));
+  }
   if (!r.ok) throw new Error(body.message || r.statusText);
   return body;
+}
+
+async function loadSession() {
+  try {
+    session = await (await fetch("/api/v1/session")).json();
+  } catch (_) {
+    session = { login: "-", role: "public" };
+  }
+  const who = $("#who");
+  if (session.role === "public") {
+    who.innerHTML = `<a id="sign-in" href="#/login">${t("sign_in")}</a>`;
+  } else {
+    who.innerHTML = `<span id="whoami" title="${t("signed_in_as")}">${esc(session.login)} · ${esc(lang === "zh" ? session.role_zh : session.role)}</span> <button id="sign-out" type="button">${t("sign_out")}</button>`;
+    $("#sign-out").addEventListener("click", async () => {
+      await xfetch("/api/v1/session", { method: "DELETE" });
+      await loadSession();
+      location.hash = "#/";
+      route();
+    });
+  }
+}
+
+async function loginPage(app) {
+  app.innerHTML = `<h1>${t("sign_in")}</h1>
+    <form id="login-form" class="form">
+      <label>${t("login")} <input id="login" name="login" autocomplete="username" required></label>
+      <label>${t("password")} <input id="password" name="password" type="password" autocomplete="current-password" required></label>
+      <button id="login-submit" type="submit">${t("sign_in")}</button>
+      <p id="login-status" class="error"></p>
+    </form>`;
+  $("#login-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const r = await fetch("/api/v1/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ login: $("#login").value, password: $("#password").value }),
+    });
+    const body = await r.json();
+    if (!r.ok) {
+      $("#login-status").textContent = body.message || r.statusText;
+      return;
+    }
+    await loadSession();
+    location.hash = "#/";
+  });
 }
 
 function applyStatic() {
@@ -122,6 +183,7 @@ $("#lang").addEventListener("click", () => {
   lang = lang === "zh" ? "en" : "zh";
   localStorage.setItem("xiezuo.lang", lang);
   applyStatic();
+  loadSession();
   route();
 });
 
@@ -266,7 +328,7 @@ async function assessmentPage(app, params) {
   const year = +(params.get("year") || o.latest_year);
   const method = params.get("method") || ms.default;
   const side = params.get("side") || "", grade = params.get("grade") || "", province = params.get("province") || "";
-  const run = await fetch(`/api/v1/assessments/${year}/run?method=${encodeURIComponent(method)}`, { method: "POST" });
+  const run = await xfetch(`/api/v1/assessments/${year}/run?method=${encodeURIComponent(method)}`, { method: "POST" });
   if (run.ok) await awaitJob((await run.json()).job, app);
   const r = await api(`/api/v1/assessments/${year}?method=${encodeURIComponent(method)}&side=${side}&grade=${grade}&province=${encodeURIComponent(province)}`);
   app.innerHTML = `<h1>${t("assessment")} · ${year} <span class="muted">${esc(r.method)}</span></h1>
@@ -306,9 +368,11 @@ async function assessmentPage(app, params) {
 
 async function regionPage(app, code, params) {
   const page = +(params.get("page") || 1);
-  const r = await api(`/api/v1/regions/${code}?page=${page}&per_page=20`);
+  const full = params.get("full") === "1";
+  const r = await api(`/api/v1/regions/${code}?page=${page}&per_page=20${full ? "&full=true" : ""}`);
   const g = r.region;
-  app.innerHTML = `<h1>${t("region")} ${esc(g.name)} <span class="muted">${g.code} · ${t(g.level)}</span></h1>
+  const fullLink = session.personal_data && !full ? ` <a id="full-view" href="#/region/${code}?page=${page}&full=1">${t("full_view")}</a>` : "";
+  app.innerHTML = `<h1>${t("region")} ${esc(g.name)} <span class="muted">${g.code} · ${t(g.level)}</span></h1>${fullLink}
     <p>${r.parents.map((p) => `<a href="#/region/${p.code}">${esc(p.name)}</a>`).join(" › ")}</p>
     <div class="card" id="region-map-card" style="display:none;margin-bottom:16px"><div id="c-region-map" class="map"></div></div>
     <div class="grid">
@@ -405,7 +469,7 @@ async function labourPage(app, params) {
   $("#f-date").addEventListener("change", go);
   $("#f-station").addEventListener("change", go);
   $("#confirm").addEventListener("click", async () => {
-    const c = await fetch(`/api/v1/labour/confirm?date=${date}`, { method: "POST" });
+    const c = await xfetch(`/api/v1/labour/confirm?date=${date}`, { method: "POST" });
     const b = await c.json();
     $("#status").textContent = c.ok ? `${t("confirmed")}: ${b.confirmed}` : b.message;
     if (c.ok) setTimeout(route, 300);
@@ -442,7 +506,7 @@ async function editPage(app, kind, key) {
     const body = {};
     schema.columns.forEach((c) => (body[c.name] = $(`#in-${c.name}`).value));
     document.querySelectorAll("[id^=err-]").forEach((e) => (e.textContent = ""));
-    const r = await fetch(`/api/v1/records/${kind}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const r = await xfetch(`/api/v1/records/${kind}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const res = await r.json();
     if (!r.ok) { $("#status").textContent = res.message; return; }
     if (res.saved) {
@@ -487,7 +551,7 @@ async function dataPage(app) {
     for (const f of $("#files").files) fd.append("files", f, f.name);
     const box = $("#report");
     box.innerHTML = `<p class="muted">${t("loading")}</p>`;
-    const r = await fetch("/api/v1/uploads", { method: "POST", body: fd });
+    const r = await xfetch("/api/v1/uploads", { method: "POST", body: fd });
     const started = await r.json();
     if (!r.ok) { box.innerHTML = `<p class="error">${esc(started.message)}</p>`; return; }
     let body;
@@ -498,7 +562,7 @@ async function dataPage(app) {
          <table id="errors"><thead><tr><th>${t("file")}</th><th class="num">${t("line")}</th><th>${t("column")}</th><th>${t("reason")}</th></tr></thead>
          <tbody>${body.errors.map((e) => `<tr><td>${esc(e.file)}</td><td class="num">${e.line}</td><td>${esc(e.column)}</td><td>${esc(e.reason)}</td></tr>`).join("")}</tbody></table>`);
     $("#commit")?.addEventListener("click", async () => {
-      const c = await fetch(`/api/v1/uploads/${body.token}/commit`, { method: "POST" });
+      const c = await xfetch(`/api/v1/uploads/${body.token}/commit`, { method: "POST" });
       const started = await c.json();
       let cb = started;
       if (c.ok) { try { cb = await awaitJob(started.job, box); } catch (e) { cb = { message: e.message }; } }
@@ -520,7 +584,8 @@ async function route() {
   const params = new URLSearchParams(query || "");
   const parts = path.split("/").filter(Boolean);
   try {
-    if (parts[0] === "pairing" && parts[1]) await pairingPage(app, decodeURIComponent(parts[1]), params);
+    if (parts[0] === "login") await loginPage(app);
+    else if (parts[0] === "pairing" && parts[1]) await pairingPage(app, decodeURIComponent(parts[1]), params);
     else if (parts[0] === "pairings") await pairingsPage(app, params);
     else if (parts[0] === "assessment") await assessmentPage(app, params);
     else if (parts[0] === "data") await dataPage(app);
@@ -537,4 +602,4 @@ async function route() {
 
 window.addEventListener("hashchange", route);
 applyStatic();
-route();
+loadSession().then(route);

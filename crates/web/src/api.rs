@@ -204,11 +204,17 @@ fn given(v: &Option<String>) -> Option<&str> {
 }
 
 /// Pairings, filtered by level and text, paginated.
-pub async fn pairings(State(state): State<AppState>, Query(q): Query<ListQuery>) -> ApiResult {
+pub async fn pairings(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
+    Query(q): Query<ListQuery>,
+) -> ApiResult {
     let snap = snapshot(&state).await?;
     let d = &snap.data;
+    let scope = crate::access::Scope { caller: &caller };
     let needle = q.q.as_deref().unwrap_or("").to_lowercase();
     let mut rows: Vec<u32> = (0..d.pairings.len() as u32)
+        .filter(|&p| scope.pairing(d, p))
         .filter(|&p| {
             q.level
                 .as_deref()
@@ -381,6 +387,7 @@ pub struct RankingQuery {
 /// The ranking of a year: every pairing and side, filterable and sortable.
 pub async fn assessment(
     State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Path(year): Path<i32>,
     Query(q): Query<RankingQuery>,
 ) -> ApiResult {
@@ -395,6 +402,10 @@ pub async fn assessment(
             .as_array()
             .map_or(&[][..], |v| v.as_slice())
             .iter()
+            .filter(|r| {
+                (crate::access::Scope { caller: &caller })
+                    .pairing_id(&snap.data, r["pairing_id"].as_str().unwrap_or(""))
+            })
             .filter(|r| given(&q.side).is_none_or(|x| r["side"] == x))
             .filter(|r| given(&q.grade).is_none_or(|g| r["grade"] == g))
             .filter(|r| {
@@ -455,14 +466,23 @@ pub struct CompareQuery {
 }
 
 /// Two years side by side: every pairing and side with both totals and grades.
-pub async fn compare(State(state): State<AppState>, Query(q): Query<CompareQuery>) -> ApiResult {
+pub async fn compare(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
+    Query(q): Query<CompareQuery>,
+) -> ApiResult {
     let snap = snapshot(&state).await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
         let a = snap.assessment(q.from, &st.method);
         let b = snap.assessment(q.to, &st.method);
         let mut rows = Vec::new();
-        for p in &b.pairings {
+        let scope = crate::access::Scope { caller: &caller };
+        for p in b
+            .pairings
+            .iter()
+            .filter(|p| scope.pairing_id(&snap.data, &p.pairing_id))
+        {
             for s in &p.scores {
                 let before = a
                     .pairings

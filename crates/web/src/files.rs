@@ -48,6 +48,7 @@ pub async fn template(Path(file): Path<String>) -> Result<Response, ApiError> {
 /// `GET /api/v1/assessments/{year}/export.xlsx`: the whole ranking.
 pub async fn ranking_xlsx(
     State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Path(year): Path<i32>,
 ) -> Result<Response, ApiError> {
     let st = state.clone();
@@ -61,7 +62,12 @@ pub async fn ranking_xlsx(
         headers.extend(a.columns.iter().cloned());
         headers.extend(["总分 total".to_string(), "等次 grade".to_string()]);
         let mut rows = Vec::new();
-        for p in &a.pairings {
+        let scope = crate::access::Scope { caller: &caller };
+        for p in a
+            .pairings
+            .iter()
+            .filter(|p| scope.pairing_id(&snap.data, &p.pairing_id))
+        {
             for s in &p.scores {
                 let mut row = vec![
                     Plain::Text(p.pairing_id.clone()),

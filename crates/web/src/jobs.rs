@@ -17,12 +17,15 @@ pub struct Job {
     pub done: AtomicU64,
     pub total: AtomicU64,
     pub outcome: Mutex<Option<Result<J, String>>>,
+    /// The login that started it: only they (or an administrator) see it.
+    pub owner: String,
 }
 
 impl Job {
-    pub fn new(kind: &'static str) -> Job {
+    pub fn new(kind: &'static str, owner: &str) -> Job {
         Job {
             kind,
+            owner: owner.to_string(),
             done: AtomicU64::new(0),
             total: AtomicU64::new(1),
             outcome: Mutex::new(None),
@@ -77,11 +80,12 @@ impl xiezuo_engine::import::Progress for JobProgress {
 /// Runs `work` on a blocking thread as a job; returns its id at once.
 pub fn spawn(
     state: &AppState,
+    owner: &str,
     kind: &'static str,
     total: u64,
     work: impl FnOnce(std::sync::Arc<Job>) -> Result<J, String> + Send + 'static,
 ) -> String {
-    let job = std::sync::Arc::new(Job::new(kind));
+    let job = std::sync::Arc::new(Job::new(kind, owner));
     job.total.store(total.max(1), Ordering::Relaxed);
     let id = state.keep_job(job.clone());
     tokio::task::spawn_blocking(move || {
@@ -94,10 +98,12 @@ pub fn spawn(
 /// `GET /api/v1/jobs/{id}`
 pub async fn get(
     State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Path(id): Path<String>,
 ) -> Result<Json<J>, ApiError> {
     let job = state
         .job(&id)
+        .filter(|j| j.owner == caller.login || caller.role == xiezuo_engine::accounts::Role::Admin)
         .ok_or_else(|| ApiError::NotFound(format!("no job {id}")))?;
     Ok(Json(job.json(&id)))
 }
@@ -106,6 +112,7 @@ pub async fn get(
 /// assessment of a year in the background.
 pub async fn run_assessment(
     State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Path(year): Path<i32>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<(axum::http::StatusCode, Json<J>), ApiError> {
@@ -113,7 +120,7 @@ pub async fn run_assessment(
         .method_by_id(q.get("method").map(String::as_str))
         .ok_or_else(|| ApiError::BadRequest("unknown method".into()))?;
     let st = state.clone();
-    let id = spawn(&state, "assessment", 1, move |_job| {
+    let id = spawn(&state, &caller.login, "assessment", 1, move |_job| {
         let snap = st.snapshot().map_err(|e| e.to_string())?;
         let a = snap.assessment(year, &method);
         Ok(json!({ "year": year, "method": method.id, "pairings": a.pairings.len() }))

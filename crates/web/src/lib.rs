@@ -6,8 +6,10 @@
 //! store (`state::Snapshot`), built once and rebuilt after writes, so reads
 //! never wait on the database.
 
+mod access;
 mod api;
 mod assets;
+pub mod auth;
 mod error;
 mod files;
 mod jobs;
@@ -35,6 +37,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::docs))
         .route("/api/v1/health", get(api::health))
+        .route(
+            "/api/v1/session",
+            get(auth::me).post(auth::login).delete(auth::logout),
+        )
+        .route("/api/v1/access-log", get(records::access_log))
+        .route("/api/v1/audit/export.csv", get(records::audit_export))
         .route("/api/v1/overview", get(api::overview))
         .route("/api/v1/pairings", get(api::pairings))
         .route("/api/v1/pairings/{id}", get(api::pairing))
@@ -68,6 +76,10 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/uploads/{token}/commit",
             axum::routing::post(upload::commit),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::guard,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(512 * 1024 * 1024))
         .fallback(api::not_found)
         .with_state(state)
@@ -75,5 +87,9 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
 }

@@ -21,7 +21,27 @@ const FORM_KINDS: &[FileKind] = &[
     FileKind::Placements,
     FileKind::Meetings,
     FileKind::Funds,
+    FileKind::Donations,
+    FileKind::Purchases,
+    FileKind::Investments,
+    FileKind::Postings,
 ];
+
+/// A stored record's cells as text (for the access rules), by its key text.
+pub fn stored_text(
+    store: &mut dyn xiezuo_store::Store,
+    k: FileKind,
+    key: &str,
+) -> Result<Option<Vec<String>>, ApiError> {
+    let cells = key_cells(k, key)?;
+    Ok(store.get(k, &cells)?.map(|row| {
+        k.columns()
+            .iter()
+            .zip(&row.cells)
+            .map(|(c, v)| format_cell(c, v))
+            .collect()
+    }))
+}
 
 fn failed(e: impl std::fmt::Display) -> ApiError {
     ApiError::BadRequest(e.to_string())
@@ -118,6 +138,7 @@ pub async fn get(
 /// the record with the same key) with the validation of an import.
 pub async fn save(
     State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Path(kind): Path<String>,
     Json(values): Json<BTreeMap<String, String>>,
 ) -> Result<Json<J>, ApiError> {
@@ -127,6 +148,41 @@ pub async fn save(
             return Err(ApiError::BadRequest(format!("unknown field {name}")));
         }
     }
+    // The row must be the caller's to write, and so must the record it
+    // would replace.
+    let text: Vec<String> = k
+        .columns()
+        .iter()
+        .map(|c| {
+            values
+                .get(c.name)
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    let snap = {
+        let st = state.clone();
+        tokio::task::spawn_blocking(move || st.snapshot())
+            .await
+            .map_err(failed)??
+    };
+    let scope = crate::access::Scope { caller: &caller };
+    if !scope.may_write(&snap.data, k, &text) {
+        return Err(ApiError::Forbidden(format!(
+            "this {} is outside your scope",
+            k.stem()
+        )));
+    }
+    let key_text: Vec<&str> = k.key().iter().map(|&i| text[i].as_str()).collect();
+    if let Ok(Some(old)) = state.with_store(|s| stored_text(s, k, &key_text.join("/")))
+        && !scope.may_write(&snap.data, k, &old)
+    {
+        return Err(ApiError::Forbidden(format!(
+            "the stored {} is outside your scope",
+            k.stem()
+        )));
+    }
+    let actor = format!("{} ({})", caller.login, caller.origin);
     let st = state.clone();
     let at = (state.clock)();
     let report = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
@@ -147,7 +203,7 @@ pub async fn save(
         w.finish().map_err(failed)?;
         st.with_store(|store| {
             let batch = BatchInfo {
-                actor: "web form".into(),
+                actor,
                 at,
                 source: format!("form {}", k.stem()),
             };
@@ -174,6 +230,120 @@ pub async fn save(
     })))
 }
 
+/// Personal fields are masked in audit views (the full view is the
+/// registry's, logged).
+fn masked_value(kind: &str, field: &str, v: &Option<String>) -> Option<String> {
+    let v = v.as_ref()?;
+    if kind != FileKind::Persons.stem() {
+        return Some(v.clone());
+    }
+    Some(match field {
+        "name" => crate::registry::mask_name(v),
+        "id_number" => "[keyed hash]".to_string(),
+        _ => v.clone(),
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct AccessQuery {
+    pub kind: Option<String>,
+    pub key: Option<String>,
+}
+
+/// `GET /api/v1/access-log?kind=&key=`: sign-ins, account changes and full
+/// views of personal data, oldest first.
+pub async fn access_log(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<AccessQuery>,
+) -> Result<Json<J>, ApiError> {
+    let st = state.clone();
+    let events = tokio::task::spawn_blocking(move || {
+        st.with_store(|s| s.access_log(q.kind.as_deref(), q.key.as_deref()))
+    })
+    .await
+    .map_err(failed)??;
+    let items: Vec<J> = events
+        .iter()
+        .map(|e| json!({ "id": e.id, "at": e.at, "actor": e.actor, "origin": e.origin, "action": e.action, "kind": e.kind, "key": e.key, "detail": e.detail }))
+        .collect();
+    Ok(Json(json!({ "total": items.len(), "items": items })))
+}
+
+/// `GET /api/v1/audit/export.csv`: the whole audit trail (every change of
+/// every record, old → new, with its batch: who, when, from where) and the
+/// access log, as one CSV.
+pub async fn audit_export(
+    State(state): State<AppState>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let st = state.clone();
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
+        st.with_store(|s| {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let row =
+                |w: &mut csv::Writer<Vec<u8>>, r: [&str; 10]| w.write_record(r).map_err(failed);
+            row(
+                &mut w,
+                [
+                    "entry", "at", "actor", "source", "action", "kind", "key", "field", "old",
+                    "new",
+                ],
+            )?;
+            let batches: std::collections::HashMap<i64, String> =
+                s.batches()?.into_iter().map(|b| (b.id, b.source)).collect();
+            s.audit_trail(&mut |e| {
+                let src = batches.get(&e.batch_id).map_or("", String::as_str);
+                let old = masked_value(&e.kind, &e.field, &e.old).unwrap_or_default();
+                let new = masked_value(&e.kind, &e.field, &e.new).unwrap_or_default();
+                w.write_record([
+                    &format!("batch {}", e.batch_id),
+                    &e.at,
+                    &e.actor,
+                    src,
+                    "change",
+                    &e.kind,
+                    &e.key,
+                    &e.field,
+                    &old,
+                    &new,
+                ])
+                .map_err(|x| xiezuo_store::StoreError::Backend(x.to_string()))
+            })?;
+            for e in s.access_log(None, None)? {
+                row(
+                    &mut w,
+                    [
+                        &format!("access {}", e.id),
+                        &e.at,
+                        &e.actor,
+                        &e.origin,
+                        &e.action,
+                        e.kind.as_deref().unwrap_or(""),
+                        e.key.as_deref().unwrap_or(""),
+                        "",
+                        "",
+                        &e.detail,
+                    ],
+                )?;
+            }
+            w.into_inner().map_err(failed)
+        })
+    })
+    .await
+    .map_err(failed)??;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// `GET /api/v1/records/{kind}/{key}/audit`: every change of one record.
 pub async fn audit(
     State(state): State<AppState>,
@@ -184,7 +354,7 @@ pub async fn audit(
     let entries = state.with_store(|s| s.audit_of(k, &key))?;
     let items: Vec<J> = entries
         .iter()
-        .map(|e| json!({ "batch_id": e.batch_id, "actor": e.actor, "at": e.at, "field": e.field, "old": e.old, "new": e.new }))
+        .map(|e| json!({ "batch_id": e.batch_id, "actor": e.actor, "at": e.at, "field": e.field, "old": masked_value(&e.kind, &e.field, &e.old), "new": masked_value(&e.kind, &e.field, &e.new) }))
         .collect();
     Ok(Json(
         json!({ "kind": k.stem(), "key": key, "changes": items }),

@@ -102,6 +102,8 @@ pub struct AppState {
     pub map_dir: Option<std::path::PathBuf>,
     /// The time stamps of writes (RFC 3339), given by the composition root.
     pub clock: Arc<dyn Fn() -> String + Send + Sync>,
+    /// Sign-in sessions, cached accounts, sign-in attempts.
+    pub sessions: Arc<crate::auth::Sessions>,
 }
 
 impl AppState {
@@ -116,6 +118,7 @@ impl AppState {
             methods: Arc::new(Vec::new()),
             map_dir: None,
             clock: Arc::new(String::new),
+            sessions: Arc::new(crate::auth::Sessions::default()),
         }
     }
 
@@ -161,6 +164,15 @@ impl AppState {
         f(store.as_mut())
     }
 
+    /// Runs `f` with the store if no write holds it now.
+    pub fn try_with_store<T>(&self, f: impl FnOnce(&mut dyn Store) -> T) -> Option<T> {
+        match self.store.try_lock() {
+            Ok(mut s) => Some(f(s.as_mut())),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(f(p.into_inner().as_mut())),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
+
     /// Keeps a checked upload until it is committed; returns its token.
     pub fn keep_upload(&self, u: crate::upload::Upload) -> String {
         let n = self
@@ -194,6 +206,15 @@ impl AppState {
             .unwrap_or_else(|e| e.into_inner())
             .get(id)
             .cloned()
+    }
+
+    /// Whether a pending upload was made by `login`.
+    pub fn upload_owned_by(&self, token: &str, login: &str) -> bool {
+        self.uploads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(token)
+            .is_some_and(|u| u.owner.login == login)
     }
 
     /// Takes a pending upload out.

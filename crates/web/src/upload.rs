@@ -15,6 +15,55 @@ use xiezuo_store::BatchInfo;
 pub struct Upload {
     pub dir: tempfile::TempDir,
     pub files: Vec<String>,
+    /// Who uploaded it: only they may commit it.
+    pub owner: crate::auth::Caller,
+}
+
+/// Rows of an upload that lie outside the caller's scope, as row errors
+/// (file, line, reason). Administrators write everywhere.
+pub fn scope_errors(
+    st: &AppState,
+    caller: &crate::auth::Caller,
+    dir: &std::path::Path,
+    files: &[String],
+) -> Result<Vec<J>, String> {
+    if caller.role == xiezuo_engine::accounts::Role::Admin {
+        return Ok(Vec::new());
+    }
+    let snap = st.snapshot().map_err(|e| e.to_string())?;
+    let scope = crate::access::Scope { caller };
+    let mut errors = Vec::new();
+    for f in files {
+        let stem = f.rsplit_once('.').map_or(f.as_str(), |(s, _)| s);
+        let Some(kind) = xiezuo_exchange::FileKind::from_stem(stem) else {
+            continue;
+        };
+        // Unreadable files are reported by the import check itself.
+        let Ok(mut r) = xiezuo_exchange::TableReader::open(kind, &dir.join(f)) else {
+            continue;
+        };
+        while let Some(line) = r.next_row() {
+            let Ok(line) = line else { continue };
+            let fields = r.fields();
+            let text: Vec<String> = r
+                .header
+                .positions
+                .iter()
+                .map(|p| {
+                    p.and_then(|i| fields.get(i))
+                        .map_or(String::new(), |v| v.trim().to_string())
+                })
+                .collect();
+            if !scope.may_write(&snap.data, kind, &text) {
+                errors.push(json!({ "file": f, "line": line, "column": null,
+                    "reason": format!("this {} row is outside your scope ({} {})", kind.stem(), caller.role.as_str(), caller.region.map(|r| r.to_string()).or(caller.organisation.clone()).unwrap_or_default()) }));
+                if errors.len() >= 1000 {
+                    return Ok(errors);
+                }
+            }
+        }
+    }
+    Ok(errors)
 }
 
 fn safe_name(name: &str) -> Option<String> {
@@ -42,6 +91,7 @@ fn failed(e: impl std::fmt::Display) -> ApiError {
 /// Receives files (or a zip of them) and returns the validation report; nothing is stored.
 pub async fn create(
     State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     mut form: Multipart,
 ) -> Result<Json<J>, ApiError> {
     let dir = tempfile::tempdir().map_err(failed)?;
@@ -93,9 +143,11 @@ pub async fn create(
     let token = state.keep_upload(Upload {
         dir,
         files: files.clone(),
+        owner: caller.clone(),
     });
     let tok = token.clone();
-    let job = crate::jobs::spawn(&state, "upload check", total, move |job| {
+    let login = caller.login.clone();
+    let job = crate::jobs::spawn(&state, &login, "upload check", total, move |job| {
         let progress = crate::jobs::JobProgress {
             job,
             before: Default::default(),
@@ -121,9 +173,14 @@ pub async fn create(
             })
             .map_err(|e| e.to_string())?;
         let mut body = report_json(&report);
+        let denied = scope_errors(&st, &caller, &path, &files)?;
+        let valid = report.errors.is_empty() && denied.is_empty();
+        if let Some(errs) = body["errors"].as_array_mut() {
+            errs.extend(denied);
+        }
         body["token"] = json!(tok);
         body["files"] = json!(files);
-        body["valid"] = json!(report.errors.is_empty());
+        body["valid"] = json!(valid);
         Ok(body)
     });
     Ok(Json(json!({ "job": job, "token": token })))
@@ -132,8 +189,12 @@ pub async fn create(
 /// Imports a checked upload atomically (nothing at all if any row is bad).
 pub async fn commit(
     State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Path(token): Path<String>,
 ) -> Result<Json<J>, ApiError> {
+    if !state.upload_owned_by(&token, &caller.login) {
+        return Err(ApiError::NotFound(format!("no pending upload {token}")));
+    }
     let upload = state
         .take_upload(&token)
         .ok_or_else(|| ApiError::NotFound(format!("no pending upload {token}")))?;
@@ -145,16 +206,23 @@ pub async fn commit(
         .filter_map(|f| std::fs::metadata(upload.dir.path().join(f)).ok())
         .map(|m| m.len())
         .sum();
-    let job = crate::jobs::spawn(&state, "upload import", total, move |job| {
+    let job = crate::jobs::spawn(&state, &caller.login, "upload import", total, move |job| {
         let progress = crate::jobs::JobProgress {
             job,
             before: Default::default(),
             current: Default::default(),
         };
+        let denied = scope_errors(&st, &upload.owner, upload.dir.path(), &upload.files)?;
+        if !denied.is_empty() {
+            return Err(format!(
+                "{} rows are outside your scope; nothing was stored",
+                denied.len()
+            ));
+        }
         let report = st
             .with_store(|store| {
                 let batch = BatchInfo {
-                    actor: "web".into(),
+                    actor: format!("{} ({})", upload.owner.login, upload.owner.origin),
                     at,
                     source: format!("upload {}", upload.files.join(", ")),
                 };

@@ -101,6 +101,7 @@ pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
             .first()
             .map_or("PAIRING", |p| p.pairing_id.as_str())
     );
+    demo_accounts(store.as_mut(), &a.dir)?;
     if a.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
@@ -114,4 +115,78 @@ pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
             methods_dir: None,
         },
     )
+}
+
+/// Demo sign-ins: an administrator with the full view of personal data, an
+/// assessor, and the office of the first western province in the data, each
+/// with a fresh random password, written to `demo-accounts.txt` (readable by
+/// its owner only). A store that has accounts keeps them.
+fn demo_accounts(store: &mut dyn Store, dir: &std::path::Path) -> Result<()> {
+    use xiezuo_engine::accounts::{AccountSpec, add_account, new_secret};
+    if !store.accounts()?.is_empty() {
+        println!(
+            "accounts:   the store has accounts (xiezuo user list; reset with xiezuo user passwd)"
+        );
+        return Ok(());
+    }
+    let west = AssessmentData::load(&*store)
+        .ok()
+        .and_then(|d| {
+            (0..d.pairings.len()).find_map(|p| match d.pairing_helped[p] {
+                xiezuo_engine::assess::data::PartyRef::Region(r) => {
+                    Some(d.regions[r as usize].code)
+                }
+                _ => None,
+            })
+        })
+        .and_then(|c| {
+            c.truncated(xiezuo_domain::RegionLevel::Province)
+                .or(Some(c))
+        });
+    let mut lines = Vec::new();
+    let mut specs = vec![
+        ("admin", "admin", None, true),
+        ("assessor", "assessor", None, false),
+    ];
+    if let Some(w) = west {
+        specs.push(("west-office", "office", Some(w.to_string()), true));
+    }
+    for (login, role, region, personal) in specs {
+        let password = new_secret("")?[..16].to_string();
+        let spec = AccountSpec {
+            login: login.into(),
+            display_name: None,
+            role: role.into(),
+            region: region.clone(),
+            organisation: None,
+            can_view_personal: personal,
+        };
+        add_account(store, &spec, &password, &super::now_rfc3339())?;
+        lines.push(format!(
+            "{login}\t{password}\t{role}{}",
+            region.map(|r| format!(" {r}")).unwrap_or_default()
+        ));
+    }
+    let path = dir.join("demo-accounts.txt");
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(&path)?;
+    std::io::Write::write_all(
+        &mut f,
+        format!("login\tpassword\trole\n{}\n", lines.join("\n")).as_bytes(),
+    )?;
+    println!(
+        "sign in:    {}",
+        lines
+            .first()
+            .map_or("", String::as_str)
+            .replace('\t', " / ")
+    );
+    println!("accounts:   {}", path.display());
+    Ok(())
 }

@@ -6,9 +6,33 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
-struct Server {
+pub struct Server {
     child: Child,
-    addr: String,
+    pub addr: String,
+}
+
+/// API tokens by server address: requests to a server started by `serve`
+/// carry its administrator's token unless they say otherwise.
+static TOKENS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+fn token_of(addr: &str) -> Option<String> {
+    TOKENS
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(a, _)| a == addr)
+        .map(|(_, t)| t.clone())
+}
+
+/// Adds an account (random password) and returns an API token for it.
+pub fn account_token(db: &std::path::Path, login: &str, role_args: &[&str]) -> String {
+    let mut args = vec!["user", "add", login];
+    args.extend_from_slice(role_args);
+    let r = xiezuo(db, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = xiezuo(db, &["user", "token", login]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout.trim().to_string()
 }
 
 impl Drop for Server {
@@ -18,7 +42,30 @@ impl Drop for Server {
     }
 }
 
-fn serve(db: &std::path::Path, extra: &[&str]) -> Server {
+pub fn serve(db: &std::path::Path, extra: &[&str]) -> Server {
+    let users = xiezuo(db, &["user", "list"]);
+    let token = if users
+        .stdout
+        .lines()
+        .any(|l| l.split('\t').nth(1) == Some("tester"))
+    {
+        None
+    } else {
+        Some(account_token(
+            db,
+            "tester",
+            &["--role", "admin", "--personal-data"],
+        ))
+    };
+    let server = serve_plain(db, extra);
+    if let Some(t) = token {
+        TOKENS.lock().unwrap().push((server.addr.clone(), t));
+    }
+    server
+}
+
+/// Starts the server without adding an account.
+pub fn serve_plain(db: &std::path::Path, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_xiezuo"))
         .arg("--db")
         .arg(db)
@@ -48,10 +95,37 @@ fn get(addr: &str, path: &str) -> (u16, String) {
 
 /// A plain HTTP/1.1 request without a body: (status, body).
 fn request(addr: &str, method: &str, path: &str) -> (u16, String) {
+    let auth = token_of(addr)
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    raw_request(addr, method, path, &auth, "")
+}
+
+/// A request with extra header lines (each ending in CRLF) and a body.
+pub fn raw_request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String) {
+    let (status, _, body) = raw_exchange(addr, method, path, headers, body);
+    (status, body)
+}
+
+/// A request: (status, response head, body).
+pub fn raw_exchange(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -67,7 +141,7 @@ fn request(addr: &str, method: &str, path: &str) -> (u16, String) {
     } else {
         body.to_string()
     };
-    (status, body)
+    (status, head.to_string(), body)
 }
 
 fn dechunk(mut s: &str) -> String {

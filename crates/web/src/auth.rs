@@ -1,0 +1,334 @@
+//! Who is calling: sign-in (登录) with a session cookie, API tokens for
+//! system-to-system upload, CSRF protection, and login rate limiting.
+//!
+//! A session is a random id in a `Secure; HttpOnly; SameSite=Strict`
+//! cookie; the server keeps only its hash, with the account and a CSRF
+//! token that every cookie-authenticated write must echo in the
+//! `X-CSRF-Token` header. API tokens (`Authorization: Bearer …`) carry no
+//! ambient authority, so they need no CSRF token.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use xiezuo_engine::accounts::{self, Role, SignInError};
+use xiezuo_store::Account;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "xz_session";
+/// Sign-in attempts per client address per minute.
+pub const LOGIN_ATTEMPTS_PER_MINUTE: usize = 10;
+const SESSION_IDLE: Duration = Duration::from_secs(8 * 3600);
+/// How long an account read from the store is trusted before it is read
+/// again (a disabled account stops working within this time).
+const ACCOUNT_FRESH: Duration = Duration::from_secs(10);
+
+/// The caller of a request, as the access rules see it.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The login, or `-` for the public.
+    pub login: String,
+    pub role: Role,
+    pub region: Option<u64>,
+    pub organisation: Option<String>,
+    /// May see identity numbers and names in full.
+    pub personal: bool,
+    /// The client address, for the access log.
+    pub origin: String,
+    /// The session's CSRF token when the caller came by cookie.
+    pub csrf: Option<String>,
+}
+
+impl Caller {
+    pub fn public(origin: String) -> Caller {
+        Caller {
+            login: "-".into(),
+            role: Role::Public,
+            region: None,
+            organisation: None,
+            personal: false,
+            origin,
+            csrf: None,
+        }
+    }
+
+    fn of(a: &Account, origin: String, csrf: Option<String>) -> Caller {
+        Caller {
+            login: a.login.clone(),
+            role: Role::parse(&a.role).unwrap_or(Role::Public),
+            region: a.region,
+            organisation: a.organisation.clone(),
+            personal: a.can_view_personal,
+            origin,
+            csrf,
+        }
+    }
+}
+
+struct Session {
+    login: String,
+    csrf: String,
+    seen: Instant,
+}
+
+/// Sessions, cached accounts and sign-in attempts, in memory.
+#[derive(Default)]
+pub struct Sessions {
+    by_hash: Mutex<HashMap<String, Session>>,
+    accounts: Mutex<HashMap<String, (Option<Account>, Instant)>>,
+    tokens: Mutex<HashMap<String, (Option<Account>, Instant)>>,
+    attempts: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Sessions {
+    /// Counts a sign-in attempt from `origin`; false when over the limit.
+    fn allow_attempt(&self, origin: &str) -> bool {
+        let now = Instant::now();
+        let mut m = lock(&self.attempts);
+        let q = m.entry(origin.to_string()).or_default();
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60))
+        {
+            q.pop_front();
+        }
+        if q.len() >= LOGIN_ATTEMPTS_PER_MINUTE {
+            return false;
+        }
+        q.push_back(now);
+        true
+    }
+
+    /// Forgets cached accounts (after an account changes).
+    pub fn forget_accounts(&self) {
+        lock(&self.accounts).clear();
+        lock(&self.tokens).clear();
+    }
+}
+
+/// The client address of a request.
+pub fn origin_of(req: &axum::http::request::Parts) -> String {
+    req.extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// An account by login, from the cache or the store. When the store is
+/// busy with a long write, a cached account is used.
+fn cached_account(state: &AppState, login: &str) -> Result<Option<Account>, ApiError> {
+    let s = &state.sessions;
+    if let Some((a, t)) = lock(&s.accounts).get(login)
+        && t.elapsed() < ACCOUNT_FRESH
+    {
+        return Ok(a.clone());
+    }
+    let fresh = state.try_with_store(|st| st.account(login));
+    match fresh {
+        Some(r) => {
+            let a = r?;
+            lock(&s.accounts).insert(login.to_string(), (a.clone(), Instant::now()));
+            Ok(a)
+        }
+        None => Ok(lock(&s.accounts)
+            .get(login)
+            .and_then(|(a, _)| a.clone())
+            .or(state.with_store(|st| st.account(login))?)),
+    }
+}
+
+fn token_account(state: &AppState, secret: &str) -> Result<Option<Account>, ApiError> {
+    let h = accounts::secret_hash(secret);
+    let s = &state.sessions;
+    if let Some((a, t)) = lock(&s.tokens).get(&h)
+        && t.elapsed() < ACCOUNT_FRESH
+    {
+        return Ok(a.clone());
+    }
+    let a = match state.try_with_store(|st| st.token_account(&h)) {
+        Some(r) => r?,
+        None => state.with_store(|st| st.token_account(&h))?,
+    };
+    lock(&s.tokens).insert(h, (a.clone(), Instant::now()));
+    Ok(a)
+}
+
+/// Resolves the caller of a request: a bearer token, a session cookie, or
+/// the public. A presented credential that does not work is an error (401),
+/// never a silent fall-back to the public.
+pub fn resolve(state: &AppState, parts: &axum::http::request::Parts) -> Result<Caller, ApiError> {
+    let origin = origin_of(parts);
+    if let Some(v) = parts.headers.get(header::AUTHORIZATION) {
+        let secret = v
+            .to_str()
+            .ok()
+            .and_then(|s| s.strip_prefix("Bearer "))
+            .ok_or_else(|| ApiError::Unauthorized("use 'Authorization: Bearer <token>'".into()))?;
+        return match token_account(state, secret.trim())? {
+            Some(a) if !a.disabled => Ok(Caller::of(&a, origin, None)),
+            _ => Err(ApiError::Unauthorized(
+                "the API token is unknown, revoked or its account disabled".into(),
+            )),
+        };
+    }
+    if let Some(sid) = cookie_value(&parts.headers, COOKIE) {
+        let h = accounts::secret_hash(&sid);
+        let found = {
+            let mut m = lock(&state.sessions.by_hash);
+            match m.get_mut(&h) {
+                Some(s) if s.seen.elapsed() < SESSION_IDLE => {
+                    s.seen = Instant::now();
+                    Some((s.login.clone(), s.csrf.clone()))
+                }
+                Some(_) => {
+                    m.remove(&h);
+                    None
+                }
+                None => None,
+            }
+        };
+        if let Some((login, csrf)) = found {
+            return match cached_account(state, &login)? {
+                Some(a) if !a.disabled => Ok(Caller::of(&a, origin, Some(csrf))),
+                _ => {
+                    lock(&state.sessions.by_hash).remove(&h);
+                    Err(ApiError::Unauthorized("the account is disabled".into()))
+                }
+            };
+        }
+        // An expired or unknown session: the caller is the public (the
+        // browser will be asked to sign in where needed).
+    }
+    Ok(Caller::public(origin))
+}
+
+#[derive(Deserialize)]
+pub struct Login {
+    pub login: String,
+    pub password: String,
+}
+
+fn caller_json(c: &Caller) -> serde_json::Value {
+    json!({
+        "login": c.login,
+        "role": c.role.as_str(),
+        "role_zh": c.role.zh(),
+        "region": c.region.map(|r| r.to_string()),
+        "organisation": c.organisation,
+        "personal_data": c.personal,
+        "csrf": c.csrf,
+    })
+}
+
+/// `POST /api/v1/session`: signs in with login and password.
+pub async fn login(
+    State(state): State<AppState>,
+    parts: axum::http::request::Parts,
+    Json(body): Json<Login>,
+) -> Result<Response, ApiError> {
+    let origin = origin_of(&parts);
+    if !state.sessions.allow_attempt(&origin) {
+        return Err(ApiError::RateLimited(format!(
+            "more than {LOGIN_ATTEMPTS_PER_MINUTE} sign-in attempts in a minute; wait and try again"
+        )));
+    }
+    let st = state.clone();
+    let now = (state.clock)();
+    let at = chrono::DateTime::parse_from_rfc3339(&now)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default();
+    let origin2 = origin.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        st.with_store(|s| {
+            let r = accounts::sign_in(s, &body.login, &body.password, at);
+            let action = if r.is_ok() { "login" } else { "login_failed" };
+            let mut e = accounts::event(&now, &body.login, &origin2, action, "");
+            if let Err(SignInError::Locked(u)) = &r {
+                e.detail = format!("locked until {u}");
+            }
+            s.log_access(&e)?;
+            Ok::<_, ApiError>(r)
+        })
+    })
+    .await
+    .map_err(|e| ApiError::BadRequest(e.to_string()))??;
+    let account = match result {
+        Ok(a) => a,
+        Err(SignInError::Locked(u)) => {
+            return Err(ApiError::Unauthorized(format!(
+                "too many failed sign-ins: the account is locked until {u}"
+            )));
+        }
+        Err(SignInError::Refused) => {
+            return Err(ApiError::Unauthorized("wrong login or password".into()));
+        }
+        Err(SignInError::Store(e)) => return Err(ApiError::Store(e)),
+    };
+    let sid = accounts::new_secret("")?;
+    let csrf = accounts::new_secret("")?;
+    lock(&state.sessions.by_hash).insert(
+        accounts::secret_hash(&sid),
+        Session {
+            login: account.login.clone(),
+            csrf: csrf.clone(),
+            seen: Instant::now(),
+        },
+    );
+    lock(&state.sessions.accounts).insert(
+        account.login.clone(),
+        (Some(account.clone()), Instant::now()),
+    );
+    let caller = Caller::of(&account, origin, Some(csrf));
+    let cookie = format!(
+        "{COOKIE}={sid}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
+        SESSION_IDLE.as_secs()
+    );
+    let mut resp = Json(caller_json(&caller)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+/// `GET /api/v1/session`: who the caller is (the public when signed out).
+pub async fn me(axum::Extension(c): axum::Extension<Caller>) -> Json<serde_json::Value> {
+    Json(caller_json(&c))
+}
+
+/// `DELETE /api/v1/session`: signs out.
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(sid) = cookie_value(&headers, COOKIE) {
+        lock(&state.sessions.by_hash).remove(&accounts::secret_hash(&sid));
+    }
+    let mut resp = Json(json!({ "signed_out": true })).into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static(
+            "xz_session=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0",
+        ),
+    );
+    resp
+}
