@@ -4,10 +4,10 @@ use crate::{SqliteStore, be};
 use rusqlite::{OptionalExtension, params};
 use xiezuo_store::{AccessEvent, Account, AccountStore, ApiToken, NewAccount, StoreError};
 
-const ACCOUNT_COLS: &str = "id, login, display_name, role, region, organisation, can_view_personal, \
+pub(crate) const ACCOUNT_COLS: &str = "id, login, display_name, role, region, organisation, can_view_personal, \
      password_hash, disabled, failed_logins, locked_until, created_at";
 
-fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+pub(crate) fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
         id: r.get(0)?,
         login: r.get(1)?,
@@ -24,7 +24,7 @@ fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
     })
 }
 
-fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccessEvent> {
+pub(crate) fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccessEvent> {
     Ok(AccessEvent {
         id: r.get(0)?,
         at: r.get(1)?,

@@ -5,6 +5,7 @@
 //! append-only audit trail (`batches`, `audit`).
 
 mod accounts;
+mod copy;
 mod ddl;
 
 use rusqlite::types::{Value, ValueRef};

@@ -14,6 +14,12 @@ fn migration_files_match_the_versioned_schema_table() {
 }
 
 #[test]
+fn migration_names_are_the_schema_tables() {
+    let names: Vec<&str> = MIGRATIONS.iter().map(|m| m.0).collect();
+    assert_eq!(names, xiezuo_store::ddl::NAMES);
+}
+
+#[test]
 fn reopening_is_idempotent_and_newer_stores_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("x.db");

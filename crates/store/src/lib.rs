@@ -2,13 +2,17 @@
 //! with its data (import a batch, look a record up, read a kind for the
 //! assessment, show the audit trail), and `StoreError`.
 //!
-//! Backends (`xiezuo-store-sqlite`, later PostgreSQL) implement it; the
-//! engine only ever sees this trait. Rows cross the boundary as canonical
+//! Backends (`xiezuo-store-sqlite`, `xiezuo-store-postgres`) implement it;
+//! the engine only ever sees this trait. `ddl` generates every backend's
+//! SQL schema from the one schema table, and `copy` moves a whole store
+//! from one backend to another. Rows cross the boundary as canonical
 //! cells of exchange format v1 (`xiezuo_exchange::Cell`), in schema order.
 
 use xiezuo_exchange::{Cell, FileKind};
 
 pub mod accounts;
+pub mod copy;
+pub mod ddl;
 pub mod protect;
 pub use accounts::{AccessEvent, Account, AccountStore, ApiToken, NewAccount};
 
