@@ -1,12 +1,14 @@
 //! Choosing the store from `--db`: a path or `sqlite://PATH` is SQLite;
-//! `postgres://` is reserved for the PostgreSQL backend; anything else is an
-//! error, never a silently created file.
+//! `postgres://` (or `postgresql://`) is a PostgreSQL database; anything
+//! else is an error, never a silently created file.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use xiezuo_store::Store;
+use xiezuo_store::copy::CopyStore;
 use xiezuo_store::protect::{PersonalKey, ProtectedStore};
+use xiezuo_store_postgres::PgStore;
 use xiezuo_store_sqlite::SqliteStore;
 
 /// The personal-data key file given by `--key-file`/`XIEZUO_KEY_FILE`.
@@ -82,18 +84,32 @@ pub fn open(db: Option<&str>) -> Result<Box<dyn Store>> {
 
 /// Opens the backend itself, without the personal-data layer.
 pub fn open_backend(loc: &Location) -> Result<Box<dyn Store>> {
-    match loc {
-        Location::Sqlite(p) => {
-            let s = SqliteStore::open(p)
-                .map_err(|e| anyhow::anyhow!("cannot open store {}: {e}", p.display()))?;
-            Ok(Box::new(s))
-        }
-        Location::Postgres(_) => {
-            bail!(
-                "the PostgreSQL backend is not available in this build; use the embedded store (a file path)"
-            )
-        }
-    }
+    Ok(match loc {
+        Location::Sqlite(p) => Box::new(open_sqlite(p)?),
+        Location::Postgres(url) => Box::new(open_postgres(url)?),
+    })
+}
+
+/// Opens the backend for copying a whole store out or in (rows as stored,
+/// personal data sealed as it is).
+pub fn open_copy(loc: &Location) -> Result<Box<dyn CopyStore>> {
+    Ok(match loc {
+        Location::Sqlite(p) => Box::new(open_sqlite(p)?),
+        Location::Postgres(url) => Box::new(open_postgres(url)?),
+    })
+}
+
+fn open_sqlite(p: &Path) -> Result<SqliteStore> {
+    SqliteStore::open(p).map_err(|e| anyhow::anyhow!("cannot open store {}: {e}", p.display()))
+}
+
+fn open_postgres(url: &str) -> Result<PgStore> {
+    PgStore::open(url).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open store {}: {e}",
+            xiezuo_store_postgres::redact(url)
+        )
+    })
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "xiezuo", version, about, long_about = None)]
 pub struct Cli {
-    /// Store: a file path or sqlite://PATH (embedded SQLite); default ./xiezuo.db.
+    /// Store: a file path or sqlite://PATH (embedded SQLite), or
+    /// postgres://USER@HOST:PORT/DB (PostgreSQL); default ./xiezuo.db.
     #[arg(long, global = true, env = "XIEZUO_DB")]
     pub db: Option<String>,
     /// Who is acting, for the audit trail; default: the operating-system user.
@@ -59,6 +60,8 @@ pub enum Command {
     Backup(commands::backup::BackupArgs),
     /// Put a backup back as the store.
     Restore(commands::backup::RestoreArgs),
+    /// Move a whole store into a new, empty one (e.g. SQLite to PostgreSQL), then verify it.
+    MigrateStore(commands::migrate_store::Args),
     /// Accounts and API tokens: add, list, disable, enable, passwd, token, tokens, revoke.
     User(commands::user::Args),
     /// Print the exchange-format column table (English and Chinese headers).

@@ -133,7 +133,7 @@ impl AppState {
             return Ok(s.clone());
         }
         let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-        let data = AssessmentData::load(store.as_ref())?;
+        let data = blocking(|| AssessmentData::load(store.as_ref()))?;
         let years = years_of(&data);
         let index = Index::new(&data);
         let snap = Arc::new(Snapshot {
@@ -161,14 +161,16 @@ impl AppState {
     /// Runs `f` with the store (one writer at a time).
     pub fn with_store<T>(&self, f: impl FnOnce(&mut dyn Store) -> T) -> T {
         let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-        f(store.as_mut())
+        blocking(|| f(store.as_mut()))
     }
 
     /// Runs `f` with the store if no write holds it now.
     pub fn try_with_store<T>(&self, f: impl FnOnce(&mut dyn Store) -> T) -> Option<T> {
         match self.store.try_lock() {
-            Ok(mut s) => Some(f(s.as_mut())),
-            Err(std::sync::TryLockError::Poisoned(p)) => Some(f(p.into_inner().as_mut())),
+            Ok(mut s) => Some(blocking(|| f(s.as_mut()))),
+            Err(std::sync::TryLockError::Poisoned(p)) => {
+                Some(blocking(|| f(p.into_inner().as_mut())))
+            }
             Err(std::sync::TryLockError::WouldBlock) => None,
         }
     }
@@ -228,6 +230,19 @@ impl AppState {
     /// Forgets the snapshot after a write, so the next read sees it.
     pub fn invalidate(&self) {
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+/// Runs store work that blocks. Called from async code on a runtime worker,
+/// it first hands the worker's other tasks to another thread: a backend
+/// may drive its own runtime (the PostgreSQL client does), which must not
+/// start inside an async task. On any other thread it just runs `f`.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
     }
 }
 

@@ -34,7 +34,9 @@ pub fn restore(db: Option<&str>, a: RestoreArgs) -> Result<ExitCode> {
         Some(crate::db::Location::Sqlite(p)) => p,
         None => crate::default_db(),
         Some(crate::db::Location::Postgres(_)) => {
-            bail!("restore into PostgreSQL is not available in this build")
+            bail!(
+                "restore puts a backup file back as an embedded store; to load a backup into a new PostgreSQL database use `xiezuo migrate-store --from BACKUP --to postgres://…`"
+            )
         }
     };
     // The backup must open as a store of this version before anything moves.

@@ -9,6 +9,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod matching;
+pub mod migrate_store;
 pub mod serve;
 pub mod user;
 
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(a) => serve::run(cli.db.as_deref(), a),
         Command::Backup(a) => backup::backup(cli.db.as_deref(), a),
         Command::Restore(a) => backup::restore(cli.db.as_deref(), a),
+        Command::MigrateStore(a) => migrate_store::run(a),
         Command::User(a) => user::run(cli.db.as_deref(), &actor, a),
         Command::Schema => {
             print!("{}", xiezuo_exchange::schema::labels_markdown());

@@ -41,6 +41,9 @@ pub fn serve(db: Option<&str>, a: Args) -> Result<ExitCode> {
         state.methods = std::sync::Arc::new(methods);
     }
     state.clock = std::sync::Arc::new(super::now_rfc3339);
+    // The store is closed outside the runtime: a backend with a runtime of
+    // its own cannot be dropped inside an async task.
+    let _store_owner = state.clone();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
