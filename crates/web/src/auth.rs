@@ -29,7 +29,7 @@ pub const LOGIN_ATTEMPTS_PER_MINUTE: usize = 10;
 const SESSION_IDLE: Duration = Duration::from_secs(8 * 3600);
 /// How long an account read from the store is trusted before it is read
 /// again (a disabled account stops working within this time).
-const ACCOUNT_FRESH: Duration = Duration::from_secs(10);
+const ACCOUNT_FRESH: Duration = Duration::from_secs(2);
 
 /// The caller of a request, as the access rules see it.
 #[derive(Debug, Clone)]

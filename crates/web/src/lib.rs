@@ -6,7 +6,7 @@
 //! store (`state::Snapshot`), built once and rebuilt after writes, so reads
 //! never wait on the database.
 
-mod access;
+pub mod access;
 mod api;
 mod assets;
 pub mod auth;

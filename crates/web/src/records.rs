@@ -289,8 +289,26 @@ pub async fn audit_export(
                     "new",
                 ],
             )?;
+            let all = s.batches()?;
+            for b in &all {
+                row(
+                    &mut w,
+                    [
+                        &format!("batch {}", b.id),
+                        &b.at,
+                        &b.actor,
+                        &b.source,
+                        "import",
+                        "",
+                        "",
+                        "",
+                        "",
+                        &b.counts,
+                    ],
+                )?;
+            }
             let batches: std::collections::HashMap<i64, String> =
-                s.batches()?.into_iter().map(|b| (b.id, b.source)).collect();
+                all.into_iter().map(|b| (b.id, b.source)).collect();
             s.audit_trail(&mut |e| {
                 let src = batches.get(&e.batch_id).map_or("", String::as_str);
                 let old = masked_value(&e.kind, &e.field, &e.old).unwrap_or_default();

@@ -3,11 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
 
+mod access;
 mod conformance;
 mod errors;
 mod generated;
+mod kill;
 mod labour;
+mod privacy;
 mod roundtrip;
 mod support;
 mod tidy;
-mod web;
+pub mod web;
