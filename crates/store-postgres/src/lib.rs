@@ -45,6 +45,27 @@ const IMPORT_LOCK: i64 = 0x7869_657a_756f_0002;
 /// How long a writer waits for another to finish before giving up.
 const LOCK_TIMEOUT_S: u32 = 30;
 
+/// The server's message of an error, or the client's with its causes.
+fn message(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let mut m = format!("{}: {}", db.severity(), db.message());
+        if let Some(d) = db.detail() {
+            m.push_str(&format!(" ({d})"));
+        }
+        return m;
+    }
+    let mut m = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !m.contains(&text) {
+            m.push_str(&format!(": {text}"));
+        }
+        cause = c.source();
+    }
+    m
+}
+
 /// A backend error with the server's message.
 pub(crate) fn pe(e: postgres::Error) -> StoreError {
     match e.as_db_error() {
@@ -54,14 +75,7 @@ pub(crate) fn pe(e: postgres::Error) -> StoreError {
                 db.message()
             ))
         }
-        Some(db) => {
-            let mut m = format!("{}: {}", db.severity(), db.message());
-            if let Some(d) = db.detail() {
-                m.push_str(&format!(" ({d})"));
-            }
-            StoreError::Backend(m)
-        }
-        None => StoreError::Backend(e.to_string()),
+        _ => StoreError::Backend(message(&e)),
     }
 }
 
@@ -102,9 +116,9 @@ impl PgStore {
         let config: postgres::Config = url
             .parse()
             .map_err(|e| StoreError::BadLocation(format!("{}: {e}", redact(url))))?;
-        let client = config.connect(NoTls).map_err(|e| {
-            StoreError::Backend(format!("cannot connect to {}: {}", redact(url), pe(e)))
-        })?;
+        let client = config
+            .connect(NoTls)
+            .map_err(|e| StoreError::Backend(format!("cannot connect: {}", message(&e))))?;
         let mut s = PgStore {
             conn: RefCell::new(Conn {
                 client,
