@@ -5,7 +5,7 @@ use crate::support::*;
 #[test]
 fn conformance_dataset_reproduces_expected_2019_and_2020() {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("c.db");
+    let db = TestDb::new(tmp.path(), "c.db");
     let r = xiezuo(
         &db,
         &["import", data_dir().join("dataset").to_str().unwrap()],
@@ -50,7 +50,7 @@ fn the_comparison_itself_catches_a_difference() {
 #[test]
 fn explain_lists_the_records_behind_a_number() {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("c.db");
+    let db = TestDb::new(tmp.path(), "c.db");
     assert_eq!(
         xiezuo(
             &db,
@@ -113,7 +113,7 @@ fn explain_lists_the_records_behind_a_number() {
 #[test]
 fn a_second_method_file_changes_weights_without_rebuilding() {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("c.db");
+    let db = TestDb::new(tmp.path(), "c.db");
     assert_eq!(
         xiezuo(
             &db,

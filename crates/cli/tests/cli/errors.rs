@@ -372,7 +372,7 @@ fn apply(dir: &Path, e: &Edit) -> usize {
 #[test]
 fn every_class_of_bad_input_is_reported_where_it_is_and_nothing_is_stored() {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("s.db");
+    let db = TestDb::new(tmp.path(), "s.db");
     let base = data_dir().join("dataset");
     assert_eq!(xiezuo(&db, &["import", base.to_str().unwrap()]).code, 0);
     let before = snapshot(&db, &tmp.path().join("snap"));
@@ -417,7 +417,7 @@ fn every_class_of_bad_input_is_reported_where_it_is_and_nothing_is_stored() {
 #[test]
 fn the_dirty_dataset_reports_every_manifest_row_and_stores_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("d.db");
+    let db = TestDb::new(tmp.path(), "d.db");
     let r = xiezuo(&db, &["import", data_dir().join("dirty").to_str().unwrap()]);
     assert_eq!(r.code, 1);
     let manifest = std::fs::read_to_string(data_dir().join("dirty-manifest.csv")).unwrap();
@@ -437,7 +437,7 @@ fn the_dirty_dataset_reports_every_manifest_row_and_stores_nothing() {
 #[test]
 fn skip_invalid_stores_the_good_rows_and_writes_rejects() {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("d.db");
+    let db = TestDb::new(tmp.path(), "d.db");
     let rejects = tmp.path().join("rejects.csv");
     let r = xiezuo(
         &db,

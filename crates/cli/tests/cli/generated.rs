@@ -7,7 +7,7 @@ use crate::support::*;
 fn a_generated_clean_dataset_imports_without_errors_and_assesses() {
     let tmp = tempfile::tempdir().unwrap();
     let ds = tmp.path().join("ds");
-    let db = tmp.path().join("g.db");
+    let db = TestDb::new(tmp.path(), "g.db");
     let r = xiezuo(
         &db,
         &[
@@ -56,7 +56,7 @@ fn a_generated_clean_dataset_imports_without_errors_and_assesses() {
 fn a_generated_dirty_dataset_reports_every_manifest_row_and_stores_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let ds = tmp.path().join("ds");
-    let db = tmp.path().join("g.db");
+    let db = TestDb::new(tmp.path(), "g.db");
     let r = xiezuo(
         &db,
         &[

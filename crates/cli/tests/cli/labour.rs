@@ -42,7 +42,7 @@ fn reason(unmatched: &str, person: &str) -> String {
 #[test]
 fn matching_places_by_priority_explains_the_rest_and_confirms_placements() {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("l.db");
+    let db = TestDb::new(tmp.path(), "l.db");
     assert_eq!(
         xiezuo(
             &db,
@@ -180,7 +180,7 @@ fn matching_places_by_priority_explains_the_rest_and_confirms_placements() {
 #[test]
 fn v1_1_files_are_validated_like_every_other_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("l.db");
+    let db = TestDb::new(tmp.path(), "l.db");
     assert_eq!(
         xiezuo(
             &db,

@@ -1,7 +1,9 @@
 //! Helpers: run the binary, copy and edit datasets, compare outputs.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 pub fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data")
@@ -13,11 +15,121 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// The server that every test store lives on instead of an SQLite file,
+/// when `XIEZUO_TEST_POSTGRES` names one (`postgres://USER@HOST:PORT`).
+pub fn postgres_server() -> Option<String> {
+    std::env::var("XIEZUO_TEST_POSTGRES")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// The store of one test: the SQLite file `dir/file`, or, when
+/// `XIEZUO_TEST_POSTGRES` is set, a new PostgreSQL database of its own on
+/// that server (dropped at the end), with its key file at `dir/file.key`.
+/// It displays as its `--db` value.
+pub struct TestDb {
+    arg: String,
+    path: PathBuf,
+    key: PathBuf,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub fn new(dir: &Path, file: &str) -> TestDb {
+        let path = dir.join(file);
+        let key = dir.join(format!("{file}.key"));
+        let Some(server) = postgres_server() else {
+            return TestDb {
+                arg: path.display().to_string(),
+                path,
+                key,
+                postgres: None,
+            };
+        };
+        static N: AtomicU32 = AtomicU32::new(0);
+        let stem: String = file
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let name = format!(
+            "xiezuo_t_{}_{}_{stem}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let url = xiezuo_store_postgres::create_database(&server, &name)
+            .unwrap_or_else(|e| panic!("creating test database {name} on {server}: {e}"));
+        TestDb {
+            arg: url,
+            path,
+            key,
+            postgres: Some((server, name)),
+        }
+    }
+
+    /// True when the store is a PostgreSQL database.
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl std::fmt::Display for TestDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.arg)
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((server, name)) = &self.postgres {
+            let _ = xiezuo_store_postgres::drop_database(server, name);
+        }
+    }
+}
+
+/// What selects a store on the command line: a path (an SQLite file) or
+/// a `TestDb`.
+pub trait DbArgs {
+    fn db_args(&self) -> Vec<OsString>;
+}
+
+impl DbArgs for Path {
+    fn db_args(&self) -> Vec<OsString> {
+        vec!["--db".into(), self.into()]
+    }
+}
+
+impl DbArgs for PathBuf {
+    fn db_args(&self) -> Vec<OsString> {
+        self.as_path().db_args()
+    }
+}
+
+impl DbArgs for TestDb {
+    fn db_args(&self) -> Vec<OsString> {
+        if self.is_postgres() {
+            // A server store has no key file beside it.
+            vec![
+                "--db".into(),
+                (&self.arg).into(),
+                "--key-file".into(),
+                (&self.key).into(),
+            ]
+        } else {
+            self.path.db_args()
+        }
+    }
+}
+
 /// Runs `xiezuo --db DB ARGS…`.
-pub fn xiezuo(db: &Path, args: &[&str]) -> Run {
+pub fn xiezuo<D: DbArgs + ?Sized>(db: &D, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_xiezuo"))
-        .arg("--db")
-        .arg(db)
+        .args(db.db_args())
         .args(args)
         .env("XIEZUO_ACTOR", "test-runner")
         .output()
@@ -76,7 +188,7 @@ pub fn line_of(file: &Path, line: usize) -> String {
 }
 
 /// The whole exported content of a store, for "unchanged" checks.
-pub fn snapshot(db: &Path, dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub fn snapshot<D: DbArgs + ?Sized>(db: &D, dir: &Path) -> Vec<(String, Vec<u8>)> {
     let r = xiezuo(db, &["export", dir.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)

@@ -25,7 +25,7 @@ fn token_of(addr: &str) -> Option<String> {
 }
 
 /// Adds an account (random password) and returns an API token for it.
-pub fn account_token(db: &std::path::Path, login: &str, role_args: &[&str]) -> String {
+pub fn account_token<D: DbArgs + ?Sized>(db: &D, login: &str, role_args: &[&str]) -> String {
     let mut args = vec!["user", "add", login];
     args.extend_from_slice(role_args);
     let r = xiezuo(db, &args);
@@ -42,7 +42,7 @@ impl Drop for Server {
     }
 }
 
-pub fn serve(db: &std::path::Path, extra: &[&str]) -> Server {
+pub fn serve<D: DbArgs + ?Sized>(db: &D, extra: &[&str]) -> Server {
     let users = xiezuo(db, &["user", "list"]);
     let token = if users
         .stdout
@@ -65,10 +65,9 @@ pub fn serve(db: &std::path::Path, extra: &[&str]) -> Server {
 }
 
 /// Starts the server without adding an account.
-pub fn serve_plain(db: &std::path::Path, extra: &[&str]) -> Server {
+pub fn serve_plain<D: DbArgs + ?Sized>(db: &D, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_xiezuo"))
-        .arg("--db")
-        .arg(db)
+        .args(db.db_args())
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())
@@ -166,7 +165,7 @@ fn json(addr: &str, path: &str) -> serde_json::Value {
 #[test]
 fn the_api_serves_the_assessment_and_the_records_behind_it() {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("w.db");
+    let db = TestDb::new(tmp.path(), "w.db");
     assert_eq!(
         xiezuo(
             &db,
