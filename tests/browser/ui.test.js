@@ -13,7 +13,7 @@ import { chromium } from "playwright-core";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = process.env.XIEZUO_BIN || path.join(root, "target/debug/xiezuo");
 const shots = path.join(root, "target/browser-artifacts");
-let server, base, browser, dir;
+let server, base, browser, dir, context;
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
@@ -21,6 +21,8 @@ before(async () => {
   const db = path.join(dir, "b.db");
   const imp = spawnSync(bin, ["--db", db, "import", path.join(root, "tests/data/dataset")], { encoding: "utf8" });
   assert.equal(imp.status, 0, imp.stderr);
+  const user = spawnSync(bin, ["--db", db, "user", "add", "office1", "--role", "admin", "--personal-data", "--password-stdin"], { input: "browser passphrase\n", encoding: "utf8" });
+  assert.equal(user.status, 0, user.stderr);
   server = spawn(bin, ["--db", db, "serve", "--addr", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
   base = await new Promise((resolve, reject) => {
     server.stdout.on("data", (d) => {
@@ -33,16 +35,35 @@ before(async () => {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
   });
+  // Sign in through the page, as a user would; the session cookie is shared
+  // by every page of the context.
+  context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+  const page = await context.newPage();
+  await page.goto(base + "/#/pairings");
+  await page.waitForSelector("#login-form");
+  await page.fill("#login", "office1");
+  await page.fill("#password", "wrong password");
+  await page.click("#login-submit");
+  await page.waitForFunction(() => document.querySelector("#login-status").textContent.length > 0);
+  await page.fill("#password", "browser passphrase");
+  await page.click("#login-submit");
+  await page.waitForSelector("#whoami");
+  assert.match(await page.textContent("#whoami"), /office1/);
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === "xz_session");
+  assert.ok(session && session.httpOnly && session.secure && session.sameSite === "Strict", JSON.stringify(cookies));
+  await page.close();
 });
 
 after(async () => {
+  await context?.close();
   await browser?.close();
   server?.kill();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test("the overview shows the map and the charts in Chinese", async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  const page = await context.newPage();
   await page.goto(base + "/");
   await page.waitForSelector("#c-map canvas");
   await page.waitForSelector("#c-money canvas");
@@ -72,7 +93,7 @@ test("the overview shows the map and the charts in Chinese", async () => {
 });
 
 test("a pairing drills down from a number to its records", async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  const page = await context.newPage();
   await page.goto(base + "/#/pairing/CNTY-310102-530122?year=2019");
   await page.waitForSelector("#indicators a[data-indicator='milestones_due']");
   assert.equal((await page.textContent("#indicators a[data-indicator='milestones_due']")).trim(), "16");
@@ -86,7 +107,7 @@ test("a pairing drills down from a number to its records", async () => {
 });
 
 test("the ranking filters by grade and links to pairings", async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage().then(async (p) => { await p.setViewportSize({ width: 1400, height: 1000 }); return p; });
   await page.goto(base + "/#/assessment?year=2019&grade=good");
   await page.waitForSelector("#ranking tbody tr");
   const grades = await page.$$eval("#ranking tbody tr td:last-child", (c) => c.map((x) => x.textContent.trim()));
@@ -103,8 +124,8 @@ test("the ranking filters by grade and links to pairings", async () => {
 });
 
 test("an upload with errors lists each error and stores nothing; a good one changes the numbers", async () => {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-  const before = await (await fetch(base + "/api/v1/pairings/PROV-44-45")).json();
+  const page = await context.newPage().then(async (p) => { await p.setViewportSize({ width: 1300, height: 1000 }); return p; });
+  const before = await (await context.request.get(base + "/api/v1/pairings/PROV-44-45")).json();
   const meetings2019 = (b) => b.years.find((y) => y.year === 2019).indicators.find((i) => i.id === "joint_meetings").value;
   const bad = path.join(dir, "bad");
   const good = path.join(dir, "good");
@@ -126,7 +147,7 @@ test("an upload with errors lists each error and stores nothing; a good one chan
   ]);
   assert.equal(await page.$("#commit"), null, "no import button for a dataset with errors");
   await page.screenshot({ path: path.join(shots, "upload-errors.png"), fullPage: true });
-  const same = await (await fetch(base + "/api/v1/pairings/PROV-44-45")).json();
+  const same = await (await context.request.get(base + "/api/v1/pairings/PROV-44-45")).json();
   assert.equal(meetings2019(same), meetings2019(before), "nothing stored");
 
   await page.setInputFiles("#files", path.join(good, "meetings.csv"));
@@ -134,14 +155,14 @@ test("an upload with errors lists each error and stores nothing; a good one chan
   await page.waitForSelector("#commit");
   await page.click("#commit");
   await page.waitForFunction(() => /已导入|Imported/.test(document.querySelector("#status")?.textContent || ""));
-  const after = await (await fetch(base + "/api/v1/pairings/PROV-44-45")).json();
+  const after = await (await context.request.get(base + "/api/v1/pairings/PROV-44-45")).json();
   assert.equal(meetings2019(after), meetings2019(before) + 1, "the new joint meeting counts");
   await page.screenshot({ path: path.join(shots, "upload-done.png"), fullPage: true });
   await page.close();
 });
 
 test("a form edits one milestone with the import's validation and shows its history", async () => {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1100 } });
+  const page = await context.newPage().then(async (p) => { await p.setViewportSize({ width: 1300, height: 1100 }); return p; });
   await page.goto(base + "/#/edit/milestones/" + encodeURIComponent("XM2019-000223/4"));
   await page.waitForSelector("#in-done_date");
   assert.equal(await page.inputValue("#in-due_date"), "2019-06-27");
@@ -158,7 +179,7 @@ test("a form edits one milestone with the import's validation and shows its hist
   assert.ok(history.some((h) => h[2] === "done_date" && h[3] === "" && h[4] === "2019-06-20"), JSON.stringify(history));
   await page.screenshot({ path: path.join(shots, "edit-milestone.png"), fullPage: true });
   // The finding is gone: the milestone is no longer late.
-  const p = await (await fetch(base + "/api/v1/pairings/CNTY-310102-530122")).json();
+  const p = await (await context.request.get(base + "/api/v1/pairings/CNTY-310102-530122")).json();
   const f = p.years.find((y) => y.year === 2019).findings.map((x) => x.record_id);
   assert.ok(!f.includes("XM2019-000223/4"), f.join(","));
   await page.close();
@@ -170,7 +191,7 @@ test("the labour station proposes matches and confirms them as placements", asyn
   mkdirSync(v11, { recursive: true });
   writeFileSync(path.join(v11, "postings.csv"), "posting_id,pairing_id,employer,work_region,positions,monthly_wage,age_min,age_max,labor_required,skills,housing,start_date,closing_date\nJP-B1,PROV-44-45,某电子厂,440101000000,2,5000,18,55,full,,1,2021-03-15,2021-04-30\n");
   writeFileSync(path.join(v11, "seekers.csv"), "person_id,station,registered_date,wanted_regions,max_distance,min_wage,skills,available_from\nP000000010,丰龙县劳务协作工作站,2021-01-05,440000000000,,4500,,2021-02-01\nP000000011,丰龙县劳务协作工作站,2021-01-05,530000000000,,3000,,2021-02-01\n");
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  const page = await context.newPage().then(async (p) => { await p.setViewportSize({ width: 1300, height: 1000 }); return p; });
   await page.goto(base + "/#/data");
   await page.setInputFiles("#files", [path.join(v11, "postings.csv"), path.join(v11, "seekers.csv")]);
   await page.click("#upload button[type=submit]");
@@ -184,14 +205,14 @@ test("the labour station proposes matches and confirms them as placements", asyn
   await page.screenshot({ path: path.join(shots, "labour.png"), fullPage: true });
   await page.click("#confirm");
   await page.waitForFunction(() => /已确认就业: 1|Confirmed placements: 1/.test(document.querySelector("#status")?.textContent || ""));
-  const s = await (await fetch(base + "/api/v1/labour/station?date=2021-03-20")).json();
+  const s = await (await context.request.get(base + "/api/v1/labour/station?date=2021-03-20")).json();
   assert.equal(s.confirmed_placements, 1);
   assert.equal(s.proposals.length, 0);
   await page.close();
 });
 
 test("a province opens with its prefectures on the map and its registry", async () => {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1200 } });
+  const page = await context.newPage().then(async (p) => { await p.setViewportSize({ width: 1300, height: 1200 }); return p; });
   await page.goto(base + "/#/region/450000000000");
   await page.waitForSelector("#c-region-map canvas");
   await page.waitForSelector("#c-status canvas");
