@@ -24,15 +24,6 @@ enum Who {
     Public,
 }
 
-const WHO: [Who; 6] = [
-    Who::Admin,
-    Who::Assessor,
-    Who::OfficeIn,
-    Who::OfficeOut,
-    Who::Org,
-    Who::Public,
-];
-
 /// One concrete request per route and variant.
 struct Case {
     method: &'static str,
