@@ -170,7 +170,15 @@ fn token_account(state: &AppState, secret: &str) -> Result<Option<Account>, ApiE
     }
     let a = match state.try_with_store(|st| st.token_account(&h)) {
         Some(r) => r?,
-        None => state.with_store(|st| st.token_account(&h))?,
+        // The store is busy with a long write: a token seen before stays
+        // good until it ends, so that its holder can follow the job.
+        None => {
+            let seen = lock(&s.tokens).get(&h).map(|(a, _)| a.clone());
+            match seen {
+                Some(a) => return Ok(a),
+                None => state.with_store(|st| st.token_account(&h))?,
+            }
+        }
     };
     lock(&s.tokens).insert(h, (a.clone(), Instant::now()));
     Ok(a)
