@@ -1,0 +1,6 @@
+#![no_main]
+//! Any bytes as an XLSX dataset file: no panic, all or nothing.
+
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| common::import_one(data, "xlsx"));
