@@ -2,9 +2,10 @@
 //! by hand; the domain knows nothing of JSON.
 
 use crate::error::ApiError;
+use crate::error::extract::{Path, Query};
 use crate::state::{AppState, Snapshot};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use serde::Deserialize;
@@ -194,7 +195,7 @@ pub struct ListQuery {
 fn paginate(total: usize, page: Option<usize>, per_page: Option<usize>) -> (usize, usize, usize) {
     let per = per_page.unwrap_or(50).clamp(1, 500);
     let page = page.unwrap_or(1).max(1);
-    let from = ((page - 1) * per).min(total);
+    let from = (page - 1).saturating_mul(per).min(total);
     (page, per, from)
 }
 
@@ -510,4 +511,19 @@ pub async fn compare(
     })
     .await
     .map_err(|e| ApiError::BadRequest(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paginate;
+
+    #[test]
+    fn a_page_past_the_end_is_empty_however_large() {
+        assert_eq!(paginate(120, Some(3), Some(50)), (3, 50, 100));
+        assert_eq!(paginate(120, Some(0), Some(0)), (1, 1, 0));
+        assert_eq!(
+            paginate(120, Some(usize::MAX), Some(usize::MAX)),
+            (usize::MAX, 500, 120)
+        );
+    }
 }

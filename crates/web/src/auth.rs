@@ -255,7 +255,7 @@ fn caller_json(c: &Caller) -> serde_json::Value {
 pub async fn login(
     State(state): State<AppState>,
     parts: axum::http::request::Parts,
-    Json(body): Json<Login>,
+    crate::error::extract::JsonBody(body): crate::error::extract::JsonBody<Login>,
 ) -> Result<Response, ApiError> {
     let origin = origin_of(&parts);
     if !state.sessions.allow_attempt(&origin) {

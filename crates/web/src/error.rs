@@ -55,3 +55,63 @@ impl IntoResponse for ApiError {
         (self.status(), Json(body)).into_response()
     }
 }
+
+/// The request extractors of the API. They reject bad input (a path segment
+/// or query parameter of the wrong type, a malformed JSON or multipart body)
+/// with a `bad_request` JSON error like every other error, where axum's own
+/// extractors answer in plain text.
+pub mod extract {
+    use super::ApiError;
+    use axum::extract::{FromRequest, FromRequestParts, Request};
+    use axum::http::request::Parts;
+    use serde::de::DeserializeOwned;
+
+    /// Path parameters.
+    pub struct Path<T>(pub T);
+    /// Query parameters.
+    pub struct Query<T>(pub T);
+    /// A JSON request body.
+    pub struct JsonBody<T>(pub T);
+    /// A multipart request body.
+    pub struct Multipart(pub axum::extract::Multipart);
+
+    impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+        type Rejection = ApiError;
+        async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+            axum::extract::Path::<T>::from_request_parts(parts, state)
+                .await
+                .map(|p| Path(p.0))
+                .map_err(|e| ApiError::BadRequest(e.body_text()))
+        }
+    }
+
+    impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Query<T> {
+        type Rejection = ApiError;
+        async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+            axum::extract::Query::<T>::from_request_parts(parts, state)
+                .await
+                .map(|q| Query(q.0))
+                .map_err(|e| ApiError::BadRequest(e.body_text()))
+        }
+    }
+
+    impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+        type Rejection = ApiError;
+        async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+            axum::Json::<T>::from_request(req, state)
+                .await
+                .map(|j| JsonBody(j.0))
+                .map_err(|e| ApiError::BadRequest(e.body_text()))
+        }
+    }
+
+    impl<S: Send + Sync> FromRequest<S> for Multipart {
+        type Rejection = ApiError;
+        async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+            axum::extract::Multipart::from_request(req, state)
+                .await
+                .map(Multipart)
+                .map_err(|e| ApiError::BadRequest(e.body_text()))
+        }
+    }
+}

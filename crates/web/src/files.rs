@@ -2,8 +2,9 @@
 //! drop-down lists) and the assessment ranking as XLSX.
 
 use crate::error::ApiError;
+use crate::error::extract::Path;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use xiezuo_exchange::FileKind;

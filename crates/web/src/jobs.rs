@@ -3,9 +3,10 @@
 //! returns at once; the client polls `GET /api/v1/jobs/{id}`.
 
 use crate::error::ApiError;
+use crate::error::extract::Path;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde_json::{Value as J, json};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -114,7 +115,9 @@ pub async fn run_assessment(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Path(year): Path<i32>,
-    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+    crate::error::extract::Query(q): crate::error::extract::Query<
+        std::collections::HashMap<String, String>,
+    >,
 ) -> Result<(axum::http::StatusCode, Json<J>), ApiError> {
     let method = state
         .method_by_id(q.get("method").map(String::as_str))

@@ -4,9 +4,10 @@
 //! follow-ups) and confirming the proposals as placements.
 
 use crate::error::ApiError;
+use crate::error::extract::Query;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value as J, json};

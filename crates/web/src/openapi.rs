@@ -4,115 +4,288 @@ use axum::Json;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use xiezuo_domain::{Finding, Indicator};
+use xiezuo_exchange::FileKind;
 
 fn param(name: &str, place: &str, required: bool, ty: &str, desc: &str) -> Value {
     json!({ "name": name, "in": place, "required": required, "schema": { "type": ty }, "description": desc })
 }
 
+/// A parameter with further schema constraints (an enum, a format, bounds) merged in.
+fn constrained(mut p: Value, extra: Value) -> Value {
+    if let (Some(schema), Some(extra)) = (p["schema"].as_object_mut(), extra.as_object()) {
+        schema.extend(extra.clone());
+    }
+    p
+}
+
+/// A parameter with an example value (from the public conformance dataset).
+fn example(mut p: Value, v: Value) -> Value {
+    p["example"] = v;
+    p
+}
+
+fn stems(kinds: &[FileKind]) -> Vec<&'static str> {
+    kinds.iter().map(|k| k.stem()).collect()
+}
+
+fn error(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
 fn error_responses() -> Value {
     json!({
-        "400": { "description": "bad request (`code`: bad_request)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-        "404": { "description": "not found (`code`: not_found)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-        "500": { "description": "store unavailable (`code`: store_unavailable)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+        "400": error("bad request: a parameter or body that does not parse or check (`code`: bad_request)"),
+        "401": error("not signed in, or a credential that does not work (`code`: unauthorized)"),
+        "403": error("outside the caller's role or scope (`code`: forbidden)"),
+        "404": error("not found (`code`: not_found)"),
+        "500": error("store unavailable (`code`: store_unavailable)")
     })
+}
+
+fn json_ok(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "type": "object" } } } })
 }
 
 fn error_responses_with_ok() -> Value {
     let mut r = error_responses();
-    r["200"] = json!({ "description": "the report: errors (file, line, column, reason) and counts per file", "content": { "application/json": { "schema": { "type": "object" } } } });
+    r["200"] = json_ok("the report: errors (file, line, column, reason) and counts per file");
+    r
+}
+
+/// The link from a response that names a job to the job's state.
+fn job_link() -> Value {
+    json!({ "job": { "operationRef": "#/paths/~1api~1v1~1jobs~1{id}/get", "parameters": { "id": "$response.body#/job" } } })
+}
+
+/// A write that starts a background job: 202 with `{"job": id}`.
+fn job_responses(description: &str) -> Value {
+    let mut r = error_responses();
+    r["202"] = json!({ "description": description, "content": { "application/json": { "schema": {
+        "type": "object", "required": ["job"], "properties": { "job": { "type": "string" } } } } },
+        "links": job_link() });
     r
 }
 
 fn op(summary: &str, params: Vec<Value>) -> Value {
     let mut responses = error_responses();
-    responses["200"] = json!({ "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } });
+    responses["200"] = json_ok("OK");
     json!({ "get": { "summary": summary, "parameters": params, "responses": responses } })
+}
+
+/// A download: 200 with a file of `media` type.
+fn file_op(summary: &str, params: Vec<Value>, media: &str) -> Value {
+    let mut responses = error_responses();
+    responses["200"] = json!({ "description": "the file", "content": { media: { "schema": { "type": "string", "format": "binary" } } } });
+    json!({ "get": { "summary": summary, "parameters": params, "responses": responses } })
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Sign-in and sign-out.
+fn session_path() -> Value {
+    json!({
+        "get": { "summary": "Who is calling: the signed-in account, or the public", "responses": { "200": json_ok("the caller") } },
+        "post": {
+            "summary": "Sign in with a login and password; sets the session cookie and returns the caller with its CSRF token",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "required": ["login", "password"],
+                "properties": { "login": { "type": "string" }, "password": { "type": "string" } } } } } },
+            "responses": {
+                "200": json_ok("the caller"),
+                "400": error("a body that does not parse (`code`: bad_request)"),
+                "401": error("wrong login or password, or a locked account (`code`: unauthorized)"),
+                "429": error("too many attempts from this address (`code`: rate_limited)"),
+                "500": error("store unavailable (`code`: store_unavailable)")
+            }
+        },
+        "delete": { "summary": "Sign out", "responses": { "200": json_ok("signed out") } }
+    })
+}
+
+/// Uploading a dataset and committing it.
+fn upload_paths() -> Value {
+    let e = error_responses();
+    json!({
+        "/api/v1/uploads": { "post": {
+            "summary": "Upload dataset files (CSV, XLSX) or a zip of them; returns a job whose result is the validation report (nothing stored) and the token to commit",
+            "requestBody": { "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "files": { "type": "array", "items": { "type": "string", "format": "binary" } } } } } } },
+            "responses": {
+                "200": { "description": "the check job and the upload's token", "content": { "application/json": { "schema": {
+                    "type": "object", "required": ["job", "token"],
+                    "properties": { "job": { "type": "string" }, "token": { "type": "string" } } } } },
+                    "links": { "job": job_link()["job"], "commit": { "operationRef": "#/paths/~1api~1v1~1uploads~1{token}~1commit/post", "parameters": { "token": "$response.body#/token" } } } },
+                "400": e["400"], "401": e["401"], "403": e["403"], "500": e["500"]
+            }
+        } },
+        "/api/v1/uploads/{token}/commit": { "post": {
+            "summary": "Import a checked upload atomically (nothing if any row is bad); returns a job whose result is the import report",
+            "parameters": [param("token", "path", true, "string", "the token of the upload")],
+            "responses": {
+                "200": { "description": "the import job", "content": { "application/json": { "schema": {
+                    "type": "object", "required": ["job"], "properties": { "job": { "type": "string" } } } } },
+                    "links": job_link() },
+                "400": e["400"], "401": e["401"], "403": e["403"], "404": e["404"], "500": e["500"]
+            }
+        } }
+    })
+}
+
+/// Security schemes and the error body.
+fn components() -> Value {
+    json!({
+        "securitySchemes": {
+            "bearer": { "type": "http", "scheme": "bearer", "description": "an API token from 'xiezuo user token LOGIN'" },
+            "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::COOKIE, "description": "the session cookie set by POST /api/v1/session; writes also send its CSRF token in X-CSRF-Token" }
+        },
+        "schemas": { "Error": {
+            "type": "object", "required": ["code", "message"],
+            "properties": { "code": { "type": "string", "enum": ["not_found", "bad_request", "unauthorized", "forbidden", "rate_limited", "store_unavailable"] }, "message": { "type": "string" } }
+        } }
+    })
 }
 
 /// The OpenAPI document.
 pub fn spec() -> Value {
-    let page = || param("page", "query", false, "integer", "page number, from 1");
-    let per_page = || {
-        param(
-            "per_page",
-            "query",
-            false,
-            "integer",
-            "rows per page (1-500, default 50)",
+    let mut doc = spec_core();
+    doc["paths"]["/api/v1/session"] = session_path();
+    for (path, v) in upload_paths().as_object().into_iter().flatten() {
+        doc["paths"][path] = v.clone();
+    }
+    doc["security"] = json!([{ "bearer": [] }, { "session": [] }, {}]);
+    doc
+}
+
+fn spec_core() -> Value {
+    let page = || {
+        constrained(
+            param("page", "query", false, "integer", "page number, from 1"),
+            json!({ "minimum": 1 }),
         )
     };
+    let per_page = || {
+        constrained(
+            param(
+                "per_page",
+                "query",
+                false,
+                "integer",
+                "rows per page (1-500, default 50)",
+            ),
+            json!({ "minimum": 1, "maximum": 500 }),
+        )
+    };
+    let year = |place: &str, name: &str, desc: &str| {
+        example(param(name, place, true, "integer", desc), json!(2019))
+    };
+    let pairing = || {
+        example(
+            param("id", "path", true, "string", "pairing id"),
+            json!("PROV-31-53"),
+        )
+    };
+    let date = || {
+        example(
+            constrained(
+                param("date", "query", true, "string", "YYYY-MM-DD"),
+                json!({ "format": "date" }),
+            ),
+            json!("2020-06-30"),
+        )
+    };
+    let form_kind = || {
+        example(
+            constrained(
+                param("kind", "path", true, "string", "a record kind with a form"),
+                json!({ "enum": stems(crate::records::FORM_KINDS) }),
+            ),
+            json!("projects"),
+        )
+    };
+    let record_key = || {
+        example(
+            param("key", "path", true, "string", "record key"),
+            json!("XM2019-000223"),
+        )
+    };
+    let one_of = |name: &str, desc: &str, values: &[&str]| {
+        constrained(
+            param(name, "query", false, "string", desc),
+            json!({ "enum": values }),
+        )
+    };
+    let indicators: Vec<&str> = Indicator::ALL.iter().map(|i| i.as_str()).collect();
+    let findings: Vec<&str> = Finding::ALL.iter().map(|f| f.as_str()).collect();
+    let templates: Vec<String> = FileKind::ALL
+        .iter()
+        .map(|k| format!("{}.xlsx", k.stem()))
+        .collect();
     json!({
         "openapi": "3.1.0",
         "info": { "title": "Xiezuo (协作) API", "version": env!("CARGO_PKG_VERSION"), "description": "East-West cooperation (东西部协作): pairings, records and the yearly assessment." },
         "paths": {
             "/api/v1/health": op("Liveness", vec![]),
+            "/api/v1/access-log": op("The access log: sign-ins, account changes and full views of personal data, oldest first", vec![
+                param("kind", "query", false, "string", "record kind"),
+                param("key", "query", false, "string", "record key")]),
+            "/api/v1/audit/export.csv": file_op("The whole audit trail and the access log as one CSV file", vec![], "text/csv"),
             "/api/v1/overview": op("National totals by year, the map of pairings, grades of the latest assessment", vec![]),
             "/api/v1/pairings": op("Pairings, filtered and paginated", vec![
-                param("level", "query", false, "string", "province|prefecture|county|township|village"),
+                one_of("level", "pairing level", &["province", "prefecture", "county", "township", "village"]),
                 param("q", "query", false, "string", "text to look for (ids, names, codes)"),
                 page(), per_page()]),
-            "/api/v1/pairings/{id}": op("One pairing: sub-pairings tree, indicators, scores and findings by year", vec![param("id", "path", true, "string", "pairing id")]),
+            "/api/v1/pairings/{id}": op("One pairing: sub-pairings tree, indicators, scores and findings by year", vec![pairing()]),
             "/api/v1/pairings/{id}/explain": op("The records behind one indicator or finding", vec![
-                param("id", "path", true, "string", "pairing id"),
-                param("year", "query", true, "integer", "year"),
-                param("indicator", "query", false, "string", "indicator id"),
-                param("finding", "query", false, "string", "finding id"),
+                pairing(),
+                year("query", "year", "year"),
+                one_of("indicator", "indicator id (this or finding)", &indicators),
+                one_of("finding", "finding id (this or indicator)", &findings),
                 page(), per_page()]),
             "/api/v1/assessments/{year}": op("The ranking of a year under method xz-v1", vec![
-                param("year", "path", true, "integer", "year"),
+                year("path", "year", "year"),
                 param("method", "query", false, "string", "method id (default xz-v1); see /api/v1/methods"),
-                param("side", "query", false, "string", "east|west"),
-                param("grade", "query", false, "string", "good|fair|average|poor"),
+                one_of("side", "the side scored", &["east", "west"]),
+                one_of("grade", "grade", &["good", "fair", "average", "poor"]),
                 param("province", "query", false, "string", "province code prefix of either party"),
-                param("sort", "query", false, "string", "total (default) or pairing")]),
+                one_of("sort", "order: by total (default) or by pairing id", &["total", "pairing"])]),
             "/api/v1/jobs/{id}": op("A background job (upload check, upload import, assessment run): state, progress 0..1, result", vec![param("id", "path", true, "string", "job id")]),
             "/api/v1/assessments/{year}/run": { "post": {
                 "summary": "Run (or find) the assessment of a year under a method in the background; returns a job",
-                "parameters": [param("year", "path", true, "integer", "year"), param("method", "query", false, "string", "method id")],
-                "responses": error_responses_with_ok()
+                "parameters": [year("path", "year", "year"), param("method", "query", false, "string", "method id")],
+                "responses": job_responses("the job started")
             } },
             "/api/v1/methods": op("The assessment methods an assessor may choose", vec![]),
             "/api/v1/assessments/compare": op("Two years side by side: totals, grades and changes", vec![
-                param("from", "query", true, "integer", "earlier year"),
-                param("to", "query", true, "integer", "later year")]),
-            "/api/v1/assessments/{year}/export.xlsx": op("The ranking of a year as an XLSX file", vec![param("year", "path", true, "integer", "year")]),
-            "/api/v1/templates/{file}": op("A blank XLSX template with Chinese headers and drop-down lists, e.g. projects.xlsx", vec![param("file", "path", true, "string", "<kind>.xlsx")]),
+                year("query", "from", "earlier year"),
+                example(param("to", "query", true, "integer", "later year"), json!(2020))]),
+            "/api/v1/assessments/{year}/export.xlsx": file_op("The ranking of a year as an XLSX file", vec![year("path", "year", "year")], XLSX),
+            "/api/v1/templates/{file}": file_op("A blank XLSX template with Chinese headers and drop-down lists, e.g. projects.xlsx", vec![
+                example(constrained(param("file", "path", true, "string", "<kind>.xlsx"), json!({ "enum": templates })), json!("projects.xlsx"))], XLSX),
             "/api/v1/regions/{code}": op("A region: registered households (masked), poverty status by year, projects and pairings", vec![
-                param("code", "path", true, "string", "region code (12 or 6 digits)"), page(), per_page()]),
-            "/api/v1/projects/{id}": op("A project: budget and funds, milestones (late ones marked), beneficiaries", vec![param("id", "path", true, "string", "project id")]),
-            "/api/v1/schema/{kind}": op("The form of a record kind (projects, milestones, placements, meetings, funds): labels, types, choices", vec![param("kind", "path", true, "string", "file kind")]),
+                example(constrained(param("code", "path", true, "string", "region code (12 or 6 digits)"), json!({ "pattern": "^[0-9]{6}([0-9]{6})?$" })), json!("450121101201")),
+                page(), per_page()]),
+            "/api/v1/projects/{id}": op("A project: budget and funds, milestones (late ones marked), beneficiaries", vec![example(param("id", "path", true, "string", "project id"), json!("XM2019-000223"))]),
+            "/api/v1/schema/{kind}": op("The form of a record kind: labels, types, choices", vec![form_kind()]),
             "/api/v1/records/{kind}/{key}": op("One stored record as text values (keys of pairs joined with /, URL-encoded)", vec![
-                param("kind", "path", true, "string", "file kind"), param("key", "path", true, "string", "record key")]),
+                form_kind(), record_key()]),
             "/api/v1/records/{kind}/{key}/audit": op("Every change of one record: who, when, old and new value", vec![
-                param("kind", "path", true, "string", "file kind"), param("key", "path", true, "string", "record key")]),
+                example(constrained(param("kind", "path", true, "string", "record kind"), json!({ "enum": stems(FileKind::ALL) })), json!("projects")),
+                record_key()]),
             "/api/v1/records/{kind}": { "post": {
                 "summary": "Save one record (new, or an update of the record with the same key) with the validation of an import",
-                "parameters": [param("kind", "path", true, "string", "file kind")],
+                "parameters": [form_kind()],
                 "requestBody": { "content": { "application/json": { "schema": { "type": "object", "additionalProperties": { "type": "string" } } } } },
                 "responses": error_responses_with_ok()
             } },
             "/api/v1/labour/station": op("A labour station's view on a date: seekers, open postings, optimal proposals and the greedy baseline, unmatched reasons, confirmed placements, retention, follow-ups", vec![
-                param("date", "query", true, "string", "YYYY-MM-DD"), param("station", "query", false, "string", "labour station (default: all)")]),
+                date(), param("station", "query", false, "string", "labour station (default: all)")]),
             "/api/v1/labour/confirm": { "post": {
                 "summary": "Store every proposal of a date as a placement (one audited batch)",
-                "parameters": [param("date", "query", true, "string", "YYYY-MM-DD")],
-                "responses": error_responses_with_ok()
-            } },
-            "/api/v1/uploads": { "post": {
-                "summary": "Upload dataset files (CSV, XLSX) or a zip of them; returns a job whose result is the validation report (nothing stored) and the token to commit",
-                "requestBody": { "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "files": { "type": "array", "items": { "type": "string", "format": "binary" } } } } } } },
-                "responses": error_responses_with_ok()
-            } },
-            "/api/v1/uploads/{token}/commit": { "post": {
-                "summary": "Import a checked upload atomically (nothing if any row is bad); returns a job whose result is the import report",
-                "parameters": [param("token", "path", true, "string", "the token of the upload")],
+                "parameters": [date()],
                 "responses": error_responses_with_ok()
             } }
         },
-        "components": { "schemas": { "Error": {
-            "type": "object", "required": ["code", "message"],
-            "properties": { "code": { "type": "string", "enum": ["not_found", "bad_request", "store_unavailable"] }, "message": { "type": "string" } }
-        } } }
+        "components": components()
     })
 }
 
@@ -126,13 +299,14 @@ pub async fn docs() -> Response {
     let mut html = String::from(
         "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>Xiezuo API</title><link rel=\"stylesheet\" href=\"/assets/app.css\"><body class=\"docs\"><h1>Xiezuo (协作) API</h1><p>OpenAPI: <a href=\"/api/openapi.json\">/api/openapi.json</a></p>",
     );
-    if let Some(paths) = s["paths"].as_object() {
-        for (path, v) in paths {
+    for (path, methods) in s["paths"].as_object().into_iter().flatten() {
+        for (method, v) in methods.as_object().into_iter().flatten() {
             html.push_str(&format!(
-                "<h2>GET {path}</h2><p>{}</p><ul>",
-                v["get"]["summary"].as_str().unwrap_or("")
+                "<h2>{} {path}</h2><p>{}</p><ul>",
+                method.to_uppercase(),
+                v["summary"].as_str().unwrap_or("")
             ));
-            for p in v["get"]["parameters"].as_array().into_iter().flatten() {
+            for p in v["parameters"].as_array().into_iter().flatten() {
                 html.push_str(&format!(
                     "<li><code>{}</code> ({}) {}</li>",
                     p["name"].as_str().unwrap_or(""),

@@ -4,9 +4,10 @@
 //! and the audit history of a record.
 
 use crate::error::ApiError;
+use crate::error::extract::Path;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde_json::{Value as J, json};
 use std::collections::BTreeMap;
 use xiezuo_engine::import::{ImportOptions, Quiet, import_dir};
@@ -15,7 +16,7 @@ use xiezuo_exchange::{Cell, ColType, CsvTableWriter, FileKind, Headers};
 use xiezuo_store::BatchInfo;
 
 /// The kinds offices edit one record at a time.
-const FORM_KINDS: &[FileKind] = &[
+pub(crate) const FORM_KINDS: &[FileKind] = &[
     FileKind::Projects,
     FileKind::Milestones,
     FileKind::Placements,
@@ -140,7 +141,9 @@ pub async fn save(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Path(kind): Path<String>,
-    Json(values): Json<BTreeMap<String, String>>,
+    crate::error::extract::JsonBody(values): crate::error::extract::JsonBody<
+        BTreeMap<String, String>,
+    >,
 ) -> Result<Json<J>, ApiError> {
     let k = form_kind(&kind)?;
     for name in values.keys() {
@@ -254,7 +257,7 @@ pub struct AccessQuery {
 /// views of personal data, oldest first.
 pub async fn access_log(
     State(state): State<AppState>,
-    axum::extract::Query(q): axum::extract::Query<AccessQuery>,
+    crate::error::extract::Query(q): crate::error::extract::Query<AccessQuery>,
 ) -> Result<Json<J>, ApiError> {
     let st = state.clone();
     let events = tokio::task::spawn_blocking(move || {

@@ -4,9 +4,10 @@
 //! funds, its milestones and its beneficiaries.
 
 use crate::error::ApiError;
+use crate::error::extract::{Path, Query};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value as J, json};
 use xiezuo_domain::RegionCode;
@@ -134,7 +135,9 @@ fn region_body(
         let (lo, hi) = code_range(code);
         let per = q.per_page.unwrap_or(20).clamp(1, 200);
         let page = q.page.unwrap_or(1).max(1);
-        let (total, rows) = st.with_store(|s| s.households_in(lo, hi, (page - 1) * per, per))?;
+        // A page past any end is empty; it never overflows the offset.
+        let offset = (page - 1).saturating_mul(per).min(i64::MAX as u64);
+        let (total, rows) = st.with_store(|s| s.households_in(lo, hi, offset, per))?;
         let mut households = Vec::new();
         for row in rows {
             let Ok(Record::Household(h)) = Record::from_cells(FileKind::Households, &row.cells)

@@ -3,9 +3,10 @@
 //! confirming imports the same files atomically.
 
 use crate::error::ApiError;
+use crate::error::extract::{Multipart, Path};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::State;
 use serde_json::{Value as J, json};
 use std::io::Read;
 use xiezuo_engine::import::{ImportOptions, ImportReport, import_dir};
@@ -92,7 +93,7 @@ fn failed(e: impl std::fmt::Display) -> ApiError {
 pub async fn create(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::auth::Caller>,
-    mut form: Multipart,
+    Multipart(mut form): Multipart,
 ) -> Result<Json<J>, ApiError> {
     let dir = tempfile::tempdir().map_err(failed)?;
     let mut files = Vec::new();
