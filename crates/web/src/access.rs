@@ -175,6 +175,23 @@ impl Scope<'_> {
         self.owns(d, kind, cells)
     }
 
+    /// Whether the caller may write registry rows of a village (`0`: rows
+    /// whose scope was settled by their pairing; only offices and
+    /// administrators write the registry).
+    pub fn may_write_region(&self, village: u64) -> bool {
+        match self.caller.role {
+            Role::Admin => true,
+            Role::Office => {
+                village == 0
+                    || self
+                        .caller
+                        .region
+                        .is_some_and(|r| region_covers(r, village))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the caller may write this row of `kind` (cells by column,
     /// as text).
     pub fn may_write(&self, d: &AssessmentData, kind: FileKind, cells: &[String]) -> bool {

@@ -31,14 +31,39 @@ pub fn scope_errors(
     if caller.role == xiezuo_engine::accounts::Role::Admin {
         return Ok(Vec::new());
     }
+    use xiezuo_exchange::FileKind;
     let snap = st.snapshot().map_err(|e| e.to_string())?;
     let scope = crate::access::Scope { caller };
+    let d = &snap.data;
+    // Registry rows name no region or pairing of their own: they belong to
+    // their household's village (households and persons of the same upload
+    // first, then the store), and training attendance to its training's
+    // pairing.
+    let mut villages: std::collections::HashMap<String, u64> = Default::default();
+    let mut person_household: std::collections::HashMap<String, String> = Default::default();
+    let mut training_pairing: std::collections::HashMap<String, String> = Default::default();
+    let mut ordered: Vec<(FileKind, &String)> = files
+        .iter()
+        .filter_map(|f| {
+            let stem = f.rsplit_once('.').map_or(f.as_str(), |(s, _)| s);
+            FileKind::from_stem(stem).map(|k| (k, f))
+        })
+        .collect();
+    ordered.sort_by_key(|(k, _)| *k as usize);
+    let stored_cell = |kind: FileKind, key: &str, col: &str| -> Option<String> {
+        let text = st
+            .with_store(|s| crate::records::stored_text(s, kind, key))
+            .ok()
+            .flatten()?;
+        kind.col(col).and_then(|i| text.get(i).cloned())
+    };
+    let village_of = |villages: &std::collections::HashMap<String, u64>, household: &str| {
+        villages.get(household).copied().or_else(|| {
+            stored_cell(FileKind::Households, household, "village").and_then(|v| v.parse().ok())
+        })
+    };
     let mut errors = Vec::new();
-    for f in files {
-        let stem = f.rsplit_once('.').map_or(f.as_str(), |(s, _)| s);
-        let Some(kind) = xiezuo_exchange::FileKind::from_stem(stem) else {
-            continue;
-        };
+    for (kind, f) in ordered {
         // Unreadable files are reported by the import check itself.
         let Ok(mut r) = xiezuo_exchange::TableReader::open(kind, &dir.join(f)) else {
             continue;
@@ -55,7 +80,59 @@ pub fn scope_errors(
                         .map_or(String::new(), |v| v.trim().to_string())
                 })
                 .collect();
-            if !scope.may_write(&snap.data, kind, &text) {
+            let col = |name: &str| {
+                kind.col(name)
+                    .and_then(|i| text.get(i))
+                    .map_or("", String::as_str)
+            };
+            let allowed = match kind {
+                FileKind::Households => {
+                    villages.insert(
+                        col("household_id").to_string(),
+                        col("village").parse().unwrap_or(0),
+                    );
+                    scope.may_write(d, kind, &text)
+                }
+                FileKind::Persons | FileKind::HouseholdIncome => {
+                    if kind == FileKind::Persons {
+                        person_household.insert(
+                            col("person_id").to_string(),
+                            col("household_id").to_string(),
+                        );
+                    }
+                    village_of(&villages, col("household_id"))
+                        .is_some_and(|v| scope.may_write_region(v))
+                }
+                FileKind::Seekers => {
+                    let p = col("person_id");
+                    let h = person_household
+                        .get(p)
+                        .cloned()
+                        .or_else(|| stored_cell(FileKind::Persons, p, "household_id"));
+                    h.and_then(|h| village_of(&villages, &h))
+                        .is_some_and(|v| scope.may_write_region(v))
+                }
+                FileKind::Trainings => {
+                    training_pairing.insert(
+                        col("training_id").to_string(),
+                        col("pairing_id").to_string(),
+                    );
+                    scope.may_write(d, kind, &text)
+                }
+                FileKind::TrainingAttendance => {
+                    let t = col("training_id");
+                    let pairing = training_pairing.get(t).cloned().or_else(|| {
+                        d.training_idx.get(t).map(|&i| {
+                            d.pairings[d.trainings[i as usize].0 as usize]
+                                .pairing_id
+                                .to_string()
+                        })
+                    });
+                    pairing.is_some_and(|p| scope.pairing_id(d, &p) && scope.may_write_region(0))
+                }
+                _ => scope.may_write(d, kind, &text),
+            };
+            if !allowed {
                 errors.push(json!({ "file": f, "line": line, "column": null,
                     "reason": format!("this {} row is outside your scope ({} {})", kind.stem(), caller.role.as_str(), caller.region.map(|r| r.to_string()).or(caller.organisation.clone()).unwrap_or_default()) }));
                 if errors.len() >= 1000 {

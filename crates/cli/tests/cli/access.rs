@@ -583,6 +583,43 @@ fn uploads_and_forms_outside_the_scope_store_nothing() {
     assert_eq!(j["state"], "failed", "{j}");
     let (st, _) = raw_request(&s.addr, "GET", "/api/v1/records/meetings/MT-A", &auth, "");
     assert_eq!(st, 404);
+    // Registry rows belong to their household's village: a Guangxi person
+    // passes, a Yunnan one is refused, by line.
+    let (ct, body) = multipart(
+        "persons.csv",
+        "person_id,household_id,id_number,name,sex,birth_date,labor\nPN1,H00000001,110101199003074514,甲乙,M,1990-03-07,full\nPN2,H00001443,110101199003075039,丙丁,M,1990-03-07,full\n",
+    );
+    let (status, resp) = raw_request(
+        &s.addr,
+        "POST",
+        "/api/v1/uploads",
+        &format!("{auth}Content-Type: {ct}\r\n"),
+        &body,
+    );
+    assert_eq!(status, 200, "{resp}");
+    let job = serde_json::from_str::<Value>(&resp).unwrap()["job"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let report = loop {
+        let j = get_json(&s.addr, &gx, &format!("/api/v1/jobs/{job}"));
+        if j["state"] == "done" {
+            break j["result"].clone();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let errors = report["errors"].as_array().unwrap();
+    let scope_lines: Vec<u64> = errors
+        .iter()
+        .filter(|e| {
+            e["reason"]
+                .as_str()
+                .unwrap_or("")
+                .contains("outside your scope")
+        })
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(scope_lines, vec![3], "{report}");
 }
 
 /// Signs in; returns (session cookie, CSRF token).
