@@ -86,6 +86,49 @@ fn corrupt(what: &str) -> StoreError {
 impl AssessmentData {
     /// Loads the data from a store.
     pub fn load(store: &dyn Store) -> Result<AssessmentData, StoreError> {
+        let mut d = AssessmentData::load_registry(store)?;
+        d.load_records(store)?;
+        Ok(d)
+    }
+
+    /// The kinds `load_registry` reads: a change to any other kind leaves
+    /// the registry part as it is.
+    pub const REGISTRY_KINDS: &[FileKind] = &[
+        FileKind::Regions,
+        FileKind::RegionStats,
+        FileKind::Organisations,
+        FileKind::Pairings,
+        FileKind::Households,
+        FileKind::Persons,
+    ];
+
+    /// A copy of this data with the records read again from the store and
+    /// the registry part (regions, statistics, organisations, pairings,
+    /// households and persons) kept: for when only records changed, so the
+    /// large registry is not read again.
+    pub fn reload_records(&self, store: &dyn Store) -> Result<AssessmentData, StoreError> {
+        let mut d = AssessmentData {
+            regions: self.regions.clone(),
+            region_idx: self.region_idx.clone(),
+            org_ids: self.org_ids.clone(),
+            org_names: self.org_names.clone(),
+            org_region: self.org_region.clone(),
+            org_idx: self.org_idx.clone(),
+            pairings: self.pairings.clone(),
+            pairing_helper: self.pairing_helper.clone(),
+            pairing_helped: self.pairing_helped.clone(),
+            pairing_idx: self.pairing_idx.clone(),
+            households: self.households.clone(),
+            person_household: self.person_household.clone(),
+            region_revenue: self.region_revenue.clone(),
+            ..AssessmentData::default()
+        };
+        d.load_records(store)?;
+        Ok(d)
+    }
+
+    /// The registry part: the kinds of `REGISTRY_KINDS`.
+    fn load_registry(store: &dyn Store) -> Result<AssessmentData, StoreError> {
         let mut d = AssessmentData::default();
         let mut regions: Vec<Region> = Vec::new();
         scan_records(store, FileKind::Regions, &mut |r, _| {
@@ -179,7 +222,13 @@ impl AssessmentData {
         }
         d.households = households;
         d.person_household = person_household;
+        Ok(d)
+    }
 
+    /// The records (projects and everything done under a pairing), which
+    /// resolve against the registry part already in `self`.
+    fn load_records(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+        let d = self;
         let mut projects = Vec::new();
         scan_records(store, FileKind::Projects, &mut |r, _| {
             if let Record::Project(p) = r {
@@ -302,7 +351,7 @@ impl AssessmentData {
             let p = d.pairing(&t.pairing_id)?;
             d.targets.insert((p, t.year, t.indicator), t.target);
         }
-        Ok(d)
+        Ok(())
     }
 
     fn party(&self, p: &Party) -> Result<PartyRef, StoreError> {

@@ -375,6 +375,11 @@ impl Ds {
 
     /// Imports the dataset into a fresh in-memory store and loads it.
     fn load(&self) -> AssessmentData {
+        AssessmentData::load(&self.store()).unwrap()
+    }
+
+    /// Imports the dataset into a fresh in-memory store.
+    fn store(&self) -> SqliteStore {
         let dir = tempfile::tempdir().unwrap();
         let mut files = self.files.clone();
         files.insert("regions", self.regions_csv());
@@ -417,7 +422,7 @@ impl Ds {
             errors.is_empty(),
             "the test dataset does not import: {errors:#?}"
         );
-        AssessmentData::load(&store).unwrap()
+        store
     }
 
     fn assess(&self, year: Year) -> Assessment {
@@ -1954,4 +1959,41 @@ fn targets_from_the_dataset_drive_ratios() {
     );
     let a = assess(&d, 2018, &m);
     assert_eq!(component(&assessed(&a, "P").scores, "east", "labour"), 20.0);
+}
+
+#[test]
+fn reloading_the_records_equals_a_full_load() {
+    let ds = base()
+        .hh("H1", V1, 3)
+        .meeting("P", "2019-05-01", "joint_meeting", true);
+    let mut store = ds.store();
+    let before = AssessmentData::load(&store).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("meetings.csv"),
+        "meeting_id,pairing_id,date,kind,top_leader\nM-NEW,P,2019-06-01,joint_meeting,1\n",
+    )
+    .unwrap();
+    let batch = BatchInfo {
+        actor: "test".into(),
+        at: "2020-01-02T00:00:00Z".into(),
+        source: "unit test".into(),
+    };
+    let report = import_dir(
+        &mut store,
+        dir.path(),
+        &batch,
+        ImportOptions::default(),
+        &Quiet,
+    )
+    .unwrap();
+    assert!(report.errors.is_empty());
+    let full = AssessmentData::load(&store).unwrap();
+    let reloaded = before.reload_records(&store).unwrap();
+    let m = Method::default_v1();
+    let show = |d: &AssessmentData| format!("{:?}", assess(d, Y, &m).pairings);
+    assert_eq!(show(&reloaded), show(&full));
+    assert_ne!(show(&before), show(&full), "the new meeting counts");
+    assert_eq!(reloaded.person_household, full.person_household);
+    assert_eq!(reloaded.meetings.len(), 2);
 }
