@@ -525,6 +525,18 @@ fn to_u64(v: i64) -> u64 {
 }
 
 impl Store for PgStore {
+    fn begin_read(&self) -> Result<(), StoreError> {
+        let mut c = self.conn()?;
+        c.client
+            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .map_err(pe)
+    }
+
+    fn end_read(&self) -> Result<(), StoreError> {
+        let mut c = self.conn()?;
+        c.client.batch_execute("COMMIT").map_err(pe)
+    }
+
     fn begin_import(&mut self, batch: &BatchInfo) -> Result<Box<dyn ImportTx + '_>, StoreError> {
         let Conn { client, cache } = self.conn.get_mut();
         Ok(Box::new(import::PgImport::begin(client, cache, batch)?))

@@ -630,3 +630,25 @@ fn a_store_copies_to_postgres_and_backs_up_to_sqlite_unchanged() {
     let back = xiezuo_store_sqlite::SqliteStore::open(&file).unwrap();
     assert_eq!(dump(&back), dump(&pg));
 }
+
+#[test]
+fn a_consistent_read_does_not_see_later_commits() {
+    let Some(db) = fresh("consistent") else { return };
+    let mut writer = PgStore::open(&db.url).unwrap();
+    let reader = PgStore::open(&db.url).unwrap();
+    let mut put = |code: i64, n: u32| {
+        let mut tx = writer.begin_import(&batch(n)).unwrap();
+        tx.upsert(FileKind::Regions, &region(code, "省"), &[], &|_| false)
+            .unwrap();
+        tx.commit("{}").unwrap();
+    };
+    put(440000000000, 1);
+    let seen = xiezuo_store::read_consistent(&reader, |s| {
+        let first = s.count(FileKind::Regions)?;
+        put(450000000000, 2);
+        Ok((first, s.count(FileKind::Regions)?))
+    })
+    .unwrap();
+    assert_eq!(seen, (1, 1), "the commit in between is not seen");
+    assert_eq!(reader.count(FileKind::Regions).unwrap(), 2);
+}

@@ -242,6 +242,16 @@ fn get_row(
 }
 
 impl Store for SqliteStore {
+    fn begin_read(&self) -> Result<(), StoreError> {
+        // A WAL reader's snapshot is taken at its first read and kept
+        // until the transaction ends.
+        self.conn.execute_batch("BEGIN DEFERRED").map_err(be)
+    }
+
+    fn end_read(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("COMMIT").map_err(be)
+    }
+
     fn begin_import(&mut self, batch: &BatchInfo) -> Result<Box<dyn ImportTx + '_>, StoreError> {
         // A large page cache keeps the key indexes in memory while loading.
         self.conn

@@ -126,6 +126,29 @@ fn upsert_updates_and_audits_and_drop_rolls_back() {
 }
 
 #[test]
+fn a_consistent_read_does_not_see_later_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.db");
+    let mut writer = SqliteStore::open(&p).unwrap();
+    let reader = SqliteStore::open(&p).unwrap();
+    let mut put = |code: i64| {
+        let mut tx = writer.begin_import(&batch()).unwrap();
+        tx.upsert(FileKind::Regions, &region_cells(code, "省"), &[], &|_| false)
+            .unwrap();
+        tx.commit("{}").unwrap();
+    };
+    put(440000000000);
+    let seen = xiezuo_store::read_consistent(&reader, |s| {
+        let first = s.count(FileKind::Regions)?;
+        put(450000000000);
+        Ok((first, s.count(FileKind::Regions)?))
+    })
+    .unwrap();
+    assert_eq!(seen, (1, 1), "the commit in between is not seen");
+    assert_eq!(reader.count(FileKind::Regions).unwrap(), 2);
+}
+
+#[test]
 #[ignore = "writes the migrations from the schema table; run once when adding one"]
 fn write_migrations() {
     for (i, (name, _)) in MIGRATIONS.iter().enumerate() {

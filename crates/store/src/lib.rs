@@ -209,6 +209,31 @@ pub trait Store: AccountStore + Send {
         &self,
         visit: &mut dyn FnMut(&AuditEntry) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
+    /// Starts a consistent read on this connection: until `end_read`, its
+    /// reads see the store as of the first of them, whatever other
+    /// connections commit meanwhile. Meant for a connection that only reads
+    /// (a server's snapshot builder); use it through `read_consistent`. A
+    /// backend without such reads reads as usual.
+    fn begin_read(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// Ends the consistent read started by `begin_read`.
+    fn end_read(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// Runs `f` on one consistent view of `store` (see `Store::begin_read`).
+pub fn read_consistent<T>(
+    store: &dyn Store,
+    f: impl FnOnce(&dyn Store) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    store.begin_read()?;
+    let r = f(store);
+    let end = store.end_read();
+    let v = r?;
+    end?;
+    Ok(v)
 }
 
 /// The key of a row as text: key cells joined by `/`.

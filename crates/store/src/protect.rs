@@ -357,6 +357,14 @@ impl ImportTx for ProtectedImport<'_> {
 }
 
 impl Store for ProtectedStore {
+    fn begin_read(&self) -> Result<(), StoreError> {
+        self.inner.begin_read()
+    }
+
+    fn end_read(&self) -> Result<(), StoreError> {
+        self.inner.end_read()
+    }
+
     fn begin_import(&mut self, batch: &BatchInfo) -> Result<Box<dyn ImportTx + '_>, StoreError> {
         let key = self.key.clone();
         let inner = self.inner.begin_import(batch)?;
