@@ -90,7 +90,9 @@ pub fn spawn(
     job.total.store(total.max(1), Ordering::Relaxed);
     let id = state.keep_job(job.clone());
     tokio::task::spawn_blocking(move || {
-        let r = work(job.clone());
+        // A job that panics ends as failed rather than running for ever.
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(job.clone())))
+            .unwrap_or_else(|_| Err(format!("the {kind} stopped on an internal error")));
         job.finish(r);
     });
     id

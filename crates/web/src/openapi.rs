@@ -176,7 +176,13 @@ fn spec_core() -> Value {
         )
     };
     let year = |place: &str, name: &str, desc: &str| {
-        example(param(name, place, true, "integer", desc), json!(2019))
+        example(
+            constrained(
+                param(name, place, true, "integer", desc),
+                json!({ "format": "int32" }),
+            ),
+            json!(2019),
+        )
     };
     let pairing = || {
         example(
@@ -257,7 +263,7 @@ fn spec_core() -> Value {
             "/api/v1/methods": op("The assessment methods an assessor may choose", vec![]),
             "/api/v1/assessments/compare": op("Two years side by side: totals, grades and changes", vec![
                 year("query", "from", "earlier year"),
-                example(param("to", "query", true, "integer", "later year"), json!(2020))]),
+                example(constrained(param("to", "query", true, "integer", "later year"), json!({ "format": "int32" })), json!(2020))]),
             "/api/v1/assessments/{year}/export.xlsx": file_op("The ranking of a year as an XLSX file", vec![year("path", "year", "year")], XLSX),
             "/api/v1/templates/{file}": file_op("A blank XLSX template with Chinese headers and drop-down lists, e.g. projects.xlsx", vec![
                 example(constrained(param("file", "path", true, "string", "<kind>.xlsx"), json!({ "enum": templates })), json!("projects.xlsx"))], XLSX),

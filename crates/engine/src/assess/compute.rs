@@ -293,7 +293,9 @@ pub fn compute(
                     FundKind::Expenditure => {}
                 }
             }
-            if f.source == FundSource::Fiscal && fy == year - 1 && f.kind == FundKind::Disbursement
+            if f.source == FundSource::Fiscal
+                && Some(fy) == year.checked_sub(1)
+                && f.kind == FundKind::Disbursement
             {
                 prev += a;
                 t.add(
@@ -408,7 +410,9 @@ pub fn compute(
         PartyRef::Org(_) => Value::Null,
         PartyRef::Region(r) => {
             let cur = d.region_revenue.get(&(r, year)).copied().flatten();
-            let before = d.region_revenue.get(&(r, year - 1)).copied().flatten();
+            let before = year
+                .checked_sub(1)
+                .and_then(|prev| d.region_revenue.get(&(r, prev)).copied().flatten());
             match (cur, before) {
                 (Some(c), Some(b)) if b.0 != 0 => Value::Rate(c.0 as f64 / b.0 as f64 - 1.0),
                 _ => Value::Null,
