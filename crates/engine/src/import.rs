@@ -833,6 +833,9 @@ fn import_file(
         let parser = scope.spawn(move || parse_rows(&mut reader, &tx));
         for (batch, position) in rx {
             progress.advanced(position);
+            if !whole_file {
+                prefetch(ctx, kind, batch.iter().filter_map(Parsed::good))?;
+            }
             for parsed in batch {
                 match parsed {
                     Parsed::Unreadable(e) => {
@@ -885,44 +888,69 @@ fn import_file(
                             .or_insert(Some((g.level, g.parent)));
                     }
                 }
-                for row in pending {
-                    let mut extra = Vec::new();
-                    if let Record::Region(g) = &row.rec {
-                        let mut nearest = None;
-                        for a in g.code.prefix_ancestors() {
-                            if codes.contains(&a) || matches!(ctx.region(a)?, Found::Yes(_)) {
-                                nearest = Some(a);
-                                break;
+                let mut rows = pending.into_iter().peekable();
+                while rows.peek().is_some() {
+                    let chunk: Vec<Row> = rows.by_ref().take(BATCH).collect();
+                    prefetch(ctx, kind, chunk.iter())?;
+                    for row in chunk {
+                        let mut extra = Vec::new();
+                        if let Record::Region(g) = &row.rec {
+                            let mut nearest = None;
+                            for a in g.code.prefix_ancestors() {
+                                if codes.contains(&a) || matches!(ctx.region(a)?, Found::Yes(_)) {
+                                    nearest = Some(a);
+                                    break;
+                                }
+                            }
+                            match (g.parent, nearest) {
+                                (Some(p), Some(n)) if p != n => extra.push((
+                                    "parent",
+                                    format!(
+                                        "parent must be the nearest existing ancestor {n}, not {p}"
+                                    ),
+                                )),
+                                (Some(p), None) => {
+                                    extra.push(("parent", format!("unknown region code {p}")))
+                                }
+                                _ => {}
                             }
                         }
-                        match (g.parent, nearest) {
-                            (Some(p), Some(n)) if p != n => extra.push((
-                                "parent",
-                                format!(
-                                    "parent must be the nearest existing ancestor {n}, not {p}"
-                                ),
-                            )),
-                            (Some(p), None) => {
-                                extra.push(("parent", format!("unknown region code {p}")))
-                            }
-                            _ => {}
-                        }
+                        process_row_with(ctx, &mut run, row, extra)?;
                     }
-                    process_row_with(ctx, &mut run, row, extra)?;
                 }
             }
             _ => {
                 // Originals before reversals, so a reversal may precede its original in the file.
                 pending
                     .sort_by_key(|r| matches!(&r.rec, Record::FundTxn(t) if t.reverses.is_some()));
-                for row in pending {
-                    process_row_with(ctx, &mut run, row, Vec::new())?;
+                let mut rows = pending.into_iter().peekable();
+                while rows.peek().is_some() {
+                    let chunk: Vec<Row> = rows.by_ref().take(BATCH).collect();
+                    prefetch(ctx, kind, chunk.iter())?;
+                    for row in chunk {
+                        process_row_with(ctx, &mut run, row, Vec::new())?;
+                    }
                 }
             }
         }
     }
     progress.file_done(&file);
     Ok(())
+}
+
+/// Tells the store which rows come next, so that a server backend reads
+/// the stored ones in one go instead of one at a time (a new kind has
+/// none to read).
+fn prefetch<'r>(
+    ctx: &mut Ctx<'_>,
+    kind: FileKind,
+    rows: impl Iterator<Item = &'r Row>,
+) -> Result<(), StoreError> {
+    if ctx.tx.was_empty(kind) {
+        return Ok(());
+    }
+    let cells: Vec<&[Cell]> = rows.map(|r| r.cells.as_slice()).collect();
+    ctx.tx.prefetch(kind, &cells)
 }
 
 /// A row as the parser thread hands it over.
@@ -937,6 +965,15 @@ enum Parsed {
         problems: Problems,
     },
     Good(Row),
+}
+
+impl Parsed {
+    fn good(&self) -> Option<&Row> {
+        match self {
+            Parsed::Good(r) => Some(r),
+            _ => None,
+        }
+    }
 }
 
 const BATCH: usize = 4096;

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use xiezuo_exchange::cell::format_cell;
 use xiezuo_exchange::{Cell, FileKind};
-use xiezuo_store::ddl::{ref_column, unique_columns};
+use xiezuo_store::ddl::{SqlType, ref_column, sql_type, unique_columns};
 use xiezuo_store::{BatchInfo, ImportTx, StoreError, StoredRow, Upsert, dense_refs, key_text};
 
 /// Rows buffered per kind before they are written.
@@ -53,6 +53,72 @@ fn hash_cells<'a>(cells: impl Iterator<Item = &'a Cell>) -> u64 {
     h.finish()
 }
 
+/// A key or unique value as a map key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Part {
+    Null,
+    Int(i64),
+    Real(u64),
+    Text(String),
+}
+
+fn parts<'a>(cells: impl Iterator<Item = &'a Cell>) -> Vec<Part> {
+    cells
+        .map(|c| match c {
+            Cell::Null => Part::Null,
+            Cell::Int(v) => Part::Int(*v),
+            Cell::Real(v) => Part::Real(v.to_bits()),
+            Cell::Text(t) => Part::Text(t.to_string()),
+        })
+        .collect()
+}
+
+/// Rows read ahead for the rows about to be upserted (`prefetch`), kept
+/// in step with this import's own writes: the stored row of each key, or
+/// its absence, and for persons the holder of each identity number.
+struct Ahead {
+    kind: FileKind,
+    rows: HashMap<Vec<Part>, Option<StoredRow>>,
+    id_numbers: HashMap<String, Option<(i64, String)>>,
+}
+
+/// The position of a person's identity number.
+fn id_number_col() -> Option<usize> {
+    FileKind::Persons.col("id_number")
+}
+
+fn prefetch_sql(kind: FileKind) -> String {
+    let cols = kind.columns();
+    let key = kind.key();
+    let arrays: Vec<String> = key
+        .iter()
+        .enumerate()
+        .map(|(j, &i)| {
+            let ty = match sql_type(&cols[i]) {
+                SqlType::Int | SqlType::Flag => "BIGINT",
+                SqlType::Real => "DOUBLE PRECISION",
+                SqlType::Text => "TEXT",
+            };
+            format!("${}::{ty}[]", j + 1)
+        })
+        .collect();
+    let names: Vec<String> = (0..key.len()).map(|j| format!("k{j}")).collect();
+    let on: Vec<String> = key
+        .iter()
+        .enumerate()
+        .map(|(j, &i)| format!("t.{} = k.k{j}", cols[i].name))
+        .collect();
+    let selected: Vec<String> = cols.iter().map(|c| format!("t.{}", c.name)).collect();
+    format!(
+        "SELECT t.id, t.batch_id, {} FROM {} t JOIN unnest({}) AS k({}) ON {}",
+        selected.join(", "),
+        kind.table(),
+        arrays.join(", "),
+        names.join(", "),
+        on.join(" AND ")
+    )
+}
+
 pub(crate) struct PgImport<'a> {
     tx: Transaction<'a>,
     cache: &'a mut Statements,
@@ -65,6 +131,7 @@ pub(crate) struct PgImport<'a> {
     pending: Vec<Option<Pending>>,
     audit: CopyBuffer,
     next_audit: i64,
+    ahead: Option<Ahead>,
 }
 
 pub(crate) fn audit_buffer() -> CopyBuffer {
@@ -176,7 +243,52 @@ impl<'a> PgImport<'a> {
             pending: (0..n).map(|_| None).collect(),
             audit: audit_buffer(),
             next_audit,
+            ahead: None,
         })
+    }
+
+    /// The stored row with these key cells as read ahead, if it was.
+    fn ahead_row(&self, kind: FileKind, key: &[Cell]) -> Option<Option<StoredRow>> {
+        let a = self.ahead.as_ref().filter(|a| a.kind == kind)?;
+        a.rows.get(&parts(key.iter())).cloned()
+    }
+
+    /// Keeps the rows read ahead in step with a write of `cells` as row
+    /// `rowid` (`old`: the cells it replaced).
+    fn wrote(&mut self, kind: FileKind, rowid: i64, cells: &[Cell], old: Option<&[Cell]>) {
+        let batch_id = self.batch_id;
+        let Some(a) = self.ahead.as_mut().filter(|a| a.kind == kind) else {
+            return;
+        };
+        let key = parts(kind.key().iter().map(|&i| &cells[i]));
+        a.rows.insert(
+            key,
+            Some(StoredRow {
+                rowid,
+                batch_id,
+                cells: cells.to_vec(),
+            }),
+        );
+        if kind == FileKind::Persons
+            && let Some(i) = id_number_col()
+        {
+            if let Some(Cell::Text(before)) = old.map(|o| &o[i]) {
+                a.id_numbers.insert(before.to_string(), None);
+            }
+            if let (Cell::Text(idn), Cell::Text(pid)) = (&cells[i], &cells[0]) {
+                a.id_numbers
+                    .insert(idn.to_string(), Some((rowid, pid.to_string())));
+            }
+        }
+    }
+
+    /// The holder of an identity number as read ahead, if it was.
+    fn ahead_id_number(&self, id_number: &str) -> Option<Option<(i64, String)>> {
+        let a = self
+            .ahead
+            .as_ref()
+            .filter(|a| a.kind == FileKind::Persons)?;
+        a.id_numbers.get(id_number).cloned()
     }
 
     /// Writes the buffered rows of a kind.
@@ -195,6 +307,13 @@ impl<'a> PgImport<'a> {
         cell: &Cell,
         besides: Option<i64>,
     ) -> Result<Option<i64>, StoreError> {
+        if kind == FileKind::Persons
+            && Some(col) == id_number_col()
+            && let Cell::Text(idn) = cell
+            && let Some(held) = self.ahead_id_number(idn)
+        {
+            return Ok(held.map(|h| h.0).filter(|&r| Some(r) != besides));
+        }
         let name = kind.columns()[col].name;
         let sql = format!(
             "SELECT id FROM {} WHERE {name} = $1 AND id <> $2",
@@ -325,12 +444,16 @@ impl<'a> PgImport<'a> {
             return self.holder(kind, cells);
         }
         self.next_id[k] += 1;
+        self.wrote(kind, id, cells, None);
         Ok(Upsert::Inserted(id))
     }
 }
 
 impl ImportTx for PgImport<'_> {
     fn get(&mut self, kind: FileKind, key: &[Cell]) -> Result<Option<StoredRow>, StoreError> {
+        if let Some(row) = self.ahead_row(kind, key) {
+            return Ok(row);
+        }
         self.flush(kind)?;
         get_row(&mut self.tx, self.cache, kind, key)
     }
@@ -343,6 +466,9 @@ impl ImportTx for PgImport<'_> {
         &mut self,
         id_number: &str,
     ) -> Result<Option<(i64, String)>, StoreError> {
+        if let Some(held) = self.ahead_id_number(id_number) {
+            return Ok(held);
+        }
         self.flush(FileKind::Persons)?;
         let st = self.cache.get(
             &mut self.tx,
@@ -377,7 +503,11 @@ impl ImportTx for PgImport<'_> {
             return self.insert_buffered(kind, cells, refs);
         }
         let key = xiezuo_store::key_cells(kind, cells);
-        let Some(old) = get_row(&mut self.tx, self.cache, kind, &key)? else {
+        let old = match self.ahead_row(kind, &key) {
+            Some(row) => row,
+            None => get_row(&mut self.tx, self.cache, kind, &key)?,
+        };
+        let Some(old) = old else {
             return self.insert_now(kind, cells, refs);
         };
         if written(old.rowid) {
@@ -418,6 +548,8 @@ impl ImportTx for PgImport<'_> {
         params.extend(refs.iter().map(|r| r as &(dyn ToSql + Sync)));
         params.push(&old.rowid);
         self.tx.execute(&st, &params).map_err(pe)?;
+        drop(params);
+        self.wrote(kind, old.rowid, cells, Some(&old.cells));
         let key = key_text(kind, cells);
         for &i in &changed {
             let text = |c: &Cell| {
@@ -443,6 +575,69 @@ impl ImportTx for PgImport<'_> {
             rowid: old.rowid,
             changed: changed.len(),
         })
+    }
+
+    fn prefetch(&mut self, kind: FileKind, rows: &[&[Cell]]) -> Result<(), StoreError> {
+        self.ahead = None;
+        if self.empty[kind as usize] || rows.is_empty() {
+            return Ok(());
+        }
+        let key = kind.key();
+        let width = kind.columns().len();
+        let rows: Vec<&[Cell]> = rows.iter().copied().filter(|r| r.len() == width).collect();
+        let arrays: Vec<Vec<PgCell<'_>>> = key
+            .iter()
+            .map(|&i| rows.iter().map(|r| PgCell(&r[i])).collect())
+            .collect();
+        let params: Vec<&(dyn ToSql + Sync)> = arrays.iter().map(|a| a as _).collect();
+        let st = self.cache.get(&mut self.tx, &prefetch_sql(kind))?;
+        let found = self.tx.query(&st, &params).map_err(pe)?;
+        let mut ahead = Ahead {
+            kind,
+            rows: HashMap::with_capacity(rows.len()),
+            id_numbers: HashMap::new(),
+        };
+        for r in &found {
+            let row = crate::read_row(kind, r)?;
+            ahead
+                .rows
+                .insert(parts(key.iter().map(|&i| &row.cells[i])), Some(row));
+        }
+        for r in &rows {
+            if key.iter().all(|&i| !r[i].is_null()) {
+                ahead
+                    .rows
+                    .entry(parts(key.iter().map(|&i| &r[i])))
+                    .or_insert(None);
+            }
+        }
+        if kind == FileKind::Persons
+            && let Some(i) = id_number_col()
+        {
+            let idns: Vec<PgCell<'_>> = rows
+                .iter()
+                .filter(|r| !r[i].is_null())
+                .map(|r| PgCell(&r[i]))
+                .collect();
+            let st = self.cache.get(
+                &mut self.tx,
+                "SELECT id, person_id, id_number FROM persons WHERE id_number = ANY($1::TEXT[])",
+            )?;
+            for r in self.tx.query(&st, &[&idns]).map_err(pe)? {
+                let idn: String = r.try_get(2).map_err(pe)?;
+                ahead.id_numbers.insert(
+                    idn,
+                    Some((r.try_get(0).map_err(pe)?, r.try_get(1).map_err(pe)?)),
+                );
+            }
+            for r in &rows {
+                if let Cell::Text(idn) = &r[i] {
+                    ahead.id_numbers.entry(idn.to_string()).or_insert(None);
+                }
+            }
+        }
+        self.ahead = Some(ahead);
+        Ok(())
     }
 
     fn commit(self: Box<Self>, counts: &str) -> Result<i64, StoreError> {

@@ -298,6 +298,16 @@ fn transcript(s: &mut dyn Store) -> Vec<String> {
             &tx.upsert(Regions, &region(460000000000, "海南"), &[], &|r| r == 3)
                 .unwrap(),
         );
+        let ahead = [
+            person("B", "H2", "k1:b", "y"),
+            person("D", "H3", "k1:a", "x"),
+            person("E", "H3", "k1:d", "x"),
+            person("E", "H3", "k1:e", "x"),
+            person("B", "H2", "k1:f", "y"),
+            person("F", "H2", "k1:b", "f"),
+        ];
+        let ahead: Vec<&[Cell]> = ahead.iter().map(Vec::as_slice).collect();
+        tx.prefetch(Persons, &ahead).unwrap();
         log(
             "person update",
             &tx.upsert(Persons, &person("B", "H2", "k1:b", "y"), &[2], &|_| false)
@@ -316,6 +326,25 @@ fn transcript(s: &mut dyn Store) -> Vec<String> {
         log(
             "new person",
             &tx.upsert(Persons, &person("E", "H3", "k1:e", "x"), &[3], &|_| false)
+                .unwrap(),
+        );
+        log(
+            "id number freed",
+            &tx.upsert(Persons, &person("B", "H2", "k1:f", "y"), &[2], &|_| false)
+                .unwrap(),
+        );
+        log(
+            "freed id number taken",
+            &tx.upsert(Persons, &person("F", "H2", "k1:b", "f"), &[2], &|_| false)
+                .unwrap(),
+        );
+        log("holder k1:b", &tx.person_by_id_number("k1:b").unwrap());
+        log("holder k1:f", &tx.person_by_id_number("k1:f").unwrap());
+        log("holder k1:x", &tx.person_by_id_number("k1:x").unwrap());
+        log("own write", &tx.get(Persons, &[t("E")]).unwrap());
+        log(
+            "written twice",
+            &tx.upsert(Persons, &person("E", "H3", "k1:e", "z"), &[3], &|r| r == 4)
                 .unwrap(),
         );
         log(
@@ -633,7 +662,9 @@ fn a_store_copies_to_postgres_and_backs_up_to_sqlite_unchanged() {
 
 #[test]
 fn a_consistent_read_does_not_see_later_commits() {
-    let Some(db) = fresh("consistent") else { return };
+    let Some(db) = fresh("consistent") else {
+        return;
+    };
     let mut writer = PgStore::open(&db.url).unwrap();
     let reader = PgStore::open(&db.url).unwrap();
     let mut put = |code: i64, n: u32| {

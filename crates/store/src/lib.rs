@@ -162,6 +162,15 @@ pub trait ImportTx {
         refs: &[i64],
         written: &dyn Fn(i64) -> bool,
     ) -> Result<Upsert, StoreError>;
+    /// Says which rows of `kind` come next (their full cells, as they would
+    /// be upserted), so that a backend with a round trip per look-up can
+    /// read the stored rows with those keys and unique values in bulk.
+    /// Outcomes are the same with or without it; only the key and unique
+    /// columns are read.
+    fn prefetch(&mut self, kind: FileKind, rows: &[&[Cell]]) -> Result<(), StoreError> {
+        let _ = (kind, rows);
+        Ok(())
+    }
     /// Records the batch's per-kind counts and makes everything durable.
     fn commit(self: Box<Self>, counts: &str) -> Result<i64, StoreError>;
 }

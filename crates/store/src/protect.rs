@@ -351,6 +351,27 @@ impl ImportTx for ProtectedImport<'_> {
         }
     }
 
+    fn prefetch(&mut self, kind: FileKind, rows: &[&[Cell]]) -> Result<(), StoreError> {
+        if kind != FileKind::Persons {
+            return self.inner.prefetch(kind, rows);
+        }
+        // The backend looks persons up by key and by the keyed hash.
+        let (i, _) = person_cols();
+        let blinded: Vec<Vec<Cell>> = rows
+            .iter()
+            .map(|r| {
+                let mut c = r.to_vec();
+                if let Some(cell) = c.get_mut(i) {
+                    let blind = self.key.blind(text(cell));
+                    *cell = Cell::Text(blind.into());
+                }
+                c
+            })
+            .collect();
+        let refs: Vec<&[Cell]> = blinded.iter().map(Vec::as_slice).collect();
+        self.inner.prefetch(kind, &refs)
+    }
+
     fn commit(self: Box<Self>, counts: &str) -> Result<i64, StoreError> {
         self.inner.commit(counts)
     }
