@@ -321,13 +321,13 @@ fn send(addr: &str, token: Option<&str>, c: &Case) -> (u16, String) {
 
 struct World {
     _tmp: tempfile::TempDir,
-    db: std::path::PathBuf,
+    db: TestDb,
     tokens: Vec<(Who, Option<String>)>,
 }
 
 fn world() -> World {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("a.db");
+    let db = TestDb::new(tmp.path(), "a.db");
     let r = xiezuo(
         &db,
         &["import", data_dir().join("dataset").to_str().unwrap()],
@@ -663,7 +663,7 @@ fn sign_in(addr: &str, login: &str, password: &str) -> (u16, Option<(String, Str
 #[test]
 fn sessions_csrf_rate_limit_lockout_and_revocation() {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("s.db");
+    let db = TestDb::new(tmp.path(), "s.db");
     assert_eq!(
         xiezuo(
             &db,
@@ -675,16 +675,8 @@ fn sessions_csrf_rate_limit_lockout_and_revocation() {
     // Accounts with known passwords.
     for (login, role) in [("chief", "admin"), ("clerk", "admin")] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_xiezuo"))
-            .args([
-                "--db",
-                db.to_str().unwrap(),
-                "user",
-                "add",
-                login,
-                "--role",
-                role,
-                "--password-stdin",
-            ])
+            .args(db.db_args())
+            .args(["user", "add", login, "--role", role, "--password-stdin"])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .spawn()
