@@ -27,5 +27,5 @@ done
 for target in import_csv import_xlsx; do
   echo "== $target ($SECONDS_PER_TARGET s)"
   (cd fuzz && cargo fuzz run "$target" -- -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -rss_limit_mb=4096) 2>&1 |
-    tee "$tmp/$target.log" | grep -E "^#[0-9]+ +(DONE|pulse)|ERROR|panicked" | tail -3
+    tee "$tmp/$target.log" | grep -E "^#[0-9]+ |^Done|ERROR|panicked|SUMMARY" | tail -3
 done
