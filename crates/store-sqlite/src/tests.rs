@@ -133,8 +133,10 @@ fn a_consistent_read_does_not_see_later_commits() {
     let reader = SqliteStore::open(&p).unwrap();
     let mut put = |code: i64| {
         let mut tx = writer.begin_import(&batch()).unwrap();
-        tx.upsert(FileKind::Regions, &region_cells(code, "省"), &[], &|_| false)
-            .unwrap();
+        tx.upsert(FileKind::Regions, &region_cells(code, "省"), &[], &|_| {
+            false
+        })
+        .unwrap();
         tx.commit("{}").unwrap();
     };
     put(440000000000);
