@@ -39,7 +39,7 @@ pub struct HouseholdRow {
 }
 
 /// Everything an assessment needs, in memory.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct AssessmentData {
     pub regions: Vec<RegionNode>,
     pub region_idx: HashMap<RegionCode, u32>,
@@ -102,8 +102,61 @@ impl AssessmentData {
         FileKind::Persons,
     ];
 
-    /// A copy of this data with the records read again from the store and
-    /// the registry part (regions, statistics, organisations, pairings,
+    /// A copy of this data with the records of `kinds` (and those that
+    /// resolve against them) read again from the store and everything else
+    /// kept: for when only those records changed. `kinds` must not name a
+    /// registry kind (`REGISTRY_KINDS`).
+    pub fn reload_kinds(
+        &self,
+        store: &dyn Store,
+        kinds: &[FileKind],
+    ) -> Result<AssessmentData, StoreError> {
+        use FileKind::*;
+        let has = |k: FileKind| kinds.contains(&k);
+        let projects = has(Projects);
+        let trainings = has(Trainings);
+        // Person ids come from placements and attendance together.
+        let people = has(Placements) || has(TrainingAttendance) || trainings;
+        let mut d = self.clone();
+        if projects {
+            d.projects.clear();
+            d.project_pairing.clear();
+            d.project_idx.clear();
+            d.load_projects(store)?;
+        }
+        if projects || has(Milestones) {
+            d.milestones.clear();
+            d.load_milestones(store)?;
+        }
+        if projects || has(Beneficiaries) {
+            d.beneficiaries.clear();
+            d.load_beneficiaries(store)?;
+        }
+        if has(Funds) {
+            d.funds.clear();
+            d.load_funds(store)?;
+        }
+        if people {
+            d.person_ids.clear();
+            d.placements.clear();
+            d.trainings.clear();
+            d.training_idx.clear();
+            d.attendance.clear();
+            d.load_people(store)?;
+        }
+        if has(Secondments) || has(Investments) || has(Purchases) || has(Donations) || has(Meetings)
+        {
+            d.load_by_pairing(store, kinds)?;
+        }
+        if has(Targets) {
+            d.targets.clear();
+            d.load_targets(store)?;
+        }
+        Ok(d)
+    }
+
+    /// A copy of this data with all the records read again from the store
+    /// and the registry part (regions, statistics, organisations, pairings,
     /// households and persons) kept: for when only records changed, so the
     /// large registry is not read again.
     pub fn reload_records(&self, store: &dyn Store) -> Result<AssessmentData, StoreError> {
@@ -228,6 +281,16 @@ impl AssessmentData {
     /// The records (projects and everything done under a pairing), which
     /// resolve against the registry part already in `self`.
     fn load_records(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+        self.load_projects(store)?;
+        self.load_milestones(store)?;
+        self.load_beneficiaries(store)?;
+        self.load_funds(store)?;
+        self.load_people(store)?;
+        self.load_by_pairing(store, FileKind::ALL)?;
+        self.load_targets(store)
+    }
+
+    fn load_projects(&mut self, store: &dyn Store) -> Result<(), StoreError> {
         let d = self;
         let mut projects = Vec::new();
         scan_records(store, FileKind::Projects, &mut |r, _| {
@@ -242,7 +305,11 @@ impl AssessmentData {
             d.project_pairing.push(pairing);
             d.projects.push(p);
         }
-        d.project_has_beneficiary = vec![false; d.projects.len()];
+        Ok(())
+    }
+
+    fn load_milestones(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+        let d = self;
         let mut ms = Vec::with_capacity(store.count(FileKind::Milestones)? as usize);
         scan_records(store, FileKind::Milestones, &mut |r, _| {
             if let Record::Milestone(m) = r {
@@ -257,6 +324,12 @@ impl AssessmentData {
                 .ok_or_else(|| corrupt("milestone project"))?;
             d.milestones.push((p, m));
         }
+        Ok(())
+    }
+
+    fn load_beneficiaries(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+        let d = self;
+        d.project_has_beneficiary = vec![false; d.projects.len()];
         let mut bens = Vec::with_capacity(store.count(FileKind::Beneficiaries)? as usize);
         scan_records(store, FileKind::Beneficiaries, &mut |r, refs| {
             if let Record::Beneficiary(b) = r {
@@ -272,6 +345,11 @@ impl AssessmentData {
             d.project_has_beneficiary[p as usize] = true;
             d.beneficiaries.push((p, hh as u32, b.household_id));
         }
+        Ok(())
+    }
+
+    fn load_funds(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+        let d = self;
         let mut funds = Vec::with_capacity(store.count(FileKind::Funds)? as usize);
         scan_records(store, FileKind::Funds, &mut |r, _| {
             if let Record::FundTxn(t) = r {
@@ -283,6 +361,12 @@ impl AssessmentData {
             let p = d.pairing(&t.pairing_id)?;
             d.funds.push((p, t));
         }
+        Ok(())
+    }
+
+    /// Placements, trainings and their attendance, and the person ids they name.
+    fn load_people(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+        let d = self;
         let mut pls = Vec::with_capacity(store.count(FileKind::Placements)? as usize);
         scan_records(store, FileKind::Placements, &mut |r, refs| {
             if let Record::Placement(p) = r {
@@ -322,17 +406,27 @@ impl AssessmentData {
             d.person_ids.insert(person as u32, a.person_id.clone());
             d.attendance.push((t, person as u32, a.person_id));
         }
+        Ok(())
+    }
+
+    /// The records of `kinds` among those kept by pairing only
+    /// (secondments, investments, purchases, donations, meetings).
+    fn load_by_pairing(&mut self, store: &dyn Store, kinds: &[FileKind]) -> Result<(), StoreError> {
+        let d = self;
         macro_rules! by_pairing {
             ($kind:expr, $variant:ident, $field:ident) => {{
-                let mut v = Vec::new();
-                scan_records(store, $kind, &mut |r, _| {
-                    if let Record::$variant(x) = r {
-                        v.push(x);
+                if kinds.contains(&$kind) {
+                    d.$field.clear();
+                    let mut v = Vec::new();
+                    scan_records(store, $kind, &mut |r, _| {
+                        if let Record::$variant(x) = r {
+                            v.push(x);
+                        }
+                    })?;
+                    for x in v {
+                        let p = d.pairing(&x.pairing_id)?;
+                        d.$field.push((p, x));
                     }
-                })?;
-                for x in v {
-                    let p = d.pairing(&x.pairing_id)?;
-                    d.$field.push((p, x));
                 }
             }};
         }
@@ -341,6 +435,11 @@ impl AssessmentData {
         by_pairing!(FileKind::Purchases, Purchase, purchases);
         by_pairing!(FileKind::Donations, Donation, donations);
         by_pairing!(FileKind::Meetings, Meeting, meetings);
+        Ok(())
+    }
+
+    fn load_targets(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+        let d = self;
         let mut targets = Vec::new();
         scan_records(store, FileKind::Targets, &mut |r, _| {
             if let Record::Target(t) = r {

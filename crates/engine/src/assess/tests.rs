@@ -1974,6 +1974,11 @@ fn reloading_the_records_equals_a_full_load() {
         "meeting_id,pairing_id,date,kind,top_leader\nM-NEW,P,2019-06-01,joint_meeting,1\n",
     )
     .unwrap();
+    std::fs::write(
+        dir.path().join("funds.csv"),
+        "txn_id,date,pairing_id,project_id,source,kind,amount,reverses\nTX-NEW,2019-03-01,P,,fiscal,disbursement,100,\n",
+    )
+    .unwrap();
     let batch = BatchInfo {
         actor: "test".into(),
         at: "2020-01-02T00:00:00Z".into(),
@@ -1993,7 +1998,16 @@ fn reloading_the_records_equals_a_full_load() {
     let m = Method::default_v1();
     let show = |d: &AssessmentData| format!("{:?}", assess(d, Y, &m).pairings);
     assert_eq!(show(&reloaded), show(&full));
-    assert_ne!(show(&before), show(&full), "the new meeting counts");
+    assert_ne!(show(&before), show(&full), "the new records count");
     assert_eq!(reloaded.person_household, full.person_household);
     assert_eq!(reloaded.meetings.len(), 2);
+    // Only the kinds written: the same as a full load.
+    let some = before
+        .reload_kinds(&store, &[FileKind::Meetings, FileKind::Funds])
+        .unwrap();
+    assert_eq!(show(&some), show(&full));
+    // A kind left out is kept as it was.
+    let meetings_only = before.reload_kinds(&store, &[FileKind::Meetings]).unwrap();
+    assert_eq!(meetings_only.meetings.len(), 2);
+    assert_eq!(meetings_only.funds.len(), before.funds.len());
 }
