@@ -506,7 +506,8 @@ async function editPage(app, kind, key) {
     const body = {};
     schema.columns.forEach((c) => (body[c.name] = $(`#in-${c.name}`).value));
     document.querySelectorAll("[id^=err-]").forEach((e) => (e.textContent = ""));
-    const r = await xfetch(`/api/v1/records/${kind}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    // Wait until every page shows the saved record.
+    const r = await xfetch(`/api/v1/records/${kind}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const res = await r.json();
     if (!r.ok) { $("#status").textContent = res.message; return; }
     if (res.saved) {

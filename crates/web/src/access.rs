@@ -267,6 +267,9 @@ fn param<'a>(params: &'a RawPathParams, name: &str) -> Option<&'a str> {
 }
 
 async fn snapshot(state: &AppState) -> Result<std::sync::Arc<Snapshot>, ApiError> {
+    if let Some(s) = state.current_snapshot() {
+        return Ok(s);
+    }
     let st = state.clone();
     tokio::task::spawn_blocking(move || st.snapshot())
         .await
@@ -343,7 +346,7 @@ async fn check(
                     match kind {
                         Some(k) => {
                             let cells = state
-                                .with_store(|s| crate::records::stored_text(s, k, key))
+                                .with_reader(|s| crate::records::stored_text(s, k, key))
                                 .map_err(|e| ApiError::BadRequest(e.to_string()))?;
                             match cells {
                                 Some(c) => scope.record(d, k, &c),

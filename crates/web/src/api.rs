@@ -19,6 +19,9 @@ use xiezuo_engine::assess::{Subject, explain_in};
 type ApiResult = Result<Json<J>, ApiError>;
 
 async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, ApiError> {
+    if let Some(s) = state.current_snapshot() {
+        return Ok(s);
+    }
     let st = state.clone();
     tokio::task::spawn_blocking(move || st.snapshot())
         .await

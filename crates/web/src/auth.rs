@@ -146,7 +146,7 @@ fn cached_account(state: &AppState, login: &str) -> Result<Option<Account>, ApiE
     {
         return Ok(a.clone());
     }
-    let fresh = state.try_with_store(|st| st.account(login));
+    let fresh = state.try_with_reader(|st| st.account(login));
     match fresh {
         Some(r) => {
             let a = r?;
@@ -168,7 +168,7 @@ fn token_account(state: &AppState, secret: &str) -> Result<Option<Account>, ApiE
     {
         return Ok(a.clone());
     }
-    let a = match state.try_with_store(|st| st.token_account(&h)) {
+    let a = match state.try_with_reader(|st| st.token_account(&h)) {
         Some(r) => r?,
         // The store is busy with a long write: a token seen before stays
         // good until it ends, so that its holder can follow the job.

@@ -39,7 +39,7 @@ pub async fn station(
 ) -> Result<Json<J>, ApiError> {
     let st = state.clone();
     tokio::task::spawn_blocking(move || -> Result<Json<J>, ApiError> {
-        let d = st.with_store(|s| LabourData::load(s))?;
+        let d = st.with_reader(|s| LabourData::load(s))?;
         let r = run(&d, q.date).map_err(failed)?;
         let station = q.station.as_deref().filter(|s| !s.is_empty());
         let mine = |si: usize| station.is_none_or(|x| d.seekers[si].seeker.station.as_str() == x);
@@ -130,10 +130,14 @@ pub async fn confirm(
             })
             .map_err(failed)?;
         let errors: Vec<J> = report.errors.iter().map(|e| json!({ "line": e.error.line, "column": e.error.column, "reason": e.error.reason })).collect();
+        if report.batch_id.is_some() {
+            // Answered once the platform counts the new placements.
+            let g = st.written(&[FileKind::Placements]);
+            st.wait_for(g)?;
+        }
         Ok(json!({ "confirmed": if report.batch_id.is_some() { placements.len() } else { 0 }, "batch_id": report.batch_id, "errors": errors }))
     })
     .await
     .map_err(failed)??;
-    state.invalidate();
     Ok(Json(out))
 }

@@ -3,8 +3,8 @@
 //! English switch, served from the binary (no CDN, no internet at run time).
 //!
 //! Only this crate knows HTTP. Handlers read an in-memory snapshot of the
-//! store (`state::Snapshot`), built once and rebuilt after writes, so reads
-//! never wait on the database.
+//! store (`state::Snapshot`), rebuilt in the background after writes and
+//! swapped in whole, so reads never wait on the database or on a rebuild.
 
 pub mod access;
 mod api;

@@ -279,7 +279,7 @@ fn spec_core() -> Value {
                 record_key()]),
             "/api/v1/records/{kind}": { "post": {
                 "summary": "Save one record (new, or an update of the record with the same key) with the validation of an import",
-                "parameters": [form_kind()],
+                "parameters": [form_kind(), param("wait", "query", false, "boolean", "answer only once pairings, rankings and project pages include the record (without it they do within one snapshot rebuild)")],
                 "requestBody": { "content": { "application/json": { "schema": { "type": "object", "additionalProperties": { "type": "string" } } } } },
                 "responses": error_responses_with_ok()
             } },

@@ -30,7 +30,7 @@ pub(crate) const FORM_KINDS: &[FileKind] = &[
 
 /// A stored record's cells as text (for the access rules), by its key text.
 pub fn stored_text(
-    store: &mut dyn xiezuo_store::Store,
+    store: &dyn xiezuo_store::Store,
     k: FileKind,
     key: &str,
 ) -> Result<Option<Vec<String>>, ApiError> {
@@ -122,7 +122,7 @@ pub async fn get(
     let k = form_kind(&kind)?;
     let cells = key_cells(k, &key)?;
     let row = state
-        .with_store(|s| s.get(k, &cells))?
+        .with_reader(|s| s.get(k, &cells))?
         .ok_or_else(|| ApiError::NotFound(format!("no {} {key}", k.stem())))?;
     let values: BTreeMap<&str, String> = k
         .columns()
@@ -135,12 +135,20 @@ pub async fn get(
     ))
 }
 
-/// `POST /api/v1/records/{kind}`: saves one record (new, or an update of
-/// the record with the same key) with the validation of an import.
+#[derive(serde::Deserialize)]
+pub struct SaveQuery {
+    /// Answer only once the platform's aggregates (pairings, rankings,
+    /// project pages) include the record.
+    pub wait: Option<bool>,
+}
+
+/// `POST /api/v1/records/{kind}?wait=`: saves one record (new, or an update
+/// of the record with the same key) with the validation of an import.
 pub async fn save(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Path(kind): Path<String>,
+    crate::error::extract::Query(q): crate::error::extract::Query<SaveQuery>,
     crate::error::extract::JsonBody(values): crate::error::extract::JsonBody<
         BTreeMap<String, String>,
     >,
@@ -163,13 +171,23 @@ pub async fn save(
                 .unwrap_or_default()
         })
         .collect();
-    let snap = {
-        let st = state.clone();
-        tokio::task::spawn_blocking(move || st.snapshot())
-            .await
-            .map_err(failed)??
-    };
     let scope = crate::access::Scope { caller: &caller };
+    let snap = {
+        let (st, c, t) = (state.clone(), caller.clone(), text.clone());
+        tokio::task::spawn_blocking(move || {
+            let snap = st.snapshot()?;
+            // The row may name a record stored after this snapshot: check
+            // against one with every write so far.
+            if !(crate::access::Scope { caller: &c }).may_write(&snap.data, k, &t)
+                && snap.generation < st.generation()
+            {
+                return st.fresh_snapshot();
+            }
+            Ok(snap)
+        })
+        .await
+        .map_err(failed)??
+    };
     if !scope.may_write(&snap.data, k, &text) {
         return Err(ApiError::Forbidden(format!(
             "this {} is outside your scope",
@@ -177,7 +195,7 @@ pub async fn save(
         )));
     }
     let key_text: Vec<&str> = k.key().iter().map(|&i| text[i].as_str()).collect();
-    if let Ok(Some(old)) = state.with_store(|s| stored_text(s, k, &key_text.join("/")))
+    if let Ok(Some(old)) = state.with_reader(|s| stored_text(s, k, &key_text.join("/")))
         && !scope.may_write(&snap.data, k, &old)
     {
         return Err(ApiError::Forbidden(format!(
@@ -222,7 +240,13 @@ pub async fn save(
         .map(|e| json!({ "column": e.error.column, "reason": e.error.reason }))
         .collect();
     if report.batch_id.is_some() {
-        state.invalidate();
+        let g = state.written(&[k]);
+        if q.wait == Some(true) {
+            let st = state.clone();
+            tokio::task::spawn_blocking(move || st.wait_for(g))
+                .await
+                .map_err(failed)??;
+        }
     }
     let c = report.counts.get(&k).copied().unwrap_or_default();
     Ok(Json(json!({
@@ -261,7 +285,7 @@ pub async fn access_log(
 ) -> Result<Json<J>, ApiError> {
     let st = state.clone();
     let events = tokio::task::spawn_blocking(move || {
-        st.with_store(|s| s.access_log(q.kind.as_deref(), q.key.as_deref()))
+        st.with_reader(|s| s.access_log(q.kind.as_deref(), q.key.as_deref()))
     })
     .await
     .map_err(failed)??;
@@ -281,7 +305,7 @@ pub async fn audit_export(
     use axum::response::IntoResponse;
     let st = state.clone();
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
-        st.with_store(|s| {
+        st.with_reader(|s| {
             let mut w = csv::Writer::from_writer(Vec::new());
             let row =
                 |w: &mut csv::Writer<Vec<u8>>, r: [&str; 10]| w.write_record(r).map_err(failed);
@@ -372,7 +396,7 @@ pub async fn audit(
 ) -> Result<Json<J>, ApiError> {
     let k = FileKind::from_stem(&kind)
         .ok_or_else(|| ApiError::NotFound(format!("unknown kind {kind}")))?;
-    let entries = state.with_store(|s| s.audit_of(k, &key))?;
+    let entries = state.with_reader(|s| s.audit_of(k, &key))?;
     let items: Vec<J> = entries
         .iter()
         .map(|e| json!({ "batch_id": e.batch_id, "actor": e.actor, "at": e.at, "field": e.field, "old": masked_value(&e.kind, &e.field, &e.old), "new": masked_value(&e.kind, &e.field, &e.new) }))

@@ -89,7 +89,10 @@ pub async fn region(
             std::sync::Arc::new(body)
         } else {
             let key = format!("region:{code}:{:?}:{:?}", q.page, q.per_page);
-            snap.memo(key, || region_body(&st, &snap, code, &q, false))?
+            // Beside the registry and the years, the page reads projects.
+            snap.memo_kept(key, &[FileKind::Projects], || {
+                region_body(&st, &snap, code, &q, false)
+            })?
         };
         Ok(Json((*body).clone()))
     })
@@ -137,14 +140,21 @@ fn region_body(
         let page = q.page.unwrap_or(1).max(1);
         // A page past any end is empty; it never overflows the offset.
         let offset = (page - 1).saturating_mul(per).min(i64::MAX as u64);
-        let (total, rows) = st.with_store(|s| s.households_in(lo, hi, offset, per))?;
+        // One connection for the page and its households' members.
+        let (total, rows) = st.with_reader(|s| {
+            let (total, rows) = s.households_in(lo, hi, offset, per)?;
+            let rows = rows
+                .into_iter()
+                .map(|row| s.members_of(row.rowid).map(|m| (row, m)))
+                .collect::<Result<Vec<_>, xiezuo_store::StoreError>>()?;
+            Ok::<_, xiezuo_store::StoreError>((total, rows))
+        })?;
         let mut households = Vec::new();
-        for row in rows {
+        for (row, members) in rows {
             let Ok(Record::Household(h)) = Record::from_cells(FileKind::Households, &row.cells)
             else {
                 continue;
             };
-            let members = st.with_store(|s| s.members_of(row.rowid))?;
             let members: Vec<J> = members
                 .iter()
                 .filter_map(|m| match Record::from_cells(FileKind::Persons, &m.cells) {
@@ -204,7 +214,7 @@ pub async fn project(
         let pi = *d.project_idx.get(id.as_str()).ok_or_else(|| ApiError::NotFound(format!("unknown project {id}")))?;
         let p = &d.projects[pi as usize];
         let today = (st.clock)().get(..10).and_then(|s| xiezuo_exchange::cell::parse_date(s).ok());
-        let funds = st.with_store(|s| s.funds_of_project(&id))?;
+        let funds = st.with_reader(|s| s.funds_of_project(&id))?;
         let mut sums = [0i64; 3];
         let mut rows = Vec::new();
         for f in &funds {

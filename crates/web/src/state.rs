@@ -1,57 +1,121 @@
-//! Shared state: the store (for writes, behind a lock) and the read
-//! snapshot (the assessment data and the assessments computed so far).
+//! Shared state: the store (for writes, behind a lock), read-only
+//! connections for reads, and the read snapshot (the assessment data and
+//! what is derived from it).
+//!
+//! Reads never wait for a snapshot to be built, except the very first. After
+//! a write, a new snapshot is built in the background while readers keep
+//! using the current one; it is swapped in atomically once built and warmed.
+//! Builds are coalesced: one runs at a time, and writes that arrive
+//! meanwhile are all taken in by one more build after it. A snapshot knows
+//! its generation, the number of writes it includes, so a write that must
+//! be seen at once can wait for the first snapshot that includes it
+//! (`wait_for`).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, RwLock};
+use std::time::Instant;
 use xiezuo_engine::assess::compute::{Index, YearCtx, scope};
 use xiezuo_engine::assess::data::AssessmentData;
 use xiezuo_engine::assess::method::Method;
 use xiezuo_engine::assess::{Assessment, assess};
-use xiezuo_store::{Store, StoreError};
+use xiezuo_exchange::FileKind;
+use xiezuo_store::{Store, StoreError, read_consistent};
 
-/// What read requests use: loaded once from the store, with everything
-/// derived from it computed once and kept until the next write.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// One value of `Once`: empty until computed.
+type Cell<V> = Arc<Mutex<Option<Arc<V>>>>;
+
+/// Values computed at most once each, by key: callers of a key being
+/// computed wait for that computation instead of repeating it.
+struct Once<K, V> {
+    cells: Mutex<HashMap<K, Cell<V>>>,
+}
+
+impl<K: Eq + Hash + Clone, V> Once<K, V> {
+    fn new() -> Self {
+        Once {
+            cells: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn with(entries: Vec<(K, Arc<V>)>) -> Self {
+        let cells = entries
+            .into_iter()
+            .map(|(k, v)| (k, Arc::new(Mutex::new(Some(v)))))
+            .collect();
+        Once {
+            cells: Mutex::new(cells),
+        }
+    }
+
+    fn get_or_try<E>(&self, key: K, f: impl FnOnce() -> Result<V, E>) -> Result<Arc<V>, E> {
+        let cell = lock(&self.cells).entry(key).or_default().clone();
+        let mut slot = lock(&cell);
+        if let Some(v) = slot.as_ref() {
+            return Ok(v.clone());
+        }
+        let v = Arc::new(f()?);
+        *slot = Some(v.clone());
+        Ok(v)
+    }
+
+    fn get_or(&self, key: K, f: impl FnOnce() -> V) -> Arc<V> {
+        match self.get_or_try(key, || Ok::<V, std::convert::Infallible>(f())) {
+            Ok(v) => v,
+            Err(never) => match never {},
+        }
+    }
+
+    /// The values computed so far.
+    fn filled(&self) -> Vec<(K, Arc<V>)> {
+        let cells: Vec<(K, Cell<V>)> = lock(&self.cells)
+            .iter()
+            .map(|(k, c)| (k.clone(), c.clone()))
+            .collect();
+        cells
+            .into_iter()
+            .filter_map(|(k, c)| lock(&c).clone().map(|v| (k, v)))
+            .collect()
+    }
+}
+
+/// What read requests use: loaded from the store, with everything derived
+/// from it computed once and kept until the next snapshot replaces it.
 pub struct Snapshot {
     pub data: AssessmentData,
     pub years: Vec<i32>,
     /// Records grouped by pairing.
     pub index: Index,
-    assessments: Mutex<HashMap<(i32, String), Arc<Assessment>>>,
-    year_ctx: Mutex<HashMap<i32, Arc<YearCtx>>>,
-    scopes: Mutex<HashMap<i32, Arc<Vec<Vec<u32>>>>>,
-    memo: Mutex<HashMap<String, Arc<serde_json::Value>>>,
+    /// The number of writes (since the server started) it includes.
+    pub generation: u64,
+    assessments: Once<(i32, String), Assessment>,
+    year_ctx: Once<i32, YearCtx>,
+    scopes: Once<i32, Vec<Vec<u32>>>,
+    memo: Once<String, serde_json::Value>,
+    /// The record kinds each kept body depends on (see `memo_kept`).
+    memo_kinds: Mutex<HashMap<String, &'static [FileKind]>>,
 }
 
 impl Snapshot {
     /// The year's roll-ups (registered, poor at start, exited by region).
     pub fn year_ctx(&self, year: i32) -> Arc<YearCtx> {
-        let mut cache = self.year_ctx.lock().unwrap_or_else(|e| e.into_inner());
-        cache
-            .entry(year)
-            .or_insert_with(|| Arc::new(YearCtx::new(&self.data, year)))
-            .clone()
+        self.year_ctx
+            .get_or(year, || YearCtx::new(&self.data, year))
     }
 
     /// The scope of every pairing in a year, sorted.
     pub fn scopes(&self, year: i32) -> Arc<Vec<Vec<u32>>> {
-        if let Some(s) = self
-            .scopes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&year)
-        {
-            return s.clone();
-        }
-        let ctx = self.year_ctx(year);
-        let all: Vec<Vec<u32>> = (0..self.data.pairings.len() as u32)
-            .map(|p| scope(&self.data, &ctx, p))
-            .collect();
-        let all = Arc::new(all);
-        self.scopes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(year, all.clone());
-        all
+        self.scopes.get_or(year, || {
+            let ctx = self.year_ctx(year);
+            (0..self.data.pairings.len() as u32)
+                .map(|p| scope(&self.data, &ctx, p))
+                .collect()
+        })
     }
 
     /// A response body computed once per snapshot under `key`.
@@ -60,40 +124,86 @@ impl Snapshot {
         key: String,
         f: impl FnOnce() -> Result<serde_json::Value, E>,
     ) -> Result<Arc<serde_json::Value>, E> {
-        if let Some(v) = self
-            .memo
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-        {
-            return Ok(v.clone());
-        }
-        let v = Arc::new(f()?);
-        self.memo
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, v.clone());
-        Ok(v)
+        self.memo.get_or_try(key, f)
+    }
+
+    /// A response body computed once under `key` and carried into later
+    /// snapshots while the registry, the years and the record `kinds` it
+    /// reads stay unchanged.
+    pub fn memo_kept<E>(
+        &self,
+        key: String,
+        kinds: &'static [FileKind],
+        f: impl FnOnce() -> Result<serde_json::Value, E>,
+    ) -> Result<Arc<serde_json::Value>, E> {
+        lock(&self.memo_kinds).insert(key.clone(), kinds);
+        self.memo.get_or_try(key, f)
     }
 
     /// The assessment of a year under a method, computed once.
     pub fn assessment(&self, year: i32, method: &Method) -> Arc<Assessment> {
-        let mut cache = self.assessments.lock().unwrap_or_else(|e| e.into_inner());
-        cache
-            .entry((year, method.id.clone()))
-            .or_insert_with(|| Arc::new(assess(&self.data, year, method)))
-            .clone()
+        self.assessments.get_or((year, method.id.clone()), || {
+            assess(&self.data, year, method)
+        })
     }
+}
+
+/// The snapshot and its builds.
+#[derive(Default)]
+struct Snapshots {
+    current: RwLock<Option<Arc<Snapshot>>>,
+    /// Writes stored so far: the generation a build started now includes.
+    written: AtomicU64,
+    /// A write since the last build changed the registry (not only records).
+    registry_changed: AtomicBool,
+    /// The kinds written since the last build started.
+    changed: Mutex<HashSet<FileKind>>,
+    build: Mutex<Build>,
+    done: Condvar,
+}
+
+#[derive(Default)]
+struct Build {
+    running: bool,
+    /// When the last build started.
+    last_started: Option<Instant>,
+    /// The generation of the current snapshot.
+    built: Option<u64>,
+    /// The last build's failure and the generation it was for.
+    failed: Option<(u64, String)>,
+    stats: BuildStats,
+}
+
+/// How snapshot builds went, for benchmarks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildStats {
+    /// Builds finished (the first included).
+    pub builds: u64,
+    /// Of which read the whole store; the others kept the registry.
+    pub full: u64,
+    pub failed: u64,
+    /// Total and longest build time, load and warm-up together.
+    pub total_ms: u64,
+    pub max_ms: u64,
+}
+
+/// Read-only store connections, lent one at a time.
+#[derive(Default)]
+struct Readers {
+    free: Mutex<Vec<Box<dyn Store>>>,
+    count: AtomicU64,
+    returned: Condvar,
 }
 
 /// The application state shared by all handlers.
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<Mutex<Box<dyn Store>>>,
+    readers: Arc<Readers>,
     uploads: Arc<Mutex<HashMap<String, crate::upload::Upload>>>,
     jobs: Arc<Mutex<HashMap<String, Arc<crate::jobs::Job>>>>,
     next_upload: Arc<std::sync::atomic::AtomicU64>,
-    snapshot: Arc<RwLock<Option<Arc<Snapshot>>>>,
+    snapshots: Arc<Snapshots>,
     /// The default method (xz-v1).
     pub method: Arc<Method>,
     /// Further methods an assessor may choose, by id.
@@ -104,49 +214,306 @@ pub struct AppState {
     pub clock: Arc<dyn Fn() -> String + Send + Sync>,
     /// Sign-in sessions, cached accounts, sign-in attempts.
     pub sessions: Arc<crate::auth::Sessions>,
+    /// Print one line per snapshot build to standard error.
+    pub log_builds: bool,
+}
+
+/// The shortest time from the start of one snapshot build to the start of
+/// the next: it bounds the share of the machine that rebuilding takes under
+/// a steady stream of writes, and how stale a read can be.
+const BUILD_INTERVAL: std::time::Duration = std::time::Duration::from_millis(1000);
+
+/// The thread that warms a new snapshot: one, so that requests keep the
+/// other cores.
+fn warm_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "snapshot-warm".into())
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 impl AppState {
     pub fn new(store: Box<dyn Store>, method: Method) -> AppState {
         AppState {
             store: Arc::new(Mutex::new(store)),
+            readers: Arc::new(Readers::default()),
             uploads: Arc::new(Mutex::new(HashMap::new())),
             jobs: Arc::new(Mutex::new(HashMap::new())),
             next_upload: Arc::new(std::sync::atomic::AtomicU64::new(1)),
-            snapshot: Arc::new(RwLock::new(None)),
+            snapshots: Arc::new(Snapshots::default()),
             method: Arc::new(method),
             methods: Arc::new(Vec::new()),
             map_dir: None,
             clock: Arc::new(String::new),
             sessions: Arc::new(crate::auth::Sessions::default()),
+            log_builds: false,
         }
     }
 
-    /// The current snapshot, loading it on first use.
+    /// Adds read-only connections to the same store: reads and snapshot
+    /// builds use them, so they do not queue behind writes. Without any,
+    /// reads share the write connection.
+    pub fn add_readers(&self, readers: impl IntoIterator<Item = Box<dyn Store>>) {
+        let mut free = lock(&self.readers.free);
+        for r in readers {
+            free.push(r);
+            self.readers.count.fetch_add(1, Ordering::SeqCst);
+        }
+        drop(free);
+        self.readers.returned.notify_all();
+    }
+
+    /// The current snapshot. Only the very first call waits for one to be
+    /// built; later calls get the current one even while a newer one is
+    /// being built.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>, StoreError> {
-        if let Some(s) = self
-            .snapshot
+        if let Some(s) = self.current() {
+            return Ok(s);
+        }
+        self.wait_for(0)
+    }
+
+    /// The current snapshot if there is one (never waits).
+    pub fn current_snapshot(&self) -> Option<Arc<Snapshot>> {
+        self.current()
+    }
+
+    fn current(&self) -> Option<Arc<Snapshot>> {
+        self.snapshots
+            .current
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
+            .clone()
+    }
+
+    /// The number of writes stored so far through this server.
+    pub fn generation(&self) -> u64 {
+        self.snapshots.written.load(Ordering::SeqCst)
+    }
+
+    /// Records a stored write of rows of `kinds` and starts a build of a
+    /// snapshot that includes it; returns the write's generation (for
+    /// `wait_for`). Call it after the write is committed.
+    pub fn written(&self, kinds: &[FileKind]) -> u64 {
+        let s = &self.snapshots;
+        if kinds
+            .iter()
+            .any(|k| AssessmentData::REGISTRY_KINDS.contains(k))
         {
-            return Ok(s.clone());
+            s.registry_changed.store(true, Ordering::SeqCst);
         }
-        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-        let data = blocking(|| AssessmentData::load(store.as_ref()))?;
+        lock(&s.changed).extend(kinds.iter().copied());
+        let g = s.written.fetch_add(1, Ordering::SeqCst) + 1;
+        self.start_build(&mut lock(&s.build));
+        g
+    }
+
+    /// Waits until the current snapshot includes generation `g` (builds
+    /// one if none is running) and returns it. Blocks: call it from a
+    /// blocking thread.
+    pub fn wait_for(&self, g: u64) -> Result<Arc<Snapshot>, StoreError> {
+        let s = &self.snapshots;
+        let mut b = lock(&s.build);
+        let mut started = false;
+        loop {
+            if b.built.is_some_and(|built| built >= g)
+                && let Some(snap) = self.current()
+            {
+                return Ok(snap);
+            }
+            if !b.running {
+                // The build this call started has failed: say why.
+                if started && let Some((_, e)) = &b.failed {
+                    return Err(StoreError::Backend(e.clone()));
+                }
+                self.start_build(&mut b);
+                started = true;
+                continue;
+            }
+            b = s.done.wait(b).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// The snapshot with every write stored so far (waits for it).
+    pub fn fresh_snapshot(&self) -> Result<Arc<Snapshot>, StoreError> {
+        self.wait_for(self.generation())
+    }
+
+    /// How snapshot builds went so far.
+    pub fn build_stats(&self) -> BuildStats {
+        lock(&self.snapshots.build).stats
+    }
+
+    /// Starts the build thread unless it runs (the caller holds `build`).
+    fn start_build(&self, b: &mut Build) {
+        if b.running {
+            return;
+        }
+        b.running = true;
+        b.failed = None;
+        let st = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("snapshot".into())
+            .spawn(move || st.build_loop());
+        if let Err(e) = spawned {
+            b.running = false;
+            b.failed = Some((u64::MAX, format!("cannot start a snapshot build: {e}")));
+            self.snapshots.done.notify_all();
+        }
+    }
+
+    /// Builds snapshots until one includes every write stored so far.
+    fn build_loop(&self) {
+        let s = &self.snapshots;
+        loop {
+            // Under a steady stream of writes, builds start at most every
+            // BUILD_INTERVAL: the writes meanwhile go into one build.
+            let last = lock(&s.build).last_started;
+            if let Some(wait) = last.and_then(|t| BUILD_INTERVAL.checked_sub(t.elapsed())) {
+                std::thread::sleep(wait);
+            }
+            lock(&s.build).last_started = Some(Instant::now());
+            let target = s.written.load(Ordering::SeqCst);
+            let base = self.current();
+            let full = s.registry_changed.swap(false, Ordering::SeqCst) || base.is_none();
+            let changed = std::mem::take(&mut *lock(&s.changed));
+            let started = Instant::now();
+            let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.build(base.as_deref(), full, &changed, target)
+            }))
+            .unwrap_or_else(|_| Err(StoreError::Backend("the snapshot build failed".into())));
+            let ms = started.elapsed().as_millis() as u64;
+            if self.log_builds {
+                let what = if full { "full" } else { "records" };
+                match &built {
+                    Ok((_, t)) => eprintln!(
+                        "snapshot {target}: {what} build in {ms} ms (read {} ms, warm {} ms)",
+                        t.0, t.1
+                    ),
+                    Err(e) => {
+                        eprintln!("snapshot {target}: {what} build failed after {ms} ms: {e}")
+                    }
+                }
+            }
+            let mut b = lock(&s.build);
+            match built {
+                Ok((snap, _)) => {
+                    *s.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(snap));
+                    b.built = Some(target);
+                    b.stats.builds += 1;
+                    b.stats.full += u64::from(full);
+                    b.stats.total_ms += ms;
+                    b.stats.max_ms = b.stats.max_ms.max(ms);
+                }
+                Err(e) => {
+                    // The next build reads what this one should have.
+                    if full {
+                        s.registry_changed.store(true, Ordering::SeqCst);
+                    }
+                    lock(&s.changed).extend(changed);
+                    b.stats.failed += 1;
+                    b.failed = Some((target, e.to_string()));
+                    b.running = false;
+                    s.done.notify_all();
+                    return;
+                }
+            }
+            s.done.notify_all();
+            // A write that lands after this check starts a new build itself.
+            if s.written.load(Ordering::SeqCst) == target {
+                b.running = false;
+                return;
+            }
+        }
+    }
+
+    /// A snapshot with generation `target`: the registry kept from `base`
+    /// unless `full`, and warmed with what `base` had computed; the bodies
+    /// of `base` that read none of the `changed` kinds carried over. Also
+    /// returns how long reading and warming took (ms).
+    fn build(
+        &self,
+        base: Option<&Snapshot>,
+        full: bool,
+        changed: &HashSet<FileKind>,
+        target: u64,
+    ) -> Result<(Snapshot, (u64, u64)), StoreError> {
+        let started = Instant::now();
+        let data = self.with_reader(|store| {
+            read_consistent(store, |st| match base {
+                Some(b) if !full => {
+                    let kinds: Vec<FileKind> = changed.iter().copied().collect();
+                    b.data.reload_kinds(st, &kinds)
+                }
+                _ => AssessmentData::load(st),
+            })
+        })?;
         let years = years_of(&data);
         let index = Index::new(&data);
-        let snap = Arc::new(Snapshot {
+        let read_ms = started.elapsed().as_millis() as u64;
+        // Year roll-ups and scopes depend only on the registry.
+        let (year_ctx, scopes) = match base {
+            Some(b) if !full => (
+                Once::with(b.year_ctx.filled()),
+                Once::with(b.scopes.filled()),
+            ),
+            _ => (Once::new(), Once::new()),
+        };
+        let (memo, memo_kinds) = match base {
+            Some(b) if !full && b.years == years => {
+                let kinds = lock(&b.memo_kinds).clone();
+                let kept: HashMap<String, &'static [FileKind]> = kinds
+                    .into_iter()
+                    .filter(|(_, ks)| !ks.iter().any(|k| changed.contains(k)))
+                    .collect();
+                let bodies = b
+                    .memo
+                    .filled()
+                    .into_iter()
+                    .filter(|(k, _)| kept.contains_key(k))
+                    .collect();
+                (Once::with(bodies), kept)
+            }
+            _ => (Once::new(), HashMap::new()),
+        };
+        let snap = Snapshot {
             data,
             years,
             index,
-            assessments: Mutex::new(HashMap::new()),
-            year_ctx: Mutex::new(HashMap::new()),
-            scopes: Mutex::new(HashMap::new()),
-            memo: Mutex::new(HashMap::new()),
-        });
-        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(snap.clone());
-        Ok(snap)
+            generation: target,
+            assessments: Once::new(),
+            year_ctx,
+            scopes,
+            memo,
+            memo_kinds: Mutex::new(memo_kinds),
+        };
+        let warm_started = Instant::now();
+        if let Some(b) = base {
+            let warm = || {
+                for (y, _) in b.year_ctx.filled() {
+                    snap.year_ctx(y);
+                }
+                for (y, _) in b.scopes.filled() {
+                    snap.scopes(y);
+                }
+                for ((y, m), _) in b.assessments.filled() {
+                    if let Some(method) = self.method_by_id(Some(&m)) {
+                        snap.assessment(y, &method);
+                    }
+                }
+            };
+            match warm_pool() {
+                Some(pool) => pool.install(warm),
+                None => warm(),
+            }
+        }
+        let warm_ms = warm_started.elapsed().as_millis() as u64;
+        Ok((snap, (read_ms, warm_ms)))
     }
 
     /// The method with this id (the default when `None`).
@@ -160,7 +527,7 @@ impl AppState {
 
     /// Runs `f` with the store (one writer at a time).
     pub fn with_store<T>(&self, f: impl FnOnce(&mut dyn Store) -> T) -> T {
-        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let mut store = lock(&self.store);
         blocking(|| f(store.as_mut()))
     }
 
@@ -175,16 +542,56 @@ impl AppState {
         }
     }
 
+    /// Runs `f` with a read-only connection (the write connection when the
+    /// server has none). It sees every write committed before it starts.
+    pub fn with_reader<T>(&self, f: impl FnOnce(&dyn Store) -> T) -> T {
+        let r = &self.readers;
+        if r.count.load(Ordering::SeqCst) == 0 {
+            return self.with_store(|s| f(s));
+        }
+        blocking(|| {
+            let mut free = lock(&r.free);
+            let store = loop {
+                match free.pop() {
+                    Some(s) => break s,
+                    None => free = r.returned.wait(free).unwrap_or_else(|e| e.into_inner()),
+                }
+            };
+            drop(free);
+            // Given back even if `f` panics.
+            struct Lend<'a>(&'a Readers, Option<Box<dyn Store>>);
+            impl Drop for Lend<'_> {
+                fn drop(&mut self) {
+                    if let Some(s) = self.1.take() {
+                        lock(&self.0.free).push(s);
+                        self.0.returned.notify_one();
+                    }
+                }
+            }
+            let lend = Lend(r, Some(store));
+            match lend.1.as_deref() {
+                Some(s) => f(s),
+                None => unreachable!("a lent connection is present until dropped"),
+            }
+        })
+    }
+
+    /// Runs `f` with a read-only connection; without any, with the write
+    /// connection if no write holds it now.
+    pub fn try_with_reader<T>(&self, f: impl FnOnce(&dyn Store) -> T) -> Option<T> {
+        if self.readers.count.load(Ordering::SeqCst) == 0 {
+            return self.try_with_store(|s| f(s));
+        }
+        Some(self.with_reader(f))
+    }
+
     /// Keeps a checked upload until it is committed; returns its token.
     pub fn keep_upload(&self, u: crate::upload::Upload) -> String {
         let n = self
             .next_upload
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let token = format!("u{n}");
-        self.uploads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(token.clone(), u);
+        lock(&self.uploads).insert(token.clone(), u);
         token
     }
 
@@ -194,42 +601,25 @@ impl AppState {
             .next_upload
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let id = format!("j{n}");
-        self.jobs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.clone(), job);
+        lock(&self.jobs).insert(id.clone(), job);
         id
     }
 
     /// A job by id.
     pub fn job(&self, id: &str) -> Option<Arc<crate::jobs::Job>> {
-        self.jobs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(id)
-            .cloned()
+        lock(&self.jobs).get(id).cloned()
     }
 
     /// Whether a pending upload was made by `login`.
     pub fn upload_owned_by(&self, token: &str, login: &str) -> bool {
-        self.uploads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        lock(&self.uploads)
             .get(token)
             .is_some_and(|u| u.owner.login == login)
     }
 
     /// Takes a pending upload out.
     pub fn take_upload(&self, token: &str) -> Option<crate::upload::Upload> {
-        self.uploads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(token)
-    }
-
-    /// Forgets the snapshot after a write, so the next read sees it.
-    pub fn invalidate(&self) {
-        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = None;
+        lock(&self.uploads).remove(token)
     }
 }
 

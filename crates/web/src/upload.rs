@@ -32,7 +32,9 @@ pub fn scope_errors(
         return Ok(Vec::new());
     }
     use xiezuo_exchange::FileKind;
-    let snap = st.snapshot().map_err(|e| e.to_string())?;
+    // Rows may name records stored moments ago: check against a snapshot
+    // with every write so far.
+    let snap = st.fresh_snapshot().map_err(|e| e.to_string())?;
     let scope = crate::access::Scope { caller };
     let d = &snap.data;
     // Registry rows name no region or pairing of their own: they belong to
@@ -315,7 +317,10 @@ pub async fn commit(
             .map_err(|e| e.to_string())?;
         drop(upload);
         if report.batch_id.is_some() {
-            st.invalidate();
+            // Done once the platform shows the imported rows.
+            let kinds: Vec<_> = report.counts.keys().copied().collect();
+            let g = st.written(&kinds);
+            st.wait_for(g).map_err(|e| e.to_string())?;
         }
         Ok(report_json(&report))
     });

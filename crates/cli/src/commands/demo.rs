@@ -113,6 +113,7 @@ pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
             addr: a.addr,
             map_dir: None,
             methods_dir: None,
+            log_snapshots: false,
         },
     )
 }

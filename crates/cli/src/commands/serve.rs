@@ -16,14 +16,28 @@ pub struct Args {
     /// Directory of further assessment method files (*.toml) to offer beside xz-v1.
     #[arg(long, env = "XIEZUO_METHODS_DIR")]
     pub methods_dir: Option<PathBuf>,
+    /// Print one line per snapshot build (the writes it includes, whether
+    /// it read the whole store, how long it took) to standard error.
+    #[arg(long)]
+    pub log_snapshots: bool,
 }
+
+/// Read-only connections beside the write connection: for registry pages,
+/// records, sign-in look-ups and snapshot builds, so that reads do not queue
+/// behind writes.
+const READERS: usize = 4;
 
 /// Serves the platform until the process is stopped.
 pub fn serve(db: Option<&str>, a: Args) -> Result<ExitCode> {
     let store = crate::db::open(db)?;
     let mut state =
         xiezuo_web::AppState::new(store, xiezuo_engine::assess::method::Method::default_v1());
+    let readers = (0..READERS)
+        .map(|_| crate::db::open(db))
+        .collect::<Result<Vec<_>>>()?;
+    state.add_readers(readers);
     state.map_dir = a.map_dir;
+    state.log_builds = a.log_snapshots;
     if let Some(dir) = &a.methods_dir {
         let mut methods = Vec::new();
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
