@@ -939,16 +939,13 @@ fn import_file(
 }
 
 /// Tells the store which rows come next, so that a server backend reads
-/// the stored ones in one go instead of one at a time (a new kind has
-/// none to read).
+/// the stored rows they name (by key or by reference) in one go instead of
+/// one at a time.
 fn prefetch<'r>(
     ctx: &mut Ctx<'_>,
     kind: FileKind,
     rows: impl Iterator<Item = &'r Row>,
 ) -> Result<(), StoreError> {
-    if ctx.tx.was_empty(kind) {
-        return Ok(());
-    }
     let cells: Vec<&[Cell]> = rows.map(|r| r.cells.as_slice()).collect();
     ctx.tx.prefetch(kind, &cells)
 }

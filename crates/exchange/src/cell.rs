@@ -66,6 +66,10 @@ fn parse_nonneg_int(s: &str) -> Result<i64, String> {
 
 /// Parses one non-empty cell according to its column; the error is the reason.
 pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
+    // No store keeps it (PostgreSQL text cannot hold it), and no record needs it.
+    if s.contains('\0') {
+        return Err("contains a NUL character (U+0000)".into());
+    }
     Ok(match col.ty {
         ColType::Id => Cell::Text(Id::parse(s).map_err(|e| e.to_string())?.as_str().into()),
         ColType::Text => Cell::Text(s.into()),
@@ -215,5 +219,15 @@ mod tests {
         );
         assert_eq!(format_decimal(73.0), "73");
         assert_eq!(format_decimal(0.1888), "0.1888");
+    }
+
+    #[test]
+    fn no_store_keeps_a_nul_character() {
+        let orgs = FileKind::Organisations.columns();
+        assert!(parse_cell(&orgs[1], "宁信科技").is_ok());
+        assert_eq!(
+            parse_cell(&orgs[1], "宁信\0科技").unwrap_err(),
+            "contains a NUL character (U+0000)"
+        );
     }
 }

@@ -1,28 +1,43 @@
-//! An import on PostgreSQL: one transaction under the import lock. Row ids
+//! An import on PostgreSQL: one transaction under the import lock, on a
+//! connection of its own driven by a thread of its own, so that the server
+//! stores rows while the importer reads and checks the next ones. Row ids
 //! are numbered here (dense, in first-stored order, no gap after a
 //! rollback). Rows of a kind that was empty when the import began are
-//! buffered and written with `COPY`; every read of that kind writes its
-//! buffer first, so the import always sees its own writes. Their uniqueness
-//! is checked against in-memory hashes of the unique values, and a hash hit
-//! is confirmed in the database, so the outcome is exact.
+//! buffered and handed over in chunks, each written with one `COPY` while
+//! the importer goes on; a read of that kind hands its rows over first, so
+//! the import always sees its own writes. The uniqueness of buffered rows
+//! is checked against in-memory hashes of their unique values, and a hash
+//! hit is confirmed in the database, so the outcome is exact. Re-imported
+//! kinds are read ahead a batch at a time (`prefetch`).
 
-use crate::{CopyBuffer, IMPORT_LOCK, LOCK_TIMEOUT_S, PgCell, Statements, get_row, pe};
+use crate::{
+    CopyBuffer, IMPORT_LOCK, LOCK_TIMEOUT_S, PgCell, Statements, Val, get_row, message, pe,
+};
+use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::ToSql;
-use postgres::{Client, Transaction};
+use postgres::{Client, NoTls, Transaction};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex, MutexGuard};
 use xiezuo_exchange::cell::format_cell;
 use xiezuo_exchange::{Cell, FileKind};
 use xiezuo_store::ddl::{SqlType, ref_column, sql_type, unique_columns};
 use xiezuo_store::{BatchInfo, ImportTx, StoreError, StoredRow, Upsert, dense_refs, key_text};
 
-/// Rows buffered per kind before they are written.
+/// Audit rows buffered before they are written.
 const FLUSH_ROWS: usize = 50_000;
+/// Requests queued for the import's connection before the importer waits
+/// (each may be a chunk of rows).
+const QUEUE: usize = 4;
+/// Rows of a kind handed over at a time, each chunk one `COPY`.
+const CHUNK: usize = 10_000;
 
-/// The buffered rows of a kind that was empty at the start, with hashes of
-/// their unique values: (value hash → row id of the first holder).
+/// The rows of a kind that was empty at the start not yet handed over,
+/// and hashes of the unique values of all its rows of this import: (value
+/// hash → row id of the first holder).
 struct Pending {
-    rows: CopyBuffer,
+    rows: Vec<Val>,
     keys: HashMap<u64, i64>,
     uniques: Vec<(usize, HashMap<u64, i64>)>,
 }
@@ -30,7 +45,7 @@ struct Pending {
 impl Pending {
     fn new(kind: FileKind) -> Pending {
         Pending {
-            rows: CopyBuffer::for_kind(kind),
+            rows: Vec::new(),
             keys: HashMap::new(),
             uniques: unique_columns(kind)
                 .into_iter()
@@ -74,12 +89,14 @@ fn parts<'a>(cells: impl Iterator<Item = &'a Cell>) -> Vec<Part> {
 }
 
 /// Rows read ahead for the rows about to be upserted (`prefetch`), kept
-/// in step with this import's own writes: the stored row of each key, or
-/// its absence, and for persons the holder of each identity number.
+/// in step with this import's own writes: the stored row of each key (of
+/// their kind, and of the rows they reference), or its absence, and for
+/// persons the holder of each identity number.
+#[derive(Default)]
 struct Ahead {
-    kind: FileKind,
-    rows: HashMap<Vec<Part>, Option<StoredRow>>,
-    id_numbers: HashMap<String, Option<(i64, String)>>,
+    rows: HashMap<(FileKind, Vec<Part>), Option<StoredRow>>,
+    /// Filled when persons are read ahead.
+    id_numbers: Option<HashMap<String, Option<(i64, String)>>>,
 }
 
 /// The position of a person's identity number.
@@ -119,9 +136,158 @@ fn prefetch_sql(kind: FileKind) -> String {
     )
 }
 
-pub(crate) struct PgImport<'a> {
-    tx: Transaction<'a>,
-    cache: &'a mut Statements,
+/// Work for the import's connection, run on its thread.
+type Job = Box<dyn FnOnce(&mut Transaction<'_>, &mut Statements) + Send>;
+
+enum Cmd {
+    /// Rows of a kind that was empty at the start, for one `COPY`: the
+    /// values of whole rows, one after the other.
+    Copy(FileKind, Vec<Val>),
+    Run(Job),
+    Commit(SyncSender<Result<(), StoreError>>),
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn gone() -> StoreError {
+    StoreError::Backend("the import's database connection ended".into())
+}
+
+/// The import's own connection and transaction, on a thread that runs
+/// what the importer sends it in order. Dropping it without `commit` ends
+/// the thread and rolls the transaction back.
+struct Worker {
+    queue: Option<SyncSender<Cmd>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    /// The first failure of a streamed row, reported by the next request.
+    failed: Arc<Mutex<Option<StoreError>>>,
+}
+
+impl Worker {
+    fn start(config: &postgres::Config) -> Result<Worker, StoreError> {
+        let client = config
+            .connect(NoTls)
+            .map_err(|e| StoreError::Backend(format!("cannot connect: {}", message(&e))))?;
+        let (queue, requests) = sync_channel(QUEUE);
+        let failed = Arc::new(Mutex::new(None));
+        let f = failed.clone();
+        let thread = std::thread::Builder::new()
+            .name("store import".into())
+            .spawn(move || serve(client, &requests, &f))
+            .map_err(|e| StoreError::Backend(format!("cannot start the import thread: {e}")))?;
+        Ok(Worker {
+            queue: Some(queue),
+            thread: Some(thread),
+            failed,
+        })
+    }
+
+    fn failure(&self) -> Option<StoreError> {
+        lock(&self.failed).take()
+    }
+
+    fn send(&self, cmd: Cmd) -> Result<(), StoreError> {
+        if let Some(e) = self.failure() {
+            return Err(e);
+        }
+        let queue = self.queue.as_ref().ok_or_else(gone)?;
+        queue
+            .send(cmd)
+            .map_err(|_| self.failure().unwrap_or_else(gone))
+    }
+
+    /// Runs `f` on the connection (after the rows sent before it) and
+    /// returns its result.
+    fn run<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Transaction<'_>, &mut Statements) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        let (reply, result) = sync_channel(1);
+        self.send(Cmd::Run(Box::new(move |tx, cache| {
+            let _ = reply.send(f(tx, cache));
+        })))?;
+        let r = result
+            .recv()
+            .map_err(|_| self.failure().unwrap_or_else(gone))?;
+        match self.failure() {
+            Some(e) => Err(e),
+            None => r,
+        }
+    }
+
+    fn commit(self) -> Result<(), StoreError> {
+        let (reply, result) = sync_channel(1);
+        self.send(Cmd::Commit(reply))?;
+        let r = result
+            .recv()
+            .map_err(|_| self.failure().unwrap_or_else(gone))?;
+        match self.failure() {
+            Some(e) => Err(e),
+            None => r,
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        drop(self.queue.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// The import's thread: one transaction, requests in order.
+fn serve(mut client: Client, requests: &Receiver<Cmd>, failed: &Mutex<Option<StoreError>>) {
+    let mut cache = Statements::default();
+    let mut tx = match client.transaction() {
+        Ok(t) => t,
+        Err(e) => {
+            *lock(failed) = Some(pe(e));
+            return;
+        }
+    };
+    while let Ok(cmd) = requests.recv() {
+        match cmd {
+            Cmd::Run(job) => job(&mut tx, &mut cache),
+            Cmd::Copy(kind, vals) => {
+                // After a failure the transaction is lost: skip the rows.
+                if lock(failed).is_none()
+                    && let Err(e) = copy(&mut tx, kind, &vals)
+                {
+                    *lock(failed) = Some(e);
+                }
+            }
+            Cmd::Commit(reply) => {
+                let r = match lock(failed).take() {
+                    Some(e) => Err(e),
+                    None => tx.commit().map_err(pe),
+                };
+                let _ = reply.send(r);
+                return;
+            }
+        }
+    }
+    // The queue closed without a commit: dropping `tx` rolls back.
+}
+
+/// Writes rows of `kind` with one `COPY`.
+fn copy(tx: &mut Transaction<'_>, kind: FileKind, vals: &[Val]) -> Result<(), StoreError> {
+    let spec = CopyBuffer::for_kind(kind);
+    let w = tx.copy_in(&spec.sql).map_err(pe)?;
+    let mut w = BinaryCopyInWriter::new(w, &spec.types);
+    for row in vals.chunks(spec.types.len()) {
+        w.write_raw(row.iter().map(|v| v as &dyn ToSql))
+            .map_err(pe)?;
+    }
+    w.finish().map_err(pe)?;
+    Ok(())
+}
+
+pub(crate) struct PgImport {
+    worker: Worker,
     batch_id: i64,
     batch: BatchInfo,
     /// Per kind: the id the next inserted row gets.
@@ -202,67 +368,65 @@ fn update_sql(kind: FileKind) -> String {
     )
 }
 
-impl<'a> PgImport<'a> {
+impl PgImport {
     pub(crate) fn begin(
-        client: &'a mut Client,
-        cache: &'a mut Statements,
+        config: &postgres::Config,
         batch: &BatchInfo,
-    ) -> Result<PgImport<'a>, StoreError> {
-        let mut tx = client.transaction().map_err(pe)?;
-        lock_for_writing(&mut tx)?;
-        let maxes: Vec<String> = FileKind::ALL
-            .iter()
-            .map(|k| format!("(SELECT MAX(id) FROM {})", k.table()))
-            .collect();
-        let r = tx
-            .query_one(
-                &format!(
-                    "SELECT {}, (SELECT COALESCE(MAX(id), 0) FROM batches), (SELECT COALESCE(MAX(id), 0) FROM audit)",
-                    maxes.join(", ")
-                ),
-                &[],
-            )
-            .map_err(pe)?;
-        let n = FileKind::ALL.len();
-        let mut next_id = Vec::with_capacity(n);
-        let mut empty = Vec::with_capacity(n);
-        for i in 0..n {
-            let max: Option<i64> = r.try_get(i).map_err(pe)?;
-            empty.push(max.is_none());
-            next_id.push(max.unwrap_or(0) + 1);
-        }
-        let batch_id: i64 = r.try_get::<_, i64>(n).map_err(pe)? + 1;
-        let next_audit: i64 = r.try_get::<_, i64>(n + 1).map_err(pe)? + 1;
+    ) -> Result<PgImport, StoreError> {
+        let worker = Worker::start(config)?;
+        let (maxes, last_batch, last_audit) = worker.run(|tx, _| {
+            lock_for_writing(tx)?;
+            let maxes: Vec<String> = FileKind::ALL
+                .iter()
+                .map(|k| format!("(SELECT MAX(id) FROM {})", k.table()))
+                .collect();
+            let r = tx
+                .query_one(
+                    &format!(
+                        "SELECT {}, (SELECT COALESCE(MAX(id), 0) FROM batches), (SELECT COALESCE(MAX(id), 0) FROM audit)",
+                        maxes.join(", ")
+                    ),
+                    &[],
+                )
+                .map_err(pe)?;
+            let n = FileKind::ALL.len();
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                out.push(r.try_get::<_, Option<i64>>(i).map_err(pe)?);
+            }
+            let b: i64 = r.try_get(n).map_err(pe)?;
+            let a: i64 = r.try_get(n + 1).map_err(pe)?;
+            Ok((out, b, a))
+        })?;
         Ok(PgImport {
-            tx,
-            cache,
-            batch_id,
+            worker,
+            batch_id: last_batch + 1,
             batch: batch.clone(),
-            next_id,
-            empty,
-            pending: (0..n).map(|_| None).collect(),
+            next_id: maxes.iter().map(|m| m.unwrap_or(0) + 1).collect(),
+            empty: maxes.iter().map(Option::is_none).collect(),
+            pending: (0..FileKind::ALL.len()).map(|_| None).collect(),
             audit: audit_buffer(),
-            next_audit,
+            next_audit: last_audit + 1,
             ahead: None,
         })
     }
 
     /// The stored row with these key cells as read ahead, if it was.
     fn ahead_row(&self, kind: FileKind, key: &[Cell]) -> Option<Option<StoredRow>> {
-        let a = self.ahead.as_ref().filter(|a| a.kind == kind)?;
-        a.rows.get(&parts(key.iter())).cloned()
+        let a = self.ahead.as_ref()?;
+        a.rows.get(&(kind, parts(key.iter()))).cloned()
     }
 
     /// Keeps the rows read ahead in step with a write of `cells` as row
     /// `rowid` (`old`: the cells it replaced).
     fn wrote(&mut self, kind: FileKind, rowid: i64, cells: &[Cell], old: Option<&[Cell]>) {
         let batch_id = self.batch_id;
-        let Some(a) = self.ahead.as_mut().filter(|a| a.kind == kind) else {
+        let Some(a) = self.ahead.as_mut() else {
             return;
         };
         let key = parts(kind.key().iter().map(|&i| &cells[i]));
         a.rows.insert(
-            key,
+            (kind, key),
             Some(StoredRow {
                 rowid,
                 batch_id,
@@ -271,37 +435,34 @@ impl<'a> PgImport<'a> {
         );
         if kind == FileKind::Persons
             && let Some(i) = id_number_col()
+            && let Some(ids) = a.id_numbers.as_mut()
         {
             if let Some(Cell::Text(before)) = old.map(|o| &o[i]) {
-                a.id_numbers.insert(before.to_string(), None);
+                ids.insert(before.to_string(), None);
             }
             if let (Cell::Text(idn), Cell::Text(pid)) = (&cells[i], &cells[0]) {
-                a.id_numbers
-                    .insert(idn.to_string(), Some((rowid, pid.to_string())));
+                ids.insert(idn.to_string(), Some((rowid, pid.to_string())));
             }
         }
     }
 
     /// The holder of an identity number as read ahead, if it was.
     fn ahead_id_number(&self, id_number: &str) -> Option<Option<(i64, String)>> {
-        let a = self
-            .ahead
-            .as_ref()
-            .filter(|a| a.kind == FileKind::Persons)?;
-        a.id_numbers.get(id_number).cloned()
+        let ids = self.ahead.as_ref()?.id_numbers.as_ref()?;
+        ids.get(id_number).cloned()
     }
 
-    /// Writes the buffered rows of a kind.
-    fn flush(&mut self, kind: FileKind) -> Result<(), StoreError> {
-        if let Some(p) = self.pending[kind as usize].as_mut() {
-            p.rows.flush(&mut self.tx)?;
-        }
-        Ok(())
+    /// The row of `kind` with these key cells, in the database.
+    fn stored(&self, kind: FileKind, key: &[Cell]) -> Result<Option<StoredRow>, StoreError> {
+        let key = key.to_vec();
+        self.worker
+            .run(move |tx, cache| get_row(tx, cache, kind, &key))
     }
 
-    /// The row holding value `cells[col]` of the unique column `col`.
+    /// The row other than `besides` holding value `cell` of the unique
+    /// column `col`.
     fn holder_of(
-        &mut self,
+        &self,
         kind: FileKind,
         col: usize,
         cell: &Cell,
@@ -314,22 +475,24 @@ impl<'a> PgImport<'a> {
         {
             return Ok(held.map(|h| h.0).filter(|&r| Some(r) != besides));
         }
-        let name = kind.columns()[col].name;
         let sql = format!(
-            "SELECT id FROM {} WHERE {name} = $1 AND id <> $2",
-            kind.table()
+            "SELECT id FROM {} WHERE {} = $1 AND id <> $2",
+            kind.table(),
+            kind.columns()[col].name
         );
-        let st = self.cache.get(&mut self.tx, &sql)?;
-        let r = self
-            .tx
-            .query_opt(&st, &[&PgCell(cell), &besides.unwrap_or(0)])
-            .map_err(pe)?;
-        r.map(|r| r.try_get(0).map_err(pe)).transpose()
+        let cell = cell.clone();
+        self.worker.run(move |tx, cache| {
+            let st = cache.get(tx, &sql)?;
+            let r = tx
+                .query_opt(&st, &[&PgCell(&cell), &besides.unwrap_or(0)])
+                .map_err(pe)?;
+            r.map(|r| r.try_get(0).map_err(pe)).transpose()
+        })
     }
 
     /// The row a failed insert collided with: the other unique columns
     /// first, then the key (the order SQLite checks its indexes in).
-    fn holder(&mut self, kind: FileKind, cells: &[Cell]) -> Result<Upsert, StoreError> {
+    fn holder(&self, kind: FileKind, cells: &[Cell]) -> Result<Upsert, StoreError> {
         for col in unique_columns(kind) {
             if let Some(rowid) = self.holder_of(kind, col, &cells[col], None)? {
                 return Ok(Upsert::Duplicate {
@@ -338,8 +501,7 @@ impl<'a> PgImport<'a> {
                 });
             }
         }
-        let key = xiezuo_store::key_cells(kind, cells);
-        match get_row(&mut self.tx, self.cache, kind, &key)? {
+        match self.stored(kind, &xiezuo_store::key_cells(kind, cells))? {
             Some(r) => Ok(Upsert::Duplicate {
                 column: None,
                 rowid: r.rowid,
@@ -349,6 +511,15 @@ impl<'a> PgImport<'a> {
                 kind.table()
             ))),
         }
+    }
+
+    /// Hands the buffered rows of a kind over to be written.
+    fn flush(&mut self, kind: FileKind) -> Result<(), StoreError> {
+        let rows = match self.pending[kind as usize].as_mut() {
+            Some(p) if !p.rows.is_empty() => std::mem::take(&mut p.rows),
+            _ => return Ok(()),
+        };
+        self.worker.send(Cmd::Copy(kind, rows))
     }
 
     /// Inserts a row of a kind that was empty at the start: buffered.
@@ -376,39 +547,33 @@ impl<'a> PgImport<'a> {
         let key_hash = (!key_idx.iter().any(|&i| cells[i].is_null()))
             .then(|| hash_cells(key_idx.iter().map(|&i| &cells[i])));
         let key_hit = key_hash.is_some_and(|h| p.keys.contains_key(&h));
+        // Possibly a duplicate: ask the database, once it holds every row
+        // of this import.
         if !hits.is_empty() || key_hit {
-            // Possibly a duplicate: ask the database, which then holds
-            // every row of this import.
             self.flush(kind)?;
-            for col in hits {
-                if let Some(rowid) = self.holder_of(kind, col, &cells[col], None)? {
-                    return Ok(Upsert::Duplicate {
-                        column: Some(col),
-                        rowid,
-                    });
-                }
+        }
+        for col in hits {
+            if let Some(rowid) = self.holder_of(kind, col, &cells[col], None)? {
+                return Ok(Upsert::Duplicate {
+                    column: Some(col),
+                    rowid,
+                });
             }
-            if key_hit {
-                let key = xiezuo_store::key_cells(kind, cells);
-                if let Some(r) = get_row(&mut self.tx, self.cache, kind, &key)? {
-                    return Ok(Upsert::Duplicate {
-                        column: None,
-                        rowid: r.rowid,
-                    });
-                }
-            }
+        }
+        if key_hit && let Some(r) = self.stored(kind, &xiezuo_store::key_cells(kind, cells))? {
+            return Ok(Upsert::Duplicate {
+                column: None,
+                rowid: r.rowid,
+            });
         }
         let id = self.next_id[k];
         self.next_id[k] += 1;
+        let batch_id = self.batch_id;
         let p = self.pending[k].get_or_insert_with(|| Pending::new(kind));
-        p.rows.push(Cell::Int(id));
-        p.rows.push(Cell::Int(self.batch_id));
-        for c in cells {
-            p.rows.push(c.clone());
-        }
-        for r in refs {
-            p.rows.push(Cell::Int(*r));
-        }
+        p.rows.push(Val(Cell::Int(id)));
+        p.rows.push(Val(Cell::Int(batch_id)));
+        p.rows.extend(cells.iter().cloned().map(Val));
+        p.rows.extend(refs.iter().map(|r| Val(Cell::Int(*r))));
         if let Some(h) = key_hash {
             p.keys.entry(h).or_insert(id);
         }
@@ -417,7 +582,9 @@ impl<'a> PgImport<'a> {
                 seen.entry(h).or_insert(id);
             }
         }
-        if p.rows.rows() >= FLUSH_ROWS {
+        let full = p.rows.len() >= CHUNK * CopyBuffer::width(kind);
+        self.wrote(kind, id, cells, None);
+        if full {
             self.flush(kind)?;
         }
         Ok(Upsert::Inserted(id))
@@ -432,14 +599,19 @@ impl<'a> PgImport<'a> {
     ) -> Result<Upsert, StoreError> {
         let k = kind as usize;
         let id = self.next_id[k];
-        let st = self.cache.get(&mut self.tx, &insert_sql(kind))?;
-        let bound: Vec<PgCell<'_>> = cells.iter().map(PgCell).collect();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(2 + cells.len() + refs.len());
-        params.push(&id);
-        params.push(&self.batch_id);
-        params.extend(bound.iter().map(|b| b as &(dyn ToSql + Sync)));
-        params.extend(refs.iter().map(|r| r as &(dyn ToSql + Sync)));
-        let n = self.tx.execute(&st, &params).map_err(pe)?;
+        let batch_id = self.batch_id;
+        let (owned, owned_refs) = (cells.to_vec(), refs.to_vec());
+        let n = self.worker.run(move |tx, cache| {
+            let st = cache.get(tx, &insert_sql(kind))?;
+            let bound: Vec<PgCell<'_>> = owned.iter().map(PgCell).collect();
+            let mut params: Vec<&(dyn ToSql + Sync)> =
+                Vec::with_capacity(2 + owned.len() + owned_refs.len());
+            params.push(&id);
+            params.push(&batch_id);
+            params.extend(bound.iter().map(|b| b as &(dyn ToSql + Sync)));
+            params.extend(owned_refs.iter().map(|r| r as &(dyn ToSql + Sync)));
+            tx.execute(&st, &params).map_err(pe)
+        })?;
         if n == 0 {
             return self.holder(kind, cells);
         }
@@ -447,15 +619,21 @@ impl<'a> PgImport<'a> {
         self.wrote(kind, id, cells, None);
         Ok(Upsert::Inserted(id))
     }
+
+    /// Writes the buffered audit rows.
+    fn flush_audit(&mut self) -> Result<(), StoreError> {
+        let mut rows = std::mem::replace(&mut self.audit, audit_buffer());
+        self.worker.run(move |tx, _| rows.flush(tx))
+    }
 }
 
-impl ImportTx for PgImport<'_> {
+impl ImportTx for PgImport {
     fn get(&mut self, kind: FileKind, key: &[Cell]) -> Result<Option<StoredRow>, StoreError> {
         if let Some(row) = self.ahead_row(kind, key) {
             return Ok(row);
         }
         self.flush(kind)?;
-        get_row(&mut self.tx, self.cache, kind, key)
+        self.stored(kind, key)
     }
 
     fn was_empty(&self, kind: FileKind) -> bool {
@@ -470,26 +648,28 @@ impl ImportTx for PgImport<'_> {
             return Ok(held);
         }
         self.flush(FileKind::Persons)?;
-        let st = self.cache.get(
-            &mut self.tx,
-            "SELECT id, person_id FROM persons WHERE id_number = $1",
-        )?;
-        let r = self.tx.query_opt(&st, &[&id_number]).map_err(pe)?;
-        r.map(|r| Ok((r.try_get(0).map_err(pe)?, r.try_get(1).map_err(pe)?)))
-            .transpose()
+        let id_number = id_number.to_string();
+        self.worker.run(move |tx, cache| {
+            let st = cache.get(tx, "SELECT id, person_id FROM persons WHERE id_number = $1")?;
+            let r = tx.query_opt(&st, &[&id_number]).map_err(pe)?;
+            r.map(|r| Ok((r.try_get(0).map_err(pe)?, r.try_get(1).map_err(pe)?)))
+                .transpose()
+        })
     }
 
     fn reversed_total(&mut self, txn_id: &str) -> Result<i64, StoreError> {
         self.flush(FileKind::Funds)?;
-        let st = self.cache.get(
-            &mut self.tx,
-            "SELECT COALESCE(SUM(amount), 0)::BIGINT FROM funds WHERE reverses = $1",
-        )?;
-        self.tx
-            .query_one(&st, &[&txn_id])
-            .map_err(pe)?
-            .try_get(0)
-            .map_err(pe)
+        let txn_id = txn_id.to_string();
+        self.worker.run(move |tx, cache| {
+            let st = cache.get(
+                tx,
+                "SELECT COALESCE(SUM(amount), 0)::BIGINT FROM funds WHERE reverses = $1",
+            )?;
+            tx.query_one(&st, &[&txn_id])
+                .map_err(pe)?
+                .try_get(0)
+                .map_err(pe)
+        })
     }
 
     fn upsert(
@@ -505,7 +685,7 @@ impl ImportTx for PgImport<'_> {
         let key = xiezuo_store::key_cells(kind, cells);
         let old = match self.ahead_row(kind, &key) {
             Some(row) => row,
-            None => get_row(&mut self.tx, self.cache, kind, &key)?,
+            None => self.stored(kind, &key)?,
         };
         let Some(old) = old else {
             return self.insert_now(kind, cells, refs);
@@ -540,15 +720,19 @@ impl ImportTx for PgImport<'_> {
                 });
             }
         }
-        let st = self.cache.get(&mut self.tx, &update_sql(kind))?;
-        let bound: Vec<PgCell<'_>> = cells.iter().map(PgCell).collect();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(2 + cells.len() + refs.len());
-        params.push(&self.batch_id);
-        params.extend(bound.iter().map(|b| b as &(dyn ToSql + Sync)));
-        params.extend(refs.iter().map(|r| r as &(dyn ToSql + Sync)));
-        params.push(&old.rowid);
-        self.tx.execute(&st, &params).map_err(pe)?;
-        drop(params);
+        let (batch_id, rowid) = (self.batch_id, old.rowid);
+        let (owned, owned_refs) = (cells.to_vec(), refs.to_vec());
+        self.worker.run(move |tx, cache| {
+            let st = cache.get(tx, &update_sql(kind))?;
+            let bound: Vec<PgCell<'_>> = owned.iter().map(PgCell).collect();
+            let mut params: Vec<&(dyn ToSql + Sync)> =
+                Vec::with_capacity(3 + owned.len() + owned_refs.len());
+            params.push(&batch_id);
+            params.extend(bound.iter().map(|b| b as &(dyn ToSql + Sync)));
+            params.extend(owned_refs.iter().map(|r| r as &(dyn ToSql + Sync)));
+            params.push(&rowid);
+            tx.execute(&st, &params).map_err(pe)
+        })?;
         self.wrote(kind, old.rowid, cells, Some(&old.cells));
         let key = key_text(kind, cells);
         for &i in &changed {
@@ -569,7 +753,7 @@ impl ImportTx for PgImport<'_> {
             self.next_audit += 1;
         }
         if self.audit.rows() >= FLUSH_ROWS {
-            self.audit.flush(&mut self.tx)?;
+            self.flush_audit()?;
         }
         Ok(Upsert::Updated {
             rowid: old.rowid,
@@ -579,62 +763,104 @@ impl ImportTx for PgImport<'_> {
 
     fn prefetch(&mut self, kind: FileKind, rows: &[&[Cell]]) -> Result<(), StoreError> {
         self.ahead = None;
-        if self.empty[kind as usize] || rows.is_empty() {
-            return Ok(());
-        }
-        let key = kind.key();
         let width = kind.columns().len();
         let rows: Vec<&[Cell]> = rows.iter().copied().filter(|r| r.len() == width).collect();
-        let arrays: Vec<Vec<PgCell<'_>>> = key
-            .iter()
-            .map(|&i| rows.iter().map(|r| PgCell(&r[i])).collect())
-            .collect();
-        let params: Vec<&(dyn ToSql + Sync)> = arrays.iter().map(|a| a as _).collect();
-        let st = self.cache.get(&mut self.tx, &prefetch_sql(kind))?;
-        let found = self.tx.query(&st, &params).map_err(pe)?;
-        let mut ahead = Ahead {
-            kind,
-            rows: HashMap::with_capacity(rows.len()),
-            id_numbers: HashMap::new(),
-        };
-        for r in &found {
-            let row = crate::read_row(kind, r)?;
-            ahead
-                .rows
-                .insert(parts(key.iter().map(|&i| &row.cells[i])), Some(row));
+        // What to read: (kind, its key column cells) for this kind unless
+        // it was empty, and for the kinds its rows reference by row id.
+        let mut wanted: Vec<(FileKind, Vec<Vec<Cell>>)> = Vec::new();
+        if !self.empty[kind as usize] {
+            let keys = kind
+                .key()
+                .iter()
+                .map(|&i| rows.iter().map(|r| r[i].clone()).collect())
+                .collect();
+            wanted.push((kind, keys));
         }
-        for r in &rows {
-            if key.iter().all(|&i| !r[i].is_null()) {
-                ahead
-                    .rows
-                    .entry(parts(key.iter().map(|&i| &r[i])))
-                    .or_insert(None);
+        for &(col, target) in dense_refs(kind) {
+            if target.key().len() != 1 {
+                continue;
+            }
+            let mut seen = std::collections::HashSet::new();
+            let cells: Vec<Cell> = rows
+                .iter()
+                .map(|r| &r[col])
+                .filter(|c| !c.is_null() && seen.insert(parts(std::iter::once(*c))))
+                .cloned()
+                .collect();
+            if cells.is_empty() {
+                continue;
+            }
+            // A read of the referenced kind sees the rows buffered for it.
+            self.flush(target)?;
+            wanted.push((target, vec![cells]));
+        }
+        let idn_col =
+            id_number_col().filter(|_| kind == FileKind::Persons && !self.empty[kind as usize]);
+        let idns: Vec<Cell> = idn_col.map_or_else(Vec::new, |i| {
+            rows.iter()
+                .filter(|r| !r[i].is_null())
+                .map(|r| r[i].clone())
+                .collect()
+        });
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let asked: Vec<(FileKind, Vec<Vec<Cell>>)> = wanted.clone();
+        let (found, holders) = self.worker.run(move |tx, cache| {
+            let mut found = Vec::new();
+            for (k, keys) in &asked {
+                let bound: Vec<Vec<PgCell<'_>>> =
+                    keys.iter().map(|a| a.iter().map(PgCell).collect()).collect();
+                let params: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|a| a as _).collect();
+                let st = cache.get(tx, &prefetch_sql(*k))?;
+                for r in tx.query(&st, &params).map_err(pe)? {
+                    found.push((*k, crate::read_row(*k, &r)?));
+                }
+            }
+            let mut holders = Vec::new();
+            if !idns.is_empty() {
+                let bound: Vec<PgCell<'_>> = idns.iter().map(PgCell).collect();
+                let st = cache.get(
+                    tx,
+                    "SELECT id, person_id, id_number FROM persons WHERE id_number = ANY($1::TEXT[])",
+                )?;
+                for r in tx.query(&st, &[&bound]).map_err(pe)? {
+                    holders.push((
+                        r.try_get::<_, String>(2).map_err(pe)?,
+                        r.try_get::<_, i64>(0).map_err(pe)?,
+                        r.try_get::<_, String>(1).map_err(pe)?,
+                    ));
+                }
+            }
+            Ok((found, holders))
+        })?;
+        let mut ahead = Ahead::default();
+        for (k, row) in found {
+            let key = parts(k.key().iter().map(|&i| &row.cells[i]));
+            ahead.rows.insert((k, key), Some(row));
+        }
+        for (k, keys) in &wanted {
+            for j in 0..keys.first().map_or(0, Vec::len) {
+                let key: Vec<&Cell> = keys.iter().map(|col| &col[j]).collect();
+                if key.iter().all(|c| !c.is_null()) {
+                    ahead
+                        .rows
+                        .entry((*k, parts(key.into_iter())))
+                        .or_insert(None);
+                }
             }
         }
-        if kind == FileKind::Persons
-            && let Some(i) = id_number_col()
-        {
-            let idns: Vec<PgCell<'_>> = rows
-                .iter()
-                .filter(|r| !r[i].is_null())
-                .map(|r| PgCell(&r[i]))
-                .collect();
-            let st = self.cache.get(
-                &mut self.tx,
-                "SELECT id, person_id, id_number FROM persons WHERE id_number = ANY($1::TEXT[])",
-            )?;
-            for r in self.tx.query(&st, &[&idns]).map_err(pe)? {
-                let idn: String = r.try_get(2).map_err(pe)?;
-                ahead.id_numbers.insert(
-                    idn,
-                    Some((r.try_get(0).map_err(pe)?, r.try_get(1).map_err(pe)?)),
-                );
+        if let Some(i) = idn_col {
+            let mut ids = HashMap::new();
+            for (idn, rowid, pid) in holders {
+                ids.insert(idn, Some((rowid, pid)));
             }
             for r in &rows {
                 if let Cell::Text(idn) = &r[i] {
-                    ahead.id_numbers.entry(idn.to_string()).or_insert(None);
+                    ids.entry(idn.to_string()).or_insert(None);
                 }
             }
+            ahead.id_numbers = Some(ids);
         }
         self.ahead = Some(ahead);
         Ok(())
@@ -645,20 +871,17 @@ impl ImportTx for PgImport<'_> {
         for k in FileKind::ALL {
             this.flush(*k)?;
         }
-        this.audit.flush(&mut this.tx)?;
-        this.tx
-            .execute(
+        this.flush_audit()?;
+        let batch = this.batch.clone();
+        let (batch_id, counts) = (this.batch_id, counts.to_string());
+        this.worker.run(move |tx, _| {
+            tx.execute(
                 "INSERT INTO batches (id, actor, at, source, counts) VALUES ($1, $2, $3, $4, $5)",
-                &[
-                    &this.batch_id,
-                    &this.batch.actor,
-                    &this.batch.at,
-                    &this.batch.source,
-                    &counts,
-                ],
+                &[&batch_id, &batch.actor, &batch.at, &batch.source, &counts],
             )
-            .map_err(pe)?;
-        this.tx.commit().map_err(pe)?;
-        Ok(this.batch_id)
+            .map_err(pe)
+        })?;
+        this.worker.commit()?;
+        Ok(batch_id)
     }
 }

@@ -46,7 +46,7 @@ const IMPORT_LOCK: i64 = 0x7869_657a_756f_0002;
 const LOCK_TIMEOUT_S: u32 = 30;
 
 /// The server's message of an error, or the client's with its causes.
-fn message(e: &postgres::Error) -> String {
+pub(crate) fn message(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         let mut m = format!("{}: {}", db.severity(), db.message());
         if let Some(d) = db.detail() {
@@ -107,6 +107,8 @@ impl Statements {
 /// The PostgreSQL implementation of `Store`.
 pub struct PgStore {
     conn: RefCell<Conn>,
+    /// Where the store is: an import opens a connection of its own.
+    config: postgres::Config,
 }
 
 impl PgStore {
@@ -124,6 +126,7 @@ impl PgStore {
                 client,
                 cache: Statements::default(),
             }),
+            config,
         };
         s.migrate()?;
         Ok(s)
@@ -347,6 +350,11 @@ impl CopyBuffer {
         CopyBuffer::new(kind.table(), &names, types)
     }
 
+    /// The values of one row of a kind's buffer.
+    pub(crate) fn width(kind: FileKind) -> usize {
+        2 + kind.columns().len() + dense_refs(kind).len()
+    }
+
     pub(crate) fn push(&mut self, v: Cell) {
         self.vals.push(Val(v));
     }
@@ -538,8 +546,7 @@ impl Store for PgStore {
     }
 
     fn begin_import(&mut self, batch: &BatchInfo) -> Result<Box<dyn ImportTx + '_>, StoreError> {
-        let Conn { client, cache } = self.conn.get_mut();
-        Ok(Box::new(import::PgImport::begin(client, cache, batch)?))
+        Ok(Box::new(import::PgImport::begin(&self.config, batch)?))
     }
 
     fn count(&self, kind: FileKind) -> Result<u64, StoreError> {

@@ -215,6 +215,13 @@ fn transcript(s: &mut dyn Store) -> Vec<String> {
             );
         }
         log("get own write", &tx.get(Households, &[t("H2")]).unwrap());
+        // Read ahead on a kind that was empty: its references are read.
+        let ahead = [
+            person("A", "H1", "k1:a", "x"),
+            person("C", "H2", "k1:a", "x"),
+        ];
+        let ahead: Vec<&[Cell]> = ahead.iter().map(Vec::as_slice).collect();
+        tx.prefetch(Persons, &ahead).unwrap();
         for (id, hh, idn, refs) in [
             ("A", "H1", "k1:a", 1),
             ("B", "H1", "k1:b", 1),
@@ -682,4 +689,38 @@ fn a_consistent_read_does_not_see_later_commits() {
     .unwrap();
     assert_eq!(seen, (1, 1), "the commit in between is not seen");
     assert_eq!(reader.count(FileKind::Regions).unwrap(), 2);
+}
+
+#[test]
+fn a_row_the_server_refuses_fails_the_commit_and_stores_nothing() {
+    let Some(db) = fresh("refused") else {
+        return;
+    };
+    let mut pg = PgStore::open(&db.url).unwrap();
+    let mut tx = pg.begin_import(&batch(1)).unwrap();
+    // Written in the background with COPY: the failure shows at commit.
+    tx.upsert(
+        FileKind::Regions,
+        &region(440000000000, "广东\0"),
+        &[],
+        &|_| false,
+    )
+    .unwrap();
+    let e = tx.commit("{}").unwrap_err().to_string();
+    assert!(e.contains("0x00"), "{e}");
+    assert_eq!(pg.count(FileKind::Regions).unwrap(), 0);
+    assert!(pg.batches().unwrap().is_empty());
+    // The store takes the next import as usual.
+    let mut tx = pg.begin_import(&batch(2)).unwrap();
+    assert_eq!(
+        tx.upsert(
+            FileKind::Regions,
+            &region(440000000000, "广东"),
+            &[],
+            &|_| false
+        )
+        .unwrap(),
+        Upsert::Inserted(1)
+    );
+    assert_eq!(tx.commit("{}").unwrap(), 1);
 }
