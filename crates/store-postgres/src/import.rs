@@ -145,6 +145,8 @@ enum Cmd {
     Copy(FileKind, Vec<Val>),
     Run(Job),
     Commit(SyncSender<Result<(), StoreError>>),
+    /// Ends the transaction without storing anything.
+    Rollback(SyncSender<Result<(), StoreError>>),
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -156,9 +158,11 @@ fn gone() -> StoreError {
 }
 
 /// The import's own connection and transaction, on a thread that runs
-/// what the importer sends it in order. Dropping it without `commit` ends
-/// the thread and rolls the transaction back.
-struct Worker {
+/// what the importer sends it in order. After a commit or a rollback it
+/// takes the next import (a store keeps one between imports, so a one-row
+/// import does not pay for a new connection). Dropping it ends the thread
+/// and rolls an open transaction back.
+pub(crate) struct Worker {
     queue: Option<SyncSender<Cmd>>,
     thread: Option<std::thread::JoinHandle<()>>,
     /// The first failure of a streamed row, reported by the next request.
@@ -186,6 +190,27 @@ impl Worker {
 
     fn failure(&self) -> Option<StoreError> {
         lock(&self.failed).take()
+    }
+
+    /// A worker with no thread, in place of one handed back.
+    fn none() -> Worker {
+        Worker {
+            queue: None,
+            thread: None,
+            failed: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Its thread still serves (a broken connection ends it).
+    fn alive(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+    }
+
+    /// Ends the open transaction without storing anything.
+    fn rollback(&self) -> Result<(), StoreError> {
+        let (reply, result) = sync_channel(1);
+        self.send(Cmd::Rollback(reply))?;
+        result.recv().map_err(|_| gone())?
     }
 
     fn send(&self, cmd: Cmd) -> Result<(), StoreError> {
@@ -217,7 +242,7 @@ impl Worker {
         }
     }
 
-    fn commit(self) -> Result<(), StoreError> {
+    fn commit(&self) -> Result<(), StoreError> {
         let (reply, result) = sync_channel(1);
         self.send(Cmd::Commit(reply))?;
         let r = result
@@ -239,19 +264,39 @@ impl Drop for Worker {
     }
 }
 
-/// The import's thread: one transaction, requests in order.
+/// The import's thread: one transaction per import, requests in order.
+/// A transaction begins with the first request of an import, so an idle
+/// worker holds none.
 fn serve(mut client: Client, requests: &Receiver<Cmd>, failed: &Mutex<Option<StoreError>>) {
     let mut cache = Statements::default();
+    while let Ok(first) = requests.recv() {
+        if !one_import(&mut client, &mut cache, first, requests, failed) || client.is_closed() {
+            return;
+        }
+    }
+}
+
+/// One import's transaction, from its first request to its commit or
+/// rollback. False when the queue closed (dropping the transaction rolls
+/// it back) or no transaction could begin.
+fn one_import(
+    client: &mut Client,
+    cache: &mut Statements,
+    first: Cmd,
+    requests: &Receiver<Cmd>,
+    failed: &Mutex<Option<StoreError>>,
+) -> bool {
     let mut tx = match client.transaction() {
         Ok(t) => t,
         Err(e) => {
             *lock(failed) = Some(pe(e));
-            return;
+            return false;
         }
     };
-    while let Ok(cmd) = requests.recv() {
+    let mut next = Some(first);
+    while let Some(cmd) = next.take().or_else(|| requests.recv().ok()) {
         match cmd {
-            Cmd::Run(job) => job(&mut tx, &mut cache),
+            Cmd::Run(job) => job(&mut tx, cache),
             Cmd::Copy(kind, vals) => {
                 // After a failure the transaction is lost: skip the rows.
                 if lock(failed).is_none()
@@ -266,11 +311,16 @@ fn serve(mut client: Client, requests: &Receiver<Cmd>, failed: &Mutex<Option<Sto
                     None => tx.commit().map_err(pe),
                 };
                 let _ = reply.send(r);
-                return;
+                return true;
+            }
+            Cmd::Rollback(reply) => {
+                *lock(failed) = None;
+                let _ = reply.send(tx.rollback().map_err(pe));
+                return true;
             }
         }
     }
-    // The queue closed without a commit: dropping `tx` rolls back.
+    false
 }
 
 /// Writes rows of `kind` with one `COPY`.
@@ -286,8 +336,11 @@ fn copy(tx: &mut Transaction<'_>, kind: FileKind, vals: &[Val]) -> Result<(), St
     Ok(())
 }
 
-pub(crate) struct PgImport {
+pub(crate) struct PgImport<'a> {
     worker: Worker,
+    /// Where the worker goes back after the import, for the next one.
+    spare: &'a mut Option<Worker>,
+    committed: bool,
     batch_id: i64,
     batch: BatchInfo,
     /// Per kind: the id the next inserted row gets.
@@ -368,38 +421,34 @@ fn update_sql(kind: FileKind) -> String {
     )
 }
 
-impl PgImport {
+impl<'a> PgImport<'a> {
     pub(crate) fn begin(
         config: &postgres::Config,
+        spare: &'a mut Option<Worker>,
         batch: &BatchInfo,
-    ) -> Result<PgImport, StoreError> {
-        let worker = Worker::start(config)?;
-        let (maxes, last_batch, last_audit) = worker.run(|tx, _| {
-            lock_for_writing(tx)?;
-            let maxes: Vec<String> = FileKind::ALL
-                .iter()
-                .map(|k| format!("(SELECT MAX(id) FROM {})", k.table()))
-                .collect();
-            let r = tx
-                .query_one(
-                    &format!(
-                        "SELECT {}, (SELECT COALESCE(MAX(id), 0) FROM batches), (SELECT COALESCE(MAX(id), 0) FROM audit)",
-                        maxes.join(", ")
-                    ),
-                    &[],
-                )
-                .map_err(pe)?;
-            let n = FileKind::ALL.len();
-            let mut out = Vec::with_capacity(n);
-            for i in 0..n {
-                out.push(r.try_get::<_, Option<i64>>(i).map_err(pe)?);
+    ) -> Result<PgImport<'a>, StoreError> {
+        // The worker kept from the last import, unless its connection has
+        // ended; a kept one that fails at once is replaced once.
+        let kept = spare.take().filter(Worker::alive);
+        let reused = kept.is_some();
+        let worker = match kept {
+            Some(w) => w,
+            None => Worker::start(config)?,
+        };
+        let (worker, first) = match Self::start(&worker) {
+            Err(_) if reused => {
+                drop(worker);
+                let fresh = Worker::start(config)?;
+                let first = Self::start(&fresh);
+                (fresh, first)
             }
-            let b: i64 = r.try_get(n).map_err(pe)?;
-            let a: i64 = r.try_get(n + 1).map_err(pe)?;
-            Ok((out, b, a))
-        })?;
+            r => (worker, r),
+        };
+        let (maxes, last_batch, last_audit) = first?;
         Ok(PgImport {
             worker,
+            spare,
+            committed: false,
             batch_id: last_batch + 1,
             batch: batch.clone(),
             next_id: maxes.iter().map(|m| m.unwrap_or(0) + 1).collect(),
@@ -408,6 +457,34 @@ impl PgImport {
             audit: audit_buffer(),
             next_audit: last_audit + 1,
             ahead: None,
+        })
+    }
+
+    /// Takes the import lock and reads the last ids of every table.
+    fn start(worker: &Worker) -> Result<(Vec<Option<i64>>, i64, i64), StoreError> {
+        worker.run(|tx, cache| {
+            lock_for_writing(tx)?;
+            let maxes: Vec<String> = FileKind::ALL
+                .iter()
+                .map(|k| format!("(SELECT MAX(id) FROM {})", k.table()))
+                .collect();
+            // Prepared once per connection: planning it takes milliseconds.
+            let st = cache.get(
+                tx,
+                &format!(
+                    "SELECT {}, (SELECT COALESCE(MAX(id), 0) FROM batches), (SELECT COALESCE(MAX(id), 0) FROM audit)",
+                    maxes.join(", ")
+                ),
+            )?;
+            let r = tx.query_one(&st, &[]).map_err(pe)?;
+            let n = FileKind::ALL.len();
+            let mut out = Vec::with_capacity(n);
+            for i in 0..n {
+                out.push(r.try_get::<_, Option<i64>>(i).map_err(pe)?);
+            }
+            let b: i64 = r.try_get(n).map_err(pe)?;
+            let a: i64 = r.try_get(n + 1).map_err(pe)?;
+            Ok((out, b, a))
         })
     }
 
@@ -627,7 +704,18 @@ impl PgImport {
     }
 }
 
-impl ImportTx for PgImport {
+impl Drop for PgImport<'_> {
+    /// Hands the worker back for the next import: after its commit, or once
+    /// the transaction is rolled back. A worker that cannot roll back ends.
+    fn drop(&mut self) {
+        let worker = std::mem::replace(&mut self.worker, Worker::none());
+        if self.committed || worker.rollback().is_ok() {
+            *self.spare = Some(worker);
+        }
+    }
+}
+
+impl ImportTx for PgImport<'_> {
     fn get(&mut self, kind: FileKind, key: &[Cell]) -> Result<Option<StoredRow>, StoreError> {
         if let Some(row) = self.ahead_row(kind, key) {
             return Ok(row);
@@ -882,6 +970,7 @@ impl ImportTx for PgImport {
             .map_err(pe)
         })?;
         this.worker.commit()?;
+        this.committed = true;
         Ok(batch_id)
     }
 }

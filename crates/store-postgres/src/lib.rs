@@ -109,6 +109,8 @@ pub struct PgStore {
     conn: RefCell<Conn>,
     /// Where the store is: an import opens a connection of its own.
     config: postgres::Config,
+    /// The import connection kept from the last import, for the next one.
+    import_worker: Option<import::Worker>,
 }
 
 impl PgStore {
@@ -127,6 +129,7 @@ impl PgStore {
                 cache: Statements::default(),
             }),
             config,
+            import_worker: None,
         };
         s.migrate()?;
         Ok(s)
@@ -546,7 +549,11 @@ impl Store for PgStore {
     }
 
     fn begin_import(&mut self, batch: &BatchInfo) -> Result<Box<dyn ImportTx + '_>, StoreError> {
-        Ok(Box::new(import::PgImport::begin(&self.config, batch)?))
+        Ok(Box::new(import::PgImport::begin(
+            &self.config,
+            &mut self.import_worker,
+            batch,
+        )?))
     }
 
     fn count(&self, kind: FileKind) -> Result<u64, StoreError> {

@@ -724,3 +724,39 @@ fn a_row_the_server_refuses_fails_the_commit_and_stores_nothing() {
     );
     assert_eq!(tx.commit("{}").unwrap(), 1);
 }
+
+#[test]
+fn imports_one_after_another_share_one_connection_and_a_dropped_one_stores_nothing() {
+    let Some(db) = fresh("reuse") else { return };
+    let mut pg = PgStore::open(&db.url).unwrap();
+    let mut import = |code: i64, n: u32, commit: bool| {
+        let mut tx = pg.begin_import(&batch(n)).unwrap();
+        tx.upsert(FileKind::Regions, &region(code, "省"), &[], &|_| false)
+            .unwrap();
+        if commit {
+            tx.commit("{}").unwrap();
+        }
+    };
+    // The first one dropped: what it prepared serves the next ones.
+    import(440000000000, 1, false);
+    import(450000000000, 2, true);
+    import(460000000000, 3, false);
+    import(470000000000, 4, true);
+    import(480000000000, 5, true);
+    assert_eq!(pg.count(FileKind::Regions).unwrap(), 3);
+    assert_eq!(pg.batches().unwrap().len(), 3);
+    let backends: i64 = pg
+        .conn()
+        .unwrap()
+        .client
+        .query_one(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        backends, 2,
+        "the store's connection and one kept for imports"
+    );
+}
