@@ -667,6 +667,34 @@ impl Store for PgStore {
         query_rows(&mut *self.conn()?, kind, &sql, &[&household_rowid])
     }
 
+    fn members_of_households(
+        &self,
+        household_rowids: &[i64],
+    ) -> Result<Vec<Vec<StoredRow>>, StoreError> {
+        let kind = FileKind::Persons;
+        let sql = format!(
+            "SELECT id, batch_id, {}, household_ref FROM persons WHERE household_ref = ANY($1) ORDER BY id",
+            col_list(kind)
+        );
+        let mut c = self.conn()?;
+        let Conn { client, cache } = &mut *c;
+        let st = cache.get(client, &sql)?;
+        let ids = household_rowids.to_vec();
+        let mut out: Vec<Vec<StoredRow>> = vec![Vec::new(); household_rowids.len()];
+        for r in client.query(&st, &[&ids]).map_err(pe)? {
+            let hh: Option<i64> = r.try_get(kind.columns().len() + 2).map_err(pe)?;
+            let row = read_row(kind, &r)?;
+            for (i, _) in household_rowids
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| Some(**h) == hh)
+            {
+                out[i].push(row.clone());
+            }
+        }
+        Ok(out)
+    }
+
     fn funds_of_project(&self, project_id: &str) -> Result<Vec<StoredRow>, StoreError> {
         let kind = FileKind::Funds;
         let sql = format!(

@@ -726,6 +726,20 @@ fn a_row_the_server_refuses_fails_the_commit_and_stores_nothing() {
 }
 
 #[test]
+fn members_of_several_households_in_one_read_are_those_of_each() {
+    let Some(db) = fresh("members") else { return };
+    let mut pg = PgStore::open(&db.url).unwrap();
+    transcript(&mut pg);
+    let ids = [2, 1, 99, 3, 1];
+    let each: Vec<Vec<StoredRow>> = ids.iter().map(|&h| pg.members_of(h).unwrap()).collect();
+    assert!(each.iter().any(|m| !m.is_empty()));
+    assert_eq!(
+        format!("{:?}", pg.members_of_households(&ids).unwrap()),
+        format!("{each:?}")
+    );
+}
+
+#[test]
 fn imports_one_after_another_share_one_connection_and_a_dropped_one_stores_nothing() {
     let Some(db) = fresh("reuse") else { return };
     let mut pg = PgStore::open(&db.url).unwrap();

@@ -204,6 +204,17 @@ pub trait Store: AccountStore + Send {
     ) -> Result<(u64, Vec<StoredRow>), StoreError>;
     /// The members of a household (by its row id).
     fn members_of(&self, household_rowid: i64) -> Result<Vec<StoredRow>, StoreError>;
+    /// The members of each of several households (by row id), in the same
+    /// order: a page of households in one read where a round trip counts.
+    fn members_of_households(
+        &self,
+        household_rowids: &[i64],
+    ) -> Result<Vec<Vec<StoredRow>>, StoreError> {
+        household_rowids
+            .iter()
+            .map(|&h| self.members_of(h))
+            .collect()
+    }
     /// Ledger rows naming a project.
     fn funds_of_project(&self, project_id: &str) -> Result<Vec<StoredRow>, StoreError>;
     /// Writes a consistent copy of the whole store to `path` while it stays

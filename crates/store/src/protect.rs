@@ -440,6 +440,17 @@ impl Store for ProtectedStore {
         Ok(rows)
     }
 
+    fn members_of_households(
+        &self,
+        household_rowids: &[i64],
+    ) -> Result<Vec<Vec<StoredRow>>, StoreError> {
+        let mut all = self.inner.members_of_households(household_rowids)?;
+        for rows in &mut all {
+            self.open_rows(FileKind::Persons, rows)?;
+        }
+        Ok(all)
+    }
+
     fn funds_of_project(&self, project_id: &str) -> Result<Vec<StoredRow>, StoreError> {
         self.inner.funds_of_project(project_id)
     }

@@ -143,11 +143,9 @@ fn region_body(
         // One connection for the page and its households' members.
         let (total, rows) = st.with_reader(|s| {
             let (total, rows) = s.households_in(lo, hi, offset, per)?;
-            let rows = rows
-                .into_iter()
-                .map(|row| s.members_of(row.rowid).map(|m| (row, m)))
-                .collect::<Result<Vec<_>, xiezuo_store::StoreError>>()?;
-            Ok::<_, xiezuo_store::StoreError>((total, rows))
+            let ids: Vec<i64> = rows.iter().map(|r| r.rowid).collect();
+            let members = s.members_of_households(&ids)?;
+            Ok::<_, xiezuo_store::StoreError>((total, rows.into_iter().zip(members)))
         })?;
         let mut households = Vec::new();
         for (row, members) in rows {
