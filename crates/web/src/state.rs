@@ -71,7 +71,7 @@ impl<K: Eq + Hash + Clone, V> Once<K, V> {
         }
     }
 
-    /// The values computed so far.
+    /// The values computed so far (not those being computed now).
     fn filled(&self) -> Vec<(K, Arc<V>)> {
         let cells: Vec<(K, Cell<V>)> = lock(&self.cells)
             .iter()
@@ -79,7 +79,14 @@ impl<K: Eq + Hash + Clone, V> Once<K, V> {
             .collect();
         cells
             .into_iter()
-            .filter_map(|(k, c)| lock(&c).clone().map(|v| (k, v)))
+            .filter_map(|(k, c)| {
+                let slot = match c.try_lock() {
+                    Ok(s) => s,
+                    Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+                    Err(std::sync::TryLockError::WouldBlock) => return None,
+                };
+                slot.clone().map(|v| (k, v))
+            })
             .collect()
     }
 }

@@ -25,7 +25,7 @@ pub struct Args {
 /// Read-only connections beside the write connection: for registry pages,
 /// records, sign-in look-ups and snapshot builds, so that reads do not queue
 /// behind writes.
-const READERS: usize = 4;
+const READERS: usize = 8;
 
 /// Serves the platform until the process is stopped.
 pub fn serve(db: Option<&str>, a: Args) -> Result<ExitCode> {
