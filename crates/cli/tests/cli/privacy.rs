@@ -1,6 +1,11 @@
 //! Personal data: identity numbers never appear in what the programs
 //! write (console output, server logs, error reports, audit exports) nor
 //! in clear in the store's files; the key is not in the store.
+//!
+//! It reads the store's bytes, so it always uses an embedded SQLite file,
+//! whatever the test backend. Sealing happens above the backends
+//! (`ProtectedStore`), so a PostgreSQL store receives the same sealed cells;
+//! `crates/store-postgres` tests store and read them back unchanged.
 
 use crate::support::*;
 use crate::web::{account_token, raw_request};
