@@ -374,11 +374,11 @@ pub(crate) fn audit_buffer() -> CopyBuffer {
 /// Takes the import lock (waiting at most `LOCK_TIMEOUT_S` for another
 /// writer) in `tx`.
 pub(crate) fn lock_for_writing(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
-    tx.batch_execute(&format!("SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'"))
-        .map_err(pe)?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&IMPORT_LOCK])
-        .map_err(pe)?;
-    tx.batch_execute("SET LOCAL lock_timeout = 0").map_err(pe)
+    // One round trip: a one-row import makes few others.
+    tx.batch_execute(&format!(
+        "SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'; SELECT pg_advisory_xact_lock({IMPORT_LOCK}); SET LOCAL lock_timeout = 0"
+    ))
+    .map_err(pe)
 }
 
 fn insert_sql(kind: FileKind) -> String {
@@ -960,6 +960,18 @@ impl ImportTx for PgImport<'_> {
             this.flush(*k)?;
         }
         this.flush_audit()?;
+        // Tables this import filled from empty have no statistics yet:
+        // gather them now, or the first queries plan as if they were empty.
+        let filled: Vec<&str> = FileKind::ALL
+            .iter()
+            .filter(|k| this.empty[**k as usize] && this.next_id[**k as usize] > 1)
+            .map(|k| k.table())
+            .collect();
+        if !filled.is_empty() {
+            let sql = format!("ANALYZE {}", filled.join(", "));
+            this.worker
+                .run(move |tx, _| tx.batch_execute(&sql).map_err(pe))?;
+        }
         let batch = this.batch.clone();
         let (batch_id, counts) = (this.batch_id, counts.to_string());
         this.worker.run(move |tx, _| {

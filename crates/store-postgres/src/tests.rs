@@ -776,4 +776,16 @@ fn imports_one_after_another_share_one_connection_and_a_dropped_one_stores_nothi
         backends, 2,
         "the store's connection and one kept for imports"
     );
+    // The import that filled the empty table gathered its statistics.
+    let tuples: f32 = pg
+        .conn()
+        .unwrap()
+        .client
+        .query_one(
+            "SELECT reltuples FROM pg_class WHERE relname = 'regions'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(tuples >= 1.0, "regions analyzed: {tuples}");
 }
