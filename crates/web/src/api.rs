@@ -75,20 +75,25 @@ pub async fn overview(State(state): State<AppState>) -> Result<Response, ApiErro
     let snap = snapshot(&state).await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
-        let body = snap.memo("overview".into(), || {
+        let body = snap.memo_body("overview".into(), || {
             Ok::<_, ApiError>(overview_body(&snap, &st))
         })?;
-        Ok(json_response(&body))
+        Ok(bytes_response(body))
     })
     .await
     .map_err(|e| ApiError::BadRequest(e.to_string()))?
 }
 
-/// A cached body as a JSON response.
-fn json_response(v: &J) -> Response {
+/// A body as a JSON response, serialized from a reference.
+pub(crate) fn json_response(v: &impl serde::Serialize) -> Response {
+    bytes_response(serde_json::to_vec(v).unwrap_or_default().into())
+}
+
+/// A serialized body as a JSON response.
+fn bytes_response(body: axum::body::Bytes) -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        serde_json::to_vec(v).unwrap_or_default(),
+        body,
     )
         .into_response()
 }
@@ -262,8 +267,8 @@ pub async fn pairing(
     let snap = snapshot(&state).await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
-        let body = snap.memo(format!("pairing:{id}"), || pairing_body(&snap, &st, &id))?;
-        Ok(json_response(&body))
+        let body = snap.memo_body(format!("pairing:{id}"), || pairing_body(&snap, &st, &id))?;
+        Ok(bytes_response(body))
     })
     .await
     .map_err(|e| ApiError::BadRequest(e.to_string()))?
@@ -394,7 +399,7 @@ pub async fn assessment(
     axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Path(year): Path<i32>,
     Query(q): Query<RankingQuery>,
-) -> ApiResult {
+) -> Result<Response, ApiError> {
     let snap = snapshot(&state).await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
@@ -402,6 +407,16 @@ pub async fn assessment(
             .method_by_id(q.method.as_deref())
             .ok_or_else(|| ApiError::BadRequest(format!("unknown method {}", q.method.as_deref().unwrap_or(""))))?;
         let all = snap.memo(format!("ranking:{year}:{}", method.id), || Ok::<_, ApiError>(ranking_body(&snap, &method, year)))?;
+        // The whole ranking, as those who see every pairing ask for it most.
+        let whole = (crate::access::Scope { caller: &caller }).sees_all()
+            && [&q.side, &q.grade, &q.province].iter().all(|f| given(f).is_none())
+            && q.sort.as_deref() != Some("pairing");
+        if whole {
+            let body = snap.memo_body(format!("ranking-all:{year}:{}", method.id), || {
+                Ok::<_, ApiError>(json!({ "year": year, "method": all["method"], "columns": all["columns"], "rows": all["rows"] }))
+            })?;
+            return Ok(bytes_response(body));
+        }
         let mut rows: Vec<&J> = all["rows"]
             .as_array()
             .map_or(&[][..], |v| v.as_slice())
@@ -421,7 +436,15 @@ pub async fn assessment(
         if q.sort.as_deref() == Some("pairing") {
             rows.sort_by(|a, b| a["pairing_id"].as_str().cmp(&b["pairing_id"].as_str()));
         }
-        Ok(Json(json!({ "year": year, "method": all["method"], "columns": all["columns"], "rows": rows })))
+        // Serialized from the cached rows, not copied into a new value.
+        #[derive(serde::Serialize)]
+        struct Ranking<'a> {
+            columns: &'a J,
+            method: &'a J,
+            rows: Vec<&'a J>,
+            year: i32,
+        }
+        Ok(json_response(&Ranking { columns: &all["columns"], method: &all["method"], rows, year }))
     })
     .await
     .map_err(|e| ApiError::BadRequest(e.to_string()))?

@@ -54,7 +54,7 @@ pub async fn region(
     axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
-) -> Result<Json<J>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let code =
         RegionCode::parse(&code).map_err(|e| ApiError::BadRequest(format!("{code}: {e}")))?;
     let full = q.full.unwrap_or(false);
@@ -64,7 +64,7 @@ pub async fn region(
         ));
     }
     let st = state.clone();
-    tokio::task::spawn_blocking(move || -> Result<Json<J>, ApiError> {
+    tokio::task::spawn_blocking(move || -> Result<axum::response::Response, ApiError> {
         let snap = st.snapshot()?;
         let body = if full {
             let body = region_body(&st, &snap, code, &q, true)?;
@@ -94,7 +94,7 @@ pub async fn region(
                 region_body(&st, &snap, code, &q, false)
             })?
         };
-        Ok(Json((*body).clone()))
+        Ok(crate::api::json_response(&*body))
     })
     .await
     .map_err(failed)?

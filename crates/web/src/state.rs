@@ -104,6 +104,8 @@ pub struct Snapshot {
     year_ctx: Once<i32, YearCtx>,
     scopes: Once<i32, Vec<Vec<u32>>>,
     memo: Once<String, serde_json::Value>,
+    /// Serialized response bodies (see `memo_body`).
+    bodies: Once<String, axum::body::Bytes>,
     /// The record kinds each kept body depends on (see `memo_kept`).
     memo_kinds: Mutex<HashMap<String, &'static [FileKind]>>,
 }
@@ -132,6 +134,19 @@ impl Snapshot {
         f: impl FnOnce() -> Result<serde_json::Value, E>,
     ) -> Result<Arc<serde_json::Value>, E> {
         self.memo.get_or_try(key, f)
+    }
+
+    /// A response body computed and serialized once per snapshot under
+    /// `key`: large bodies are not serialized again for every request.
+    pub fn memo_body<E>(
+        &self,
+        key: String,
+        f: impl FnOnce() -> Result<serde_json::Value, E>,
+    ) -> Result<axum::body::Bytes, E> {
+        let b = self.bodies.get_or_try(key, || {
+            f().map(|v| axum::body::Bytes::from(serde_json::to_vec(&v).unwrap_or_default()))
+        })?;
+        Ok((*b).clone())
     }
 
     /// A response body computed once under `key` and carried into later
@@ -497,6 +512,7 @@ impl AppState {
             year_ctx,
             scopes,
             memo,
+            bodies: Once::new(),
             memo_kinds: Mutex::new(memo_kinds),
         };
         let warm_started = Instant::now();
