@@ -33,12 +33,13 @@ work="$(cd "$work" && pwd)"
 echo "== release build"
 cargo build --release --bin xiezuo
 cargo build --release -p xiezuo-web --example load
-bin=target/release/xiezuo
-driver=target/release/examples/load
+bin="${CARGO_TARGET_DIR:-target}/release/xiezuo"
+driver="${CARGO_TARGET_DIR:-target}/release/examples/load"
 
-pg_dir="" pid=""
+pg_dir="" pid="" dropdb=""
 cleanup() {
   if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "$dropdb" ]; then psql "$server/postgres" -qAt -c "DROP DATABASE IF EXISTS $dropdb" >/dev/null || true; fi
   if [ -n "$pg_dir" ]; then
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$pg_dir"
@@ -73,6 +74,7 @@ if [ -z "$server" ]; then
 fi
 dbname="xiezuo_load_$$"
 psql "$server/postgres" -qAt -c "CREATE DATABASE $dbname" >/dev/null
+[ -n "$pg_dir" ] || dropdb="$dbname"
 db="$server/$dbname"
 export XIEZUO_KEY_FILE="$work/personal.key"
 
