@@ -640,6 +640,18 @@ impl AppState {
             .is_some_and(|u| u.owner.login == login)
     }
 
+    /// Records the check job of a pending upload.
+    pub fn set_upload_check(&self, token: &str, job: &str) {
+        if let Some(u) = lock(&self.uploads).get_mut(token) {
+            u.check = Some(job.to_string());
+        }
+    }
+
+    /// The check job of a pending upload.
+    pub fn upload_check(&self, token: &str) -> Option<String> {
+        lock(&self.uploads).get(token).and_then(|u| u.check.clone())
+    }
+
     /// Takes a pending upload out.
     pub fn take_upload(&self, token: &str) -> Option<crate::upload::Upload> {
         lock(&self.uploads).remove(token)

@@ -18,6 +18,8 @@ pub struct Upload {
     pub files: Vec<String>,
     /// Who uploaded it: only they may commit it.
     pub owner: crate::auth::Caller,
+    /// The id of its check job: it is committed only once that has ended.
+    pub check: Option<String>,
 }
 
 /// Rows of an upload that lie outside the caller's scope, as row errors
@@ -224,6 +226,7 @@ pub async fn create(
         dir,
         files: files.clone(),
         owner: caller.clone(),
+        check: None,
     });
     let tok = token.clone();
     let login = caller.login.clone();
@@ -263,6 +266,7 @@ pub async fn create(
         body["valid"] = json!(valid);
         Ok(body)
     });
+    state.set_upload_check(&token, &job);
     Ok(Json(json!({ "job": job, "token": token })))
 }
 
@@ -274,6 +278,19 @@ pub async fn commit(
 ) -> Result<Json<J>, ApiError> {
     if !state.upload_owned_by(&token, &caller.login) {
         return Err(ApiError::NotFound(format!("no pending upload {token}")));
+    }
+    // The check reads the upload's files: it must end before they move on.
+    if let Some(check) = state.upload_check(&token)
+        && state.job(&check).is_some_and(|j| {
+            j.outcome
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_none()
+        })
+    {
+        return Err(ApiError::BadRequest(format!(
+            "upload {token} is still being checked: wait for job {check} to end, then commit"
+        )));
     }
     let upload = state
         .take_upload(&token)
