@@ -399,22 +399,12 @@ pub(crate) fn pg_type(t: SqlType) -> Type {
     }
 }
 
-pub(crate) fn col_list(kind: FileKind) -> String {
-    kind.columns()
-        .iter()
-        .map(|c| c.name)
-        .collect::<Vec<_>>()
-        .join(", ")
+fn col_list(kind: FileKind) -> String {
+    xiezuo_store::ddl::col_list(kind)
 }
 
 fn key_where(kind: FileKind) -> String {
-    let cols = kind.columns();
-    kind.key()
-        .iter()
-        .enumerate()
-        .map(|(n, &i)| format!("{} = ${}", cols[i].name, n + 1))
-        .collect::<Vec<_>>()
-        .join(" AND ")
+    xiezuo_store::ddl::key_where(kind, xiezuo_store::ddl::Dialect::Postgres)
 }
 
 /// The cells of a row from column `offset` on.

@@ -171,21 +171,11 @@ fn to_cell(v: ValueRef<'_>) -> Result<Cell, StoreError> {
 }
 
 fn col_list(kind: FileKind) -> String {
-    kind.columns()
-        .iter()
-        .map(|c| c.name)
-        .collect::<Vec<_>>()
-        .join(", ")
+    xiezuo_store::ddl::col_list(kind)
 }
 
 fn key_where(kind: FileKind) -> String {
-    let cols = kind.columns();
-    kind.key()
-        .iter()
-        .enumerate()
-        .map(|(n, &i)| format!("{} = ?{}", cols[i].name, n + 1))
-        .collect::<Vec<_>>()
-        .join(" AND ")
+    xiezuo_store::ddl::key_where(kind, xiezuo_store::ddl::Dialect::Sqlite)
 }
 
 fn ref_col_name(kind: FileKind, col: usize) -> String {

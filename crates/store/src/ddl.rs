@@ -65,6 +65,14 @@ pub fn sql_type(c: &Column) -> SqlType {
 }
 
 impl Dialect {
+    /// The `n`th (1-based) statement parameter.
+    pub fn param(self, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Postgres => format!("${n}"),
+        }
+    }
+
     fn ty(self, t: SqlType) -> &'static str {
         match (self, t) {
             (Dialect::Sqlite, SqlType::Int | SqlType::Flag) => "INTEGER",
@@ -91,6 +99,27 @@ impl Dialect {
             Dialect::Postgres => "FALSE",
         }
     }
+}
+
+/// The columns of a kind's table, in schema order, for a SELECT list.
+pub fn col_list(kind: FileKind) -> String {
+    kind.columns()
+        .iter()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The condition matching a row by its key cells, bound as parameters
+/// 1, 2, … in key order.
+pub fn key_where(kind: FileKind, d: Dialect) -> String {
+    let cols = kind.columns();
+    kind.key()
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| format!("{} = {}", cols[i].name, d.param(n + 1)))
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 /// A column of a table declared here: name, type, constraint text.
