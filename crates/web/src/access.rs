@@ -6,9 +6,10 @@
 //! handler cannot forget its rule. List handlers narrow their rows with
 //! `Scope`, the same predicate the rules use.
 
+use crate::api::snapshot;
 use crate::auth::{self, Caller};
 use crate::error::ApiError;
-use crate::state::{AppState, Snapshot};
+use crate::state::AppState;
 use axum::extract::{MatchedPath, RawPathParams, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
@@ -264,17 +265,6 @@ fn deny(c: &Caller, what: &str) -> ApiError {
 
 fn param<'a>(params: &'a RawPathParams, name: &str) -> Option<&'a str> {
     params.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
-}
-
-async fn snapshot(state: &AppState) -> Result<std::sync::Arc<Snapshot>, ApiError> {
-    if let Some(s) = state.current_snapshot() {
-        return Ok(s);
-    }
-    let st = state.clone();
-    tokio::task::spawn_blocking(move || st.snapshot())
-        .await
-        .map_err(|e| ApiError::Store(xiezuo_store::StoreError::Backend(e.to_string())))?
-        .map_err(ApiError::from)
 }
 
 /// Applies `rule` for `caller` to the resource in the path.

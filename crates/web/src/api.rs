@@ -18,7 +18,8 @@ use xiezuo_engine::assess::{Subject, explain_in};
 
 type ApiResult = Result<Json<J>, ApiError>;
 
-async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, ApiError> {
+/// The current snapshot, or the first one built on a blocking thread.
+pub(crate) async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, ApiError> {
     if let Some(s) = state.current_snapshot() {
         return Ok(s);
     }
