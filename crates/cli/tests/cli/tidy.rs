@@ -135,9 +135,73 @@ fn source_files_and_functions_stay_within_their_size_limits() {
             ));
         }
     }
+    let new: Vec<&String> = over
+        .iter()
+        .filter(|o| !OVER_LIMIT_TODAY.iter().any(|k| o.contains(k)))
+        .collect();
+    assert!(new.is_empty(), "over the size limits:\n{new:#?}");
+    let fixed: Vec<&&str> = OVER_LIMIT_TODAY
+        .iter()
+        .filter(|k| !over.iter().any(|o| o.contains(*k)))
+        .collect();
     assert!(
-        over.is_empty(),
-        "over the size limits:\n{}",
-        over.join("\n")
+        fixed.is_empty(),
+        "now within the limits, remove from OVER_LIMIT_TODAY: {fixed:?}"
     );
 }
+
+/// The places over the limits when the limits were set, each to be split;
+/// the list may only shrink (the test fails when an entry is back within
+/// its limit, so the list stays true).
+const OVER_LIMIT_TODAY: &[&str] = &[
+    "engine/src/assess/compute.rs: ",
+    "engine/src/assess/compute.rs:236: fn compute ",
+    "engine/src/import.rs: ",
+    "fn check has",
+    "engine/src/labour.rs:259: fn run ",
+    "fn from_cells ",
+    "fn row_checks ",
+    "generate/src/activity.rs: ",
+    "fn write_projects ",
+    "fn write_others ",
+    "fn write_dirty ",
+    "fn write_people ",
+    "generate/src/real.rs:253: fn build ",
+    "generate/src/world.rs:173: fn build ",
+    "store-postgres/src/import.rs: ",
+];
+
+/// Interfaces write through the importer and render in memory: no
+/// temporary files outside tests.
+#[test]
+fn interfaces_write_without_temporary_files() {
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for c in ["web", "cli"] {
+        rust_files(&crates.join(c).join("src"), &mut files);
+    }
+    let mut users: Vec<String> = files
+        .iter()
+        .filter(|f| std::fs::read_to_string(f).unwrap().contains("tempfile"))
+        .map(|f| {
+            let s = f.to_string_lossy().replace('\\', "/");
+            let i = s.rfind("/src/").unwrap();
+            let c = s[..i].rsplit('/').next().unwrap();
+            format!("{c}{}", &s[i..])
+        })
+        .collect();
+    users.sort();
+    assert_eq!(
+        users, TEMPFILE_USERS_TODAY,
+        "files of crates/web/src and crates/cli/src that use temporary files (the list may only shrink)"
+    );
+}
+
+/// The paths that still go through a temporary directory, to be moved onto
+/// rows given directly to the importer and files written in memory.
+const TEMPFILE_USERS_TODAY: &[&str] = &[
+    "web/src/files.rs",
+    "web/src/labour.rs",
+    "web/src/records.rs",
+    "web/src/upload.rs",
+];
