@@ -10,6 +10,7 @@ pub mod indicator;
 pub mod money;
 pub mod records;
 pub mod region;
+pub mod rules;
 pub mod time;
 pub mod types;
 

@@ -1,11 +1,12 @@
-//! Typed records built from canonical cells, and the checks that look at one
-//! row at a time.
+//! Typed records built from canonical cells; `row_checks` applies the
+//! domain's row rules (`xiezuo_domain::rules`) to a record of any kind.
 
 use crate::cell::{Cell, parse_date};
 use crate::schema::FileKind;
 use chrono::NaiveDate;
 use xiezuo_domain::enums::*;
 use xiezuo_domain::records::*;
+use xiezuo_domain::rules::RowRules;
 use xiezuo_domain::{DateRange, Fen, Id, IdNumber, IdNumberError, Indicator, Party, RegionCode};
 
 /// A stored or parsed value did not have the shape its column requires.
@@ -416,144 +417,22 @@ impl Record {
         })
     }
 
-    /// Checks that need only this row: levels implied by codes, flags on the
-    /// right levels, interval order, identity number against birth date and
-    /// sex, negative amounts only on reversals, helper kind against helper.
-    /// Each problem is (column, reason).
+    /// The row rules of this record (`xiezuo_domain::rules`): each problem
+    /// is (column, reason).
     pub fn row_checks(&self) -> Vec<(&'static str, String)> {
-        let mut out: Vec<(&'static str, String)> = Vec::new();
-        match self {
-            Record::Region(r) => {
-                if r.code.level() != r.level {
-                    out.push((
-                        "level",
-                        format!(
-                            "code {} is of level {}, not {}",
-                            r.code,
-                            r.code.level(),
-                            r.level
-                        ),
-                    ));
-                }
-                if r.level == RegionLevel::Province {
-                    if r.side.is_none() {
-                        out.push(("side", "required on provinces".into()));
-                    }
-                    if r.parent.is_some() {
-                        out.push(("parent", "a province has no parent".into()));
-                    }
-                } else {
-                    if r.side.is_some() {
-                        out.push(("side", "side only on provinces".into()));
-                    }
-                    if r.parent.is_none() {
-                        out.push(("parent", "required below province level".into()));
-                    }
-                }
-                if r.poor_county.is_some() && r.level != RegionLevel::County {
-                    out.push(("poor_county", "poor_county only on counties".into()));
-                }
-                if r.poor_village.is_some() && r.level != RegionLevel::Village {
-                    out.push(("poor_village", "poor_village only on villages".into()));
-                }
-                if r.deep_poverty.is_some()
-                    && !matches!(r.level, RegionLevel::County | RegionLevel::Village)
-                {
-                    out.push((
-                        "deep_poverty",
-                        "deep_poverty only on counties and villages".into(),
-                    ));
-                }
-            }
-            Record::Pairing(p) => {
-                match (&p.helper, p.helper_kind) {
-                    (Party::Region(_), HelperKind::Government) | (Party::Org(_), _) => {}
-                    (Party::Region(_), k) => out.push((
-                        "helper_kind",
-                        format!("helper is a region, so helper_kind must be government, not {k}"),
-                    )),
-                }
-                if matches!(p.helper, Party::Org(_)) && p.helper_kind == HelperKind::Government {
-                    out.push((
-                        "helper_kind",
-                        "helper is an organisation, so helper_kind cannot be government".into(),
-                    ));
-                }
-                check_range(&mut out, &p.period, "end_date");
-            }
-            Record::Household(h) => {
-                if h.village.level() != RegionLevel::Village {
-                    out.push(("village", format!("{} is not a village code", h.village)));
-                }
-                if h.exit_year.is_some_and(|e| e < h.identified_year) {
-                    out.push(("exit_year", "exit_year before identified_year".into()));
-                }
-            }
-            Record::Person(p) => {
-                if p.id_number.birth_date() != Some(p.birth_date) {
-                    out.push((
-                        "birth_date",
-                        "birth date differs from the one in id_number".into(),
-                    ));
-                }
-                if p.id_number.is_male() != (p.sex == Sex::M) {
-                    out.push(("sex", "sex differs from the sex digit of id_number".into()));
-                }
-            }
-            Record::Project(p) => {
-                if p.end_date < p.start_date {
-                    out.push(("end_date", "end_date before start_date".into()));
-                }
-                if p.county.level() != RegionLevel::County {
-                    out.push(("county", format!("{} is not a county code", p.county)));
-                }
-                if let Some(v) = p.village {
-                    if v.level() != RegionLevel::Village {
-                        out.push(("village", format!("{v} is not a village code")));
-                    } else if v.truncated(RegionLevel::County) != Some(p.county) {
-                        out.push((
-                            "village",
-                            format!("village {v} is not within county {}", p.county),
-                        ));
-                    }
-                }
-            }
-            Record::FundTxn(t) => {
-                if t.amount.0 < 0 && t.reverses.is_none() {
-                    out.push(("amount", "negative amount without reverses".into()));
-                }
-                if t.reverses.is_some() && t.amount.0 >= 0 {
-                    out.push(("amount", "a reversal must have a negative amount".into()));
-                }
-                if t.reverses.as_ref() == Some(&t.txn_id) {
-                    out.push(("reverses", "a transaction cannot reverse itself".into()));
-                }
-            }
-            Record::Placement(p) => check_range(&mut out, &p.period, "end_date"),
-            Record::Posting(p) => {
-                if let (Some(lo), Some(hi)) = (p.age_min, p.age_max)
-                    && hi < lo
-                {
-                    out.push(("age_max", "age_max below age_min".into()));
-                }
-                if p.positions == 0 {
-                    out.push(("positions", "a posting needs at least one position".into()));
-                }
-                if p.labor_required == Labor::None {
-                    out.push((
-                        "labor_required",
-                        "a job needs labour capacity: full or weak".into(),
-                    ));
-                }
-            }
-            Record::Seeker(_) => {}
-            Record::Secondment(s) => {
-                check_range(&mut out, &s.period, "end_date");
-                if s.role == SecondmentRole::Technician && s.field.is_none() {
-                    out.push(("field", "required for technicians".into()));
-                }
-            }
-            Record::Milestone(_)
+        let mut out = Vec::new();
+        let rules: Option<&dyn RowRules> = match self {
+            Record::Region(r) => Some(r),
+            Record::Pairing(p) => Some(p),
+            Record::Household(h) => Some(h),
+            Record::Person(p) => Some(p),
+            Record::Project(p) => Some(p),
+            Record::FundTxn(t) => Some(t),
+            Record::Placement(p) => Some(p),
+            Record::Posting(p) => Some(p),
+            Record::Secondment(s) => Some(s),
+            Record::Seeker(_)
+            | Record::Milestone(_)
             | Record::RegionStat(_)
             | Record::Organisation(_)
             | Record::HouseholdIncome(_)
@@ -564,15 +443,12 @@ impl Record {
             | Record::Purchase(_)
             | Record::Donation(_)
             | Record::Meeting(_)
-            | Record::Target(_) => {}
+            | Record::Target(_) => None,
+        };
+        if let Some(r) = rules {
+            r.check(&mut out);
         }
         out
-    }
-}
-
-fn check_range(out: &mut Vec<(&'static str, String)>, r: &DateRange, col: &'static str) {
-    if r.end.is_some_and(|e| e < r.start) {
-        out.push((col, "end_date before start_date".into()));
     }
 }
 
