@@ -429,6 +429,85 @@ impl Ctx<'_> {
         })
     }
 
+    /// A pairing's parties exist, and agree with its helper kind and level.
+    fn check_pairing_parties(
+        &mut self,
+        p: &xiezuo_domain::Pairing,
+        out: &mut Problems,
+    ) -> Result<(), StoreError> {
+        let helper = self.check_party(&p.helper, "helper", out)?;
+        let helped = self.check_party(&p.helped, "helped", out)?;
+        if let Some((_, Some(org_kind))) = helper
+            && p.helper_kind.org_kind() != Some(org_kind)
+        {
+            out.push((
+                "helper_kind",
+                format!(
+                    "helper is an organisation of kind {org_kind}, not {}",
+                    p.helper_kind
+                ),
+            ));
+        }
+        if let Some((level, _)) = helped
+            && level != p.level
+        {
+            out.push((
+                "level",
+                format!("the helped party is at level {level}, not {}", p.level),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A ledger row's references, and a reversal against its original: not
+    /// itself a reversal, the same pairing, source, kind and project, not
+    /// dated before it, and never reversing more than its amount.
+    fn check_fund_txn(
+        &mut self,
+        t: &xiezuo_domain::FundTxn,
+        out: &mut Problems,
+    ) -> Result<(), StoreError> {
+        self.check_pairing(&t.pairing_id, out)?;
+        if let Some(p) = &t.project_id {
+            let f = self.project(p)?;
+            missing(f, out, "project_id", "project_id", p);
+        }
+        if let Some(orig_id) = &t.reverses {
+            let f = self.txn(orig_id)?;
+            if let Some(orig) = missing(f, out, "reverses", "txn_id in reverses", orig_id) {
+                if orig.is_reversal {
+                    out.push(("reverses", format!("{orig_id} is itself a reversal")));
+                }
+                if orig.pairing != t.pairing_id
+                    || orig.source != t.source
+                    || orig.kind != t.kind
+                    || orig.project != t.project_id
+                {
+                    out.push((
+                        "reverses",
+                        format!("{orig_id} has another pairing, source, kind or project"),
+                    ));
+                }
+                if t.date < orig.date {
+                    out.push((
+                        "date",
+                        format!("a reversal is dated before {orig_id} ({})", orig.date),
+                    ));
+                }
+                if orig.amount.0 + orig.reversed + t.amount.0 < 0 {
+                    out.push((
+                        "amount",
+                        format!(
+                            "reversals of {orig_id} would exceed its amount {}",
+                            orig.amount
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Cross-row checks of one record against the dataset and the store.
     fn check(&mut self, rec: &Record, out: &mut Problems) -> Result<(), StoreError> {
         match rec {
@@ -439,29 +518,7 @@ impl Ctx<'_> {
             Record::Organisation(o) => {
                 self.check_region(o.region, "region", out)?;
             }
-            Record::Pairing(p) => {
-                let helper = self.check_party(&p.helper, "helper", out)?;
-                let helped = self.check_party(&p.helped, "helped", out)?;
-                if let Some((_, Some(org_kind))) = helper
-                    && p.helper_kind.org_kind() != Some(org_kind)
-                {
-                    out.push((
-                        "helper_kind",
-                        format!(
-                            "helper is an organisation of kind {org_kind}, not {}",
-                            p.helper_kind
-                        ),
-                    ));
-                }
-                if let Some((level, _)) = helped
-                    && level != p.level
-                {
-                    out.push((
-                        "level",
-                        format!("the helped party is at level {level}, not {}", p.level),
-                    ));
-                }
-            }
+            Record::Pairing(p) => self.check_pairing_parties(p, out)?,
             Record::Household(h) => {
                 if let Some(l) = self.check_region(h.village, "village", out)?
                     && l != RegionLevel::Village
@@ -501,46 +558,7 @@ impl Ctx<'_> {
                 let f = self.household(&b.household_id)?;
                 missing(f, out, "household_id", "household_id", &b.household_id);
             }
-            Record::FundTxn(t) => {
-                self.check_pairing(&t.pairing_id, out)?;
-                if let Some(p) = &t.project_id {
-                    let f = self.project(p)?;
-                    missing(f, out, "project_id", "project_id", p);
-                }
-                if let Some(orig_id) = &t.reverses {
-                    let f = self.txn(orig_id)?;
-                    if let Some(orig) = missing(f, out, "reverses", "txn_id in reverses", orig_id) {
-                        if orig.is_reversal {
-                            out.push(("reverses", format!("{orig_id} is itself a reversal")));
-                        }
-                        if orig.pairing != t.pairing_id
-                            || orig.source != t.source
-                            || orig.kind != t.kind
-                            || orig.project != t.project_id
-                        {
-                            out.push((
-                                "reverses",
-                                format!("{orig_id} has another pairing, source, kind or project"),
-                            ));
-                        }
-                        if t.date < orig.date {
-                            out.push((
-                                "date",
-                                format!("a reversal is dated before {orig_id} ({})", orig.date),
-                            ));
-                        }
-                        if orig.amount.0 + orig.reversed + t.amount.0 < 0 {
-                            out.push((
-                                "amount",
-                                format!(
-                                    "reversals of {orig_id} would exceed its amount {}",
-                                    orig.amount
-                                ),
-                            ));
-                        }
-                    }
-                }
-            }
+            Record::FundTxn(t) => self.check_fund_txn(t, out)?,
             Record::Placement(p) => {
                 let f = self.person(&p.person_id)?;
                 missing(f, out, "person_id", "person_id", &p.person_id);
