@@ -256,17 +256,23 @@ fn fit(s: &SeekerFacts, p: &Posting, wanted_hit: bool, skill_hit: bool) -> i32 {
         + if p.housing { 10 } else { 0 }
 }
 
-/// Matches every free seeker to the open postings on `date`.
-pub fn run(d: &LabourData, date: NaiveDate) -> Result<MatchRun, solver::MatchError> {
-    // Who is employed on the date, and which households have someone employed.
-    let mut employed_persons: HashSet<u32> = HashSet::new();
-    let mut employed_households: HashSet<u32> = HashSet::new();
+/// Who is employed on `date` (persons, and households with someone
+/// employed), and the positions each posting still has open.
+struct Employment {
+    persons: HashSet<u32>,
+    households: HashSet<u32>,
+    open_positions: Vec<u32>,
+}
+
+fn employment_on(d: &LabourData, date: NaiveDate) -> Employment {
+    let mut persons: HashSet<u32> = HashSet::new();
+    let mut households: HashSet<u32> = HashSet::new();
     let mut filled: HashMap<&str, u32> = HashMap::new();
     for (p, person) in &d.placements {
         if active_on(p, date) {
-            employed_persons.insert(*person);
+            persons.insert(*person);
             if let Some(&h) = d.person_household.get(*person as usize) {
-                employed_households.insert(h);
+                households.insert(h);
             }
             if let Some(post) = &p.posting_id {
                 *filled.entry(post.as_str()).or_default() += 1;
@@ -286,14 +292,28 @@ pub fn run(d: &LabourData, date: NaiveDate) -> Result<MatchRun, solver::MatchErr
             }
         })
         .collect();
-    // Postings by every ancestor of their work region, for sparse reach.
+    Employment {
+        persons,
+        households,
+        open_positions,
+    }
+}
+
+/// The open postings by every ancestor of their work region, for sparse
+/// reach, and all open postings.
+struct OpenPostings {
+    by_region: HashMap<RegionCode, Vec<usize>>,
+    all: Vec<usize>,
+}
+
+fn open_postings(d: &LabourData, open_positions: &[u32]) -> OpenPostings {
     let mut by_region: HashMap<RegionCode, Vec<usize>> = HashMap::new();
-    let mut all_open: Vec<usize> = Vec::new();
+    let mut all: Vec<usize> = Vec::new();
     for (i, p) in d.postings.iter().enumerate() {
         if open_positions[i] == 0 {
             continue;
         }
-        all_open.push(i);
+        all.push(i);
         let mut cur = Some(p.work_region);
         let mut seen = 0;
         while let Some(c) = cur {
@@ -305,6 +325,110 @@ pub fn run(d: &LabourData, date: NaiveDate) -> Result<MatchRun, solver::MatchErr
             }
         }
     }
+    OpenPostings { by_region, all }
+}
+
+/// The open postings a seeker can reach: in a wanted region, else within
+/// the largest distance the seeker accepts from home.
+fn reach_of(d: &LabourData, s: &SeekerFacts, open: &OpenPostings) -> Vec<usize> {
+    let wanted = &s.seeker.wanted_regions;
+    let mut reach: Vec<usize> = Vec::new();
+    if !wanted.is_empty() {
+        for w in wanted {
+            if let Some(v) = open.by_region.get(w) {
+                reach.extend_from_slice(v);
+            }
+        }
+        reach.sort_unstable();
+        reach.dedup();
+    } else {
+        let level = match s.seeker.max_distance {
+            Some(DistanceClass::County) => Some(RegionLevel::County),
+            Some(DistanceClass::Prefecture) => Some(RegionLevel::Prefecture),
+            Some(DistanceClass::Province) => Some(RegionLevel::Province),
+            Some(DistanceClass::Any) | None => None,
+        };
+        match level.and_then(|l| d.ancestor_at(s.village, l)) {
+            Some(home) => reach = open.by_region.get(&home).cloned().unwrap_or_default(),
+            None if level.is_some() => {}
+            None => reach = open.all.clone(),
+        }
+    }
+    reach
+}
+
+/// Adds an edge for every posting in reach that the seeker is eligible
+/// for; with none, the reasons (how many postings failed each condition).
+fn eligible_edges(
+    d: &LabourData,
+    si: usize,
+    s: &SeekerFacts,
+    reach: &[usize],
+    date: NaiveDate,
+    edges: &mut Vec<solver::Edge>,
+) -> Option<Unmatched> {
+    let wanted = &s.seeker.wanted_regions;
+    let skills = skill_set(&s.seeker.skills);
+    let mut fails: [(&'static str, usize); 5] = [
+        ("wage", 0),
+        ("age", 0),
+        ("labour capacity", 0),
+        ("skills", 0),
+        ("available date", 0),
+    ];
+    let mut any = false;
+    for &pi in reach {
+        let p = &d.postings[pi];
+        let start = p.start_date.max(date);
+        let mut ok = true;
+        if p.monthly_wage < s.seeker.min_wage {
+            fails[0].1 += 1;
+            ok = false;
+        }
+        let age = age_on(s.birth_date, start);
+        if p.age_min.is_some_and(|m| age < m) || p.age_max.is_some_and(|m| age > m) {
+            fails[1].1 += 1;
+            ok = false;
+        }
+        let capable = matches!(
+            (s.labor, p.labor_required),
+            (Labor::Full, _) | (Labor::Weak, Labor::Weak)
+        );
+        if !capable {
+            fails[2].1 += 1;
+            ok = false;
+        }
+        let required = skill_set(&p.skills);
+        let skill_hit = !required.is_empty() && !required.is_disjoint(&skills);
+        if !required.is_empty() && !skill_hit {
+            fails[3].1 += 1;
+            ok = false;
+        }
+        if s.seeker.available_from > start {
+            fails[4].1 += 1;
+            ok = false;
+        }
+        if ok {
+            any = true;
+            let wanted_hit = wanted.iter().any(|w| d.within(p.work_region, *w));
+            edges.push(solver::Edge {
+                seeker: si as u32,
+                posting: pi as u32,
+                fit: fit(s, p, wanted_hit, skill_hit),
+            });
+        }
+    }
+    (!any).then(|| Unmatched::NotEligible(fails.into_iter().filter(|(_, n)| *n > 0).collect()))
+}
+
+/// Matches every free seeker to the open postings on `date`.
+pub fn run(d: &LabourData, date: NaiveDate) -> Result<MatchRun, solver::MatchError> {
+    let Employment {
+        persons: employed_persons,
+        households: employed_households,
+        open_positions,
+    } = employment_on(d, date);
+    let open = open_postings(d, &open_positions);
     let year = date.year();
     let mut problem = solver::Problem {
         seekers: Vec::with_capacity(d.seekers.len()),
@@ -329,89 +453,12 @@ pub fn run(d: &LabourData, date: NaiveDate) -> Result<MatchRun, solver::MatchErr
             pre_unmatched[si] = Some(Unmatched::AlreadyEmployed);
             continue;
         }
-        // Postings in reach by region.
-        let wanted = &s.seeker.wanted_regions;
-        let mut reach: Vec<usize> = Vec::new();
-        if !wanted.is_empty() {
-            for w in wanted {
-                if let Some(v) = by_region.get(w) {
-                    reach.extend_from_slice(v);
-                }
-            }
-            reach.sort_unstable();
-            reach.dedup();
-        } else {
-            let level = match s.seeker.max_distance {
-                Some(DistanceClass::County) => Some(RegionLevel::County),
-                Some(DistanceClass::Prefecture) => Some(RegionLevel::Prefecture),
-                Some(DistanceClass::Province) => Some(RegionLevel::Province),
-                Some(DistanceClass::Any) | None => None,
-            };
-            match level.and_then(|l| d.ancestor_at(s.village, l)) {
-                Some(home) => reach = by_region.get(&home).cloned().unwrap_or_default(),
-                None if level.is_some() => {}
-                None => reach = all_open.clone(),
-            }
-        }
+        let reach = reach_of(d, s, &open);
         if reach.is_empty() {
             pre_unmatched[si] = Some(Unmatched::NoPostingInReach);
             continue;
         }
-        let skills = skill_set(&s.seeker.skills);
-        let mut fails: [(&'static str, usize); 5] = [
-            ("wage", 0),
-            ("age", 0),
-            ("labour capacity", 0),
-            ("skills", 0),
-            ("available date", 0),
-        ];
-        let mut any = false;
-        for &pi in &reach {
-            let p = &d.postings[pi];
-            let start = p.start_date.max(date);
-            let mut ok = true;
-            if p.monthly_wage < s.seeker.min_wage {
-                fails[0].1 += 1;
-                ok = false;
-            }
-            let age = age_on(s.birth_date, start);
-            if p.age_min.is_some_and(|m| age < m) || p.age_max.is_some_and(|m| age > m) {
-                fails[1].1 += 1;
-                ok = false;
-            }
-            let capable = matches!(
-                (s.labor, p.labor_required),
-                (Labor::Full, _) | (Labor::Weak, Labor::Weak)
-            );
-            if !capable {
-                fails[2].1 += 1;
-                ok = false;
-            }
-            let required = skill_set(&p.skills);
-            let skill_hit = !required.is_empty() && !required.is_disjoint(&skills);
-            if !required.is_empty() && !skill_hit {
-                fails[3].1 += 1;
-                ok = false;
-            }
-            if s.seeker.available_from > start {
-                fails[4].1 += 1;
-                ok = false;
-            }
-            if ok {
-                any = true;
-                let wanted_hit = wanted.iter().any(|w| d.within(p.work_region, *w));
-                problem.edges.push(solver::Edge {
-                    seeker: si as u32,
-                    posting: pi as u32,
-                    fit: fit(s, p, wanted_hit, skill_hit),
-                });
-            }
-        }
-        if !any {
-            pre_unmatched[si] = Some(Unmatched::NotEligible(
-                fails.into_iter().filter(|(_, n)| *n > 0).collect(),
-            ));
-        }
+        pre_unmatched[si] = eligible_edges(d, si, s, &reach, date, &mut problem.edges);
     }
     let eligible_pairs = problem.edges.len();
     let optimal = solver::solve(&problem)?;

@@ -157,7 +157,6 @@ const OVER_LIMIT_TODAY: &[&str] = &[
     "engine/src/assess/compute.rs: ",
     "engine/src/assess/compute.rs:236: fn compute ",
     "engine/src/import.rs: ",
-    "engine/src/labour.rs:259: fn run ",
     "fn from_cells ",
     "generate/src/activity.rs: ",
     "fn write_projects ",
