@@ -196,225 +196,30 @@ impl Record {
     /// Builds the record of `kind` from its canonical cells (in column order).
     pub fn from_cells(kind: FileKind, cells: &[Cell]) -> Result<Record, DecodeError> {
         let mut c = Cursor { kind, cells, i: 0 };
-        Ok(match kind {
-            FileKind::Regions => Record::Region(Region {
-                code: c.code()?,
-                name: c.text()?,
-                level: c.vocab()?,
-                parent: c.opt_code()?,
-                side: c.opt_vocab()?,
-                poor_county: c.opt_bool()?,
-                poor_village: c.opt_bool()?,
-                deep_poverty: c.opt_bool()?,
-                exit_year: c.opt_year()?,
-            }),
-            FileKind::RegionStats => Record::RegionStat(RegionStat {
-                code: c.code()?,
-                year: c.year()?,
-                rural_population: c.opt_int()?,
-                fiscal_revenue: c.opt_money()?,
-                rural_income_per_capita: c.opt_money()?,
-            }),
-            FileKind::Organisations => Record::Organisation(Organisation {
-                org_id: c.id()?,
-                name: c.text()?,
-                kind: c.vocab()?,
-                region: c.code()?,
-            }),
-            FileKind::Pairings => Record::Pairing(Pairing {
-                pairing_id: c.id()?,
-                helper: c.party()?,
-                helped: c.party()?,
-                level: c.vocab()?,
-                helper_kind: c.vocab()?,
-                period: c.range()?,
-            }),
-            FileKind::Households => Record::Household(Household {
-                household_id: c.id()?,
-                village: c.code()?,
-                category: c.vocab()?,
-                identified_year: c.year()?,
-                exit_year: c.opt_year()?,
-                monitor_type: c.opt_vocab()?,
-                monitor_year: c.opt_year()?,
-            }),
-            FileKind::Persons => Record::Person(Person {
-                person_id: c.id()?,
-                household_id: c.id()?,
-                id_number: {
-                    let t = c.text()?;
-                    IdNumber::parse(&t).or_else(|e| Cursor::err("id_number", id_reason(e)))?
-                },
-                name: c.text()?,
-                sex: c.vocab()?,
-                birth_date: c.date()?,
-                labor: c.vocab()?,
-            }),
-            FileKind::HouseholdIncome => Record::HouseholdIncome(HouseholdIncome {
-                household_id: c.id()?,
-                year: c.year()?,
-                income_per_capita: c.money()?,
-            }),
-            FileKind::Projects => Record::Project(Project {
-                project_id: c.id()?,
-                pairing_id: c.id()?,
-                year: c.year()?,
-                name: c.text()?,
-                category: c.vocab()?,
-                county: c.code()?,
-                village: c.opt_code()?,
-                budget: c.money()?,
-                start_date: c.date()?,
-                end_date: c.date()?,
-                status: c.vocab()?,
-            }),
-            FileKind::Milestones => Record::Milestone(Milestone {
-                project_id: c.id()?,
-                seq: c.int()?,
-                name: c.text()?,
-                due_date: c.date()?,
-                done_date: c.opt_date()?,
-                responsible: c.text()?,
-            }),
-            FileKind::Beneficiaries => Record::Beneficiary(Beneficiary {
-                project_id: c.id()?,
-                household_id: c.id()?,
-            }),
-            FileKind::Funds => Record::FundTxn(FundTxn {
-                txn_id: c.id()?,
-                date: c.date()?,
-                pairing_id: c.id()?,
-                project_id: c.opt_id()?,
-                source: c.vocab()?,
-                kind: c.vocab()?,
-                amount: c.money()?,
-                reverses: c.opt_id()?,
-            }),
-            FileKind::Placements => Record::Placement(Placement {
-                placement_id: c.id()?,
-                person_id: c.id()?,
-                pairing_id: c.id()?,
-                employer: c.name_or_party()?,
-                work_region: c.code()?,
-                period: c.range()?,
-                monthly_wage: c.money()?,
-                posting_id: c.opt_id()?,
-            }),
-            FileKind::Postings => Record::Posting(Posting {
-                posting_id: c.id()?,
-                pairing_id: c.id()?,
-                employer: c.name_or_party()?,
-                work_region: c.code()?,
-                positions: c.int()?,
-                monthly_wage: c.money()?,
-                age_min: c.opt_int()?,
-                age_max: c.opt_int()?,
-                labor_required: c.vocab()?,
-                skills: c.opt_text()?.map(Text::from),
-                housing: c.bool()?,
-                start_date: c.date()?,
-                closing_date: c.date()?,
-            }),
-            FileKind::Seekers => Record::Seeker(Seeker {
-                person_id: c.id()?,
-                station: c.text()?,
-                registered_date: c.date()?,
-                wanted_regions: {
-                    let col = c.col_name();
-                    match c.opt_text()? {
-                        None => Vec::new(),
-                        Some(t) => t
-                            .split(';')
-                            .map(|x| {
-                                RegionCode::parse(x).or_else(|e| Cursor::err(col, e.to_string()))
-                            })
-                            .collect::<Result<_, _>>()?,
-                    }
-                },
-                max_distance: c.opt_vocab()?,
-                min_wage: c.money()?,
-                skills: c.opt_text()?.map(Text::from),
-                available_from: c.date()?,
-            }),
-            FileKind::Trainings => Record::Training(Training {
-                training_id: c.id()?,
-                pairing_id: c.id()?,
-                kind: c.vocab()?,
-                course: c.text()?,
-                start_date: c.date()?,
-                days: c.int()?,
-                attendees: c.int()?,
-            }),
-            FileKind::TrainingAttendance => Record::Attendance(Attendance {
-                training_id: c.id()?,
-                person_id: c.id()?,
-            }),
-            FileKind::Secondments => Record::Secondment(Secondment {
-                secondment_id: c.id()?,
-                pairing_id: c.id()?,
-                direction: c.vocab()?,
-                role: c.vocab()?,
-                field: c.opt_vocab()?,
-                person_name: c.text()?,
-                period: {
-                    let start = c.date()?;
-                    DateRange {
-                        start,
-                        end: Some(c.date()?),
-                    }
-                },
-            }),
-            FileKind::Investments => Record::Investment(Investment {
-                investment_id: c.id()?,
-                pairing_id: c.id()?,
-                enterprise: c.party()?,
-                county: c.code()?,
-                date: c.date()?,
-                amount: c.money()?,
-                park: c.opt_text()?.map(Text::from),
-            }),
-            FileKind::Purchases => Record::Purchase(Purchase {
-                purchase_id: c.id()?,
-                pairing_id: c.id()?,
-                date: c.date()?,
-                buyer: c.name_or_party()?,
-                seller_county: c.code()?,
-                product: c.text()?,
-                amount: c.money()?,
-            }),
-            FileKind::Donations => Record::Donation(Donation {
-                donation_id: c.id()?,
-                pairing_id: c.id()?,
-                date: c.date()?,
-                donor: c.name_or_party()?,
-                donor_kind: c.vocab()?,
-                amount: c.money()?,
-                in_kind: c.bool()?,
-            }),
-            FileKind::Meetings => Record::Meeting(Meeting {
-                meeting_id: c.id()?,
-                pairing_id: c.id()?,
-                date: c.date()?,
-                kind: c.vocab()?,
-                top_leader: c.bool()?,
-            }),
-            FileKind::Targets => Record::Target(Target {
-                pairing_id: c.id()?,
-                year: c.year()?,
-                indicator: {
-                    let t = c.text()?;
-                    Indicator::parse(&t).map_or_else(
-                        || Cursor::err("indicator", format!("unknown indicator {t}")),
-                        Ok,
-                    )?
-                },
-                target: match c.next()? {
-                    (_, Cell::Real(v)) => *v,
-                    (_, Cell::Int(v)) => *v as f64,
-                    (col, _) => return Cursor::err(col, "expected a number"),
-                },
-            }),
-        })
+        match kind {
+            FileKind::Regions
+            | FileKind::RegionStats
+            | FileKind::Organisations
+            | FileKind::Pairings
+            | FileKind::Households
+            | FileKind::Persons
+            | FileKind::HouseholdIncome => decode_registry(&mut c),
+            FileKind::Projects
+            | FileKind::Milestones
+            | FileKind::Beneficiaries
+            | FileKind::Funds
+            | FileKind::Placements
+            | FileKind::Postings
+            | FileKind::Seekers => decode_projects_and_labour(&mut c),
+            FileKind::Trainings
+            | FileKind::TrainingAttendance
+            | FileKind::Secondments
+            | FileKind::Investments
+            | FileKind::Purchases
+            | FileKind::Donations
+            | FileKind::Meetings
+            | FileKind::Targets => decode_cooperation(&mut c),
+        }
     }
 
     /// The row rules of this record (`xiezuo_domain::rules`): each problem
@@ -450,6 +255,242 @@ impl Record {
         }
         out
     }
+}
+
+/// The registry: regions and their statistics, organisations, pairings, households, persons and their incomes.
+fn decode_registry(c: &mut Cursor<'_>) -> Result<Record, DecodeError> {
+    Ok(match c.kind {
+        FileKind::Regions => Record::Region(Region {
+            code: c.code()?,
+            name: c.text()?,
+            level: c.vocab()?,
+            parent: c.opt_code()?,
+            side: c.opt_vocab()?,
+            poor_county: c.opt_bool()?,
+            poor_village: c.opt_bool()?,
+            deep_poverty: c.opt_bool()?,
+            exit_year: c.opt_year()?,
+        }),
+        FileKind::RegionStats => Record::RegionStat(RegionStat {
+            code: c.code()?,
+            year: c.year()?,
+            rural_population: c.opt_int()?,
+            fiscal_revenue: c.opt_money()?,
+            rural_income_per_capita: c.opt_money()?,
+        }),
+        FileKind::Organisations => Record::Organisation(Organisation {
+            org_id: c.id()?,
+            name: c.text()?,
+            kind: c.vocab()?,
+            region: c.code()?,
+        }),
+        FileKind::Pairings => Record::Pairing(Pairing {
+            pairing_id: c.id()?,
+            helper: c.party()?,
+            helped: c.party()?,
+            level: c.vocab()?,
+            helper_kind: c.vocab()?,
+            period: c.range()?,
+        }),
+        FileKind::Households => Record::Household(Household {
+            household_id: c.id()?,
+            village: c.code()?,
+            category: c.vocab()?,
+            identified_year: c.year()?,
+            exit_year: c.opt_year()?,
+            monitor_type: c.opt_vocab()?,
+            monitor_year: c.opt_year()?,
+        }),
+        FileKind::Persons => Record::Person(Person {
+            person_id: c.id()?,
+            household_id: c.id()?,
+            id_number: {
+                let t = c.text()?;
+                IdNumber::parse(&t).or_else(|e| Cursor::err("id_number", id_reason(e)))?
+            },
+            name: c.text()?,
+            sex: c.vocab()?,
+            birth_date: c.date()?,
+            labor: c.vocab()?,
+        }),
+        FileKind::HouseholdIncome => Record::HouseholdIncome(HouseholdIncome {
+            household_id: c.id()?,
+            year: c.year()?,
+            income_per_capita: c.money()?,
+        }),
+        other => return Cursor::err("", format!("{other:?} is decoded elsewhere")),
+    })
+}
+
+/// Projects and their milestones, beneficiaries and funds; labour placements, postings and seekers.
+fn decode_projects_and_labour(c: &mut Cursor<'_>) -> Result<Record, DecodeError> {
+    Ok(match c.kind {
+        FileKind::Projects => Record::Project(Project {
+            project_id: c.id()?,
+            pairing_id: c.id()?,
+            year: c.year()?,
+            name: c.text()?,
+            category: c.vocab()?,
+            county: c.code()?,
+            village: c.opt_code()?,
+            budget: c.money()?,
+            start_date: c.date()?,
+            end_date: c.date()?,
+            status: c.vocab()?,
+        }),
+        FileKind::Milestones => Record::Milestone(Milestone {
+            project_id: c.id()?,
+            seq: c.int()?,
+            name: c.text()?,
+            due_date: c.date()?,
+            done_date: c.opt_date()?,
+            responsible: c.text()?,
+        }),
+        FileKind::Beneficiaries => Record::Beneficiary(Beneficiary {
+            project_id: c.id()?,
+            household_id: c.id()?,
+        }),
+        FileKind::Funds => Record::FundTxn(FundTxn {
+            txn_id: c.id()?,
+            date: c.date()?,
+            pairing_id: c.id()?,
+            project_id: c.opt_id()?,
+            source: c.vocab()?,
+            kind: c.vocab()?,
+            amount: c.money()?,
+            reverses: c.opt_id()?,
+        }),
+        FileKind::Placements => Record::Placement(Placement {
+            placement_id: c.id()?,
+            person_id: c.id()?,
+            pairing_id: c.id()?,
+            employer: c.name_or_party()?,
+            work_region: c.code()?,
+            period: c.range()?,
+            monthly_wage: c.money()?,
+            posting_id: c.opt_id()?,
+        }),
+        FileKind::Postings => Record::Posting(Posting {
+            posting_id: c.id()?,
+            pairing_id: c.id()?,
+            employer: c.name_or_party()?,
+            work_region: c.code()?,
+            positions: c.int()?,
+            monthly_wage: c.money()?,
+            age_min: c.opt_int()?,
+            age_max: c.opt_int()?,
+            labor_required: c.vocab()?,
+            skills: c.opt_text()?.map(Text::from),
+            housing: c.bool()?,
+            start_date: c.date()?,
+            closing_date: c.date()?,
+        }),
+        FileKind::Seekers => Record::Seeker(Seeker {
+            person_id: c.id()?,
+            station: c.text()?,
+            registered_date: c.date()?,
+            wanted_regions: {
+                let col = c.col_name();
+                match c.opt_text()? {
+                    None => Vec::new(),
+                    Some(t) => t
+                        .split(';')
+                        .map(|x| RegionCode::parse(x).or_else(|e| Cursor::err(col, e.to_string())))
+                        .collect::<Result<_, _>>()?,
+                }
+            },
+            max_distance: c.opt_vocab()?,
+            min_wage: c.money()?,
+            skills: c.opt_text()?.map(Text::from),
+            available_from: c.date()?,
+        }),
+        other => return Cursor::err("", format!("{other:?} is decoded elsewhere")),
+    })
+}
+
+/// Trainings, secondments, investments, purchases, donations, meetings and agreement targets.
+fn decode_cooperation(c: &mut Cursor<'_>) -> Result<Record, DecodeError> {
+    Ok(match c.kind {
+        FileKind::Trainings => Record::Training(Training {
+            training_id: c.id()?,
+            pairing_id: c.id()?,
+            kind: c.vocab()?,
+            course: c.text()?,
+            start_date: c.date()?,
+            days: c.int()?,
+            attendees: c.int()?,
+        }),
+        FileKind::TrainingAttendance => Record::Attendance(Attendance {
+            training_id: c.id()?,
+            person_id: c.id()?,
+        }),
+        FileKind::Secondments => Record::Secondment(Secondment {
+            secondment_id: c.id()?,
+            pairing_id: c.id()?,
+            direction: c.vocab()?,
+            role: c.vocab()?,
+            field: c.opt_vocab()?,
+            person_name: c.text()?,
+            period: {
+                let start = c.date()?;
+                DateRange {
+                    start,
+                    end: Some(c.date()?),
+                }
+            },
+        }),
+        FileKind::Investments => Record::Investment(Investment {
+            investment_id: c.id()?,
+            pairing_id: c.id()?,
+            enterprise: c.party()?,
+            county: c.code()?,
+            date: c.date()?,
+            amount: c.money()?,
+            park: c.opt_text()?.map(Text::from),
+        }),
+        FileKind::Purchases => Record::Purchase(Purchase {
+            purchase_id: c.id()?,
+            pairing_id: c.id()?,
+            date: c.date()?,
+            buyer: c.name_or_party()?,
+            seller_county: c.code()?,
+            product: c.text()?,
+            amount: c.money()?,
+        }),
+        FileKind::Donations => Record::Donation(Donation {
+            donation_id: c.id()?,
+            pairing_id: c.id()?,
+            date: c.date()?,
+            donor: c.name_or_party()?,
+            donor_kind: c.vocab()?,
+            amount: c.money()?,
+            in_kind: c.bool()?,
+        }),
+        FileKind::Meetings => Record::Meeting(Meeting {
+            meeting_id: c.id()?,
+            pairing_id: c.id()?,
+            date: c.date()?,
+            kind: c.vocab()?,
+            top_leader: c.bool()?,
+        }),
+        FileKind::Targets => Record::Target(Target {
+            pairing_id: c.id()?,
+            year: c.year()?,
+            indicator: {
+                let t = c.text()?;
+                Indicator::parse(&t).map_or_else(
+                    || Cursor::err("indicator", format!("unknown indicator {t}")),
+                    Ok,
+                )?
+            },
+            target: match c.next()? {
+                (_, Cell::Real(v)) => *v,
+                (_, Cell::Int(v)) => *v as f64,
+                (col, _) => return Cursor::err(col, "expected a number"),
+            },
+        }),
+        other => return Cursor::err("", format!("{other:?} is decoded elsewhere")),
+    })
 }
 
 fn id_reason(e: IdNumberError) -> String {

@@ -157,7 +157,6 @@ const OVER_LIMIT_TODAY: &[&str] = &[
     "engine/src/assess/compute.rs: ",
     "engine/src/assess/compute.rs:236: fn compute ",
     "engine/src/import.rs: ",
-    "fn from_cells ",
     "generate/src/activity.rs: ",
     "fn write_projects ",
     "fn write_others ",
