@@ -4,6 +4,7 @@
 
 pub mod compute;
 pub mod data;
+mod indicators;
 pub mod method;
 #[cfg(test)]
 mod tests;
