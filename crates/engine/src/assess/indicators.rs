@@ -18,25 +18,22 @@ pub(super) fn leadership(c: &Pass<'_>, t: &mut Tracer<'_>, vals: &mut Vals) {
     use Indicator as I;
     // Organisation and leadership.
     let mut meet = [0i64; 3];
-    for &q in s {
-        for &i in &ix.meetings[q as usize] {
-            let m = &d.meetings[i as usize].1;
-            if !in_year(m.date, year) || !m.top_leader {
-                continue;
-            }
-            let (slot, ind) = match m.kind {
-                MeetingKind::JointMeeting => (0, I::JointMeetings),
-                MeetingKind::VisitToWest => (1, I::TopVisitsToWest),
-                MeetingKind::VisitToEast => (2, I::TopVisitsToEast),
-            };
-            meet[slot] += 1;
-            t.add(
-                ind,
-                "meeting",
-                m.meeting_id.as_str(),
-                format!("{} {}", m.date, m.kind),
-            );
+    for (_, m) in records_in_scope(s, &ix.meetings, &d.meetings) {
+        if !in_year(m.date, year) || !m.top_leader {
+            continue;
         }
+        let (slot, ind) = match m.kind {
+            MeetingKind::JointMeeting => (0, I::JointMeetings),
+            MeetingKind::VisitToWest => (1, I::TopVisitsToWest),
+            MeetingKind::VisitToEast => (2, I::TopVisitsToEast),
+        };
+        meet[slot] += 1;
+        t.add(
+            ind,
+            "meeting",
+            m.meeting_id.as_str(),
+            format!("{} {}", m.date, m.kind),
+        );
     }
     vals.push((I::JointMeetings, Value::Count(meet[0])));
     vals.push((I::TopVisitsToWest, Value::Count(meet[1])));
@@ -190,6 +187,19 @@ pub(super) fn funds(
     vals.push((I::SocialFunds, Value::Money(Fen(social))));
 }
 
+/// The records of one kind in the pairing's scope `S(P)`, pairing by pairing
+/// in scope order and in stored order within a pairing, each with its
+/// index: the walk every family sums and traces over.
+fn records_in_scope<'d, R>(
+    s: &'d [u32],
+    by_pairing: &'d [Vec<u32>],
+    rows: &'d [(u32, R)],
+) -> impl Iterator<Item = (u32, &'d R)> + 'd {
+    s.iter()
+        .flat_map(move |&q| by_pairing[q as usize].iter())
+        .map(move |&i| (i, &rows[i as usize].1))
+}
+
 /// `fiscal_disbursed / fiscal_disbursed_prev - 1`, null without a previous year.
 fn fiscal_growth(disbursed: i64, prev: i64) -> Value {
     if prev == 0 {
@@ -235,60 +245,54 @@ pub(super) fn talent(
     use Indicator as I;
     // Talent.
     let mut sec = [0i64; 3];
-    for &q in s {
-        for &i in &ix.secondments[q as usize] {
-            let sc = &d.secondments[i as usize].1;
-            if !sc.period.active_in(year) {
-                continue;
-            }
-            let (slot, ind) = match (sc.role, sc.direction) {
-                (SecondmentRole::Cadre, Direction::ToWest) => (0, I::CadresToWest),
-                (SecondmentRole::Technician, Direction::ToWest) => (1, I::TechniciansToWest),
-                (SecondmentRole::Cadre, Direction::ToEast) => (2, I::CadresToEast),
-                (SecondmentRole::Technician, Direction::ToEast) => continue,
-            };
-            sec[slot] += 1;
-            t.add(
-                ind,
-                "secondment",
-                sc.secondment_id.as_str(),
-                format!("{} {:?}–{:?}", sc.role, sc.period.start, sc.period.end),
-            );
+    for (_, sc) in records_in_scope(s, &ix.secondments, &d.secondments) {
+        if !sc.period.active_in(year) {
+            continue;
         }
+        let (slot, ind) = match (sc.role, sc.direction) {
+            (SecondmentRole::Cadre, Direction::ToWest) => (0, I::CadresToWest),
+            (SecondmentRole::Technician, Direction::ToWest) => (1, I::TechniciansToWest),
+            (SecondmentRole::Cadre, Direction::ToEast) => (2, I::CadresToEast),
+            (SecondmentRole::Technician, Direction::ToEast) => continue,
+        };
+        sec[slot] += 1;
+        t.add(
+            ind,
+            "secondment",
+            sc.secondment_id.as_str(),
+            format!("{} {:?}–{:?}", sc.role, sc.period.start, sc.period.end),
+        );
     }
     vals.push((I::CadresToWest, Value::Count(sec[0])));
     vals.push((I::TechniciansToWest, Value::Count(sec[1])));
     vals.push((I::CadresToEast, Value::Count(sec[2])));
     let mut trained_people = 0i64;
     let mut trained = RoaringBitmap::new();
-    for &q in s {
-        for &i in &ix.trainings[q as usize] {
-            let tr = &d.trainings[i as usize].1;
-            if !in_year(tr.start_date, year) {
-                continue;
+    for (i, tr) in records_in_scope(s, &ix.trainings, &d.trainings) {
+        if !in_year(tr.start_date, year) {
+            continue;
+        }
+        if tr.kind != TrainingKind::PoorLabor {
+            trained_people += tr.attendees;
+            t.add(
+                I::TrainedPeople,
+                "training",
+                tr.training_id.as_str(),
+                format!("{} {} attendees", tr.kind, tr.attendees),
+            );
+        }
+        for &a in &ix.attendance_by_training[i as usize] {
+            let (_, person, pid) = &d.attendance[a as usize];
+            let inside = person_in_area(d, *person, area, year);
+            if inside == Inside::Outside {
+                findings.push(FindingRow {
+                    finding: Finding::PersonOutsideArea,
+                    record_kind: "attendance",
+                    record_id: format!("{}/{}", tr.training_id, pid),
+                });
             }
-            if tr.kind != TrainingKind::PoorLabor {
-                trained_people += tr.attendees;
-                t.add(
-                    I::TrainedPeople,
-                    "training",
-                    tr.training_id.as_str(),
-                    format!("{} {} attendees", tr.kind, tr.attendees),
-                );
-            }
-            for &a in &ix.attendance_by_training[i as usize] {
-                let (_, person, pid) = &d.attendance[a as usize];
-                let inside = person_in_area(d, *person, area, year);
-                if inside == Inside::Outside {
-                    findings.push(FindingRow {
-                        finding: Finding::PersonOutsideArea,
-                        record_kind: "attendance",
-                        record_id: format!("{}/{}", tr.training_id, pid),
-                    });
-                }
-                if tr.kind == TrainingKind::PoorLabor && inside == Inside::Registered {
-                    trained.insert(*person);
-                }
+            if tr.kind == TrainingKind::PoorLabor && inside == Inside::Registered {
+                trained.insert(*person);
             }
         }
     }
@@ -304,25 +308,22 @@ pub(super) fn industry(c: &Pass<'_>, t: &mut Tracer<'_>, vals: &mut Vals) {
     // Industry.
     let mut enterprises: HashSet<String> = HashSet::new();
     let mut investment = 0i64;
-    for &q in s {
-        for &i in &ix.investments[q as usize] {
-            let inv = &d.investments[i as usize].1;
-            if in_year(inv.date, year) {
-                enterprises.insert(inv.enterprise.to_string());
-                investment += inv.amount.0;
-                t.add(
-                    I::Investment,
-                    "investment",
-                    inv.investment_id.as_str(),
-                    format!("{} {} {}", inv.date, inv.enterprise, inv.amount),
-                );
-                t.add(
-                    I::EnterprisesInvested,
-                    "investment",
-                    inv.investment_id.as_str(),
-                    inv.enterprise.to_string(),
-                );
-            }
+    for (_, inv) in records_in_scope(s, &ix.investments, &d.investments) {
+        if in_year(inv.date, year) {
+            enterprises.insert(inv.enterprise.to_string());
+            investment += inv.amount.0;
+            t.add(
+                I::Investment,
+                "investment",
+                inv.investment_id.as_str(),
+                format!("{} {} {}", inv.date, inv.enterprise, inv.amount),
+            );
+            t.add(
+                I::EnterprisesInvested,
+                "investment",
+                inv.investment_id.as_str(),
+                inv.enterprise.to_string(),
+            );
         }
     }
     vals.push((
@@ -578,18 +579,15 @@ pub(super) fn consumption(c: &Pass<'_>, t: &mut Tracer<'_>, vals: &mut Vals) {
     use Indicator as I;
     // Consumption.
     let mut purchases = 0i64;
-    for &q in s {
-        for &i in &ix.purchases[q as usize] {
-            let pu = &d.purchases[i as usize].1;
-            if in_year(pu.date, year) {
-                purchases += pu.amount.0;
-                t.add(
-                    I::Purchases,
-                    "purchase",
-                    pu.purchase_id.as_str(),
-                    format!("{} {}", pu.date, pu.amount),
-                );
-            }
+    for (_, pu) in records_in_scope(s, &ix.purchases, &d.purchases) {
+        if in_year(pu.date, year) {
+            purchases += pu.amount.0;
+            t.add(
+                I::Purchases,
+                "purchase",
+                pu.purchase_id.as_str(),
+                format!("{} {}", pu.date, pu.amount),
+            );
         }
     }
     vals.push((I::Purchases, Value::Money(Fen(purchases))));
