@@ -6,24 +6,7 @@ use xiezuo_store::ddl::Dialect;
 
 /// The embedded migrations, in order: (name, SQL). Never edit an applied
 /// migration; add a new one.
-pub const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_exchange_v1",
-        include_str!("../migrations/0001_exchange_v1.sql"),
-    ),
-    (
-        "0002_exchange_v1_1",
-        include_str!("../migrations/0002_exchange_v1_1.sql"),
-    ),
-    (
-        "0003_registry_indexes",
-        include_str!("../migrations/0003_registry_indexes.sql"),
-    ),
-    (
-        "0004_accounts",
-        include_str!("../migrations/0004_accounts.sql"),
-    ),
-];
+pub const MIGRATIONS: &[(&str, &str)] = xiezuo_store::embedded_migrations!();
 
 /// The migration that brings the schema to `version`, as generated for
 /// PostgreSQL from the schema table.

@@ -143,37 +143,7 @@ impl PgStore {
         let mut tx = client.transaction().map_err(pe)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])
             .map_err(pe)?;
-        tx.batch_execute(
-            "SET LOCAL client_min_messages = warning;
-             CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)",
-        )
-        .map_err(pe)?;
-        let current: i64 = tx
-            .query_one(
-                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-                &[],
-            )
-            .map_err(pe)?
-            .get(0);
-        let known = MIGRATIONS.len() as i64;
-        if current > known {
-            return Err(StoreError::TooNew {
-                found: current,
-                known,
-            });
-        }
-        for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
-            let version = i as i64 + 1;
-            if version <= current {
-                continue;
-            }
-            tx.batch_execute(sql).map_err(pe)?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                &[&version, name],
-            )
-            .map_err(pe)?;
-        }
+        xiezuo_store::migrate::run(&mut PgMigrator(&mut tx), MIGRATIONS)?;
         tx.commit().map_err(pe)
     }
 
@@ -769,6 +739,40 @@ fn audit_row(r: &Row) -> Result<AuditEntry, StoreError> {
         old: r.try_get(6).map_err(pe)?,
         new: r.try_get(7).map_err(pe)?,
     })
+}
+
+/// The PostgreSQL side of the migration runner: every migration inside the
+/// one transaction that holds the migration lock.
+struct PgMigrator<'t, 'c>(&'t mut postgres::Transaction<'c>);
+
+impl xiezuo_store::migrate::Migrator for PgMigrator<'_, '_> {
+    fn current_version(&mut self) -> Result<i64, StoreError> {
+        self.0
+            .batch_execute(
+                "SET LOCAL client_min_messages = warning;
+             CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)",
+            )
+            .map_err(pe)?;
+        Ok(self
+            .0
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                &[],
+            )
+            .map_err(pe)?
+            .get(0))
+    }
+
+    fn apply(&mut self, version: i64, name: &str, sql: &str) -> Result<(), StoreError> {
+        self.0.batch_execute(sql).map_err(pe)?;
+        self.0
+            .execute(
+                "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                &[&version, &name],
+            )
+            .map_err(pe)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

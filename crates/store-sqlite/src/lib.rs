@@ -82,56 +82,7 @@ impl SqliteStore {
     /// Applies the embedded migrations not yet applied, each in its own
     /// transaction; refuses a store written by a newer version.
     fn migrate(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .execute_batch(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
-            )
-            .map_err(be)?;
-        let current: i64 = self
-            .conn
-            .query_row(
-                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(be)?;
-        let known = MIGRATIONS.len() as i64;
-        if current > known {
-            return Err(StoreError::TooNew {
-                found: current,
-                known,
-            });
-        }
-        for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
-            let version = i as i64 + 1;
-            if version <= current {
-                continue;
-            }
-            // Another process may be opening the same new store: take the
-            // write lock first, then look again at what it has applied.
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(be)?;
-            let applied: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
-                    [version],
-                    |r| r.get(0),
-                )
-                .map_err(be)?;
-            if applied {
-                continue;
-            }
-            tx.execute_batch(sql).map_err(be)?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
-                params![version, name],
-            )
-            .map_err(be)?;
-            tx.commit().map_err(be)?;
-        }
-        Ok(())
+        xiezuo_store::migrate::run(&mut SqliteMigrator(&mut self.conn), MIGRATIONS)
     }
 
     /// The applied migrations: (version, name).
@@ -771,6 +722,53 @@ impl ImportTx for SqliteImport<'_> {
             .map_err(be)?;
         this.tx.commit().map_err(be)?;
         Ok(this.batch_id)
+    }
+}
+
+/// The SQLite side of the migration runner: each migration in its own
+/// transaction, taken with the write lock.
+struct SqliteMigrator<'c>(&'c mut Connection);
+
+impl xiezuo_store::migrate::Migrator for SqliteMigrator<'_> {
+    fn current_version(&mut self) -> Result<i64, StoreError> {
+        self.0
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+            )
+            .map_err(be)?;
+        self.0
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(be)
+    }
+
+    fn apply(&mut self, version: i64, name: &str, sql: &str) -> Result<(), StoreError> {
+        // Another process may be opening the same new store: take the
+        // write lock first, then look again at what it has applied.
+        let tx = self
+            .0
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(be)?;
+        let applied: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
+                [version],
+                |r| r.get(0),
+            )
+            .map_err(be)?;
+        if applied {
+            return Ok(());
+        }
+        tx.execute_batch(sql).map_err(be)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+            params![version, name],
+        )
+        .map_err(be)?;
+        tx.commit().map_err(be)
     }
 }
 

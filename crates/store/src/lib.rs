@@ -13,6 +13,7 @@ use xiezuo_exchange::{Cell, FileKind};
 pub mod accounts;
 pub mod copy;
 pub mod ddl;
+pub mod migrate;
 pub mod protect;
 pub use accounts::{AccessEvent, Account, AccountStore, ApiToken, NewAccount};
 
