@@ -4,34 +4,101 @@
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use xiezuo_store::Store;
 use xiezuo_store::copy::CopyStore;
 use xiezuo_store::protect::{PersonalKey, ProtectedStore};
 use xiezuo_store_postgres::PgStore;
 use xiezuo_store_sqlite::SqliteStore;
 
-/// The personal-data key file given by `--key-file`/`XIEZUO_KEY_FILE`.
-static KEY_FILE: OnceLock<PathBuf> = OnceLock::new();
-
-/// Records the key file chosen on the command line (once, at start-up).
-pub fn set_key_file(path: PathBuf) {
-    let _ = KEY_FILE.set(path);
+/// How the command line chose the store: `--db`/`XIEZUO_DB` and
+/// `--key-file`/`XIEZUO_KEY_FILE`, as given. Built once in `main` and
+/// handed to every command that opens a store.
+#[derive(Debug, Clone, Default)]
+pub struct StoreSettings {
+    /// The `--db` value; `None` means the default `./xiezuo.db`.
+    pub db: Option<String>,
+    /// The personal-data key file given; `None` means the default beside
+    /// an embedded store.
+    pub key_file: Option<PathBuf>,
 }
 
-/// The key file of a store: the one given, or `<store file>.key` beside an
-/// embedded store. A server store has no default: its key must be kept
-/// apart from it.
-pub fn key_file_for(loc: &Location) -> Result<PathBuf> {
-    if let Some(p) = KEY_FILE.get() {
-        return Ok(p.clone());
+/// Whether opening may bring a new store into being.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    /// A reading command: a missing embedded store is an error, and
+    /// nothing is written to disk.
+    Never,
+    /// A writing command (import, demo, adding an account): a missing
+    /// embedded store is created, with its key file.
+    IfMissing,
+}
+
+impl StoreSettings {
+    /// The same settings with another `--db` value.
+    pub fn with_db(&self, db: String) -> StoreSettings {
+        StoreSettings {
+            db: Some(db),
+            key_file: self.key_file.clone(),
+        }
     }
-    match loc {
-        Location::Sqlite(p) => Ok(PathBuf::from(format!("{}.key", p.display()))),
-        Location::Postgres(_) => bail!(
-            "a PostgreSQL store needs the personal-data key file: pass --key-file PATH (or set XIEZUO_KEY_FILE)"
-        ),
+
+    /// Where the store lives.
+    pub fn location(&self) -> Result<Location> {
+        match &self.db {
+            Some(u) => parse_location(u),
+            None => Ok(Location::Sqlite(crate::default_db())),
+        }
     }
+
+    /// The key file of the store at `loc`: the one given, or
+    /// `<store file>.key` beside an embedded store. A server store has no
+    /// default: its key must be kept apart from it.
+    pub fn key_file_for(&self, loc: &Location) -> Result<PathBuf> {
+        if let Some(p) = &self.key_file {
+            return Ok(p.clone());
+        }
+        match loc {
+            Location::Sqlite(p) => Ok(PathBuf::from(format!("{}.key", p.display()))),
+            Location::Postgres(_) => bail!(
+                "a PostgreSQL store needs the personal-data key file: pass --key-file PATH (or set XIEZUO_KEY_FILE)"
+            ),
+        }
+    }
+
+    /// Opens an existing store, for a reading command.
+    pub fn open(&self) -> Result<Box<dyn Store>> {
+        self.open_with(Create::Never)
+    }
+
+    /// Opens the store, creating it (and its key file) when it is missing,
+    /// for a writing command.
+    pub fn open_or_create(&self) -> Result<Box<dyn Store>> {
+        self.open_with(Create::IfMissing)
+    }
+
+    fn open_with(&self, create: Create) -> Result<Box<dyn Store>> {
+        let loc = self.location()?;
+        if create == Create::Never {
+            ensure_exists(&loc)?;
+        }
+        let key_file = self.key_file_for(&loc)?;
+        open_backend(&loc).and_then(|s| protect(s, &key_file))
+    }
+}
+
+/// Refuses a missing embedded store before anything touches the disk. A
+/// server store is the server's to check.
+pub fn ensure_exists(loc: &Location) -> Result<()> {
+    if let Location::Sqlite(p) = loc
+        && !p.exists()
+    {
+        bail!(
+            "store {} does not exist; create one with `xiezuo import DIR` or `xiezuo demo`, or pass --db PATH to name an existing one",
+            p.display()
+        );
+    }
+    Ok(())
 }
 
 /// Wraps a backend so persons' identity numbers and names are sealed at
@@ -70,16 +137,6 @@ pub fn parse_location(url: &str) -> Result<Location> {
         bail!("--db is empty");
     }
     Ok(Location::Sqlite(PathBuf::from(url)))
-}
-
-/// Opens the store named by `--db` (or the default).
-pub fn open(db: Option<&str>) -> Result<Box<dyn Store>> {
-    let loc = match db {
-        Some(u) => parse_location(u)?,
-        None => Location::Sqlite(crate::default_db()),
-    };
-    let key_file = key_file_for(&loc)?;
-    open_backend(&loc).and_then(|s| protect(s, &key_file))
 }
 
 /// Opens the backend itself, without the personal-data layer.

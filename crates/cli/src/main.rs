@@ -70,10 +70,11 @@ pub enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(k) = &cli.key_file {
-        db::set_key_file(k.clone());
-    }
-    match commands::run(cli) {
+    let store = db::StoreSettings {
+        db: cli.db.clone(),
+        key_file: cli.key_file.clone(),
+    };
+    match commands::run(cli.command, &store, cli.actor) {
         Ok(code) => code,
         // A closed pipe (`xiezuo explain … | head`) is not an error.
         Err(e)

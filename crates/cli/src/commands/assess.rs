@@ -31,9 +31,9 @@ pub fn load_method(path: Option<&PathBuf>) -> Result<Method> {
     })
 }
 
-pub fn run(db: Option<&str>, a: Args) -> Result<ExitCode> {
+pub fn run(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
     let method = load_method(a.method.as_ref())?;
-    let store = crate::db::open(db)?;
+    let store = settings.open()?;
     let data = AssessmentData::load(store.as_ref()).context("reading the store")?;
     let result = assess(&data, a.year, &method);
     write_outputs(&result, &a.out).with_context(|| format!("writing {}", a.out.display()))?;

@@ -20,8 +20,8 @@ pub struct RestoreArgs {
     pub force: bool,
 }
 
-pub fn backup(db: Option<&str>, a: BackupArgs) -> Result<ExitCode> {
-    let store = crate::db::open(db)?;
+pub fn backup(settings: &crate::db::StoreSettings, a: BackupArgs) -> Result<ExitCode> {
+    let store = settings.open()?;
     store
         .backup_to(&a.path)
         .with_context(|| format!("backing up to {}", a.path.display()))?;
@@ -29,11 +29,10 @@ pub fn backup(db: Option<&str>, a: BackupArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn restore(db: Option<&str>, a: RestoreArgs) -> Result<ExitCode> {
-    let target = match db.map(crate::db::parse_location).transpose()? {
-        Some(crate::db::Location::Sqlite(p)) => p,
-        None => crate::default_db(),
-        Some(crate::db::Location::Postgres(_)) => {
+pub fn restore(settings: &crate::db::StoreSettings, a: RestoreArgs) -> Result<ExitCode> {
+    let target = match settings.location()? {
+        crate::db::Location::Sqlite(p) => p,
+        crate::db::Location::Postgres(_) => {
             bail!(
                 "restore puts a backup file back as an embedded store; to load a backup into a new PostgreSQL database use `xiezuo migrate-store --from BACKUP --to postgres://…`"
             )
@@ -41,7 +40,7 @@ pub fn restore(db: Option<&str>, a: RestoreArgs) -> Result<ExitCode> {
     };
     // The backup must open as a store of this version before anything moves.
     // It is sealed with the target store's personal-data key.
-    let key_file = crate::db::key_file_for(&crate::db::Location::Sqlite(target.clone()))?;
+    let key_file = settings.key_file_for(&crate::db::Location::Sqlite(target.clone()))?;
     crate::db::open_backend(&crate::db::Location::Sqlite(a.path.clone()))
         .and_then(|s| crate::db::protect(s, &key_file))
         .with_context(|| format!("{} is not a usable backup", a.path.display()))?;

@@ -33,7 +33,7 @@ pub struct Args {
     pub addr: String,
 }
 
-pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
+pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<ExitCode> {
     let data_dir = a.dir.join("dataset");
     let out = a.dir.join("assessment");
     let opts = GenerateOptions {
@@ -54,11 +54,12 @@ pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
         data_dir.display()
     );
     generate(&opts, &data_dir).context("generating the demo dataset")?;
-    let db_path = db.map_or_else(
-        || a.dir.join("xiezuo.db").display().to_string(),
-        str::to_string,
-    );
-    let mut store = crate::db::open(Some(&db_path))?;
+    let db_path = settings
+        .db
+        .clone()
+        .unwrap_or_else(|| a.dir.join("xiezuo.db").display().to_string());
+    let settings = settings.with_db(db_path.clone());
+    let mut store = settings.open_or_create()?;
     if store.count(xiezuo_exchange::FileKind::Persons)? == 0 {
         println!("2/3 importing into the embedded store {db_path}");
         let batch = BatchInfo {
@@ -108,7 +109,7 @@ pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
     drop(store);
     println!("\nstarting the platform (Ctrl-C to stop)…");
     super::serve::serve(
-        Some(&db_path),
+        &settings,
         super::serve::Args {
             addr: a.addr,
             map_dir: None,

@@ -31,7 +31,7 @@ pub enum Format {
     Csv,
 }
 
-pub fn run(db: Option<&str>, a: Args) -> Result<ExitCode> {
+pub fn run(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
     let subject = match (&a.indicator, &a.finding) {
         (Some(i), _) => Subject::Indicator(Indicator::parse(i).with_context(|| {
             format!(
@@ -55,7 +55,7 @@ pub fn run(db: Option<&str>, a: Args) -> Result<ExitCode> {
         })?),
         (None, None) => bail!("give --indicator or --finding"),
     };
-    let store = crate::db::open(db)?;
+    let store = settings.open()?;
     let data = AssessmentData::load(store.as_ref()).context("reading the store")?;
     let e = explain(&data, &a.pairing, a.year, subject)?;
     match a.format {

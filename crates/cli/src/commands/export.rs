@@ -30,8 +30,8 @@ pub enum Lang {
     Zh,
 }
 
-pub fn run(db: Option<&str>, a: Args) -> Result<ExitCode> {
-    let store = crate::db::open(db)?;
+pub fn run(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
+    let store = settings.open()?;
     let format = match a.format {
         Fmt::Csv => ExportFormat::Csv,
         Fmt::Xlsx => ExportFormat::Xlsx,

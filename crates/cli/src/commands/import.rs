@@ -42,8 +42,8 @@ impl Progress for Bar {
     }
 }
 
-pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
-    let mut store = crate::db::open(db)?;
+pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<ExitCode> {
+    let mut store = settings.open_or_create()?;
     let batch = BatchInfo {
         actor: actor.to_string(),
         at: super::now_rfc3339(),

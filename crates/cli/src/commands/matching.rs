@@ -84,8 +84,12 @@ fn print_summary(d: &LabourData, r: &MatchRun) {
     );
 }
 
-pub fn run_match(db: Option<&str>, actor: &str, a: MatchArgs) -> Result<ExitCode> {
-    let mut store = crate::db::open(db)?;
+pub fn run_match(
+    settings: &crate::db::StoreSettings,
+    actor: &str,
+    a: MatchArgs,
+) -> Result<ExitCode> {
+    let mut store = settings.open()?;
     let d = LabourData::load(store.as_ref()).context("reading seekers and postings")?;
     let r = run(&d, a.date)?;
     std::fs::create_dir_all(&a.out)?;
@@ -182,8 +186,8 @@ pub fn run_match(db: Option<&str>, actor: &str, a: MatchArgs) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run_station(db: Option<&str>, a: StationArgs) -> Result<ExitCode> {
-    let store = crate::db::open(db)?;
+pub fn run_station(settings: &crate::db::StoreSettings, a: StationArgs) -> Result<ExitCode> {
+    let store = settings.open()?;
     let d = LabourData::load(store.as_ref()).context("reading seekers and postings")?;
     let r = run(&d, a.date)?;
     let st = a.station.as_deref();

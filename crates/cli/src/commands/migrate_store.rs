@@ -29,7 +29,7 @@ fn shown(loc: &Location) -> String {
     }
 }
 
-pub fn run(a: Args) -> Result<ExitCode> {
+pub fn run(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
     let from = parse_location(&a.from).context("--from")?;
     let to = parse_location(&a.to).context("--to")?;
     if from == to {
@@ -58,7 +58,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
             shown(&from)
         );
     }
-    let key = match crate::db::key_file_for(&from) {
+    let key = match settings.key_file_for(&from) {
         Ok(k) => k.display().to_string(),
         Err(_) => "the source's key file".to_string(),
     };

@@ -13,28 +13,30 @@ pub mod migrate_store;
 pub mod serve;
 pub mod user;
 
-use crate::{Cli, Command};
+use crate::Command;
+use crate::db::StoreSettings;
 use anyhow::Result;
 use std::process::ExitCode;
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<ExitCode> {
-    let actor = cli.actor.clone().unwrap_or_else(os_user);
-    match cli.command {
-        Command::Import(a) => import::run(cli.db.as_deref(), &actor, a),
-        Command::Export(a) => export::run(cli.db.as_deref(), a),
-        Command::Assess(a) => assess::run(cli.db.as_deref(), a),
-        Command::Explain(a) => explain::run(cli.db.as_deref(), a),
+/// Runs a parsed command on the store chosen by `store`, acting as `actor`
+/// (default: the operating-system user).
+pub fn run(command: Command, store: &StoreSettings, actor: Option<String>) -> Result<ExitCode> {
+    let actor = actor.unwrap_or_else(os_user);
+    match command {
+        Command::Import(a) => import::run(store, &actor, a),
+        Command::Export(a) => export::run(store, a),
+        Command::Assess(a) => assess::run(store, a),
+        Command::Explain(a) => explain::run(store, a),
         Command::Generate(a) => generate::run(a),
-        Command::Demo(a) => demo::run(cli.db.as_deref(), &actor, a),
+        Command::Demo(a) => demo::run(store, &actor, a),
         Command::Bench(a) => bench::run(a),
-        Command::Match(a) => matching::run_match(cli.db.as_deref(), &actor, a),
-        Command::Station(a) => matching::run_station(cli.db.as_deref(), a),
-        Command::Serve(a) => serve::run(cli.db.as_deref(), a),
-        Command::Backup(a) => backup::backup(cli.db.as_deref(), a),
-        Command::Restore(a) => backup::restore(cli.db.as_deref(), a),
-        Command::MigrateStore(a) => migrate_store::run(a),
-        Command::User(a) => user::run(cli.db.as_deref(), &actor, a),
+        Command::Match(a) => matching::run_match(store, &actor, a),
+        Command::Station(a) => matching::run_station(store, a),
+        Command::Serve(a) => serve::run(store, a),
+        Command::Backup(a) => backup::backup(store, a),
+        Command::Restore(a) => backup::restore(store, a),
+        Command::MigrateStore(a) => migrate_store::run(store, a),
+        Command::User(a) => user::run(store, &actor, a),
         Command::Schema => {
             print!("{}", xiezuo_exchange::schema::labels_markdown());
             Ok(ExitCode::SUCCESS)

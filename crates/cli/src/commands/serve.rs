@@ -28,12 +28,12 @@ pub struct Args {
 const READERS: usize = 8;
 
 /// Serves the platform until the process is stopped.
-pub fn serve(db: Option<&str>, a: Args) -> Result<ExitCode> {
-    let store = crate::db::open(db)?;
+pub fn serve(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
+    let store = settings.open()?;
     let mut state =
         xiezuo_web::AppState::new(store, xiezuo_engine::assess::method::Method::default_v1());
     let readers = (0..READERS)
-        .map(|_| crate::db::open(db))
+        .map(|_| settings.open())
         .collect::<Result<Vec<_>>>()?;
     state.add_readers(readers);
     state.map_dir = a.map_dir;
@@ -76,6 +76,6 @@ pub fn serve(db: Option<&str>, a: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run(db: Option<&str>, a: Args) -> Result<ExitCode> {
-    serve(db, a)
+pub fn run(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
+    serve(settings, a)
 }

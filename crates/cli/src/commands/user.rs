@@ -64,8 +64,14 @@ fn read_password() -> Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-pub fn run(db: Option<&str>, actor: &str, a: Args) -> Result<ExitCode> {
-    let mut store = crate::db::open(db)?;
+pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<ExitCode> {
+    // Adding an account may start a new store (the first administrator
+    // before any import); every other account command needs an existing one.
+    let mut store = if matches!(a.command, UserCommand::Add { .. }) {
+        settings.open_or_create()?
+    } else {
+        settings.open()?
+    };
     let at = super::now_rfc3339();
     let log = |store: &mut Box<dyn xiezuo_store::Store>, action: &str, detail: &str| {
         store.log_access(&accounts::event(&at, actor, "cli", action, detail))

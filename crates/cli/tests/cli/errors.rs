@@ -481,3 +481,97 @@ fn unknown_store_scheme_is_an_error_and_creates_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown store scheme"));
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
+
+/// Runs `xiezuo --db STORE ARGS…` in `dir`, without any store settings
+/// from the environment.
+fn xiezuo_in(dir: &Path, store: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xiezuo"))
+        .current_dir(dir)
+        .env_remove("XIEZUO_DB")
+        .env_remove("XIEZUO_KEY_FILE")
+        .env("XIEZUO_ACTOR", "test-runner")
+        .arg("--db")
+        .arg(store)
+        .args(args)
+        .output()
+        .expect("run xiezuo");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn reading_commands_on_a_missing_store_fail_and_create_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let store = dir.join("missing.db");
+    let reads: &[&[&str]] = &[
+        &["export", "out"],
+        &["assess", "--year", "2024", "--out", "out"],
+        &[
+            "explain",
+            "--pairing",
+            "P",
+            "--year",
+            "2024",
+            "--indicator",
+            "poor_employed",
+        ],
+        &["serve", "--addr", "127.0.0.1:0"],
+        &["station", "--date", "2024-06-30"],
+        &["match", "--date", "2024-06-30", "--out", "out"],
+        &["backup", "copy.db"],
+        &["user", "list"],
+        &["user", "tokens"],
+        &["user", "disable", "someone"],
+        &["user", "token", "someone"],
+    ];
+    for args in reads {
+        let (code, stderr) = xiezuo_in(dir, &store, args);
+        assert!(code.is_some_and(|c| c != 0), "{args:?}: exit {code:?}");
+        assert!(
+            stderr.contains(&format!("store {} does not exist", store.display())),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("xiezuo import DIR") && stderr.contains("xiezuo demo"),
+            "{args:?} should say how to create a store: {stderr}"
+        );
+        assert!(!store.exists(), "{args:?} created the store");
+        assert!(
+            !dir.join("missing.db.key").exists(),
+            "{args:?} created the key file"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "{args:?} left {left:?}");
+    }
+    // A key file given explicitly is not created either.
+    let key = dir.join("given.key");
+    let (code, _) = xiezuo_in(
+        dir,
+        &store,
+        &["--key-file", key.to_str().unwrap(), "export", "out"],
+    );
+    assert_ne!(code, Some(0));
+    assert!(!key.exists() && !store.exists());
+}
+
+#[test]
+fn writing_commands_create_a_missing_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("new.db");
+    let (code, stderr) = xiezuo_in(
+        tmp.path(),
+        &store,
+        &["user", "add", "admin", "--role", "admin"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(store.exists() && tmp.path().join("new.db.key").exists());
+    // Once it exists, reading commands use it.
+    let (code, stderr) = xiezuo_in(tmp.path(), &store, &["user", "list"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
