@@ -163,8 +163,23 @@ pub fn write_xlsx(
 /// English name as a note), drop-down lists of the Chinese labels for enum
 /// and boolean columns, frozen header row.
 pub fn write_template(kind: FileKind, path: &Path) -> Result<(), WriteError> {
-    use rust_xlsxwriter::{DataValidation, Format, Note, Workbook};
     let file = path.display().to_string();
+    let mut wb = template_workbook(kind, &file)?;
+    wb.save(path)
+        .map_err(|source| WriteError::Xlsx { file, source })
+}
+
+/// [`write_template`] into memory: the bytes of the XLSX file.
+pub fn template_bytes(kind: FileKind) -> Result<Vec<u8>, WriteError> {
+    let file = kind.file_name("xlsx");
+    let mut wb = template_workbook(kind, &file)?;
+    wb.save_to_buffer()
+        .map_err(|source| WriteError::Xlsx { file, source })
+}
+
+fn template_workbook(kind: FileKind, file: &str) -> Result<rust_xlsxwriter::Workbook, WriteError> {
+    use rust_xlsxwriter::{DataValidation, Format, Note, Workbook};
+    let file = file.to_string();
     let xerr = |source| WriteError::Xlsx {
         file: file.clone(),
         source,
@@ -207,8 +222,7 @@ pub fn write_template(kind: FileKind, path: &Path) -> Result<(), WriteError> {
         }
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
-    wb.save(path).map_err(xerr)?;
-    Ok(())
+    Ok(wb)
 }
 
 /// A cell of a plain report table.
@@ -226,8 +240,35 @@ pub fn write_plain_xlsx(
     headers: &[String],
     rows: &[Vec<Plain>],
 ) -> Result<(), WriteError> {
-    use rust_xlsxwriter::{Format, Workbook};
     let file = path.display().to_string();
+    let mut wb = plain_workbook(&file, sheet, headers, rows)?;
+    wb.save(path)
+        .map_err(|source| WriteError::Xlsx { file, source })
+}
+
+/// [`write_plain_xlsx`] into memory: the bytes of the XLSX file, `name`
+/// naming it in errors.
+pub fn plain_xlsx_bytes(
+    name: &str,
+    sheet: &str,
+    headers: &[String],
+    rows: &[Vec<Plain>],
+) -> Result<Vec<u8>, WriteError> {
+    let mut wb = plain_workbook(name, sheet, headers, rows)?;
+    wb.save_to_buffer().map_err(|source| WriteError::Xlsx {
+        file: name.to_string(),
+        source,
+    })
+}
+
+fn plain_workbook(
+    file: &str,
+    sheet: &str,
+    headers: &[String],
+    rows: &[Vec<Plain>],
+) -> Result<rust_xlsxwriter::Workbook, WriteError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let file = file.to_string();
     if rows.len() as u64 + 1 > MAX_SHEET_ROWS {
         return Err(WriteError::TooManyRows {
             file,
@@ -263,8 +304,7 @@ pub fn write_plain_xlsx(
         }
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
-    wb.save(path).map_err(xerr)?;
-    Ok(())
+    Ok(wb)
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub(crate) async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, ApiError
     let st = state.clone();
     tokio::task::spawn_blocking(move || st.snapshot())
         .await
-        .map_err(|e| ApiError::Store(xiezuo_store::StoreError::Backend(e.to_string())))?
+        .map_err(ApiError::internal)?
         .map_err(ApiError::from)
 }
 

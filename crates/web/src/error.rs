@@ -1,9 +1,150 @@
-//! The one error type of the HTTP edge, with stable codes:
-//! `{"code", "message"}` bodies and exhaustive status mapping.
+//! The one error type of the HTTP edge (接口错误), with stable codes from one
+//! table ([`ERROR_TABLE`]): `{"code", "message"}` bodies, and for internal
+//! failures `{"code", "message", "reference"}` with a generic message; the
+//! detail of an internal failure goes to the log only, under its reference.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use xiezuo_store::StoreError;
+
+/// Who is at fault for an error: the client (4xx) or the server (5xx).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    Client,
+    Server,
+}
+
+/// The kinds of API error: each has one row of [`ERROR_TABLE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    Frozen,
+    PayloadTooLarge,
+    RateLimited,
+    Internal,
+    StoreUnavailable,
+}
+
+/// One row of the error table: the stable code, the category, the HTTP
+/// status and what it means (the OpenAPI document shows it).
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorRow {
+    pub kind: ErrorKind,
+    pub code: &'static str,
+    pub category: Category,
+    pub status: u16,
+    pub description: &'static str,
+}
+
+const fn row(
+    kind: ErrorKind,
+    code: &'static str,
+    category: Category,
+    status: u16,
+    description: &'static str,
+) -> ErrorRow {
+    ErrorRow {
+        kind,
+        code,
+        category,
+        status,
+        description,
+    }
+}
+
+/// Every error code of the API with its status: the one table that
+/// [`ApiError::code`], [`ApiError::status`] and the OpenAPI document read.
+pub const ERROR_TABLE: [ErrorRow; 10] = {
+    use Category::{Client, Server};
+    use ErrorKind as K;
+    [
+        row(
+            K::BadRequest,
+            "bad_request",
+            Client,
+            400,
+            "a parameter or body that does not parse or check",
+        ),
+        row(
+            K::Unauthorized,
+            "unauthorized",
+            Client,
+            401,
+            "not signed in, or a credential that does not work",
+        ),
+        row(
+            K::Forbidden,
+            "forbidden",
+            Client,
+            403,
+            "outside the caller's role or scope",
+        ),
+        row(K::NotFound, "not_found", Client, 404, "not found"),
+        row(
+            K::Conflict,
+            "conflict",
+            Client,
+            409,
+            "the change conflicts with what is stored",
+        ),
+        row(
+            K::Frozen,
+            "frozen",
+            Client,
+            423,
+            "reserved: the assessment round is frozen and its data cannot change",
+        ),
+        row(
+            K::PayloadTooLarge,
+            "payload_too_large",
+            Client,
+            413,
+            "the request body is larger than the limit",
+        ),
+        row(
+            K::RateLimited,
+            "rate_limited",
+            Client,
+            429,
+            "too many attempts from this address",
+        ),
+        row(
+            K::Internal,
+            "internal",
+            Server,
+            500,
+            "an internal failure; the body names a reference to find it in the log",
+        ),
+        row(
+            K::StoreUnavailable,
+            "store_unavailable",
+            Server,
+            503,
+            "the store cannot be reached; the body names a reference",
+        ),
+    ]
+};
+
+impl ErrorKind {
+    /// This kind's row of [`ERROR_TABLE`].
+    pub fn row(self) -> &'static ErrorRow {
+        // Every kind has exactly one row (a unit test checks).
+        ERROR_TABLE
+            .iter()
+            .find(|r| r.kind == self)
+            .unwrap_or(&ERROR_TABLE[8])
+    }
+}
+
+/// The generic message of an internal failure (no detail of the cause).
+pub const INTERNAL_MESSAGE: &str = "内部错误 an internal error occurred";
+/// The generic message when the store cannot be reached.
+pub const STORE_UNAVAILABLE_MESSAGE: &str = "数据存储暂不可用 the store is unavailable";
 
 /// An API error.
 #[derive(Debug, thiserror::Error)]
@@ -18,40 +159,89 @@ pub enum ApiError {
     /// Signed in, but outside the caller's role or scope.
     #[error("{0}")]
     Forbidden(String),
+    /// The change conflicts with what is stored.
+    #[error("{0}")]
+    Conflict(String),
+    /// Reserved for frozen assessment rounds (冻结): their data cannot change.
+    #[error("{0}")]
+    Frozen(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("{0}")]
     RateLimited(String),
+    /// An internal failure (I/O, a task that did not finish, an import that
+    /// failed): the detail is logged, never sent.
+    #[error("internal: {0}")]
+    Internal(String),
     #[error("the store could not be read: {0}")]
-    Store(#[from] xiezuo_store::StoreError),
+    Store(#[from] StoreError),
 }
 
 impl ApiError {
-    /// The stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    /// An internal failure with its detail (logged only).
+    pub fn internal(e: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal(e.to_string())
+    }
+
+    /// The kind of error, the key of [`ERROR_TABLE`].
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            ApiError::NotFound(_) => "not_found",
-            ApiError::BadRequest(_) => "bad_request",
-            ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::Forbidden(_) => "forbidden",
-            ApiError::RateLimited(_) => "rate_limited",
-            ApiError::Store(_) => "store_unavailable",
+            ApiError::NotFound(_) => ErrorKind::NotFound,
+            ApiError::BadRequest(_) => ErrorKind::BadRequest,
+            ApiError::Unauthorized(_) => ErrorKind::Unauthorized,
+            ApiError::Forbidden(_) => ErrorKind::Forbidden,
+            ApiError::Conflict(_) | ApiError::Store(StoreError::Conflict(_)) => ErrorKind::Conflict,
+            ApiError::Frozen(_) => ErrorKind::Frozen,
+            ApiError::PayloadTooLarge(_) => ErrorKind::PayloadTooLarge,
+            ApiError::RateLimited(_) => ErrorKind::RateLimited,
+            ApiError::Internal(_) => ErrorKind::Internal,
+            ApiError::Store(StoreError::Backend(_)) => ErrorKind::StoreUnavailable,
+            ApiError::Store(_) => ErrorKind::Internal,
         }
     }
 
-    fn status(&self) -> StatusCode {
-        match self {
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        self.kind().row().code
     }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.kind().row().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+/// A short random id that ties a sanitised answer to its log line.
+fn reference() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    if let Ok(d) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        h.write_u128(d.as_nanos());
+    }
+    format!("{:08x}", h.finish() as u32)
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "code": self.code(), "message": self.to_string() });
+        let kind = self.kind();
+        let row = kind.row();
+        let body = if row.category == Category::Server {
+            let reference = reference();
+            // The detail (an I/O or backend message, no personal data: those
+            // are keyed before they reach the store) goes to the log only.
+            eprintln!("error {reference}: {}: {self}", row.code);
+            let message = if kind == ErrorKind::StoreUnavailable {
+                STORE_UNAVAILABLE_MESSAGE
+            } else {
+                INTERNAL_MESSAGE
+            };
+            serde_json::json!({ "code": row.code, "message": message, "reference": reference })
+        } else {
+            serde_json::json!({ "code": row.code, "message": self.to_string() })
+        };
         (self.status(), Json(body)).into_response()
     }
 }
@@ -112,6 +302,92 @@ pub mod extract {
                 .await
                 .map(Multipart)
                 .map_err(|e| ApiError::BadRequest(e.body_text()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn answer(e: ApiError) -> (u16, serde_json::Value) {
+        let r = e.into_response();
+        let status = r.status().as_u16();
+        let bytes = axum::body::to_bytes(r.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        (status, serde_json::from_slice(&bytes).expect("json"))
+    }
+
+    #[test]
+    fn every_kind_has_exactly_one_row() {
+        for r in &ERROR_TABLE {
+            assert_eq!(ERROR_TABLE.iter().filter(|o| o.kind == r.kind).count(), 1);
+            assert_eq!(r.kind.row().code, r.code);
+            assert_eq!(
+                r.category == Category::Server,
+                r.status >= 500,
+                "{}",
+                r.code
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_store_conflict_answers_409_with_its_message() {
+        let (status, body) = answer(StoreError::Conflict("batch 3 is newer".into()).into()).await;
+        assert_eq!(status, 409);
+        assert_eq!(body["code"], "conflict");
+        assert!(body["message"].as_str().unwrap_or("").contains("batch 3"));
+    }
+
+    #[tokio::test]
+    async fn an_internal_failure_answers_500_without_its_detail() {
+        let (status, body) = answer(ApiError::internal("disk full at /var/secret/path")).await;
+        assert_eq!(status, 500);
+        assert_eq!(body["code"], "internal");
+        assert_eq!(body["message"], INTERNAL_MESSAGE);
+        assert!(!body.to_string().contains("secret"), "{body}");
+        let reference = body["reference"].as_str().unwrap_or("");
+        assert_eq!(reference.len(), 8, "{body}");
+    }
+
+    #[tokio::test]
+    async fn store_errors_answer_without_backend_text() {
+        let (status, body) =
+            answer(StoreError::Backend("connection refused to db-host".into()).into()).await;
+        assert_eq!(status, 503);
+        assert_eq!(body["code"], "store_unavailable");
+        assert!(!body.to_string().contains("db-host"), "{body}");
+        let (status, body) = answer(StoreError::Corrupt("row 7 column id".into()).into()).await;
+        assert_eq!(status, 500);
+        assert_eq!(body["code"], "internal");
+        assert!(!body.to_string().contains("row 7"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn client_errors_keep_their_message() {
+        for (e, status, code) in [
+            (
+                ApiError::BadRequest("year must be a number".into()),
+                400,
+                "bad_request",
+            ),
+            (
+                ApiError::Frozen("round 2024 is frozen".into()),
+                423,
+                "frozen",
+            ),
+            (
+                ApiError::PayloadTooLarge("over 64 MiB".into()),
+                413,
+                "payload_too_large",
+            ),
+        ] {
+            let message = e.to_string();
+            let (s, body) = answer(e).await;
+            assert_eq!((s, body["code"].as_str()), (status, Some(code)));
+            assert_eq!(body["message"], message.as_str());
         }
     }
 }

@@ -8,12 +8,13 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use xiezuo_exchange::FileKind;
-use xiezuo_exchange::writer::{Plain, write_plain_xlsx, write_template};
+use xiezuo_exchange::writer::{Plain, plain_xlsx_bytes, template_bytes};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// An internal failure (I/O, a task that did not finish, an import that failed).
 fn failed(e: impl std::fmt::Display) -> ApiError {
-    ApiError::BadRequest(e.to_string())
+    ApiError::internal(e)
 }
 
 fn attachment(name: &str, bytes: Vec<u8>) -> Response {
@@ -36,10 +37,7 @@ pub async fn template(Path(file): Path<String>) -> Result<Response, ApiError> {
     let kind = FileKind::from_stem(stem)
         .ok_or_else(|| ApiError::NotFound(format!("no template {file}")))?;
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
-        let dir = tempfile::tempdir().map_err(failed)?;
-        let p = dir.path().join(kind.file_name("xlsx"));
-        write_template(kind, &p).map_err(failed)?;
-        std::fs::read(&p).map_err(failed)
+        template_bytes(kind).map_err(failed)
     })
     .await
     .map_err(failed)??;
@@ -89,10 +87,7 @@ pub async fn ranking_xlsx(
                 rows.push(row);
             }
         }
-        let dir = tempfile::tempdir().map_err(failed)?;
-        let p = dir.path().join("ranking.xlsx");
-        write_plain_xlsx(&p, &format!("考核 {year}"), &headers, &rows).map_err(failed)?;
-        std::fs::read(&p).map_err(failed)
+        plain_xlsx_bytes("ranking.xlsx", &format!("考核 {year}"), &headers, &rows).map_err(failed)
     })
     .await
     .map_err(failed)??;

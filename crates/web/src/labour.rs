@@ -18,8 +18,9 @@ use xiezuo_engine::labour::{
 use xiezuo_exchange::{CsvTableWriter, FileKind, Headers};
 use xiezuo_store::BatchInfo;
 
+/// An internal failure (I/O, a task that did not finish, an import that failed).
 fn failed(e: impl std::fmt::Display) -> ApiError {
-    ApiError::BadRequest(e.to_string())
+    ApiError::internal(e)
 }
 
 #[derive(Deserialize)]

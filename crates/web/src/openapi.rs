@@ -1,5 +1,6 @@
 //! The OpenAPI 3.1 document of the API and a small docs page built from it.
 
+use crate::error::{Category, ERROR_TABLE, ErrorKind};
 use axum::Json;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -33,14 +34,31 @@ fn error(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
 }
 
+/// The responses of the given error kinds, status and description from the
+/// error table.
+fn table_errors(kinds: &[ErrorKind]) -> Value {
+    let mut out = serde_json::Map::new();
+    for k in kinds {
+        let r = k.row();
+        out.insert(
+            r.status.to_string(),
+            error(&format!("{} (`code`: {})", r.description, r.code)),
+        );
+    }
+    Value::Object(out)
+}
+
 fn error_responses() -> Value {
-    json!({
-        "400": error("bad request: a parameter or body that does not parse or check (`code`: bad_request)"),
-        "401": error("not signed in, or a credential that does not work (`code`: unauthorized)"),
-        "403": error("outside the caller's role or scope (`code`: forbidden)"),
-        "404": error("not found (`code`: not_found)"),
-        "500": error("store unavailable (`code`: store_unavailable)")
-    })
+    use ErrorKind as K;
+    table_errors(&[
+        K::BadRequest,
+        K::Unauthorized,
+        K::Forbidden,
+        K::NotFound,
+        K::Conflict,
+        K::Internal,
+        K::StoreUnavailable,
+    ])
 }
 
 fn json_ok(description: &str) -> Value {
@@ -96,7 +114,8 @@ fn session_path() -> Value {
                 "400": error("a body that does not parse (`code`: bad_request)"),
                 "401": error("wrong login or password, or a locked account (`code`: unauthorized)"),
                 "429": error("too many attempts from this address (`code`: rate_limited)"),
-                "500": error("store unavailable (`code`: store_unavailable)")
+                "500": table_errors(&[ErrorKind::Internal])["500"],
+                "503": table_errors(&[ErrorKind::StoreUnavailable])["503"]
             }
         },
         "delete": { "summary": "Sign out", "responses": { "200": json_ok("signed out") } }
@@ -140,7 +159,13 @@ fn components() -> Value {
         },
         "schemas": { "Error": {
             "type": "object", "required": ["code", "message"],
-            "properties": { "code": { "type": "string", "enum": ["not_found", "bad_request", "unauthorized", "forbidden", "rate_limited", "store_unavailable"] }, "message": { "type": "string" } }
+            "description": "An error. Internal failures (status 5xx) carry a generic message and a reference to the log line instead of their detail. `frozen` (423) is reserved for frozen assessment rounds.",
+            "properties": {
+                "code": { "type": "string", "enum": ERROR_TABLE.iter().map(|r| r.code).collect::<Vec<_>>() },
+                "message": { "type": "string" },
+                "reference": { "type": "string", "description": "a short id of the log line of an internal failure" }
+            },
+            "x-error-codes": ERROR_TABLE.iter().map(|r| json!({ "code": r.code, "status": r.status, "category": match r.category { Category::Client => "client", Category::Server => "server" }, "description": r.description })).collect::<Vec<_>>()
         } }
     })
 }

@@ -44,8 +44,9 @@ pub fn stored_text(
     }))
 }
 
+/// An internal failure (I/O, a task that did not finish, an import that failed).
 fn failed(e: impl std::fmt::Display) -> ApiError {
-    ApiError::BadRequest(e.to_string())
+    ApiError::internal(e)
 }
 
 fn form_kind(kind: &str) -> Result<FileKind, ApiError> {

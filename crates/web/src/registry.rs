@@ -15,8 +15,9 @@ use xiezuo_domain::enums::{FundKind, RegionLevel, Vocabulary};
 use xiezuo_engine::assess::data::AssessmentData;
 use xiezuo_exchange::{FileKind, Record};
 
+/// An internal failure (I/O, a task that did not finish, an import that failed).
 fn failed(e: impl std::fmt::Display) -> ApiError {
-    ApiError::BadRequest(e.to_string())
+    ApiError::internal(e)
 }
 
 /// A name shown without the given name: 张** (personal data).

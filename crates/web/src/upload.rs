@@ -166,7 +166,13 @@ fn report_json(r: &ImportReport) -> J {
     })
 }
 
+/// An internal failure (I/O, a task that did not finish, an import that failed).
 fn failed(e: impl std::fmt::Display) -> ApiError {
+    ApiError::internal(e)
+}
+
+/// An upload that cannot be read (a broken multipart body or zip file): the client's fault.
+fn bad_upload(e: impl std::fmt::Display) -> ApiError {
     ApiError::BadRequest(e.to_string())
 }
 
@@ -178,18 +184,18 @@ pub async fn create(
 ) -> Result<Json<J>, ApiError> {
     let dir = tempfile::tempdir().map_err(failed)?;
     let mut files = Vec::new();
-    while let Some(field) = form.next_field().await.map_err(failed)? {
+    while let Some(field) = form.next_field().await.map_err(bad_upload)? {
         let name = field.file_name().map(str::to_string).unwrap_or_default();
-        let bytes = field.bytes().await.map_err(failed)?;
+        let bytes = field.bytes().await.map_err(bad_upload)?;
         if name.to_lowercase().ends_with(".zip") {
             let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-                .map_err(|e| failed(format!("{name}: not a zip file: {e}")))?;
+                .map_err(|e| bad_upload(format!("{name}: not a zip file: {e}")))?;
             for i in 0..z.len() {
-                let mut entry = z.by_index(i).map_err(failed)?;
+                let mut entry = z.by_index(i).map_err(bad_upload)?;
                 if entry.is_dir() {
                     continue;
                 }
-                let entry_name = entry.name().map_err(failed)?.to_string();
+                let entry_name = entry.name().map_err(bad_upload)?.to_string();
                 let Some(n) = safe_name(&entry_name) else {
                     continue;
                 };
@@ -197,7 +203,7 @@ pub async fn create(
                     continue;
                 }
                 let mut buf = Vec::new();
-                entry.read_to_end(&mut buf).map_err(failed)?;
+                entry.read_to_end(&mut buf).map_err(bad_upload)?;
                 std::fs::write(dir.path().join(&n), buf).map_err(failed)?;
                 files.push(n);
             }
