@@ -193,7 +193,6 @@ fn interfaces_write_without_temporary_files() {
 /// The paths that still go through a temporary directory, to be moved onto
 /// rows given directly to the importer and files written in memory.
 const TEMPFILE_USERS_TODAY: &[&str] = &[
-    "web/src/files.rs",
     "web/src/labour.rs",
     "web/src/records.rs",
     "web/src/upload.rs",
