@@ -4,11 +4,12 @@
 //! not grow with the number of persons.
 
 use crate::GenerateError;
-use crate::activity::{Activity, Project, Training};
+use crate::activity::{Activity, Training};
 use crate::names;
 use crate::out::{Out, rc};
 use crate::rng::{
-    Rng, between, chance, date_between, date_in_year, fmt_date, index, pick, stream, unit, ymd,
+    Rng, between, chance, date_between, date_in_year, fmt_date, index as index_of, pick, stream,
+    unit, ymd,
 };
 use crate::world::{Party, World};
 use chrono::{Datelike, Days, NaiveDate};
@@ -151,25 +152,67 @@ fn fmt_ymd8(d: NaiveDate) -> String {
     format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
 }
 
-/// Runs the pass and writes its six files.
-#[allow(clippy::too_many_lines)]
-pub fn write_people(
-    w: &World,
-    act: &mut Activity,
-    dir: &Path,
+/// Projects, trainings and labour-station data looked up by village and county.
+struct Index {
+    village_projects: BTreeMap<usize, Vec<usize>>,
+    county_projects: Vec<Vec<usize>>,
+    county_trainings: Vec<Vec<usize>>,
+    station_of: Vec<String>,
+    seeker_wants: Vec<Vec<u64>>,
+}
+
+/// The showcase pairing and the tricky cases still to force on its persons.
+struct Showcase {
+    cp0: usize,
+    cp0_county: usize,
+    y1: i32,
+    y2: i32,
+    channel_project: Option<usize>,
+    outside_project: Option<usize>,
+    forces: std::collections::VecDeque<Force>,
+}
+
+/// Per-county state: attendance probabilities of its poor-labour trainings
+/// and the chance of a county-wide project.
+struct CountyCtx<'a> {
+    ci: usize,
+    code: u64,
+    county6: String,
+    tlist: &'a [usize],
+    tp: Vec<f64>,
+    sum_tp: f64,
+    total_tp: f64,
+    cproj: &'a [usize],
+    cproj_p: f64,
+}
+
+/// The files and counters of the streaming pass.
+struct Sink {
+    ho: Out,
+    peo: Out,
+    inc: Out,
+    beo: Out,
+    sk: Out,
+    person_no: u64,
+    household_no: u64,
+    first_person: Vec<String>,
+    seqs: Vec<u16>,
+    ndays: usize,
     seed: u64,
     fy: i32,
     ly: i32,
-) -> Result<(Vec<(String, u64)>, PeopleInfo), GenerateError> {
-    let mut ho = Out::create(dir, "households.csv")?;
-    let mut peo = Out::create(dir, "persons.csv")?;
-    let mut inc = Out::create(dir, "household_income.csv")?;
-    let mut beo = Out::create(dir, "beneficiaries.csv")?;
-    let pl = Out::create(dir, "placements.csv")?;
-    let mut sk = Out::create(dir, "seekers.csv")?;
-    let at = Out::create(dir, "training_attendance.csv")?;
+    place_p: f64,
+}
 
-    // Candidate pairings per county and per village.
+/// One household being written (户).
+struct Home {
+    vi: usize,
+    hid: String,
+    bene: Vec<usize>,
+}
+
+/// Candidate pairings per county and per village.
+fn candidate_pairings(w: &World, fy: i32) -> (Vec<Vec<usize>>, BTreeMap<usize, Vec<usize>>) {
     let mut county_pairings = vec![Vec::new(); w.counties.len()];
     let mut village_pairings: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (pi, p) in w.pairings.iter().enumerate() {
@@ -186,8 +229,12 @@ pub fn write_people(
             }
         }
     }
-    let near_ents = w
-        .pairings
+    (county_pairings, village_pairings)
+}
+
+/// Eastern enterprises in the provinces of each pairing's helper counties.
+fn near_enterprises(w: &World) -> Vec<Vec<usize>> {
+    w.pairings
         .iter()
         .map(|p| {
             w.east_enterprises
@@ -200,17 +247,10 @@ pub fn write_people(
                 })
                 .collect()
         })
-        .collect();
-    let mut pass = Pass {
-        w,
-        pl,
-        at,
-        near_ents,
-        county_pairings,
-        village_pairings,
-    };
+        .collect()
+}
 
-    // Projects per village and county-wide projects per county.
+fn index(w: &World, act: &Activity, county_pairings: &[Vec<usize>]) -> Index {
     let mut village_projects: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut county_projects: Vec<Vec<usize>> = vec![Vec::new(); w.counties.len()];
     for (i, p) in act.projects.iter().enumerate() {
@@ -219,24 +259,12 @@ pub fn write_people(
             None => county_projects[p.county].push(i),
         }
     }
-    // Poor-labour trainings per host county.
     let mut county_trainings: Vec<Vec<usize>> = vec![Vec::new(); w.counties.len()];
     for (i, t) in act.trainings.iter().enumerate() {
         if t.kind == TrainingKind::PoorLabor {
             county_trainings[t.host_county].push(i);
         }
     }
-    let cp0 = w.cp0;
-    let cp0_county = w.pairings[cp0].counties[0];
-    let y1 = fy;
-    let y2 = (fy + 2).min(ly);
-    let channel_project = act
-        .projects
-        .iter()
-        .position(|p| p.pairing == cp0 && p.year == y1 && p.status != ProjectStatus::Cancelled);
-    let outside_project = act.projects.iter().position(|p| p.county != 0);
-    let mut forces: std::collections::VecDeque<Force> = FORCES.into_iter().collect();
-
     let station_of: Vec<String> = w
         .counties
         .iter()
@@ -252,7 +280,7 @@ pub fn write_people(
     // The eastern provinces helping each county, as wanted regions.
     let seeker_wants: Vec<Vec<u64>> = (0..w.counties.len())
         .map(|ci| {
-            let mut v: Vec<u64> = pass.county_pairings[ci]
+            let mut v: Vec<u64> = county_pairings[ci]
                 .iter()
                 .flat_map(|&p| {
                     w.pairings[p]
@@ -266,409 +294,493 @@ pub fn write_people(
             v
         })
         .collect();
-    let mut person_no: u64 = 0;
-    let mut household_no: u64 = 0;
-    let mut first_person = Vec::new();
-    let place_p = (0.04 * f64::from(ly - fy + 1)).min(0.5);
+    Index {
+        village_projects,
+        county_projects,
+        county_trainings,
+        station_of,
+        seeker_wants,
+    }
+}
+
+/// Runs the pass and writes its six files.
+pub fn write_people(
+    w: &World,
+    act: &mut Activity,
+    dir: &Path,
+    seed: u64,
+    fy: i32,
+    ly: i32,
+) -> Result<(Vec<(String, u64)>, PeopleInfo), GenerateError> {
+    let ho = Out::create(dir, "households.csv")?;
+    let peo = Out::create(dir, "persons.csv")?;
+    let inc = Out::create(dir, "household_income.csv")?;
+    let beo = Out::create(dir, "beneficiaries.csv")?;
+    let pl = Out::create(dir, "placements.csv")?;
+    let sk = Out::create(dir, "seekers.csv")?;
+    let at = Out::create(dir, "training_attendance.csv")?;
+
+    let (county_pairings, village_pairings) = candidate_pairings(w, fy);
+    let near_ents = near_enterprises(w);
+    let ix = index(w, act, &county_pairings);
+    let mut pass = Pass {
+        w,
+        pl,
+        at,
+        near_ents,
+        county_pairings,
+        village_pairings,
+    };
+    let cp0 = w.cp0;
+    let y1 = fy;
+    let mut sc = Showcase {
+        cp0,
+        cp0_county: w.pairings[cp0].counties[0],
+        y1,
+        y2: (fy + 2).min(ly),
+        channel_project: act
+            .projects
+            .iter()
+            .position(|p| p.pairing == cp0 && p.year == y1 && p.status != ProjectStatus::Cancelled),
+        outside_project: act.projects.iter().position(|p| p.county != 0),
+        forces: FORCES.into_iter().collect(),
+    };
     let ndays = ((2031 - DAY0) * 366) as usize;
-    let mut seqs: Vec<u16> = vec![0; 2 * ndays];
-    let day0 = ymd(DAY0, 1, 1);
+    let mut sink = Sink {
+        ho,
+        peo,
+        inc,
+        beo,
+        sk,
+        person_no: 0,
+        household_no: 0,
+        first_person: Vec::new(),
+        seqs: vec![0; 2 * ndays],
+        ndays,
+        seed,
+        fy,
+        ly,
+        place_p: (0.04 * f64::from(ly - fy + 1)).min(0.5),
+    };
 
     for (ci, c) in w.counties.iter().enumerate() {
-        seqs.iter_mut().for_each(|s| *s = 0);
-        let county6 = format!("{:06}", c.code / 1_000_000);
+        sink.seqs.iter_mut().for_each(|s| *s = 0);
         // Attendance probabilities of the county's poor-labour trainings.
         let eligible_est = (c.households as f64 * 3.3 * 0.55).max(1.0);
-        let tlist = &county_trainings[ci];
+        let tlist = &ix.county_trainings[ci];
         let tp: Vec<f64> = tlist
             .iter()
             .map(|&t| act.trainings[t].expected / eligible_est)
             .collect();
         let sum_tp: f64 = tp.iter().sum();
-        let total_tp = sum_tp.min(0.3);
-        let cproj = &county_projects[ci];
-        let cproj_p = if cproj.is_empty() {
-            0.0
-        } else {
-            (cproj.len() as f64 * 25.0 / c.households.max(1) as f64).min(0.8)
+        let cproj = &ix.county_projects[ci];
+        let cc = CountyCtx {
+            ci,
+            code: c.code,
+            county6: format!("{:06}", c.code / 1_000_000),
+            tlist,
+            tp,
+            sum_tp,
+            total_tp: sum_tp.min(0.3),
+            cproj,
+            cproj_p: if cproj.is_empty() {
+                0.0
+            } else {
+                (cproj.len() as f64 * 25.0 / c.households.max(1) as f64).min(0.8)
+            },
         };
         for vi in c.villages.clone() {
-            let v = &w.villages[vi];
             let mut rng = stream(seed, "village", vi as u64);
-            let vproj = village_projects.get(&vi).cloned().unwrap_or_default();
-            for hk in 0..v.households {
-                household_no += 1;
-                let hid = format!("H{household_no:08}");
-                // Household.
-                let r = unit(&mut rng);
-                let identified = if r < 0.6 {
-                    2014
-                } else if r < 0.85 {
-                    2015
-                } else {
-                    between(&mut rng, 2016, i64::from(ly.max(2016))) as i32
-                };
-                let exit = if chance(&mut rng, 0.85) {
-                    let lo = identified.max(2016);
-                    Some(between(&mut rng, i64::from(lo), i64::from(ly.max(lo))) as i32)
-                } else {
-                    None
-                };
-                let category = {
-                    let r = unit(&mut rng);
-                    if r < 0.75 {
-                        "general"
-                    } else if r < 0.95 {
-                        "dibao"
-                    } else {
-                        "tekun"
-                    }
-                };
-                let (mt, my) = if chance(&mut rng, 0.04) {
-                    let t = *pick(&mut rng, &["unstable", "marginal", "sudden"]);
-                    let lo = exit.unwrap_or(identified).max(2020.min(ly));
-                    (
-                        t,
-                        Some(between(&mut rng, i64::from(lo), i64::from(ly.max(lo)))),
-                    )
-                } else {
-                    ("", None)
-                };
-                ho.row([
-                    hid.clone(),
-                    rc(v.code),
-                    category.to_string(),
-                    identified.to_string(),
-                    exit.map(|e| e.to_string()).unwrap_or_default(),
-                    mt.to_string(),
-                    my.map(|y| y.to_string()).unwrap_or_default(),
-                ])?;
-                // Members.
-                let size = {
-                    let r = unit(&mut rng);
-                    let cum = [0.12, 0.34, 0.59, 0.79, 0.92, 0.97, 1.0];
-                    cum.iter().position(|&x| r < x).unwrap_or(6) + 1
-                };
-                let head_year = between(&mut rng, 1937, 1992) as i32;
-                let head_male = chance(&mut rng, 0.8);
-                let mut bene: Vec<usize> = Vec::new();
-                for m in 0..size {
-                    let (male, year) = match m {
-                        0 => (head_male, head_year),
-                        1 if chance(&mut rng, 0.85) => (
-                            !head_male,
-                            (head_year + between(&mut rng, -5, 5) as i32).clamp(1930, 1998),
-                        ),
-                        4 | 5 if chance(&mut rng, 0.5) => (
-                            chance(&mut rng, 0.4),
-                            (head_year - between(&mut rng, 20, 30) as i32).max(1920),
-                        ),
-                        _ => (
-                            chance(&mut rng, 0.52),
-                            (head_year + between(&mut rng, 20, 40) as i32).min(2016),
-                        ),
-                    };
-                    let mut birth = date_in_year(&mut rng, year);
-                    let sex_ix = usize::from(male);
-                    // Structural uniqueness: a counter per (county, birth date, sex).
-                    let seq = loop {
-                        let di = ((birth - day0).num_days().max(0) as usize).min(ndays - 1);
-                        let k = &mut seqs[di * 2 + sex_ix];
-                        if *k < 499 {
-                            *k += 1;
-                            break *k;
-                        }
-                        birth = birth + Days::new(1);
-                    };
-                    let seq3 = if male { 2 * seq - 1 } else { 2 * seq };
-                    let mut idn = format!("{county6}{}{seq3:03}", fmt_ymd8(birth));
-                    let mut first17 = [0u8; 17];
-                    first17.copy_from_slice(&idn.as_bytes()[..17]);
-                    idn.push(char::from(check_char(&first17)));
-                    let age = 2018 - birth.year();
-                    let labor = if age < 16 {
-                        "none"
-                    } else if age <= 55 {
-                        let r = unit(&mut rng);
-                        if r < 0.8 {
-                            "full"
-                        } else if r < 0.95 {
-                            "weak"
-                        } else {
-                            "none"
-                        }
-                    } else if age <= 65 {
-                        let r = unit(&mut rng);
-                        if r < 0.2 {
-                            "full"
-                        } else if r < 0.8 {
-                            "weak"
-                        } else {
-                            "none"
-                        }
-                    } else if chance(&mut rng, 0.2) {
-                        "weak"
-                    } else {
-                        "none"
-                    };
-                    person_no += 1;
-                    let pid = format!("P{person_no:09}");
-                    let row = [
-                        pid.clone(),
-                        hid.clone(),
-                        idn,
-                        names::person(&mut rng, male),
-                        (if male { "M" } else { "F" }).to_string(),
-                        fmt_date(birth),
-                        labor.to_string(),
-                    ];
-                    if first_person.is_empty() {
-                        first_person = row.to_vec();
-                    }
-                    peo.row(&row)?;
-                    // Job seekers (v1.1), from their own random stream.
-                    if (18..=55).contains(&(ly - birth.year())) && labor != "none" {
-                        let mut srng = stream(seed, "seeker", person_no);
-                        if chance(&mut srng, crate::labour::SEEKER_SHARE) {
-                            sk.row(crate::labour::seeker_row(
-                                &mut srng,
-                                &pid,
-                                &station_of[ci],
-                                &seeker_wants[ci],
-                                ly,
-                            ))?;
-                        }
-                    }
-
-                    // Placements and attendance.
-                    if !(16..=60).contains(&age) || labor == "none" {
-                        continue;
-                    }
-                    let forced = if ci >= cp0_county && (18..=55).contains(&age) && labor == "full"
-                    {
-                        forces.pop_front()
-                    } else {
-                        None
-                    };
-                    if let Some(f) = forced {
-                        let pref0 = w.pref0;
-                        let cp1 = w.cp1;
-                        let d = ymd;
-                        match f {
-                            Force::Days89 => pass.placement(
-                                &mut rng,
-                                &pid,
-                                cp0,
-                                c.code,
-                                d(y2, 1, 1),
-                                Some(d(y2, 3, 30)),
-                            )?,
-                            Force::Days90 => pass.placement(
-                                &mut rng,
-                                &pid,
-                                cp0,
-                                c.code,
-                                d(y2, 1, 1),
-                                Some(d(y2, 3, 31)),
-                            )?,
-                            Force::Days91 => pass.placement(
-                                &mut rng,
-                                &pid,
-                                cp0,
-                                c.code,
-                                d(y2, 4, 1),
-                                Some(d(y2, 6, 30)),
-                            )?,
-                            Force::OverlapSame => {
-                                pass.placement(
-                                    &mut rng,
-                                    &pid,
-                                    cp0,
-                                    c.code,
-                                    d(y1, 3, 1),
-                                    Some(d(y1, 8, 31)),
-                                )?;
-                                pass.placement(
-                                    &mut rng,
-                                    &pid,
-                                    cp0,
-                                    c.code,
-                                    d(y1, 6, 1),
-                                    Some(d(y1, 12, 31)),
-                                )?;
-                            }
-                            Force::OverlapScope => {
-                                pass.placement(
-                                    &mut rng,
-                                    &pid,
-                                    cp0,
-                                    c.code,
-                                    d(y2, 2, 1),
-                                    Some(d(y2, 7, 31)),
-                                )?;
-                                pass.placement(
-                                    &mut rng,
-                                    &pid,
-                                    pref0,
-                                    c.code,
-                                    d(y2, 5, 1),
-                                    Some(d(y2, 10, 31)),
-                                )?;
-                            }
-                            Force::SpanOpen => {
-                                pass.placement(
-                                    &mut rng,
-                                    &pid,
-                                    cp0,
-                                    c.code,
-                                    d(y1, 10, 1),
-                                    Some(d(y1 + 1, 2, 28)),
-                                )?;
-                                pass.placement(&mut rng, &pid, cp0, c.code, d(y2, 5, 1), None)?;
-                            }
-                            Force::Channels => {
-                                pass.placement(
-                                    &mut rng,
-                                    &pid,
-                                    cp0,
-                                    c.code,
-                                    d(y1, 3, 1),
-                                    Some(d(y1, 9, 30)),
-                                )?;
-                                // One training of every kind of the showcase pairing.
-                                for kind in [
-                                    TrainingKind::PoorLabor,
-                                    TrainingKind::Cadre,
-                                    TrainingKind::Technician,
-                                    TrainingKind::VillageLeader,
-                                ] {
-                                    if let Some(t) = act.trainings.iter().position(|t| {
-                                        t.pairing == cp0 && t.kind == kind && t.start.year() == y1
-                                    }) {
-                                        attend(&mut pass.at, &mut act.trainings[t], &pid)?;
-                                    }
-                                }
-                                if let Some(p) = channel_project {
-                                    bene.push(p);
-                                }
-                            }
-                            Force::Outside => {
-                                pass.placement(
-                                    &mut rng,
-                                    &pid,
-                                    cp1,
-                                    c.code,
-                                    d(y1, 5, 1),
-                                    Some(d(y1, 11, 30)),
-                                )?;
-                                if let Some(t) = act.trainings.iter().position(|t| {
-                                    t.pairing == cp1 && t.kind == TrainingKind::PoorLabor
-                                }) {
-                                    attend(&mut pass.at, &mut act.trainings[t], &pid)?;
-                                }
-                            }
-                        }
-                        continue;
-                    }
-                    if chance(&mut rng, place_p) {
-                        let n = if chance(&mut rng, 0.25) { 2 } else { 1 };
-                        for _ in 0..n {
-                            let s = date_between(&mut rng, ymd(fy, 1, 1), ymd(ly, 11, 30));
-                            let len = if chance(&mut rng, 0.3) {
-                                between(&mut rng, 30, 120)
-                            } else {
-                                between(&mut rng, 90, 700)
-                            };
-                            let e = s + Days::new(len as u64);
-                            let e = if chance(&mut rng, 0.1) || e > ymd(ly, 12, 31) {
-                                None
-                            } else {
-                                Some(e)
-                            };
-                            let pi = if chance(&mut rng, 0.003) {
-                                let oc = index(&mut rng, w.counties.len());
-                                pass.pairing_for(&mut rng, oc, usize::MAX, s)
-                            } else {
-                                pass.pairing_for(&mut rng, ci, vi, s)
-                            };
-                            if let Some(pi) = pi {
-                                pass.placement(&mut rng, &pid, pi, c.code, s, e)?;
-                            }
-                        }
-                    }
-                    if total_tp > 0.0 {
-                        let r = unit(&mut rng);
-                        if r < total_tp {
-                            let target = r / total_tp * sum_tp;
-                            let mut acc = 0.0;
-                            for (k, &t) in tlist.iter().enumerate() {
-                                acc += tp[k];
-                                if target < acc || k + 1 == tlist.len() {
-                                    attend(&mut pass.at, &mut act.trainings[t], &pid)?;
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                }
-                // Income.
-                for y in (ly - 1).max(identified)..=ly {
-                    let base = if exit.is_some_and(|e| e <= y) {
-                        between(&mut rng, 4500, 12000)
-                    } else {
-                        between(&mut rng, 2500, 4500)
-                    };
-                    inc.row([
-                        hid.clone(),
-                        y.to_string(),
-                        Fen(base * 100 + between(&mut rng, 0, 99)).to_yuan_short(),
-                    ])?;
-                }
-                // Beneficiaries.
-                let vp = (20.0 / f64::from(v.households.max(1))).min(0.5);
-                for &p in &vproj {
-                    if chance(&mut rng, vp) {
-                        bene.push(p);
-                    }
-                }
-                if cproj_p > 0.0 {
-                    let r = unit(&mut rng);
-                    if r < cproj_p {
-                        let k = ((r / cproj_p) * cproj.len() as f64) as usize;
-                        bene.push(cproj[k.min(cproj.len() - 1)]);
-                    }
-                }
-                match outside_project {
-                    Some(p) if vi == 0 && hk == 0 => bene.push(p),
-                    _ => {}
-                }
-                bene.sort_unstable();
-                bene.dedup();
-                for p in bene {
-                    beo.row([act.projects[p].id.as_str(), hid.as_str()])?;
-                }
+            for hk in 0..w.villages[vi].households {
+                sink.household(&mut pass, &mut rng, act, &ix, &mut sc, &cc, vi, hk)?;
             }
         }
     }
-    let _: Option<&Project> = None;
-    let _: Option<&Training> = None;
     let res = vec![
-        ho.finish()?,
-        peo.finish()?,
-        inc.finish()?,
-        beo.finish()?,
+        sink.ho.finish()?,
+        sink.peo.finish()?,
+        sink.inc.finish()?,
+        sink.beo.finish()?,
         pass.pl.finish()?,
         pass.at.finish()?,
-        sk.finish()?,
+        sink.sk.finish()?,
     ];
     Ok((
         res,
         PeopleInfo {
-            persons: person_no,
-            households: household_no,
-            first_person,
+            persons: sink.person_no,
+            households: sink.household_no,
+            first_person: sink.first_person,
         },
     ))
+}
+
+impl Sink {
+    /// Writes one household, its members, income and beneficiaries.
+    #[allow(clippy::too_many_arguments)]
+    fn household(
+        &mut self,
+        pass: &mut Pass,
+        rng: &mut Rng,
+        act: &mut Activity,
+        ix: &Index,
+        sc: &mut Showcase,
+        cc: &CountyCtx,
+        vi: usize,
+        hk: u32,
+    ) -> Result<(), GenerateError> {
+        let w = pass.w;
+        let v = &w.villages[vi];
+        let ly = self.ly;
+        self.household_no += 1;
+        let hid = format!("H{:08}", self.household_no);
+        let r = unit(rng);
+        let identified = if r < 0.6 {
+            2014
+        } else if r < 0.85 {
+            2015
+        } else {
+            between(rng, 2016, i64::from(ly.max(2016))) as i32
+        };
+        let exit = if chance(rng, 0.85) {
+            let lo = identified.max(2016);
+            Some(between(rng, i64::from(lo), i64::from(ly.max(lo))) as i32)
+        } else {
+            None
+        };
+        let category = {
+            let r = unit(rng);
+            if r < 0.75 {
+                "general"
+            } else if r < 0.95 {
+                "dibao"
+            } else {
+                "tekun"
+            }
+        };
+        let (mt, my) = if chance(rng, 0.04) {
+            let t = *pick(rng, &["unstable", "marginal", "sudden"]);
+            let lo = exit.unwrap_or(identified).max(2020.min(ly));
+            (t, Some(between(rng, i64::from(lo), i64::from(ly.max(lo)))))
+        } else {
+            ("", None)
+        };
+        self.ho.row([
+            hid.clone(),
+            rc(v.code),
+            category.to_string(),
+            identified.to_string(),
+            exit.map(|e| e.to_string()).unwrap_or_default(),
+            mt.to_string(),
+            my.map(|y| y.to_string()).unwrap_or_default(),
+        ])?;
+        // Members.
+        let size = {
+            let r = unit(rng);
+            let cum = [0.12, 0.34, 0.59, 0.79, 0.92, 0.97, 1.0];
+            cum.iter().position(|&x| r < x).unwrap_or(6) + 1
+        };
+        let head_year = between(rng, 1937, 1992) as i32;
+        let head_male = chance(rng, 0.8);
+        let mut home = Home {
+            vi,
+            hid,
+            bene: Vec::new(),
+        };
+        for m in 0..size {
+            let (male, year) = match m {
+                0 => (head_male, head_year),
+                1 if chance(rng, 0.85) => (
+                    !head_male,
+                    (head_year + between(rng, -5, 5) as i32).clamp(1930, 1998),
+                ),
+                4 | 5 if chance(rng, 0.5) => (
+                    chance(rng, 0.4),
+                    (head_year - between(rng, 20, 30) as i32).max(1920),
+                ),
+                _ => (
+                    chance(rng, 0.52),
+                    (head_year + between(rng, 20, 40) as i32).min(2016),
+                ),
+            };
+            self.member(pass, rng, act, ix, sc, cc, &mut home, male, year)?;
+        }
+        // Income.
+        for y in (ly - 1).max(identified)..=ly {
+            let base = if exit.is_some_and(|e| e <= y) {
+                between(rng, 4500, 12000)
+            } else {
+                between(rng, 2500, 4500)
+            };
+            self.inc.row([
+                home.hid.clone(),
+                y.to_string(),
+                Fen(base * 100 + between(rng, 0, 99)).to_yuan_short(),
+            ])?;
+        }
+        // Beneficiaries.
+        let vp = (20.0 / f64::from(v.households.max(1))).min(0.5);
+        if let Some(vproj) = ix.village_projects.get(&vi) {
+            for &p in vproj {
+                if chance(rng, vp) {
+                    home.bene.push(p);
+                }
+            }
+        }
+        if cc.cproj_p > 0.0 {
+            let r = unit(rng);
+            if r < cc.cproj_p {
+                let k = ((r / cc.cproj_p) * cc.cproj.len() as f64) as usize;
+                home.bene.push(cc.cproj[k.min(cc.cproj.len() - 1)]);
+            }
+        }
+        match sc.outside_project {
+            Some(p) if vi == 0 && hk == 0 => home.bene.push(p),
+            _ => {}
+        }
+        home.bene.sort_unstable();
+        home.bene.dedup();
+        for &p in &home.bene {
+            self.beo
+                .row([act.projects[p].id.as_str(), home.hid.as_str()])?;
+        }
+        Ok(())
+    }
+
+    /// Writes one person (人员), their job-seeker row, placements and attendance.
+    #[allow(clippy::too_many_arguments)]
+    fn member(
+        &mut self,
+        pass: &mut Pass,
+        rng: &mut Rng,
+        act: &mut Activity,
+        ix: &Index,
+        sc: &mut Showcase,
+        cc: &CountyCtx,
+        home: &mut Home,
+        male: bool,
+        year: i32,
+    ) -> Result<(), GenerateError> {
+        let ly = self.ly;
+        let day0 = ymd(DAY0, 1, 1);
+        let mut birth = date_in_year(rng, year);
+        let sex_ix = usize::from(male);
+        // Structural uniqueness: a counter per (county, birth date, sex).
+        let seq = loop {
+            let di = ((birth - day0).num_days().max(0) as usize).min(self.ndays - 1);
+            let k = &mut self.seqs[di * 2 + sex_ix];
+            if *k < 499 {
+                *k += 1;
+                break *k;
+            }
+            birth = birth + Days::new(1);
+        };
+        let seq3 = if male { 2 * seq - 1 } else { 2 * seq };
+        let mut idn = format!("{}{}{seq3:03}", cc.county6, fmt_ymd8(birth));
+        let mut first17 = [0u8; 17];
+        first17.copy_from_slice(&idn.as_bytes()[..17]);
+        idn.push(char::from(check_char(&first17)));
+        let age = 2018 - birth.year();
+        let labor = labor_capacity(rng, age);
+        self.person_no += 1;
+        let pid = format!("P{:09}", self.person_no);
+        let row = [
+            pid.clone(),
+            home.hid.clone(),
+            idn,
+            names::person(rng, male),
+            (if male { "M" } else { "F" }).to_string(),
+            fmt_date(birth),
+            labor.to_string(),
+        ];
+        if self.first_person.is_empty() {
+            self.first_person = row.to_vec();
+        }
+        self.peo.row(&row)?;
+        // Job seekers (v1.1), from their own random stream.
+        if (18..=55).contains(&(ly - birth.year())) && labor != "none" {
+            let mut srng = stream(self.seed, "seeker", self.person_no);
+            if chance(&mut srng, crate::labour::SEEKER_SHARE) {
+                self.sk.row(crate::labour::seeker_row(
+                    &mut srng,
+                    &pid,
+                    &ix.station_of[cc.ci],
+                    &ix.seeker_wants[cc.ci],
+                    ly,
+                ))?;
+            }
+        }
+        // Placements and attendance.
+        if !(16..=60).contains(&age) || labor == "none" {
+            return Ok(());
+        }
+        let forced = if cc.ci >= sc.cp0_county && (18..=55).contains(&age) && labor == "full" {
+            sc.forces.pop_front()
+        } else {
+            None
+        };
+        if let Some(f) = forced {
+            return forced_case(pass, rng, act, sc, f, &pid, cc.code, &mut home.bene);
+        }
+        self.ordinary(pass, rng, act, cc, home.vi, &pid)
+    }
+
+    /// Random placements and poor-labour training attendance of one person.
+    fn ordinary(
+        &self,
+        pass: &mut Pass,
+        rng: &mut Rng,
+        act: &mut Activity,
+        cc: &CountyCtx,
+        vi: usize,
+        pid: &str,
+    ) -> Result<(), GenerateError> {
+        let (fy, ly) = (self.fy, self.ly);
+        if chance(rng, self.place_p) {
+            let n = if chance(rng, 0.25) { 2 } else { 1 };
+            for _ in 0..n {
+                let s = date_between(rng, ymd(fy, 1, 1), ymd(ly, 11, 30));
+                let len = if chance(rng, 0.3) {
+                    between(rng, 30, 120)
+                } else {
+                    between(rng, 90, 700)
+                };
+                let e = s + Days::new(len as u64);
+                let e = if chance(rng, 0.1) || e > ymd(ly, 12, 31) {
+                    None
+                } else {
+                    Some(e)
+                };
+                let pi = if chance(rng, 0.003) {
+                    let oc = index_of(rng, pass.w.counties.len());
+                    pass.pairing_for(rng, oc, usize::MAX, s)
+                } else {
+                    pass.pairing_for(rng, cc.ci, vi, s)
+                };
+                if let Some(pi) = pi {
+                    pass.placement(rng, pid, pi, cc.code, s, e)?;
+                }
+            }
+        }
+        if cc.total_tp > 0.0 {
+            let r = unit(rng);
+            if r < cc.total_tp {
+                let target = r / cc.total_tp * cc.sum_tp;
+                let mut acc = 0.0;
+                for (k, &t) in cc.tlist.iter().enumerate() {
+                    acc += cc.tp[k];
+                    if target < acc || k + 1 == cc.tlist.len() {
+                        attend(&mut pass.at, &mut act.trainings[t], pid)?;
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Labour capacity (劳动能力) by age.
+fn labor_capacity(rng: &mut Rng, age: i32) -> &'static str {
+    if age < 16 {
+        "none"
+    } else if age <= 55 {
+        let r = unit(rng);
+        if r < 0.8 {
+            "full"
+        } else if r < 0.95 {
+            "weak"
+        } else {
+            "none"
+        }
+    } else if age <= 65 {
+        let r = unit(rng);
+        if r < 0.2 {
+            "full"
+        } else if r < 0.8 {
+            "weak"
+        } else {
+            "none"
+        }
+    } else if chance(rng, 0.2) {
+        "weak"
+    } else {
+        "none"
+    }
+}
+
+/// Writes the placements and attendance of one forced tricky case.
+#[allow(clippy::too_many_arguments)]
+fn forced_case(
+    pass: &mut Pass,
+    rng: &mut Rng,
+    act: &mut Activity,
+    sc: &Showcase,
+    f: Force,
+    pid: &str,
+    code: u64,
+    bene: &mut Vec<usize>,
+) -> Result<(), GenerateError> {
+    let (cp0, y1, y2) = (sc.cp0, sc.y1, sc.y2);
+    let pref0 = pass.w.pref0;
+    let cp1 = pass.w.cp1;
+    let d = ymd;
+    // (pairing, start, end) of each placement of the case.
+    let spans: Vec<(usize, NaiveDate, Option<NaiveDate>)> = match f {
+        Force::Days89 => vec![(cp0, d(y2, 1, 1), Some(d(y2, 3, 30)))],
+        Force::Days90 => vec![(cp0, d(y2, 1, 1), Some(d(y2, 3, 31)))],
+        Force::Days91 => vec![(cp0, d(y2, 4, 1), Some(d(y2, 6, 30)))],
+        Force::OverlapSame => vec![
+            (cp0, d(y1, 3, 1), Some(d(y1, 8, 31))),
+            (cp0, d(y1, 6, 1), Some(d(y1, 12, 31))),
+        ],
+        Force::OverlapScope => vec![
+            (cp0, d(y2, 2, 1), Some(d(y2, 7, 31))),
+            (pref0, d(y2, 5, 1), Some(d(y2, 10, 31))),
+        ],
+        Force::SpanOpen => vec![
+            (cp0, d(y1, 10, 1), Some(d(y1 + 1, 2, 28))),
+            (cp0, d(y2, 5, 1), None),
+        ],
+        Force::Channels => vec![(cp0, d(y1, 3, 1), Some(d(y1, 9, 30)))],
+        Force::Outside => vec![(cp1, d(y1, 5, 1), Some(d(y1, 11, 30)))],
+    };
+    for (pi, s, e) in spans {
+        pass.placement(rng, pid, pi, code, s, e)?;
+    }
+    match f {
+        Force::Channels => {
+            // One training of every kind of the showcase pairing.
+            for kind in [
+                TrainingKind::PoorLabor,
+                TrainingKind::Cadre,
+                TrainingKind::Technician,
+                TrainingKind::VillageLeader,
+            ] {
+                if let Some(t) = act
+                    .trainings
+                    .iter()
+                    .position(|t| t.pairing == cp0 && t.kind == kind && t.start.year() == y1)
+                {
+                    attend(&mut pass.at, &mut act.trainings[t], pid)?;
+                }
+            }
+            if let Some(p) = sc.channel_project {
+                bene.push(p);
+            }
+        }
+        Force::Outside => {
+            if let Some(t) = act
+                .trainings
+                .iter()
+                .position(|t| t.pairing == cp1 && t.kind == TrainingKind::PoorLabor)
+            {
+                attend(&mut pass.at, &mut act.trainings[t], pid)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn attend(at: &mut Out, t: &mut Training, pid: &str) -> Result<(), GenerateError> {
