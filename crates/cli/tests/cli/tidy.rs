@@ -158,7 +158,6 @@ const OVER_LIMIT_TODAY: &[&str] = &[
     "fn write_projects ",
     "fn write_others ",
     "fn write_dirty ",
-    "fn write_people ",
     "generate/src/real.rs:253: fn build ",
     "generate/src/world.rs:173: fn build ",
     "store-postgres/src/import.rs: ",
