@@ -10,5 +10,6 @@ pub mod import;
 pub mod labour;
 
 pub use import::{
-    ImportFailure, ImportOptions, ImportReport, KindCounts, Progress, Quiet, import_dir,
+    ImportFailure, ImportReport, KindCounts, Progress, Quiet, Source, WriteMode, WritePolicy,
+    WriteScope, ingest,
 };

@@ -7,7 +7,7 @@
 
 use proptest::prelude::*;
 use std::path::Path;
-use xiezuo_engine::import::{ImportOptions, Quiet, import_dir};
+use xiezuo_engine::import::{Quiet, Source, WritePolicy, ingest};
 use xiezuo_exchange::FileKind;
 use xiezuo_exchange::writer::{Plain, write_plain_xlsx};
 use xiezuo_store::{BatchInfo, Store};
@@ -32,11 +32,11 @@ fn import(files: &[(String, Vec<u8>)]) -> (u64, usize, bool) {
         std::fs::write(dir.path().join(name), bytes).unwrap();
     }
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let report = import_dir(
+    let report = ingest(
         &mut store,
-        dir.path(),
+        Source::Dir(dir.path()),
         &batch(),
-        ImportOptions::default(),
+        &WritePolicy::everywhere(),
         &Quiet,
     )
     .unwrap();

@@ -5,7 +5,7 @@ use crate::ImportError;
 use crate::cell::{Cell, parse_cell};
 use crate::schema::FileKind;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 
 /// The format of a dataset file.
@@ -13,6 +13,16 @@ use std::path::Path;
 pub enum Format {
     Csv,
     Xlsx,
+}
+
+impl Format {
+    /// The format a file name says (`.xlsx`, else CSV).
+    pub fn of_name(name: &str) -> Format {
+        match name.rsplit_once('.') {
+            Some((_, "xlsx")) => Format::Xlsx,
+            _ => Format::Csv,
+        }
+    }
 }
 
 /// Where each schema column sits in a file (None: absent, read as null).
@@ -155,82 +165,144 @@ impl TableReader {
             .file_name()
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let format = match path.extension().and_then(|e| e.to_str()) {
-            Some("xlsx") => Format::Xlsx,
-            _ => Format::Csv,
-        };
-        match format {
+        match Format::of_name(&file) {
             Format::Csv => {
                 let f = File::open(path).map_err(|e| {
                     vec![ImportError::new(&file, 0, "", format!("cannot open: {e}"))]
                 })?;
-                let mut buf = BufReader::with_capacity(1 << 20, f);
-                // Tolerate a UTF-8 byte order mark.
-                let has_bom = buf
-                    .fill_buf()
-                    .map(|b| b.starts_with(&[0xEF, 0xBB, 0xBF]))
-                    .unwrap_or(false);
-                if has_bom {
-                    buf.consume(3);
-                }
-                let boxed: Box<dyn Read + Send> = Box::new(buf);
-                let mut reader = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .from_reader(boxed);
-                let mut record = csv::StringRecord::new();
-                let header = match reader.read_record(&mut record) {
-                    Ok(true) => record.iter().map(str::to_string).collect::<Vec<_>>(),
-                    Ok(false) => {
-                        return Err(vec![ImportError::new(
-                            &file,
-                            1,
-                            "",
-                            "empty file: a header row is required",
-                        )]);
-                    }
-                    Err(e) => return Err(vec![csv_error(&file, &e)]),
-                };
-                let (header, header_errors) = HeaderMap::new(kind, &file, &header);
-                let header = header.ok_or_else(|| header_errors.clone())?;
-                Ok(TableReader {
-                    kind,
-                    file,
-                    header,
-                    source: RowSource::Csv { reader, record },
-                    size,
-                    header_errors,
-                    current: Vec::new(),
-                })
+                Self::csv(kind, file, size, Box::new(f))
             }
             Format::Xlsx => {
-                let mut rows = crate::xlsx::read_first_sheet(path)
-                    .map_err(|e| vec![ImportError::new(&file, 0, "", e)])?
-                    .into_iter();
-                let header = match rows.next() {
-                    Some(h) => h.fields,
-                    None => {
-                        return Err(vec![ImportError::new(
-                            &file,
-                            1,
-                            "",
-                            "empty sheet: a header row is required",
-                        )]);
-                    }
-                };
-                let (header, header_errors) = HeaderMap::new(kind, &file, &header);
-                let header = header.ok_or_else(|| header_errors.clone())?;
-                Ok(TableReader {
-                    kind,
-                    file,
-                    header,
-                    source: RowSource::Rows(rows),
-                    size,
-                    header_errors,
-                    current: Vec::new(),
-                })
+                let rows = crate::xlsx::read_first_sheet(path)
+                    .map_err(|e| vec![ImportError::new(&file, 0, "", e)])?;
+                Self::sheet(kind, file, size, rows)
             }
         }
+    }
+
+    /// Reads a dataset file held in memory (an upload, a zip entry): its
+    /// name says its format, exactly as for a file on disk.
+    pub fn from_bytes(
+        kind: FileKind,
+        name: &str,
+        bytes: std::sync::Arc<[u8]>,
+    ) -> Result<TableReader, Vec<ImportError>> {
+        let size = bytes.len() as u64;
+        match Format::of_name(name) {
+            Format::Csv => Self::csv(kind, name.to_string(), size, Box::new(Cursor::new(bytes))),
+            Format::Xlsx => {
+                let rows = crate::xlsx::read_first_sheet_from(Cursor::new(bytes))
+                    .map_err(|e| vec![ImportError::new(name, 0, "", e)])?;
+                Self::sheet(kind, name.to_string(), size, rows)
+            }
+        }
+    }
+
+    /// Rows given directly (a form, a confirmation), as text in the order of
+    /// the kind's columns; they are named `name` in errors and numbered as
+    /// the lines of a file whose header is line 1.
+    pub fn from_rows(kind: FileKind, name: &str, rows: Vec<Vec<String>>) -> TableReader {
+        let header: Vec<String> = kind.columns().iter().map(|c| c.name.to_string()).collect();
+        let width = header.len();
+        let positions = (0..width).map(Some).collect();
+        let rows: Vec<RawRow> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, fields)| RawRow {
+                line: i as u64 + 2,
+                fields,
+            })
+            .collect();
+        TableReader {
+            kind,
+            file: name.to_string(),
+            header: HeaderMap {
+                kind,
+                positions,
+                width,
+            },
+            source: RowSource::Rows(rows.into_iter()),
+            size: 0,
+            header_errors: Vec::new(),
+            current: Vec::new(),
+        }
+    }
+
+    fn csv(
+        kind: FileKind,
+        file: String,
+        size: u64,
+        input: Box<dyn Read + Send>,
+    ) -> Result<TableReader, Vec<ImportError>> {
+        let mut buf = BufReader::with_capacity(1 << 20, input);
+        // Tolerate a UTF-8 byte order mark.
+        let has_bom = buf
+            .fill_buf()
+            .map(|b| b.starts_with(&[0xEF, 0xBB, 0xBF]))
+            .unwrap_or(false);
+        if has_bom {
+            buf.consume(3);
+        }
+        let boxed: Box<dyn Read + Send> = Box::new(buf);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(boxed);
+        let mut record = csv::StringRecord::new();
+        let header = match reader.read_record(&mut record) {
+            Ok(true) => record.iter().map(str::to_string).collect::<Vec<_>>(),
+            Ok(false) => {
+                return Err(vec![ImportError::new(
+                    &file,
+                    1,
+                    "",
+                    "empty file: a header row is required",
+                )]);
+            }
+            Err(e) => return Err(vec![csv_error(&file, &e)]),
+        };
+        let (header, header_errors) = HeaderMap::new(kind, &file, &header);
+        let header = header.ok_or_else(|| header_errors.clone())?;
+        Ok(TableReader {
+            kind,
+            file,
+            header,
+            source: RowSource::Csv { reader, record },
+            size,
+            header_errors,
+            current: Vec::new(),
+        })
+    }
+
+    fn sheet(
+        kind: FileKind,
+        file: String,
+        size: u64,
+        rows: Vec<RawRow>,
+    ) -> Result<TableReader, Vec<ImportError>> {
+        let mut rows = rows.into_iter();
+        let header = match rows.next() {
+            Some(h) => h.fields,
+            None => {
+                return Err(vec![ImportError::new(
+                    &file,
+                    1,
+                    "",
+                    "empty sheet: a header row is required",
+                )]);
+            }
+        };
+        let (header, header_errors) = HeaderMap::new(kind, &file, &header);
+        let header = header.ok_or_else(|| header_errors.clone())?;
+        Ok(TableReader {
+            kind,
+            file,
+            header,
+            source: RowSource::Rows(rows),
+            size,
+            header_errors,
+            current: Vec::new(),
+        })
     }
 
     /// Advances to the next row and returns its physical line; a malformed

@@ -10,7 +10,23 @@ pub const MAX_SHEET_ROWS: u64 = 1_048_576;
 
 /// Reads every row of the first sheet as text cells; row 1 is the header.
 pub fn read_first_sheet(path: &Path) -> Result<Vec<RawRow>, String> {
-    let mut wb = open_workbook_auto(path).map_err(|e| format!("not a readable XLSX file: {e}"))?;
+    let wb = open_workbook_auto(path).map_err(|e| format!("not a readable XLSX file: {e}"))?;
+    sheet_rows(wb)
+}
+
+/// Reads every row of the first sheet of a workbook held in memory.
+pub fn read_first_sheet_from<RS: std::io::Read + std::io::Seek>(
+    data: RS,
+) -> Result<Vec<RawRow>, String> {
+    // As `open_workbook_auto` reads a file named `.xlsx`, with its messages.
+    let wb = calamine::open_workbook_from_rs::<calamine::Xlsx<RS>, RS>(data)
+        .map_err(|e| format!("not a readable XLSX file: {}", calamine::Error::Xlsx(e)))?;
+    sheet_rows(calamine::Sheets::Xlsx(wb))
+}
+
+fn sheet_rows<RS: std::io::Read + std::io::Seek>(
+    mut wb: calamine::Sheets<RS>,
+) -> Result<Vec<RawRow>, String> {
     let range = wb
         .worksheet_range_at(0)
         .ok_or("the workbook has no sheet")?

@@ -36,11 +36,12 @@ pub enum Rule {
     /// The record `{kind}/{key}`: its pairing, region or organisation must
     /// be in scope.
     Record,
-    /// Writing records of `{kind}`: each row is checked by the handler with
-    /// `Scope::may_write` before anything is stored.
+    /// Writing records of `{kind}`: each row is checked against the
+    /// caller's write scope by the importer, in the same pass as every
+    /// other rule (`Caller::write_scope`).
     Write,
     /// Upload and labour writes: administrators, offices, organisations;
-    /// rows checked by the handler.
+    /// rows checked by the importer, as for `Write`.
     Upload,
     /// Running assessments: administrators and assessors.
     Assess,
@@ -174,42 +175,6 @@ impl Scope<'_> {
             return true;
         }
         self.owns(d, kind, cells)
-    }
-
-    /// Whether the caller may write registry rows of a village (`0`: rows
-    /// whose scope was settled by their pairing; only offices and
-    /// administrators write the registry).
-    pub fn may_write_region(&self, village: u64) -> bool {
-        match self.caller.role {
-            Role::Admin => true,
-            Role::Office => {
-                village == 0
-                    || self
-                        .caller
-                        .region
-                        .is_some_and(|r| region_covers(r, village))
-            }
-            _ => false,
-        }
-    }
-
-    /// Whether the caller may write this row of `kind` (cells by column,
-    /// as text).
-    pub fn may_write(&self, d: &AssessmentData, kind: FileKind, cells: &[String]) -> bool {
-        match self.caller.role {
-            Role::Admin => true,
-            Role::Assessor | Role::Public => false,
-            Role::Organisation => {
-                matches!(
-                    kind,
-                    FileKind::Donations
-                        | FileKind::Purchases
-                        | FileKind::Investments
-                        | FileKind::Postings
-                ) && self.owns(d, kind, cells)
-            }
-            Role::Office => self.owns(d, kind, cells),
-        }
     }
 
     /// The row's pairing, region or organisation is the caller's.

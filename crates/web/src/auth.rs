@@ -48,6 +48,11 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The rows this caller may store (the one write rule, applied by the importer).
+    pub fn write_scope(&self) -> xiezuo_engine::import::WriteScope {
+        xiezuo_engine::import::WriteScope::of(self.role, self.region, self.organisation.as_deref())
+    }
+
     pub fn public(origin: String) -> Caller {
         Caller {
             login: "-".into(),

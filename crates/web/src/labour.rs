@@ -11,11 +11,11 @@ use axum::extract::State;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value as J, json};
-use xiezuo_engine::import::{ImportOptions, Quiet, import_dir};
+use xiezuo_engine::import::{Quiet, Rows, Source, WritePolicy, ingest};
 use xiezuo_engine::labour::{
     LabourData, confirmations, follow_ups, placement_cells, retention, run,
 };
-use xiezuo_exchange::{CsvTableWriter, FileKind, Headers};
+use xiezuo_exchange::FileKind;
 use xiezuo_store::BatchInfo;
 
 /// An internal failure (I/O, a task that did not finish, an import that failed).
@@ -107,8 +107,10 @@ pub struct ConfirmQuery {
 /// as a placement, in one audited batch through the importer.
 pub async fn confirm(
     State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
     Query(q): Query<ConfirmQuery>,
 ) -> Result<Json<J>, ApiError> {
+    let policy = WritePolicy::within(caller.write_scope());
     let st = state.clone();
     let at = (state.clock)();
     let out = tokio::task::spawn_blocking(move || -> Result<J, ApiError> {
@@ -118,16 +120,11 @@ pub async fn confirm(
         if placements.is_empty() {
             return Ok(json!({ "confirmed": 0, "batch_id": null, "errors": [] }));
         }
-        let dir = tempfile::tempdir().map_err(failed)?;
-        let mut w = CsvTableWriter::create(FileKind::Placements, &dir.path().join("placements.csv"), Headers::En).map_err(failed)?;
-        for p in &placements {
-            w.write(&placement_cells(p)).map_err(failed)?;
-        }
-        w.finish().map_err(failed)?;
+        let rows = Rows::of_cells(FileKind::Placements, "placements.csv", placements.iter().map(placement_cells));
         let report = st
             .with_store(|store| {
                 let batch = BatchInfo { actor: "web".into(), at, source: format!("match {}", q.date) };
-                import_dir(store, dir.path(), &batch, ImportOptions::default(), &Quiet)
+                ingest(store, Source::Rows(vec![rows]), &batch, &policy, &Quiet)
             })
             .map_err(failed)?;
         let errors: Vec<J> = report.errors.iter().map(|e| json!({ "line": e.error.line, "column": e.error.column, "reason": e.error.reason })).collect();

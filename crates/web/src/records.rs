@@ -10,9 +10,9 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::{Value as J, json};
 use std::collections::BTreeMap;
-use xiezuo_engine::import::{ImportOptions, Quiet, import_dir};
+use xiezuo_engine::import::{Quiet, Rows, Source, WritePolicy, ingest};
 use xiezuo_exchange::cell::{format_cell, parse_cell};
-use xiezuo_exchange::{Cell, ColType, CsvTableWriter, FileKind, Headers};
+use xiezuo_exchange::{Cell, ColType, FileKind};
 use xiezuo_store::BatchInfo;
 
 /// The kinds offices edit one record at a time.
@@ -160,8 +160,8 @@ pub async fn save(
             return Err(ApiError::BadRequest(format!("unknown field {name}")));
         }
     }
-    // The row must be the caller's to write, and so must the record it
-    // would replace.
+    // Raw text, every cell parsed by the importer; the write scope (the
+    // new row and the record it would replace) is checked there too.
     let text: Vec<String> = k
         .columns()
         .iter()
@@ -172,69 +172,30 @@ pub async fn save(
                 .unwrap_or_default()
         })
         .collect();
-    let scope = crate::access::Scope { caller: &caller };
-    let snap = {
-        let (st, c, t) = (state.clone(), caller.clone(), text.clone());
-        tokio::task::spawn_blocking(move || {
-            let snap = st.snapshot()?;
-            // The row may name a record stored after this snapshot: check
-            // against one with every write so far.
-            if !(crate::access::Scope { caller: &c }).may_write(&snap.data, k, &t)
-                && snap.generation < st.generation()
-            {
-                return st.fresh_snapshot();
-            }
-            Ok(snap)
-        })
-        .await
-        .map_err(failed)??
+    let rows = Rows {
+        kind: k,
+        name: k.file_name("csv"),
+        rows: vec![text],
     };
-    if !scope.may_write(&snap.data, k, &text) {
+    let policy = WritePolicy::within(caller.write_scope());
+    let batch = BatchInfo {
+        actor: format!("{} ({})", caller.login, caller.origin),
+        at: (state.clock)(),
+        source: format!("form {}", k.stem()),
+    };
+    let st = state.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        st.with_store(|store| ingest(store, Source::Rows(vec![rows]), &batch, &policy, &Quiet))
+            .map_err(failed)
+    })
+    .await
+    .map_err(failed)??;
+    if report.out_of_scope > 0 {
         return Err(ApiError::Forbidden(format!(
             "this {} is outside your scope",
             k.stem()
         )));
     }
-    let key_text: Vec<&str> = k.key().iter().map(|&i| text[i].as_str()).collect();
-    if let Ok(Some(old)) = state.with_reader(|s| stored_text(s, k, &key_text.join("/")))
-        && !scope.may_write(&snap.data, k, &old)
-    {
-        return Err(ApiError::Forbidden(format!(
-            "the stored {} is outside your scope",
-            k.stem()
-        )));
-    }
-    let actor = format!("{} ({})", caller.login, caller.origin);
-    let st = state.clone();
-    let at = (state.clock)();
-    let report = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
-        let dir = tempfile::tempdir().map_err(failed)?;
-        let path = dir.path().join(k.file_name("csv"));
-        let mut w = CsvTableWriter::create(k, &path, Headers::En).map_err(failed)?;
-        // Raw text through the writer: every cell is parsed by the importer.
-        let raw: Vec<Cell> = k
-            .columns()
-            .iter()
-            .map(|c| {
-                values
-                    .get(c.name)
-                    .map_or(Cell::Null, |v| Cell::Text(v.trim().into()))
-            })
-            .collect();
-        w.write(&raw).map_err(failed)?;
-        w.finish().map_err(failed)?;
-        st.with_store(|store| {
-            let batch = BatchInfo {
-                actor,
-                at,
-                source: format!("form {}", k.stem()),
-            };
-            import_dir(store, dir.path(), &batch, ImportOptions::default(), &Quiet)
-        })
-        .map_err(failed)
-    })
-    .await
-    .map_err(failed)??;
     let errors: Vec<J> = report
         .errors
         .iter()

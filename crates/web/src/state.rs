@@ -222,7 +222,8 @@ struct Readers {
 pub struct AppState {
     store: Arc<Mutex<Box<dyn Store>>>,
     readers: Arc<Readers>,
-    uploads: Arc<Mutex<HashMap<String, crate::upload::Upload>>>,
+    /// Checked uploads waiting for their commit.
+    pub uploads: Arc<crate::upload::PendingUploads>,
     jobs: Arc<Mutex<HashMap<String, Arc<crate::jobs::Job>>>>,
     next_upload: Arc<std::sync::atomic::AtomicU64>,
     snapshots: Arc<Snapshots>,
@@ -264,7 +265,7 @@ impl AppState {
         AppState {
             store: Arc::new(Mutex::new(store)),
             readers: Arc::new(Readers::default()),
-            uploads: Arc::new(Mutex::new(HashMap::new())),
+            uploads: Default::default(),
             jobs: Arc::new(Mutex::new(HashMap::new())),
             next_upload: Arc::new(std::sync::atomic::AtomicU64::new(1)),
             snapshots: Arc::new(Snapshots::default()),
@@ -608,16 +609,6 @@ impl AppState {
         Some(self.with_reader(f))
     }
 
-    /// Keeps a checked upload until it is committed; returns its token.
-    pub fn keep_upload(&self, u: crate::upload::Upload) -> String {
-        let n = self
-            .next_upload
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let token = format!("u{n}");
-        lock(&self.uploads).insert(token.clone(), u);
-        token
-    }
-
     /// Registers a job; returns its id.
     pub fn keep_job(&self, job: Arc<crate::jobs::Job>) -> String {
         let n = self
@@ -631,30 +622,6 @@ impl AppState {
     /// A job by id.
     pub fn job(&self, id: &str) -> Option<Arc<crate::jobs::Job>> {
         lock(&self.jobs).get(id).cloned()
-    }
-
-    /// Whether a pending upload was made by `login`.
-    pub fn upload_owned_by(&self, token: &str, login: &str) -> bool {
-        lock(&self.uploads)
-            .get(token)
-            .is_some_and(|u| u.owner.login == login)
-    }
-
-    /// Records the check job of a pending upload.
-    pub fn set_upload_check(&self, token: &str, job: &str) {
-        if let Some(u) = lock(&self.uploads).get_mut(token) {
-            u.check = Some(job.to_string());
-        }
-    }
-
-    /// The check job of a pending upload.
-    pub fn upload_check(&self, token: &str) -> Option<String> {
-        lock(&self.uploads).get(token).and_then(|u| u.check.clone())
-    }
-
-    /// Takes a pending upload out.
-    pub fn take_upload(&self, token: &str) -> Option<crate::upload::Upload> {
-        lock(&self.uploads).remove(token)
     }
 }
 

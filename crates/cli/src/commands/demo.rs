@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use xiezuo_engine::assess::data::AssessmentData;
 use xiezuo_engine::assess::method::Method;
 use xiezuo_engine::assess::{assess, write_outputs};
-use xiezuo_engine::import::{ImportOptions, Quiet, import_dir};
+use xiezuo_engine::import::{Quiet, Source, WritePolicy, ingest};
 use xiezuo_generate::{GenerateOptions, generate};
 use xiezuo_store::{BatchInfo, Store};
 
@@ -67,11 +67,11 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
             at: super::now_rfc3339(),
             source: data_dir.display().to_string(),
         };
-        let report = import_dir(
+        let report = ingest(
             store.as_mut(),
-            &data_dir,
+            Source::Dir(&data_dir),
             &batch,
-            ImportOptions::default(),
+            &WritePolicy::everywhere(),
             &Quiet,
         )?;
         if report.batch_id.is_none() {

@@ -5,7 +5,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use xiezuo_engine::import::{ImportOptions, ImportReport, Progress, Quiet, import_dir};
+use xiezuo_engine::import::{
+    ImportReport, Progress, Quiet, Source, WriteMode, WritePolicy, ingest,
+};
 use xiezuo_store::BatchInfo;
 
 #[derive(clap::Args)]
@@ -49,10 +51,13 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
         at: super::now_rfc3339(),
         source: a.dir.display().to_string(),
     };
-    let opts = ImportOptions {
-        skip_invalid: a.skip_invalid,
-        dry_run: a.check,
-    };
+    let policy = WritePolicy::everywhere().with_mode(if a.check {
+        WriteMode::DryRun
+    } else if a.skip_invalid {
+        WriteMode::SkipInvalid
+    } else {
+        WriteMode::AllOrNothing
+    });
     let report = if std::io::stderr().is_terminal() {
         let pb = ProgressBar::new(1);
         pb.set_style(
@@ -62,11 +67,17 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
         );
-        let r = import_dir(store.as_mut(), &a.dir, &batch, opts, &Bar(pb.clone()));
+        let r = ingest(
+            store.as_mut(),
+            Source::Dir(&a.dir),
+            &batch,
+            &policy,
+            &Bar(pb.clone()),
+        );
         pb.finish_and_clear();
         r
     } else {
-        import_dir(store.as_mut(), &a.dir, &batch, opts, &Quiet)
+        ingest(store.as_mut(), Source::Dir(&a.dir), &batch, &policy, &Quiet)
     }
     .with_context(|| format!("importing {}", a.dir.display()))?;
     print_report(&report, a.max_errors);

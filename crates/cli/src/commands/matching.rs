@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use xiezuo_engine::import::{ImportOptions, Quiet, import_dir};
+use xiezuo_engine::import::{Quiet, Rows, Source, WritePolicy, ingest};
 use xiezuo_engine::labour::{
     LabourData, MatchRun, confirmations, follow_ups, placement_cells, retention, run,
 };
-use xiezuo_exchange::{CsvTableWriter, FileKind, Headers};
+use xiezuo_exchange::{Cell, CsvTableWriter, FileKind, Headers};
 use xiezuo_store::BatchInfo;
 
 #[derive(clap::Args)]
@@ -147,6 +147,10 @@ pub fn run_match(
     w.flush()?;
     print_summary(&d, &r);
     if a.confirm && !r.proposals.is_empty() {
+        // The confirmed placements are kept beside the proposals, and
+        // stored from the same rows through the importer.
+        let placements: Vec<Vec<Cell>> =
+            confirmations(&d, &r).iter().map(placement_cells).collect();
         let dir = a.out.join("confirmed");
         std::fs::create_dir_all(&dir)?;
         let mut w = CsvTableWriter::create(
@@ -154,8 +158,8 @@ pub fn run_match(
             &dir.join("placements.csv"),
             Headers::En,
         )?;
-        for p in confirmations(&d, &r) {
-            w.write(&placement_cells(&p))?;
+        for cells in &placements {
+            w.write(cells)?;
         }
         w.finish()?;
         let batch = BatchInfo {
@@ -163,11 +167,12 @@ pub fn run_match(
             at: super::now_rfc3339(),
             source: format!("match {}", a.date),
         };
-        let report = import_dir(
+        let rows = Rows::of_cells(FileKind::Placements, "placements.csv", placements);
+        let report = ingest(
             store.as_mut(),
-            &dir,
+            Source::Rows(vec![rows]),
             &batch,
-            ImportOptions::default(),
+            &WritePolicy::everywhere(),
             &Quiet,
         )?;
         if report.batch_id.is_none() {

@@ -587,7 +587,7 @@ fn uploads_and_forms_outside_the_scope_store_nothing() {
     // passes, a Yunnan one is refused, by line.
     let (ct, body) = multipart(
         "persons.csv",
-        "person_id,household_id,id_number,name,sex,birth_date,labor\nPN1,H00000001,110101199003074514,甲乙,M,1990-03-07,full\nPN2,H00001443,110101199003075039,丙丁,M,1990-03-07,full\n",
+        "person_id,household_id,id_number,name,sex,birth_date,labor\nPN1,H00000001,110101199003074514,甲乙,M,1990-03-07,full\nPN2,H00001443,110101199003075031,丙丁,M,1990-03-07,full\n",
     );
     let (status, resp) = raw_request(
         &s.addr,

@@ -15,7 +15,7 @@ use super::compute::{PairingResult, Value};
 use super::data::AssessmentData;
 use super::method::{Method, SideScore, Targets, score};
 use super::{Assessed, Assessment, assess};
-use crate::import::{ImportOptions, Quiet, import_dir};
+use crate::import::{Quiet, Source, WritePolicy, ingest};
 use std::collections::{BTreeMap, HashMap};
 use xiezuo_domain::{Fen, Finding, Indicator as I, IndicatorUnit, Year};
 use xiezuo_exchange::FileKind;
@@ -405,11 +405,11 @@ impl Ds {
             at: "2020-01-01T00:00:00Z".into(),
             source: "unit test".into(),
         };
-        let report = import_dir(
+        let report = ingest(
             &mut store,
-            dir.path(),
+            Source::Dir(dir.path()),
             &batch,
-            ImportOptions::default(),
+            &WritePolicy::everywhere(),
             &Quiet,
         )
         .unwrap();
@@ -1984,11 +1984,11 @@ fn reloading_the_records_equals_a_full_load() {
         at: "2020-01-02T00:00:00Z".into(),
         source: "unit test".into(),
     };
-    let report = import_dir(
+    let report = ingest(
         &mut store,
-        dir.path(),
+        Source::Dir(dir.path()),
         &batch,
-        ImportOptions::default(),
+        &WritePolicy::everywhere(),
         &Quiet,
     )
     .unwrap();

@@ -1,7 +1,9 @@
-//! Importing a dataset directory into the store: every row parsed and
-//! checked (cells, single-row rules, uniqueness, references into the dataset
-//! or the store, ledger rules, cascades), then stored atomically, or with
-//! `skip_invalid` the good rows stored and the bad ones returned.
+//! Importing rows into the store (数据导入), from any source (a dataset
+//! directory, files in memory, rows given directly): every row parsed and
+//! checked (cells, single-row rules, write scope, uniqueness, references
+//! into the dataset or the store, ledger rules, cascades), then stored
+//! atomically, or under `SkipInvalid` the good rows stored and the bad ones
+//! returned.
 
 use hashbrown::HashMap;
 use std::collections::BTreeMap;
@@ -11,14 +13,48 @@ use xiezuo_domain::{Fen, Id, NameOrParty, Party, RegionCode};
 use xiezuo_exchange::{Cell, FileKind, ImportError, RawFields, Record, TableReader};
 use xiezuo_store::{BatchInfo, ImportTx, Store, StoreError, Upsert, key_cells, key_text};
 
-/// How an import treats bad rows.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ImportOptions {
-    /// Store the good rows and return the bad ones, instead of storing nothing.
-    pub skip_invalid: bool,
+/// What an import stores when some rows are bad.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WriteMode {
+    /// Every row or none (the default: nothing half-imported).
+    #[default]
+    AllOrNothing,
+    /// Store the good rows and return the bad ones.
+    SkipInvalid,
     /// Check everything and report, but store nothing (a validation report
     /// before the user confirms).
-    pub dry_run: bool,
+    DryRun,
+}
+
+/// How an import writes: who writes, where, and what happens to bad rows.
+#[derive(Debug, Clone)]
+pub struct WritePolicy {
+    pub mode: WriteMode,
+    /// The rows the writer may store; a row outside it is a row error.
+    pub scope: WriteScope,
+}
+
+impl WritePolicy {
+    /// All or nothing, with the store's own rights (the command line).
+    pub fn everywhere() -> WritePolicy {
+        WritePolicy {
+            mode: WriteMode::AllOrNothing,
+            scope: WriteScope::Everywhere,
+        }
+    }
+
+    /// All or nothing, within a writer's scope.
+    pub fn within(scope: WriteScope) -> WritePolicy {
+        WritePolicy {
+            mode: WriteMode::AllOrNothing,
+            scope,
+        }
+    }
+
+    pub fn with_mode(mut self, mode: WriteMode) -> WritePolicy {
+        self.mode = mode;
+        self
+    }
 }
 
 /// Rows of one file kind: read, stored (new, changed, unchanged), rejected.
@@ -46,6 +82,8 @@ pub struct ImportReport {
     pub counts: BTreeMap<FileKind, KindCounts>,
     /// The batch id when something was committed.
     pub batch_id: Option<i64>,
+    /// Rows refused because they lie outside the writer's scope.
+    pub out_of_scope: u64,
 }
 
 impl ImportReport {
@@ -74,75 +112,28 @@ pub trait Progress {
 pub struct Quiet;
 impl Progress for Quiet {}
 
-/// The files of a dataset directory by kind, and the file-level errors.
-pub type Discovered = (Vec<(FileKind, PathBuf)>, Vec<ImportError>);
-
-/// The dataset files of a directory, by kind; unknown `.csv`/`.xlsx` names
-/// and a kind given twice are errors.
-pub fn discover(dir: &Path) -> Result<Discovered, ImportFailure> {
-    let rd = std::fs::read_dir(dir).map_err(|e| ImportFailure::Dir(dir.to_path_buf(), e))?;
-    let mut found: BTreeMap<FileKind, PathBuf> = BTreeMap::new();
-    let mut errors = Vec::new();
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
-            continue;
-        };
-        if !matches!(ext, "csv" | "xlsx") || !path.is_file() {
-            continue;
-        }
-        let name = path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        match FileKind::from_stem(stem) {
-            None => errors.push(ImportError::new(
-                &name,
-                0,
-                "",
-                format!(
-                    "unknown file kind {stem:?}; expected one of: {}",
-                    FileKind::ALL
-                        .iter()
-                        .map(|k| k.stem())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )),
-            Some(k) => {
-                if let Some(prev) = found.get(&k) {
-                    errors.push(ImportError::new(
-                        &name,
-                        0,
-                        "",
-                        format!("{} is given twice (also as {})", k.stem(), prev.display()),
-                    ));
-                } else {
-                    found.insert(k, path);
-                }
-            }
-        }
-    }
-    Ok((found.into_iter().collect(), errors))
-}
-
 mod pipeline;
 mod resolve;
 mod rules;
+mod scope;
+mod source;
 
 use pipeline::*;
 use resolve::*;
+pub use scope::WriteScope;
+pub use source::{Discovered, NamedFile, Rows, Source, discover};
 
-/// Imports every dataset file of `dir` in one batch.
-pub fn import_dir(
+/// Imports the rows of a source in one batch: the one way rows enter the
+/// store. Every row is checked (cells, row rules, write scope, references,
+/// uniqueness, ledger) in one pass; what is stored follows the policy.
+pub fn ingest(
     store: &mut dyn Store,
-    dir: &Path,
+    source: Source<'_>,
     batch: &BatchInfo,
-    opts: ImportOptions,
+    policy: &WritePolicy,
     progress: &dyn Progress,
 ) -> Result<ImportReport, ImportFailure> {
-    let (files, file_errors) = discover(dir)?;
+    let (files, file_errors) = source::tables(source)?;
     let mut report = ImportReport::default();
     for e in file_errors {
         report.errors.push(Rejected {
@@ -164,9 +155,11 @@ pub fn import_dir(
         txns: HashMap::new(),
         rejected: HashMap::new(),
         written: HashMap::new(),
+        scope: policy.scope.clone(),
+        scope_facts: Default::default(),
     };
-    for (kind, path) in &files {
-        import_file(&mut ctx, *kind, path, &mut report, progress)?;
+    for (kind, table) in files {
+        import_file(&mut ctx, kind, table, &mut report, progress)?;
     }
     report.errors.sort_by(|a, b| {
         (
@@ -180,7 +173,12 @@ pub fn import_dir(
                 &b.error.column,
             ))
     });
-    if !opts.dry_run && (report.errors.is_empty() || opts.skip_invalid) {
+    let store_it = match policy.mode {
+        WriteMode::AllOrNothing => report.errors.is_empty(),
+        WriteMode::SkipInvalid => true,
+        WriteMode::DryRun => false,
+    };
+    if store_it {
         let counts = counts_json(&report.counts);
         report.batch_id = Some(ctx.tx.commit(&counts)?);
     }
@@ -204,3 +202,6 @@ fn counts_json(counts: &BTreeMap<FileKind, KindCounts>) -> String {
         .collect();
     format!("{{{}}}", items.join(","))
 }
+
+#[cfg(test)]
+mod tests;

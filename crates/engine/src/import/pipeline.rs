@@ -49,11 +49,11 @@ impl FileRun<'_> {
 pub(super) fn import_file(
     ctx: &mut Ctx<'_>,
     kind: FileKind,
-    path: &Path,
+    table: super::source::Table<'_>,
     report: &mut ImportReport,
     progress: &dyn Progress,
 ) -> Result<(), ImportFailure> {
-    let mut reader = match TableReader::open(kind, path) {
+    let mut reader = match table.open(kind) {
         Ok(r) => r,
         Err(errs) => {
             for e in errs {
@@ -320,6 +320,20 @@ pub(super) fn process_row_with(
 ) -> Result<(), StoreError> {
     let kind = run.kind;
     let raw = |row: &Row| -> RawFields { row.raw.clone() };
+    // Outside the writer's scope: refused alone, so that the refusal tells
+    // nothing of the row's references or of the stored row.
+    if !ctx.in_scope(kind, &row)? {
+        run.report.out_of_scope += 1;
+        let key = Some(key_text(kind, &row.cells));
+        run.reject(
+            ctx,
+            row.line,
+            &row.raw,
+            key,
+            vec![("", ctx.scope.refusal(kind))],
+        );
+        return Ok(());
+    }
     problems.extend(row.rec.row_checks());
     // On re-import, an identity number held by another stored person.
     if let (Record::Person(p), false) = (&row.rec, ctx.tx.was_empty(FileKind::Persons))
@@ -389,6 +403,7 @@ pub(super) fn process_row_with(
     }
     if !already_stored && let Some(rowid) = outcome.rowid() {
         ctx.remember(&row.rec, rowid);
+        ctx.scope_facts.forget(&row.rec);
     }
     let c = run.report.counts.entry(kind).or_default();
     match outcome {

@@ -46,6 +46,9 @@ pub(super) struct Ctx<'t> {
     pub(super) rejected: HashMap<FileKind, HashMap<String, String>>,
     /// Rows written by this import, per kind (for duplicates and their lines).
     pub(super) written: HashMap<FileKind, Written>,
+    /// Who writes, and what the scope check has looked up.
+    pub(super) scope: super::WriteScope,
+    pub(super) scope_facts: super::scope::ScopeFacts,
 }
 
 /// The rows one import wrote into one table: inserted rows have consecutive

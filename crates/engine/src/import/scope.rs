@@ -1,0 +1,331 @@
+//! Write scope (写入范围): which rows a writer may store. It is checked in
+//! the import's one pass, for the new row and for the stored row it would
+//! replace, with the same look-ups as every other reference: a household
+//! moved into the writer's village, or a pairing re-pointed at its county,
+//! is still a row of its old owner.
+
+use super::resolve::*;
+use super::*;
+use crate::accounts::{Role, region_covers};
+
+/// Who writes, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteScope {
+    /// Writes everywhere: the national administrator (国家级管理员) and the
+    /// command line, which runs with the store's own rights.
+    Everywhere,
+    /// A cooperation office (协作办) of a region: the rows of its region and
+    /// of the pairings it is party to, and the registry of its villages.
+    Office(RegionCode),
+    /// An organisation (企业、社会组织): its own donations, purchases,
+    /// investments and job postings, in the pairings it is party to.
+    Organisation(Id),
+    /// Writes nothing (assessors, the public, an account without a region
+    /// or organisation).
+    Nowhere { role: Role },
+}
+
+impl WriteScope {
+    /// The scope of an account.
+    pub fn of(role: Role, region: Option<u64>, organisation: Option<&str>) -> WriteScope {
+        match role {
+            Role::Admin => WriteScope::Everywhere,
+            Role::Office => match region.and_then(RegionCode::from_u64) {
+                Some(r) => WriteScope::Office(r),
+                None => WriteScope::Nowhere { role },
+            },
+            Role::Organisation => match organisation.and_then(|o| Id::parse(o).ok()) {
+                Some(o) => WriteScope::Organisation(o),
+                None => WriteScope::Nowhere { role },
+            },
+            Role::Assessor | Role::Public => WriteScope::Nowhere { role },
+        }
+    }
+
+    /// The refusal of a row, naming the writer's scope and nothing of the
+    /// row or of what is stored.
+    pub fn refusal(&self, kind: FileKind) -> String {
+        let whose = match self {
+            WriteScope::Everywhere => "admin".to_string(),
+            WriteScope::Office(r) => format!("office {r}"),
+            WriteScope::Organisation(o) => format!("organisation {o}"),
+            WriteScope::Nowhere { role } => role.as_str().to_string(),
+        };
+        format!("this {} row is outside your scope ({whose})", kind.stem())
+    }
+}
+
+/// What a row's scope is decided by.
+enum Anchor<'r> {
+    /// A region of its own (regions, their statistics).
+    Region(RegionCode),
+    /// A pairing named by id.
+    Pairing(&'r Id),
+    /// A pairing row itself: its two parties.
+    Parties(&'r Party, &'r Party),
+    /// A project's pairing.
+    Project(&'r Id),
+    /// A training's pairing (attendance is registry data as well).
+    Training(&'r Id),
+    /// A village (households).
+    Village(RegionCode),
+    /// A household's village.
+    Household(&'r Id),
+    /// A person's household's village.
+    Person(&'r Id),
+    /// Nothing an office owns (organisations): administrators only.
+    None,
+}
+
+fn anchor(rec: &Record) -> Anchor<'_> {
+    match rec {
+        Record::Region(r) => Anchor::Region(r.code),
+        Record::RegionStat(r) => Anchor::Region(r.code),
+        Record::Organisation(_) => Anchor::None,
+        Record::Pairing(p) => Anchor::Parties(&p.helper, &p.helped),
+        Record::Household(h) => Anchor::Village(h.village),
+        Record::Person(p) => Anchor::Household(&p.household_id),
+        Record::HouseholdIncome(h) => Anchor::Household(&h.household_id),
+        Record::Project(p) => Anchor::Pairing(&p.pairing_id),
+        Record::Milestone(m) => Anchor::Project(&m.project_id),
+        Record::Beneficiary(b) => Anchor::Project(&b.project_id),
+        Record::FundTxn(t) => Anchor::Pairing(&t.pairing_id),
+        Record::Placement(p) => Anchor::Pairing(&p.pairing_id),
+        Record::Posting(p) => Anchor::Pairing(&p.pairing_id),
+        Record::Seeker(s) => Anchor::Person(&s.person_id),
+        Record::Training(t) => Anchor::Pairing(&t.pairing_id),
+        Record::Attendance(a) => Anchor::Training(&a.training_id),
+        Record::Secondment(s) => Anchor::Pairing(&s.pairing_id),
+        Record::Investment(i) => Anchor::Pairing(&i.pairing_id),
+        Record::Purchase(p) => Anchor::Pairing(&p.pairing_id),
+        Record::Donation(d) => Anchor::Pairing(&d.pairing_id),
+        Record::Meeting(m) => Anchor::Pairing(&m.pairing_id),
+        Record::Target(t) => Anchor::Pairing(&t.pairing_id),
+    }
+}
+
+/// The party an organisation writes as: the donor, buyer, enterprise or
+/// employer of its own kinds of rows.
+fn acting_party(rec: &Record) -> Option<&Party> {
+    fn named(n: &NameOrParty) -> Option<&Party> {
+        match n {
+            NameOrParty::Party(p) => Some(p),
+            NameOrParty::Name(_) => None,
+        }
+    }
+    match rec {
+        Record::Donation(d) => named(&d.donor),
+        Record::Purchase(p) => named(&p.buyer),
+        Record::Investment(i) => Some(&i.enterprise),
+        Record::Posting(p) => named(&p.employer),
+        _ => None,
+    }
+}
+
+/// What the scope check has looked up, by id (`None`: no such row).
+#[derive(Default)]
+pub(super) struct ScopeFacts {
+    parties: HashMap<Id, Option<(Party, Party)>>,
+    project_pairing: HashMap<Id, Option<Id>>,
+    training_pairing: HashMap<Id, Option<Id>>,
+    household_village: HashMap<Id, Option<RegionCode>>,
+    person_household: HashMap<Id, Option<Id>>,
+}
+
+impl ScopeFacts {
+    /// Forgets what a written row changes.
+    pub(super) fn forget(&mut self, rec: &Record) {
+        match rec {
+            Record::Pairing(p) => {
+                self.parties.remove(&p.pairing_id);
+            }
+            Record::Project(p) => {
+                self.project_pairing.remove(&p.project_id);
+            }
+            Record::Training(t) => {
+                self.training_pairing.remove(&t.training_id);
+            }
+            Record::Household(h) => {
+                self.household_village.remove(&h.household_id);
+            }
+            Record::Person(p) => {
+                self.person_household.remove(&p.person_id);
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// Whether the writer may store `row`, and replace the stored row with
+    /// its key if there is one.
+    pub(super) fn in_scope(&mut self, kind: FileKind, row: &Row) -> Result<bool, StoreError> {
+        if self.scope == WriteScope::Everywhere {
+            return Ok(true);
+        }
+        if !self.permits(&row.rec)? {
+            return Ok(false);
+        }
+        if self.tx.was_empty(kind) {
+            return Ok(true);
+        }
+        let Some(old) = self.tx.get(kind, &key_cells(kind, &row.cells))? else {
+            return Ok(true);
+        };
+        match Record::from_cells(kind, &old.cells) {
+            Ok(stored) => self.permits(&stored),
+            Err(_) => Err(StoreError::Corrupt(format!(
+                "{} {}",
+                kind.stem(),
+                key_text(kind, &row.cells)
+            ))),
+        }
+    }
+
+    fn permits(&mut self, rec: &Record) -> Result<bool, StoreError> {
+        match self.scope.clone() {
+            WriteScope::Everywhere => Ok(true),
+            WriteScope::Nowhere { .. } => Ok(false),
+            WriteScope::Office(region) => self.office_permits(region, rec),
+            WriteScope::Organisation(org) => {
+                let own = Party::Org(org.clone());
+                if acting_party(rec) != Some(&own) {
+                    return Ok(false);
+                }
+                Ok(match anchor(rec) {
+                    Anchor::Pairing(id) => self
+                        .parties_of(id)?
+                        .is_some_and(|(h, w)| h == own || w == own),
+                    _ => false,
+                })
+            }
+        }
+    }
+
+    fn office_permits(&mut self, region: RegionCode, rec: &Record) -> Result<bool, StoreError> {
+        let covers = |code: RegionCode| region_covers(region.as_u64(), code.as_u64());
+        let pairing = match anchor(rec) {
+            Anchor::Region(c) | Anchor::Village(c) => return Ok(covers(c)),
+            Anchor::None => return Ok(false),
+            Anchor::Parties(h, w) => return self.party_of_region(region, &[h.clone(), w.clone()]),
+            Anchor::Household(h) => {
+                return Ok(self.village_of(h)?.is_some_and(covers));
+            }
+            Anchor::Person(p) => {
+                let Some(h) = self.household_of(p)? else {
+                    return Ok(false);
+                };
+                return Ok(self.village_of(&h)?.is_some_and(covers));
+            }
+            Anchor::Pairing(id) => Some(id.clone()),
+            Anchor::Project(id) => self.project_pairing(id)?,
+            Anchor::Training(id) => self.training_pairing(id)?,
+        };
+        let Some(pairing) = pairing else {
+            return Ok(false);
+        };
+        match self.parties_of(&pairing)? {
+            Some((h, w)) => self.party_of_region(region, &[h, w]),
+            None => Ok(false),
+        }
+    }
+
+    /// Whether one of the parties lies in the region (an organisation where
+    /// it is registered).
+    fn party_of_region(
+        &mut self,
+        region: RegionCode,
+        parties: &[Party],
+    ) -> Result<bool, StoreError> {
+        for p in parties {
+            let code = match p {
+                Party::Region(c) => Some(*c),
+                Party::Org(o) => match self.org(o)? {
+                    Found::Yes((_, c)) => Some(c),
+                    _ => None,
+                },
+            };
+            if code.is_some_and(|c| region_covers(region.as_u64(), c.as_u64())) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn stored_record(&mut self, kind: FileKind, id: &Id) -> Result<Option<Record>, StoreError> {
+        match self.tx.get(kind, &[id_cell(id)])? {
+            None => Ok(None),
+            Some(row) => Record::from_cells(kind, &row.cells)
+                .map(Some)
+                .map_err(|_| StoreError::Corrupt(format!("{} {id}", kind.stem()))),
+        }
+    }
+
+    fn parties_of(&mut self, id: &Id) -> Result<Option<(Party, Party)>, StoreError> {
+        if let Some(v) = self.scope_facts.parties.get(id) {
+            return Ok(v.clone());
+        }
+        let v = match self.stored_record(FileKind::Pairings, id)? {
+            Some(Record::Pairing(p)) => Some((p.helper, p.helped)),
+            _ => None,
+        };
+        self.scope_facts.parties.insert(id.clone(), v.clone());
+        Ok(v)
+    }
+
+    fn project_pairing(&mut self, id: &Id) -> Result<Option<Id>, StoreError> {
+        if let Some(v) = self.scope_facts.project_pairing.get(id) {
+            return Ok(v.clone());
+        }
+        let v = match self.stored_record(FileKind::Projects, id)? {
+            Some(Record::Project(p)) => Some(p.pairing_id),
+            _ => None,
+        };
+        self.scope_facts
+            .project_pairing
+            .insert(id.clone(), v.clone());
+        Ok(v)
+    }
+
+    fn training_pairing(&mut self, id: &Id) -> Result<Option<Id>, StoreError> {
+        if let Some(v) = self.scope_facts.training_pairing.get(id) {
+            return Ok(v.clone());
+        }
+        let v = match self.stored_record(FileKind::Trainings, id)? {
+            Some(Record::Training(t)) => Some(t.pairing_id),
+            _ => None,
+        };
+        self.scope_facts
+            .training_pairing
+            .insert(id.clone(), v.clone());
+        Ok(v)
+    }
+
+    fn village_of(&mut self, household: &Id) -> Result<Option<RegionCode>, StoreError> {
+        if let Some(v) = self.scope_facts.household_village.get(household) {
+            return Ok(*v);
+        }
+        let v = match self.stored_record(FileKind::Households, household)? {
+            Some(Record::Household(h)) => Some(h.village),
+            _ => None,
+        };
+        self.scope_facts
+            .household_village
+            .insert(household.clone(), v);
+        Ok(v)
+    }
+
+    fn household_of(&mut self, person: &Id) -> Result<Option<Id>, StoreError> {
+        if let Some(v) = self.scope_facts.person_household.get(person) {
+            return Ok(v.clone());
+        }
+        let v = match self.stored_record(FileKind::Persons, person)? {
+            Some(Record::Person(p)) => Some(p.household_id),
+            _ => None,
+        };
+        self.scope_facts
+            .person_household
+            .insert(person.clone(), v.clone());
+        Ok(v)
+    }
+}

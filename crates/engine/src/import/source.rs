@@ -1,0 +1,167 @@
+//! Where the rows of an import come from (数据来源): a dataset directory,
+//! dataset files held in memory (an upload, the entries of a zip), or rows
+//! given directly (a form, a matching confirmation, an API body). Every
+//! source goes through the same reader, so a cell is parsed the same way
+//! whatever brought it.
+
+use super::*;
+use std::sync::Arc;
+use xiezuo_exchange::cell::format_cell;
+
+/// A dataset file held in memory, named as it would be on disk
+/// (`meetings.csv`, `persons.xlsx`).
+#[derive(Debug, Clone)]
+pub struct NamedFile {
+    pub name: String,
+    pub bytes: Arc<[u8]>,
+}
+
+/// Rows of one kind given directly, as text in the order of the kind's
+/// columns; `name` is what errors call them (e.g. `placements.csv`).
+#[derive(Debug, Clone)]
+pub struct Rows {
+    pub kind: FileKind,
+    pub name: String,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Rows {
+    /// Rows of typed cells, written as the text a file would hold, so that
+    /// the importer parses them as it parses a file.
+    pub fn of_cells(kind: FileKind, name: &str, rows: impl IntoIterator<Item = Vec<Cell>>) -> Rows {
+        let cols = kind.columns();
+        let rows = rows
+            .into_iter()
+            .map(|cells| {
+                cols.iter()
+                    .zip(&cells)
+                    .map(|(c, cell)| format_cell(c, cell))
+                    .collect()
+            })
+            .collect();
+        Rows {
+            kind,
+            name: name.to_string(),
+            rows,
+        }
+    }
+}
+
+/// What an import reads.
+pub enum Source<'a> {
+    /// Every `.csv` / `.xlsx` dataset file of a directory.
+    Dir(&'a Path),
+    /// Dataset files held in memory.
+    Files(&'a [NamedFile]),
+    /// Rows given directly, one entry per kind.
+    Rows(Vec<Rows>),
+}
+
+/// One table of a source, opened when its turn comes.
+pub(super) enum Table<'a> {
+    Path(PathBuf),
+    Bytes(&'a NamedFile),
+    Rows(Rows),
+}
+
+impl Table<'_> {
+    pub(super) fn open(self, kind: FileKind) -> Result<TableReader, Vec<ImportError>> {
+        match self {
+            Table::Path(p) => TableReader::open(kind, &p),
+            Table::Bytes(f) => TableReader::from_bytes(kind, &f.name, f.bytes.clone()),
+            Table::Rows(r) => Ok(TableReader::from_rows(kind, &r.name, r.rows)),
+        }
+    }
+}
+
+/// The files of a dataset directory by kind, and the file-level errors.
+pub type Discovered = (Vec<(FileKind, PathBuf)>, Vec<ImportError>);
+
+/// The dataset files of a directory, by kind; unknown `.csv`/`.xlsx` names
+/// and a kind given twice are errors.
+pub fn discover(dir: &Path) -> Result<Discovered, ImportFailure> {
+    let rd = std::fs::read_dir(dir).map_err(|e| ImportFailure::Dir(dir.to_path_buf(), e))?;
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    let files = entries
+        .into_iter()
+        .filter(|p| p.is_file())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            let shown = path.display().to_string();
+            Some((name, shown, path))
+        });
+    Ok(by_kind(files))
+}
+
+/// Sorts named tables by kind: names that are not `.csv`/`.xlsx` are left
+/// out, an unknown kind and a kind given twice are file errors. `shown` is
+/// how an earlier table of the same kind is named in the message.
+fn by_kind<T>(
+    tables: impl Iterator<Item = (String, String, T)>,
+) -> (Vec<(FileKind, T)>, Vec<ImportError>) {
+    let mut found: BTreeMap<FileKind, (String, T)> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (name, shown, table) in tables {
+        let Some((stem, ext)) = name.rsplit_once('.') else {
+            continue;
+        };
+        if !matches!(ext, "csv" | "xlsx") {
+            continue;
+        }
+        match FileKind::from_stem(stem) {
+            None => errors.push(ImportError::new(
+                &name,
+                0,
+                "",
+                format!(
+                    "unknown file kind {stem:?}; expected one of: {}",
+                    FileKind::ALL
+                        .iter()
+                        .map(|k| k.stem())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+            Some(k) => {
+                if let Some((prev, _)) = found.get(&k) {
+                    errors.push(ImportError::new(
+                        &name,
+                        0,
+                        "",
+                        format!("{} is given twice (also as {prev})", k.stem()),
+                    ));
+                } else {
+                    found.insert(k, (shown, table));
+                }
+            }
+        }
+    }
+    let tables = found.into_iter().map(|(k, (_, t))| (k, t)).collect();
+    (tables, errors)
+}
+
+/// The tables of a source by kind, and the file-level errors.
+pub(super) fn tables(
+    source: Source<'_>,
+) -> Result<(Vec<(FileKind, Table<'_>)>, Vec<ImportError>), ImportFailure> {
+    Ok(match source {
+        Source::Dir(dir) => {
+            let (files, errors) = discover(dir)?;
+            let tables = files
+                .into_iter()
+                .map(|(k, p)| (k, Table::Path(p)))
+                .collect();
+            (tables, errors)
+        }
+        Source::Files(files) => by_kind(
+            files
+                .iter()
+                .map(|f| (f.name.clone(), f.name.clone(), Table::Bytes(f))),
+        ),
+        Source::Rows(rows) => by_kind(rows.into_iter().map(|r| {
+            let name = r.kind.file_name("csv");
+            (name.clone(), r.name.clone(), Table::Rows(r))
+        })),
+    })
+}
