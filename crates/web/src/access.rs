@@ -6,9 +6,9 @@
 //! handler cannot forget its rule. List handlers narrow their rows with
 //! `Scope`, the same predicate the rules use.
 
-use crate::api::snapshot;
-use crate::auth::{self, Caller};
+use crate::auth;
 use crate::error::ApiError;
+use crate::session::Caller;
 use crate::state::AppState;
 use axum::extract::{MatchedPath, RawPathParams, Request, State};
 use axum::http::Method;
@@ -284,7 +284,7 @@ async fn check(
             if scope.sees_all() {
                 return Ok(());
             }
-            let snap = snapshot(state).await?;
+            let snap = state.snapshot_now().await?;
             let d = &snap.data;
             let ok = match rule {
                 Pairing => match param(params, "id").and_then(|id| d.pairing_idx.get(id)) {
@@ -301,7 +301,7 @@ async fn check(
                     match kind {
                         Some(k) => {
                             let cells = state
-                                .with_reader(|s| crate::records::stored_text(s, k, key))
+                                .with_reader(|s| stored_text(s, k, key))
                                 .map_err(|e| ApiError::BadRequest(e.to_string()))?;
                             match cells {
                                 Some(c) => scope.record(d, k, &c),
@@ -353,4 +353,39 @@ pub async fn guard(
     }
     parts.extensions.insert(caller);
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// A stored record's cells as text (for the access rules), by its key text.
+pub fn stored_text(
+    store: &dyn xiezuo_store::Store,
+    k: FileKind,
+    key: &str,
+) -> Result<Option<Vec<String>>, ApiError> {
+    let cells = key_cells(k, key)?;
+    Ok(store.get(k, &cells)?.map(|row| {
+        k.columns()
+            .iter()
+            .zip(&row.cells)
+            .map(|(c, v)| xiezuo_exchange::cell::format_cell(c, v))
+            .collect()
+    }))
+}
+
+pub(crate) fn key_cells(k: FileKind, key: &str) -> Result<Vec<xiezuo_exchange::Cell>, ApiError> {
+    let parts: Vec<&str> = key.split('/').collect();
+    if parts.len() != k.key().len() {
+        return Err(ApiError::BadRequest(format!(
+            "a {} key has {} parts",
+            k.stem(),
+            k.key().len()
+        )));
+    }
+    k.key()
+        .iter()
+        .zip(parts)
+        .map(|(&i, p)| {
+            xiezuo_exchange::cell::parse_cell(&k.columns()[i], p)
+                .map_err(|e| ApiError::BadRequest(format!("{}: {e}", k.columns()[i].name)))
+        })
+        .collect()
 }

@@ -10,25 +10,13 @@ use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::{Value as J, json};
-use std::sync::Arc;
+
 use xiezuo_domain::enums::{Direction, FundKind, FundSource, Vocabulary};
 use xiezuo_domain::{Finding, Indicator};
 use xiezuo_engine::assess::data::{AssessmentData, PartyRef};
 use xiezuo_engine::assess::{Subject, explain_in};
 
 type ApiResult = Result<Json<J>, ApiError>;
-
-/// The current snapshot, or the first one built on a blocking thread.
-pub(crate) async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, ApiError> {
-    if let Some(s) = state.current_snapshot() {
-        return Ok(s);
-    }
-    let st = state.clone();
-    tokio::task::spawn_blocking(move || st.snapshot())
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::from)
-}
 
 pub async fn health() -> Json<J> {
     Json(json!({ "status": "ok" }))
@@ -73,7 +61,7 @@ fn pairing_summary(d: &AssessmentData, p: u32) -> J {
 
 /// National totals by year, the map of pairings and the latest grades.
 pub async fn overview(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let snap = snapshot(&state).await?;
+    let snap = state.snapshot_now().await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
         let body = snap.memo_body("overview".into(), || {
@@ -216,10 +204,10 @@ fn given(v: &Option<String>) -> Option<&str> {
 /// Pairings, filtered by level and text, paginated.
 pub async fn pairings(
     State(state): State<AppState>,
-    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Query(q): Query<ListQuery>,
 ) -> ApiResult {
-    let snap = snapshot(&state).await?;
+    let snap = state.snapshot_now().await?;
     let d = &snap.data;
     let scope = crate::access::Scope { caller: &caller };
     let needle = q.q.as_deref().unwrap_or("").to_lowercase();
@@ -265,7 +253,7 @@ pub async fn pairing(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let snap = snapshot(&state).await?;
+    let snap = state.snapshot_now().await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
         let body = snap.memo_body(format!("pairing:{id}"), || pairing_body(&snap, &st, &id))?;
@@ -353,7 +341,7 @@ pub async fn explain(
         ),
         (None, None) => return Err(ApiError::BadRequest("give indicator or finding".into())),
     };
-    let snap = snapshot(&state).await?;
+    let snap = state.snapshot_now().await?;
     tokio::task::spawn_blocking(move || {
         let key = format!("explain:{id}:{}:{:?}:{:?}", q.year, q.indicator, q.finding);
         let e = snap.memo(key, || {
@@ -397,11 +385,11 @@ pub struct RankingQuery {
 /// The ranking of a year: every pairing and side, filterable and sortable.
 pub async fn assessment(
     State(state): State<AppState>,
-    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Path(year): Path<i32>,
     Query(q): Query<RankingQuery>,
 ) -> Result<Response, ApiError> {
-    let snap = snapshot(&state).await?;
+    let snap = state.snapshot_now().await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
         let method = st
@@ -496,10 +484,10 @@ pub struct CompareQuery {
 /// Two years side by side: every pairing and side with both totals and grades.
 pub async fn compare(
     State(state): State<AppState>,
-    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Query(q): Query<CompareQuery>,
 ) -> ApiResult {
-    let snap = snapshot(&state).await?;
+    let snap = state.snapshot_now().await?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
         let a = snap.assessment(q.from, &st.method);
@@ -538,6 +526,44 @@ pub async fn compare(
     })
     .await
     .map_err(|e| ApiError::BadRequest(e.to_string()))?
+}
+
+/// `GET /api/v1/jobs/{id}`
+pub async fn job(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
+    Path(id): Path<String>,
+) -> Result<Json<J>, ApiError> {
+    let job = state
+        .jobs
+        .get(&id)
+        .filter(|j| j.owner == caller.login || caller.role == xiezuo_engine::accounts::Role::Admin)
+        .ok_or_else(|| ApiError::NotFound(format!("no job {id}")))?;
+    Ok(Json(job.json(&id)))
+}
+
+/// `POST /api/v1/assessments/{year}/run?method=`: computes (or finds) the
+/// assessment of a year in the background.
+pub async fn run_assessment(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
+    Path(year): Path<i32>,
+    crate::error::extract::Query(q): crate::error::extract::Query<
+        std::collections::HashMap<String, String>,
+    >,
+) -> Result<(axum::http::StatusCode, Json<J>), ApiError> {
+    let method = state
+        .method_by_id(q.get("method").map(String::as_str))
+        .ok_or_else(|| ApiError::BadRequest("unknown method".into()))?;
+    let st = state.clone();
+    let id = state
+        .jobs
+        .spawn(&caller.login, "assessment", 1, move |_job| {
+            let snap = st.snapshot().map_err(|e| e.to_string())?;
+            let a = snap.assessment(year, &method);
+            Ok(json!({ "year": year, "method": method.id, "pairings": a.pairings.len() }))
+        });
+    Ok((axum::http::StatusCode::ACCEPTED, Json(json!({ "job": id }))))
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ pub async fn template(Path(file): Path<String>) -> Result<Response, ApiError> {
 /// `GET /api/v1/assessments/{year}/export.xlsx`: the whole ranking.
 pub async fn ranking_xlsx(
     State(state): State<AppState>,
-    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Path(year): Path<i32>,
 ) -> Result<Response, ApiError> {
     let st = state.clone();

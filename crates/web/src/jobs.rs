@@ -1,15 +1,12 @@
 //! Long operations as background jobs with progress: checking and
 //! committing an upload, running an assessment. A request starts the job and
-//! returns at once; the client polls `GET /api/v1/jobs/{id}`.
+//! returns at once; the client polls `GET /api/v1/jobs/{id}` (served by
+//! `api`).
 
-use crate::error::ApiError;
-use crate::error::extract::Path;
-use crate::state::AppState;
-use axum::Json;
-use axum::extract::State;
 use serde_json::{Value as J, json};
-use std::sync::Mutex;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// A running or finished job.
 pub struct Job {
@@ -39,7 +36,7 @@ impl Job {
         *self.outcome.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
     }
 
-    fn json(&self, id: &str) -> J {
+    pub fn json(&self, id: &str) -> J {
         let total = self.total.load(Ordering::Relaxed).max(1);
         let done = self.done.load(Ordering::Relaxed).min(total);
         let outcome = self.outcome.lock().unwrap_or_else(|e| e.into_inner());
@@ -54,7 +51,7 @@ impl Job {
 
 /// Import progress as bytes over all files of the job.
 pub struct JobProgress {
-    pub job: std::sync::Arc<Job>,
+    pub job: Arc<Job>,
     pub before: AtomicU64,
     pub current: AtomicU64,
 }
@@ -78,57 +75,45 @@ impl xiezuo_engine::import::Progress for JobProgress {
     }
 }
 
-/// Runs `work` on a blocking thread as a job; returns its id at once.
-pub fn spawn(
-    state: &AppState,
-    owner: &str,
-    kind: &'static str,
-    total: u64,
-    work: impl FnOnce(std::sync::Arc<Job>) -> Result<J, String> + Send + 'static,
-) -> String {
-    let job = std::sync::Arc::new(Job::new(kind, owner));
-    job.total.store(total.max(1), Ordering::Relaxed);
-    let id = state.keep_job(job.clone());
-    tokio::task::spawn_blocking(move || {
-        // A job that panics ends as failed rather than running for ever.
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(job.clone())))
-            .unwrap_or_else(|_| Err(format!("the {kind} stopped on an internal error")));
-        job.finish(r);
-    });
-    id
+/// The jobs of the server (后台任务), by id.
+#[derive(Default)]
+pub struct Jobs {
+    map: Mutex<HashMap<String, Arc<Job>>>,
+    next: AtomicU64,
 }
 
-/// `GET /api/v1/jobs/{id}`
-pub async fn get(
-    State(state): State<AppState>,
-    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
-    Path(id): Path<String>,
-) -> Result<Json<J>, ApiError> {
-    let job = state
-        .job(&id)
-        .filter(|j| j.owner == caller.login || caller.role == xiezuo_engine::accounts::Role::Admin)
-        .ok_or_else(|| ApiError::NotFound(format!("no job {id}")))?;
-    Ok(Json(job.json(&id)))
-}
+impl Jobs {
+    /// Runs `work` on a blocking thread as a job; returns its id at once.
+    pub fn spawn(
+        &self,
+        owner: &str,
+        kind: &'static str,
+        total: u64,
+        work: impl FnOnce(Arc<Job>) -> Result<J, String> + Send + 'static,
+    ) -> String {
+        let job = Arc::new(Job::new(kind, owner));
+        job.total.store(total.max(1), Ordering::Relaxed);
+        let n = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let id = format!("j{n}");
+        self.map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.clone(), job.clone());
+        tokio::task::spawn_blocking(move || {
+            // A job that panics ends as failed rather than running for ever.
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(job.clone())))
+                .unwrap_or_else(|_| Err(format!("the {kind} stopped on an internal error")));
+            job.finish(r);
+        });
+        id
+    }
 
-/// `POST /api/v1/assessments/{year}/run?method=`: computes (or finds) the
-/// assessment of a year in the background.
-pub async fn run_assessment(
-    State(state): State<AppState>,
-    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
-    Path(year): Path<i32>,
-    crate::error::extract::Query(q): crate::error::extract::Query<
-        std::collections::HashMap<String, String>,
-    >,
-) -> Result<(axum::http::StatusCode, Json<J>), ApiError> {
-    let method = state
-        .method_by_id(q.get("method").map(String::as_str))
-        .ok_or_else(|| ApiError::BadRequest("unknown method".into()))?;
-    let st = state.clone();
-    let id = spawn(&state, &caller.login, "assessment", 1, move |_job| {
-        let snap = st.snapshot().map_err(|e| e.to_string())?;
-        let a = snap.assessment(year, &method);
-        Ok(json!({ "year": year, "method": method.id, "pairings": a.pairings.len() }))
-    });
-    Ok((axum::http::StatusCode::ACCEPTED, Json(json!({ "job": id }))))
+    /// A job by id.
+    pub fn get(&self, id: &str) -> Option<Arc<Job>> {
+        self.map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
+    }
 }

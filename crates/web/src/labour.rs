@@ -107,7 +107,7 @@ pub struct ConfirmQuery {
 /// as a placement, in one audited batch through the importer.
 pub async fn confirm(
     State(state): State<AppState>,
-    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Query(q): Query<ConfirmQuery>,
 ) -> Result<Json<J>, ApiError> {
     let policy = WritePolicy::within(caller.write_scope());

@@ -15,14 +15,16 @@ mod files;
 mod jobs;
 mod labour;
 mod openapi;
+mod pending;
 mod records;
 mod registry;
+pub mod session;
 pub mod state;
 mod upload;
 
 use axum::Router;
 use axum::routing::get;
-pub use state::AppState;
+pub use state::{AppState, StateSettings};
 
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
@@ -48,10 +50,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/pairings/{id}", get(api::pairing))
         .route("/api/v1/pairings/{id}/explain", get(api::explain))
         .route("/api/v1/methods", get(api::methods))
-        .route("/api/v1/jobs/{id}", get(jobs::get))
+        .route("/api/v1/jobs/{id}", get(api::job))
         .route(
             "/api/v1/assessments/{year}/run",
-            axum::routing::post(jobs::run_assessment),
+            axum::routing::post(api::run_assessment),
         )
         .route("/api/v1/assessments/compare", get(api::compare))
         .route("/api/v1/assessments/{year}", get(api::assessment))

@@ -155,7 +155,7 @@ fn components() -> Value {
     json!({
         "securitySchemes": {
             "bearer": { "type": "http", "scheme": "bearer", "description": "an API token from 'xiezuo user token LOGIN'" },
-            "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::COOKIE, "description": "the session cookie set by POST /api/v1/session; writes also send its CSRF token in X-CSRF-Token" }
+            "session": { "type": "apiKey", "in": "cookie", "name": crate::session::COOKIE, "description": "the session cookie set by POST /api/v1/session; writes also send its CSRF token in X-CSRF-Token" }
         },
         "schemas": { "Error": {
             "type": "object", "required": ["code", "message"],

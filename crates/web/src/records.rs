@@ -11,8 +11,8 @@ use axum::extract::State;
 use serde_json::{Value as J, json};
 use std::collections::BTreeMap;
 use xiezuo_engine::import::{Quiet, Rows, Source, WritePolicy, ingest};
-use xiezuo_exchange::cell::{format_cell, parse_cell};
-use xiezuo_exchange::{Cell, ColType, FileKind};
+use xiezuo_exchange::cell::format_cell;
+use xiezuo_exchange::{ColType, FileKind};
 use xiezuo_store::BatchInfo;
 
 /// The kinds offices edit one record at a time.
@@ -27,22 +27,6 @@ pub(crate) const FORM_KINDS: &[FileKind] = &[
     FileKind::Investments,
     FileKind::Postings,
 ];
-
-/// A stored record's cells as text (for the access rules), by its key text.
-pub fn stored_text(
-    store: &dyn xiezuo_store::Store,
-    k: FileKind,
-    key: &str,
-) -> Result<Option<Vec<String>>, ApiError> {
-    let cells = key_cells(k, key)?;
-    Ok(store.get(k, &cells)?.map(|row| {
-        k.columns()
-            .iter()
-            .zip(&row.cells)
-            .map(|(c, v)| format_cell(c, v))
-            .collect()
-    }))
-}
 
 /// An internal failure (I/O, a task that did not finish, an import that failed).
 fn failed(e: impl std::fmt::Display) -> ApiError {
@@ -95,25 +79,6 @@ pub async fn schema(Path(kind): Path<String>) -> Result<Json<J>, ApiError> {
     ))
 }
 
-fn key_cells(k: FileKind, key: &str) -> Result<Vec<Cell>, ApiError> {
-    let parts: Vec<&str> = key.split('/').collect();
-    if parts.len() != k.key().len() {
-        return Err(ApiError::BadRequest(format!(
-            "a {} key has {} parts",
-            k.stem(),
-            k.key().len()
-        )));
-    }
-    k.key()
-        .iter()
-        .zip(parts)
-        .map(|(&i, p)| {
-            parse_cell(&k.columns()[i], p)
-                .map_err(|e| ApiError::BadRequest(format!("{}: {e}", k.columns()[i].name)))
-        })
-        .collect()
-}
-
 /// `GET /api/v1/records/{kind}/{key}`: one record as text values (keys of
 /// pairs joined with `/`).
 pub async fn get(
@@ -121,7 +86,7 @@ pub async fn get(
     Path((kind, key)): Path<(String, String)>,
 ) -> Result<Json<J>, ApiError> {
     let k = form_kind(&kind)?;
-    let cells = key_cells(k, &key)?;
+    let cells = crate::access::key_cells(k, &key)?;
     let row = state
         .with_reader(|s| s.get(k, &cells))?
         .ok_or_else(|| ApiError::NotFound(format!("no {} {key}", k.stem())))?;
@@ -147,7 +112,7 @@ pub struct SaveQuery {
 /// of the record with the same key) with the validation of an import.
 pub async fn save(
     State(state): State<AppState>,
-    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Path(kind): Path<String>,
     crate::error::extract::Query(q): crate::error::extract::Query<SaveQuery>,
     crate::error::extract::JsonBody(values): crate::error::extract::JsonBody<

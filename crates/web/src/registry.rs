@@ -52,7 +52,7 @@ pub struct PageQuery {
 /// `GET /api/v1/regions/{code}`
 pub async fn region(
     State(state): State<AppState>,
-    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<axum::response::Response, ApiError> {

@@ -223,22 +223,22 @@ pub struct AppState {
     store: Arc<Mutex<Box<dyn Store>>>,
     readers: Arc<Readers>,
     /// Checked uploads waiting for their commit.
-    pub uploads: Arc<crate::upload::PendingUploads>,
-    jobs: Arc<Mutex<HashMap<String, Arc<crate::jobs::Job>>>>,
-    next_upload: Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) uploads: Arc<crate::pending::PendingUploads>,
+    /// Background jobs (upload checks and commits, assessments).
+    pub(crate) jobs: Arc<crate::jobs::Jobs>,
     snapshots: Arc<Snapshots>,
     /// The default method (xz-v1).
-    pub method: Arc<Method>,
+    pub(crate) method: Arc<Method>,
     /// Further methods an assessor may choose, by id.
-    pub methods: Arc<Vec<Arc<Method>>>,
+    pub(crate) methods: Arc<Vec<Arc<Method>>>,
     /// A directory of `<code>.geojson` base maps overriding the built-in one.
-    pub map_dir: Option<std::path::PathBuf>,
+    pub(crate) map_dir: Option<std::path::PathBuf>,
     /// The time stamps of writes (RFC 3339), given by the composition root.
-    pub clock: Arc<dyn Fn() -> String + Send + Sync>,
+    pub(crate) clock: Arc<dyn Fn() -> String + Send + Sync>,
     /// Sign-in sessions, cached accounts, sign-in attempts.
-    pub sessions: Arc<crate::auth::Sessions>,
+    pub(crate) sessions: Arc<crate::session::Sessions>,
     /// Print one line per snapshot build to standard error.
-    pub log_builds: bool,
+    pub(crate) log_builds: bool,
 }
 
 /// The shortest time from the start of one snapshot build to the start of
@@ -260,35 +260,67 @@ fn warm_pool() -> Option<&'static rayon::ThreadPool> {
     .as_ref()
 }
 
-impl AppState {
-    pub fn new(store: Box<dyn Store>, method: Method) -> AppState {
-        AppState {
-            store: Arc::new(Mutex::new(store)),
-            readers: Arc::new(Readers::default()),
-            uploads: Default::default(),
-            jobs: Arc::new(Mutex::new(HashMap::new())),
-            next_upload: Arc::new(std::sync::atomic::AtomicU64::new(1)),
-            snapshots: Arc::new(Snapshots::default()),
-            method: Arc::new(method),
-            methods: Arc::new(Vec::new()),
+/// What the platform is started with: the one way to build its state.
+pub struct StateSettings {
+    /// The default method (xz-v1).
+    pub method: Method,
+    /// Further methods an assessor may choose (one with the default's id is
+    /// left out).
+    pub methods: Vec<Method>,
+    /// A directory of `<code>.geojson` base maps overriding the built-in one.
+    pub map_dir: Option<std::path::PathBuf>,
+    /// The time stamps of writes (RFC 3339).
+    pub clock: Arc<dyn Fn() -> String + Send + Sync>,
+    /// Print one line per snapshot build to standard error.
+    pub log_builds: bool,
+}
+
+impl Default for StateSettings {
+    fn default() -> StateSettings {
+        StateSettings {
+            method: Method::default_v1(),
+            methods: Vec::new(),
             map_dir: None,
             clock: Arc::new(String::new),
-            sessions: Arc::new(crate::auth::Sessions::default()),
             log_builds: false,
         }
     }
+}
 
-    /// Adds read-only connections to the same store: reads and snapshot
-    /// builds use them, so they do not queue behind writes. Without any,
-    /// reads share the write connection.
-    pub fn add_readers(&self, readers: impl IntoIterator<Item = Box<dyn Store>>) {
-        let mut free = lock(&self.readers.free);
-        for r in readers {
-            free.push(r);
-            self.readers.count.fetch_add(1, Ordering::SeqCst);
+impl AppState {
+    /// The state of a platform on `store` (the write connection) and
+    /// `readers` (read-only connections to the same store: reads and
+    /// snapshot builds use them, so they do not queue behind writes;
+    /// without any, reads share the write connection).
+    pub fn new(
+        store: Box<dyn Store>,
+        readers: Vec<Box<dyn Store>>,
+        settings: StateSettings,
+    ) -> AppState {
+        let count = readers.len() as u64;
+        let methods = settings
+            .methods
+            .into_iter()
+            .filter(|m| m.id != settings.method.id)
+            .map(Arc::new)
+            .collect();
+        AppState {
+            store: Arc::new(Mutex::new(store)),
+            readers: Arc::new(Readers {
+                free: Mutex::new(readers),
+                count: AtomicU64::new(count),
+                returned: Condvar::new(),
+            }),
+            uploads: Default::default(),
+            jobs: Default::default(),
+            snapshots: Arc::new(Snapshots::default()),
+            method: Arc::new(settings.method),
+            methods: Arc::new(methods),
+            map_dir: settings.map_dir,
+            clock: settings.clock,
+            sessions: Default::default(),
+            log_builds: settings.log_builds,
         }
-        drop(free);
-        self.readers.returned.notify_all();
     }
 
     /// The current snapshot. Only the very first call waits for one to be
@@ -609,19 +641,17 @@ impl AppState {
         Some(self.with_reader(f))
     }
 
-    /// Registers a job; returns its id.
-    pub fn keep_job(&self, job: Arc<crate::jobs::Job>) -> String {
-        let n = self
-            .next_upload
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let id = format!("j{n}");
-        lock(&self.jobs).insert(id.clone(), job);
-        id
-    }
-
-    /// A job by id.
-    pub fn job(&self, id: &str) -> Option<Arc<crate::jobs::Job>> {
-        lock(&self.jobs).get(id).cloned()
+    /// The current snapshot, or the first one built on a blocking thread
+    /// (for async handlers).
+    pub async fn snapshot_now(&self) -> Result<Arc<Snapshot>, crate::error::ApiError> {
+        if let Some(s) = self.current_snapshot() {
+            return Ok(s);
+        }
+        let st = self.clone();
+        tokio::task::spawn_blocking(move || st.snapshot())
+            .await
+            .map_err(crate::error::ApiError::internal)?
+            .map_err(crate::error::ApiError::from)
     }
 }
 

@@ -5,110 +5,15 @@
 
 use crate::error::ApiError;
 use crate::error::extract::{Multipart, Path};
+use crate::pending::{MAX_UNPACKED, Upload};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use serde_json::{Value as J, json};
-use std::collections::HashMap;
 use std::io::Read;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use xiezuo_engine::import::{ImportReport, NamedFile, Source, WriteMode, WritePolicy, ingest};
 use xiezuo_store::BatchInfo;
-
-/// An upload's files, held in memory until it is committed, dropped or
-/// expired.
-pub struct Upload {
-    pub files: Vec<NamedFile>,
-    /// Who uploaded it: only they may commit it.
-    pub owner: crate::auth::Caller,
-    /// The id of its check job: it is committed only once that has ended.
-    pub check: Option<String>,
-    received: Instant,
-}
-
-impl Upload {
-    fn bytes(&self) -> u64 {
-        self.files.iter().map(|f| f.bytes.len() as u64).sum()
-    }
-
-    fn names(&self) -> Vec<String> {
-        self.files.iter().map(|f| f.name.clone()).collect()
-    }
-}
-
-/// How long a checked upload waits for its commit.
-pub const UPLOAD_TTL: Duration = Duration::from_secs(60 * 60);
-/// Pending uploads an account may hold at once (the oldest goes first).
-pub const UPLOADS_PER_ACCOUNT: usize = 4;
-/// What the entries of one zip may unpack to.
-pub const MAX_UNPACKED: u64 = 1 << 30;
-
-/// The pending uploads (待确认上传), by token.
-#[derive(Default)]
-pub struct PendingUploads {
-    map: Mutex<HashMap<String, Upload>>,
-    next: AtomicU64,
-}
-
-impl PendingUploads {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Upload>> {
-        self.map.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Keeps a checked upload until it is committed; returns its token.
-    /// Expired uploads, and the oldest beyond an account's share, go.
-    pub fn keep(&self, u: Upload) -> String {
-        let n = self.next.fetch_add(1, Ordering::Relaxed) + 1;
-        let token = format!("u{n}");
-        let mut map = self.lock();
-        map.retain(|_, p| p.received.elapsed() < UPLOAD_TTL);
-        let mut mine: Vec<(Instant, String)> = map
-            .iter()
-            .filter(|(_, p)| p.owner.login == u.owner.login)
-            .map(|(t, p)| (p.received, t.clone()))
-            .collect();
-        mine.sort();
-        let surplus = (mine.len() + 1).saturating_sub(UPLOADS_PER_ACCOUNT);
-        for (_, t) in mine.into_iter().take(surplus) {
-            map.remove(&t);
-        }
-        map.insert(token.clone(), u);
-        token
-    }
-
-    /// Whether a pending upload was made by `login`.
-    pub fn owned_by(&self, token: &str, login: &str) -> bool {
-        self.lock()
-            .get(token)
-            .is_some_and(|u| u.owner.login == login && u.received.elapsed() < UPLOAD_TTL)
-    }
-
-    /// Records the check job of a pending upload.
-    pub fn set_check(&self, token: &str, job: &str) {
-        if let Some(u) = self.lock().get_mut(token) {
-            u.check = Some(job.to_string());
-        }
-    }
-
-    /// The check job of a pending upload.
-    pub fn check(&self, token: &str) -> Option<String> {
-        self.lock().get(token).and_then(|u| u.check.clone())
-    }
-
-    /// Takes a pending upload out.
-    pub fn take(&self, token: &str) -> Option<Upload> {
-        self.lock()
-            .remove(token)
-            .filter(|u| u.received.elapsed() < UPLOAD_TTL)
-    }
-
-    /// Drops a pending upload (its check failed).
-    fn drop_upload(&self, token: &str) {
-        self.lock().remove(token);
-    }
-}
 
 fn safe_name(name: &str) -> Option<String> {
     let base = name.rsplit(['/', '\\']).next()?.trim();
@@ -175,7 +80,7 @@ fn unzip(name: &str, bytes: &[u8], files: &mut Vec<NamedFile>) -> Result<(), Api
 /// Receives files (or a zip of them) and returns the validation report; nothing is stored.
 pub async fn create(
     State(state): State<AppState>,
-    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Multipart(mut form): Multipart,
 ) -> Result<Json<J>, ApiError> {
     let mut files = Vec::new();
@@ -210,34 +115,38 @@ pub async fn create(
     let token = state.uploads.keep(upload);
     let (st, tok) = (state.clone(), token.clone());
     let policy = WritePolicy::within(caller.write_scope()).with_mode(WriteMode::DryRun);
-    let job = crate::jobs::spawn(&state, &caller.login, "upload check", total, move |job| {
-        let progress = crate::jobs::JobProgress {
-            job,
-            before: Default::default(),
-            current: Default::default(),
-        };
-        let batch = BatchInfo {
-            actor: "web".into(),
-            at: String::new(),
-            source: "upload (check)".into(),
-        };
-        let report = st
-            .with_store(|store| ingest(store, Source::Files(&files), &batch, &policy, &progress))
-            .map_err(|e| e.to_string());
-        let report = match report {
-            Ok(r) => r,
-            Err(e) => {
-                st.uploads.drop_upload(&tok);
-                return Err(e);
-            }
-        };
-        let valid = report.errors.is_empty();
-        let mut body = report_json(&report);
-        body["token"] = json!(tok);
-        body["files"] = json!(names);
-        body["valid"] = json!(valid);
-        Ok(body)
-    });
+    let job = state
+        .jobs
+        .spawn(&caller.login, "upload check", total, move |job| {
+            let progress = crate::jobs::JobProgress {
+                job,
+                before: Default::default(),
+                current: Default::default(),
+            };
+            let batch = BatchInfo {
+                actor: "web".into(),
+                at: String::new(),
+                source: "upload (check)".into(),
+            };
+            let report = st
+                .with_store(|store| {
+                    ingest(store, Source::Files(&files), &batch, &policy, &progress)
+                })
+                .map_err(|e| e.to_string());
+            let report = match report {
+                Ok(r) => r,
+                Err(e) => {
+                    st.uploads.drop_upload(&tok);
+                    return Err(e);
+                }
+            };
+            let valid = report.errors.is_empty();
+            let mut body = report_json(&report);
+            body["token"] = json!(tok);
+            body["files"] = json!(names);
+            body["valid"] = json!(valid);
+            Ok(body)
+        });
     state.uploads.set_check(&token, &job);
     Ok(Json(json!({ "job": job, "token": token })))
 }
@@ -245,7 +154,7 @@ pub async fn create(
 /// Imports a checked upload atomically (nothing at all if any row is bad).
 pub async fn commit(
     State(state): State<AppState>,
-    axum::Extension(caller): axum::Extension<crate::auth::Caller>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Path(token): Path<String>,
 ) -> Result<Json<J>, ApiError> {
     if !state.uploads.owned_by(&token, &caller.login) {
@@ -253,7 +162,7 @@ pub async fn commit(
     }
     // The check reads the upload's files: it must end before they move on.
     if let Some(check) = state.uploads.check(&token)
-        && state.job(&check).is_some_and(|j| {
+        && state.jobs.get(&check).is_some_and(|j| {
             j.outcome
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -271,12 +180,9 @@ pub async fn commit(
     let st = state.clone();
     let at = (state.clock)();
     let policy = WritePolicy::within(upload.owner.write_scope());
-    let job = crate::jobs::spawn(
-        &state,
-        &caller.login,
-        "upload import",
-        upload.bytes(),
-        move |job| {
+    let job = state
+        .jobs
+        .spawn(&caller.login, "upload import", upload.bytes(), move |job| {
             let progress = crate::jobs::JobProgress {
                 job,
                 before: Default::default(),
@@ -312,7 +218,6 @@ pub async fn commit(
                 st.wait_for(g).map_err(|e| e.to_string())?;
             }
             Ok(report_json(&report))
-        },
-    );
+        });
     Ok(Json(json!({ "job": job })))
 }

@@ -30,16 +30,11 @@ const READERS: usize = 8;
 /// Serves the platform until the process is stopped.
 pub fn serve(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
     let store = settings.open()?;
-    let mut state =
-        xiezuo_web::AppState::new(store, xiezuo_engine::assess::method::Method::default_v1());
     let readers = (0..READERS)
         .map(|_| settings.open())
         .collect::<Result<Vec<_>>>()?;
-    state.add_readers(readers);
-    state.map_dir = a.map_dir;
-    state.log_builds = a.log_snapshots;
+    let mut methods = Vec::new();
     if let Some(dir) = &a.methods_dir {
-        let mut methods = Vec::new();
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .with_context(|| format!("reading methods from {}", dir.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -47,14 +42,20 @@ pub fn serve(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
             .collect();
         files.sort();
         for f in files {
-            let m = xiezuo_engine::assess::method::Method::load(&f)?;
-            if m.id != state.method.id {
-                methods.push(std::sync::Arc::new(m));
-            }
+            methods.push(xiezuo_engine::assess::method::Method::load(&f)?);
         }
-        state.methods = std::sync::Arc::new(methods);
     }
-    state.clock = std::sync::Arc::new(super::now_rfc3339);
+    let state = xiezuo_web::AppState::new(
+        store,
+        readers,
+        xiezuo_web::StateSettings {
+            method: xiezuo_engine::assess::method::Method::default_v1(),
+            methods,
+            map_dir: a.map_dir,
+            clock: std::sync::Arc::new(super::now_rfc3339),
+            log_builds: a.log_snapshots,
+        },
+    );
     // The store is closed outside the runtime: a backend with a runtime of
     // its own cannot be dropped inside an async task.
     let _store_owner = state.clone();

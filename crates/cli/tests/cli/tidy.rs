@@ -189,3 +189,61 @@ fn interfaces_write_without_temporary_files() {
     );
 }
 
+/// The web crate's modules depend on each other in one direction: handler
+/// modules on `access`, `state` and the modules below them, never back.
+#[test]
+fn web_modules_have_no_cycles() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/src");
+    let mut deps: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.extension().is_none_or(|e| e != "rs") || name == "lib" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut uses = std::collections::BTreeSet::new();
+        for (i, _) in text.match_indices("crate::") {
+            let rest = &text[i + "crate::".len()..];
+            let m: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !m.is_empty() && m != name {
+                uses.insert(m);
+            }
+        }
+        deps.insert(name, uses);
+    }
+    assert!(deps.contains_key("access") && deps.contains_key("state"));
+    // Depth-first search for a back edge.
+    fn visit(
+        m: &str,
+        deps: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) {
+        if done.contains(m) {
+            return;
+        }
+        if let Some(i) = path.iter().position(|p| p == m) {
+            panic!("web modules in a cycle: {} -> {m}", path[i..].join(" -> "));
+        }
+        path.push(m.to_string());
+        for d in deps.get(m).into_iter().flatten() {
+            visit(d, deps, path, done);
+        }
+        path.pop();
+        done.insert(m.to_string());
+    }
+    let mut done = Default::default();
+    for m in deps.keys() {
+        visit(m, &deps, &mut Vec::new(), &mut done);
+    }
+    // The middleware knows the state, the callers and the rules only.
+    let allowed = ["auth", "error", "session", "state"];
+    for d in &deps["access"] {
+        assert!(allowed.contains(&d.as_str()), "access depends on {d}");
+    }
+}

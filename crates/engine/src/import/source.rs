@@ -141,10 +141,11 @@ fn by_kind<T>(
     (tables, errors)
 }
 
+/// Tables by kind, and the file-level errors.
+pub(super) type Tables<'a> = (Vec<(FileKind, Table<'a>)>, Vec<ImportError>);
+
 /// The tables of a source by kind, and the file-level errors.
-pub(super) fn tables(
-    source: Source<'_>,
-) -> Result<(Vec<(FileKind, Table<'_>)>, Vec<ImportError>), ImportFailure> {
+pub(super) fn tables(source: Source<'_>) -> Result<Tables<'_>, ImportFailure> {
     Ok(match source {
         Source::Dir(dir) => {
             let (files, errors) = discover(dir)?;
