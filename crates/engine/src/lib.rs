@@ -8,6 +8,7 @@ pub mod assess;
 pub mod export;
 pub mod import;
 pub mod labour;
+pub mod views;
 
 pub use import::{
     ImportFailure, ImportReport, KindCounts, Progress, Quiet, Source, WriteMode, WritePolicy,

@@ -442,38 +442,31 @@ pub async fn assessment(
 fn ranking_body(snap: &Snapshot, method: &xiezuo_engine::assess::method::Method, year: i32) -> J {
     let d = &snap.data;
     let a = snap.assessment(year, method);
-    let mut rows: Vec<J> = Vec::new();
-    for p in &a.pairings {
-        let Some(&pi) = d.pairing_idx.get(p.pairing_id.as_str()) else {
-            continue;
-        };
-        let helper_prov = province_of(d, d.area(d.pairing_helper[pi as usize]));
-        let helped_prov = province_of(d, d.area(d.pairing_helped[pi as usize]));
-        let provinces = [
-            d.regions[helper_prov as usize].code.to_string(),
-            d.regions[helped_prov as usize].code.to_string(),
-        ];
-        for s in &p.scores {
-            rows.push(json!({
-                "pairing_id": p.pairing_id,
+    let ranking = xiezuo_engine::views::Ranking::of(&a, |_| true);
+    let rows: Vec<J> = ranking
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let &pi = d.pairing_idx.get(r.pairing_id)?;
+            let (helper, helped) = (d.pairing_helper[pi as usize], d.pairing_helped[pi as usize]);
+            let provinces = [
+                d.regions[province_of(d, d.area(helper)) as usize].code.to_string(),
+                d.regions[province_of(d, d.area(helped)) as usize].code.to_string(),
+            ];
+            Some(json!({
+                "pairing_id": r.pairing_id,
                 "level": d.pairings[pi as usize].level.as_str(),
-                "helper": party_json(d, d.pairing_helper[pi as usize]),
-                "helped": party_json(d, d.pairing_helped[pi as usize]),
+                "helper": party_json(d, helper),
+                "helped": party_json(d, helped),
                 "provinces": provinces,
-                "side": s.side,
-                "components": s.components.iter().map(|(n, v)| json!({ "name": n, "points": (v * 100.0).round() / 100.0 })).collect::<Vec<_>>(),
-                "total": s.total,
-                "grade": s.grade,
-            }));
-        }
-    }
-    rows.sort_by(|a, b| {
-        b["total"]
-            .as_f64()
-            .unwrap_or(0.0)
-            .total_cmp(&a["total"].as_f64().unwrap_or(0.0))
-    });
-    json!({ "method": a.method_id, "columns": a.columns, "rows": rows })
+                "side": r.side,
+                "components": r.components.iter().map(|(n, v)| json!({ "name": n, "points": v })).collect::<Vec<_>>(),
+                "total": r.total,
+                "grade": r.grade,
+            }))
+        })
+        .collect();
+    json!({ "method": ranking.method_id, "columns": ranking.columns, "rows": rows })
 }
 #[derive(Deserialize)]
 pub struct CompareQuery {

@@ -7,6 +7,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use xiezuo_engine::views::Ranking;
 use xiezuo_exchange::FileKind;
 use xiezuo_exchange::writer::{Plain, plain_xlsx_bytes, template_bytes};
 
@@ -44,7 +45,8 @@ pub async fn template(Path(file): Path<String>) -> Result<Response, ApiError> {
     Ok(attachment(&kind.file_name("xlsx"), bytes))
 }
 
-/// `GET /api/v1/assessments/{year}/export.xlsx`: the whole ranking.
+/// `GET /api/v1/assessments/{year}/export.xlsx`: the whole ranking, best
+/// first (the rows the caller may see).
 pub async fn ranking_xlsx(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::session::Caller>,
@@ -60,33 +62,23 @@ pub async fn ranking_xlsx(
             .collect();
         headers.extend(a.columns.iter().cloned());
         headers.extend(["总分 total".to_string(), "等次 grade".to_string()]);
-        let mut rows = Vec::new();
         let scope = crate::access::Scope { caller: &caller };
-        for p in a
-            .pairings
+        let ranking = Ranking::of(&a, |id| scope.pairing_id(&snap.data, id));
+        let rows: Vec<Vec<Plain>> = ranking
+            .rows
             .iter()
-            .filter(|p| scope.pairing_id(&snap.data, &p.pairing_id))
-        {
-            for s in &p.scores {
-                let mut row = vec![
-                    Plain::Text(p.pairing_id.clone()),
-                    Plain::Text(s.side.clone()),
-                ];
-                for c in &a.columns {
-                    row.push(
-                        s.components
-                            .iter()
-                            .find(|(n, _)| n == c)
-                            .map_or(Plain::Empty, |(_, v)| {
-                                Plain::Number((v * 100.0).round() / 100.0)
-                            }),
-                    );
-                }
-                row.push(Plain::Number(s.total));
-                row.push(Plain::Text(s.grade.clone()));
-                rows.push(row);
-            }
-        }
+            .map(|r| {
+                let mut row = vec![Plain::Text(r.pairing_id.into()), Plain::Text(r.side.into())];
+                row.extend(
+                    a.columns
+                        .iter()
+                        .map(|c| r.points(c).map_or(Plain::Empty, Plain::Number)),
+                );
+                row.push(Plain::Number(r.total));
+                row.push(Plain::Text(r.grade.into()));
+                row
+            })
+            .collect();
         plain_xlsx_bytes("ranking.xlsx", &format!("考核 {year}"), &headers, &rows).map_err(failed)
     })
     .await

@@ -12,9 +12,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value as J, json};
 use xiezuo_engine::import::{Quiet, Rows, Source, WritePolicy, ingest};
-use xiezuo_engine::labour::{
-    LabourData, confirmations, follow_ups, placement_cells, retention, run,
-};
+use xiezuo_engine::labour::{LabourData, confirmations, placement_cells, run};
+use xiezuo_engine::views::StationView;
 use xiezuo_exchange::FileKind;
 use xiezuo_store::BatchInfo;
 
@@ -43,14 +42,10 @@ pub async fn station(
         let d = st.with_reader(|s| LabourData::load(s))?;
         let r = run(&d, q.date).map_err(failed)?;
         let station = q.station.as_deref().filter(|s| !s.is_empty());
-        let mine = |si: usize| station.is_none_or(|x| d.seekers[si].seeker.station.as_str() == x);
-        let mut stations: Vec<&str> = d.seekers.iter().map(|s| s.seeker.station.as_str()).collect();
-        stations.sort_unstable();
-        stations.dedup();
-        let proposals: Vec<J> = r
+        let v = StationView::of(&d, &r, station);
+        let proposals: Vec<J> = v
             .proposals
             .iter()
-            .filter(|p| mine(p.seeker))
             .map(|p| {
                 let s = &d.seekers[p.seeker];
                 let post = &d.postings[p.posting];
@@ -58,39 +53,28 @@ pub async fn station(
                     "monthly_wage": post.monthly_wage.0 as f64 / 100.0, "fit": p.fit, "no_one_employed": p.no_one_employed, "registered_poor": p.registered_poor })
             })
             .collect();
-        let unmatched: Vec<J> = r
+        let unmatched: Vec<J> = v
             .unmatched
             .iter()
-            .filter(|(si, _)| mine(*si))
             .map(|(si, u)| {
                 let (code, detail) = u.describe();
                 json!({ "person_id": d.seekers[*si].seeker.person_id.as_str(), "reason": code, "detail": detail })
             })
             .collect();
-        let persons: std::collections::HashSet<&str> =
-            (0..d.seekers.len()).filter(|&i| mine(i)).map(|i| d.seekers[i].seeker.person_id.as_str()).collect();
-        let confirmed = d
-            .placements
+        let ret = |i: usize| json!({ "started": v.retention[i].started, "kept": v.retention[i].kept });
+        let follow: Vec<J> = v
+            .follow_ups
             .iter()
-            .filter(|(p, _)| p.posting_id.is_some() && (station.is_none() || persons.contains(p.person_id.as_str())))
-            .count();
-        let ret = |m| {
-            let (started, kept) = retention(&d, q.date, m, station);
-            json!({ "started": started, "kept": kept })
-        };
-        let follow: Vec<J> = follow_ups(&d, q.date)
-            .into_iter()
-            .filter(|p| station.is_none() || persons.contains(p.person_id.as_str()))
             .map(|p| json!({ "placement_id": p.placement_id.as_str(), "person_id": p.person_id.as_str(), "start": p.period.start.to_string(), "end": p.period.end.map(|e| e.to_string()) }))
             .collect();
         Ok(Json(json!({
-            "date": q.date.to_string(), "station": station, "stations": stations,
-            "seekers": persons.len(),
-            "open_postings": r.open_positions.iter().filter(|&&n| n > 0).count(),
-            "open_positions": r.open_positions.iter().map(|&n| u64::from(n)).sum::<u64>(),
+            "date": q.date.to_string(), "station": v.station, "stations": v.stations,
+            "seekers": v.seekers,
+            "open_postings": v.open_postings,
+            "open_positions": v.open_positions,
             "optimal": objective(&r.optimal), "greedy": objective(&r.greedy),
             "proposals": proposals, "unmatched": unmatched,
-            "confirmed_placements": confirmed, "retention_3_months": ret(3), "retention_6_months": ret(6),
+            "confirmed_placements": v.confirmed, "retention_3_months": ret(0), "retention_6_months": ret(1),
             "follow_up": follow,
         })))
     })

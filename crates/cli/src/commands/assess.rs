@@ -44,56 +44,41 @@ pub fn run(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
 
 /// Prints the best and worst pairings per side and the grade counts.
 pub fn print_ranking(r: &Assessment, top: usize) {
+    let ranking = xiezuo_engine::views::Ranking::of(r, |_| true);
     println!(
         "assessment {} of {} pairings active in {}",
-        r.method_id,
-        r.pairings.len(),
-        r.year
+        ranking.method_id, ranking.assessed, ranking.year
     );
-    let sides: Vec<String> = r
-        .pairings
-        .first()
-        .map(|p| p.scores.iter().map(|s| s.side.clone()).collect())
-        .unwrap_or_default();
-    for (si, side) in sides.iter().enumerate() {
-        let mut rows: Vec<(&str, f64, &str)> = r
-            .pairings
-            .iter()
-            .filter_map(|p| {
-                p.scores
-                    .get(si)
-                    .map(|s| (p.pairing_id.as_str(), s.total, s.grade.as_str()))
-            })
-            .collect();
-        rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        let mut grades: Vec<(&str, usize)> = Vec::new();
-        for (_, _, g) in &rows {
-            match grades.iter_mut().find(|(x, _)| x == g) {
-                Some(e) => e.1 += 1,
-                None => grades.push((g, 1)),
-            }
-        }
-        let side_zh = if side == "east" {
+    for side in &ranking.sides {
+        let rows = ranking.side(side);
+        let side_zh = if *side == "east" {
             "东部帮扶方"
         } else {
             "西部受帮扶方"
         };
         println!(
             "\n{side} side ({side_zh}): {}",
-            grades
+            ranking
+                .grade_counts(side)
                 .iter()
                 .map(|(g, n)| format!("{g} {n}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
         println!("  {:>4}  {:<32} {:>7}  grade", "rank", "pairing", "total");
-        for (i, (id, total, g)) in rows.iter().enumerate().take(top) {
-            println!("  {:>4}  {:<32} {:>7.2}  {g}", i + 1, id, total);
+        let line = |rank: usize, r: &xiezuo_engine::views::RankingRow<'_>| {
+            println!(
+                "  {:>4}  {:<32} {:>7.2}  {}",
+                rank, r.pairing_id, r.total, r.grade
+            );
+        };
+        for (i, r) in rows.iter().enumerate().take(top) {
+            line(i + 1, r);
         }
         if rows.len() > top {
             println!("  …");
-            if let Some((id, total, g)) = rows.last() {
-                println!("  {:>4}  {:<32} {:>7.2}  {g}", rows.len(), id, total);
+            if let Some(r) = rows.last() {
+                line(rows.len(), r);
             }
         }
     }

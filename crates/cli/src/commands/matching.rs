@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use xiezuo_engine::import::{Quiet, Rows, Source, WritePolicy, ingest};
 use xiezuo_engine::labour::{
-    LabourData, MatchRun, confirmations, follow_ups, placement_cells, retention, run,
+    LabourData, MatchRun, confirmations, follow_ups, placement_cells, run,
 };
+use xiezuo_engine::views::StationView;
 use xiezuo_exchange::{Cell, CsvTableWriter, FileKind, Headers};
 use xiezuo_store::BatchInfo;
 
@@ -195,42 +196,28 @@ pub fn run_station(settings: &crate::db::StoreSettings, a: StationArgs) -> Resul
     let store = settings.open()?;
     let d = LabourData::load(store.as_ref()).context("reading seekers and postings")?;
     let r = run(&d, a.date)?;
-    let st = a.station.as_deref();
-    let mine = |si: usize| st.is_none_or(|x| d.seekers[si].seeker.station.as_str() == x);
+    let v = StationView::of(&d, &r, a.station.as_deref());
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "labour station {} on {}",
-        st.unwrap_or("(all)"),
-        a.date
+        v.station.unwrap_or("(all)"),
+        v.date
     )?;
-    let seekers: Vec<usize> = (0..d.seekers.len()).filter(|&i| mine(i)).collect();
-    let employed = r
-        .unmatched
-        .iter()
-        .filter(|(i, u)| mine(*i) && matches!(u, xiezuo_engine::labour::Unmatched::AlreadyEmployed))
-        .count();
     writeln!(
         out,
         "seekers: {} registered, {} employed now, {} in the pool",
-        seekers.len(),
-        employed,
-        seekers.len() - employed
+        v.seekers,
+        v.employed,
+        v.seekers - v.employed
     )?;
-    let open: Vec<usize> = (0..d.postings.len())
-        .filter(|&i| r.open_positions[i] > 0)
-        .collect();
     writeln!(
         out,
         "open postings: {} with {} positions",
-        open.len(),
-        open.iter()
-            .map(|&i| u64::from(r.open_positions[i]))
-            .sum::<u64>()
+        v.open_postings, v.open_positions
     )?;
-    let proposals: Vec<_> = r.proposals.iter().filter(|p| mine(p.seeker)).collect();
-    writeln!(out, "proposed matches: {}", proposals.len())?;
-    for p in proposals.iter().take(20) {
+    writeln!(out, "proposed matches: {}", v.proposals.len())?;
+    for p in v.proposals.iter().take(20) {
         let s = &d.seekers[p.seeker];
         let post = &d.postings[p.posting];
         writeln!(
@@ -239,40 +226,25 @@ pub fn run_station(settings: &crate::db::StoreSettings, a: StationArgs) -> Resul
             s.seeker.person_id, post.posting_id, post.work_region, post.monthly_wage, p.fit
         )?;
     }
-    let persons: std::collections::HashSet<&str> = seekers
-        .iter()
-        .map(|&i| d.seekers[i].seeker.person_id.as_str())
-        .collect();
-    let confirmed = d
-        .placements
-        .iter()
-        .filter(|(p, _)| {
-            p.posting_id.is_some() && (st.is_none() || persons.contains(p.person_id.as_str()))
-        })
-        .count();
-    writeln!(out, "confirmed placements from matches: {confirmed}")?;
-    for months in [3, 6] {
-        let (started, kept) = retention(&d, a.date, months, st);
-        let rate = if started == 0 {
+    writeln!(out, "confirmed placements from matches: {}", v.confirmed)?;
+    for ret in v.retention {
+        let rate = if ret.started == 0 {
             "-".to_string()
         } else {
-            format!("{:.1}%", 100.0 * kept as f64 / started as f64)
+            format!("{:.1}%", 100.0 * ret.kept as f64 / ret.started as f64)
         };
         writeln!(
             out,
-            "retention at {months} months: {kept} of {started} ({rate})"
+            "retention at {} months: {} of {} ({rate})",
+            ret.months, ret.kept, ret.started
         )?;
     }
-    let fu: Vec<_> = follow_ups(&d, a.date)
-        .into_iter()
-        .filter(|p| st.is_none() || persons.contains(p.person_id.as_str()))
-        .collect();
     writeln!(
         out,
         "follow-up (ended before 90 days, back in the pool): {}",
-        fu.len()
+        v.follow_ups.len()
     )?;
-    for p in fu.iter().take(20) {
+    for p in v.follow_ups.iter().take(20) {
         writeln!(
             out,
             "  {} {} {}..{}",
