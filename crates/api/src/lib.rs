@@ -1,0 +1,327 @@
+//! The wire types of the REST API (接口数据): what the platform's JSON
+//! bodies hold. The web crate converts domain and engine values into them
+//! by hand, and serializes only these; each derives its JSON Schema, from
+//! which the OpenAPI document's component schemas are generated
+//! (`schemas`), so the document cannot drift from what is sent.
+//!
+//! Amounts on the wire are yuan with two decimals (`monthly_wage`) where
+//! the UI shows them; points are rounded to two decimals.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// An error answer.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorBody {
+    /// The stable code of the error kind (`bad_request`, `forbidden`, …).
+    pub code: String,
+    /// What went wrong; for internal failures a generic message.
+    pub message: String,
+    /// A short id of the log line of an internal failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// `GET /api/v1/health`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Health {
+    pub status: String,
+}
+
+/// The caller of a request (`GET`/`POST /api/v1/session`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct CallerBody {
+    /// The login, or `-` for the public.
+    pub login: String,
+    /// `admin`, `assessor`, `office`, `organisation` or `public`.
+    pub role: String,
+    pub role_zh: String,
+    /// The office's region code.
+    pub region: Option<String>,
+    /// The organisation's id.
+    pub organisation: Option<String>,
+    /// May see identity numbers and names in full.
+    pub personal_data: bool,
+    /// The CSRF token to send in `X-CSRF-Token` with cookie writes.
+    pub csrf: Option<String>,
+}
+
+/// A party of a pairing: a region, or an organisation (`org:<id>`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PartyBody {
+    /// `region` or `organisation`.
+    pub kind: String,
+    /// The region code, or `org:<id>`.
+    pub code: String,
+    pub name: String,
+    /// A region's level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// An organisation's region code and name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_name: Option<String>,
+}
+
+/// Points of one component of a score.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ComponentPoints {
+    pub name: String,
+    pub points: f64,
+}
+
+/// One side of one pairing in a ranking.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RankingRow {
+    pub pairing_id: String,
+    pub level: String,
+    pub helper: PartyBody,
+    pub helped: PartyBody,
+    /// The province codes of the helper and of the helped.
+    pub provinces: [String; 2],
+    /// `east` (the helper is scored) or `west` (the helped).
+    pub side: String,
+    pub components: Vec<ComponentPoints>,
+    pub total: f64,
+    pub grade: String,
+}
+
+/// `GET /api/v1/assessments/{year}`: the ranking of a year, best first.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RankingBody {
+    pub year: i32,
+    /// The method's id.
+    pub method: String,
+    /// The component columns, in the method's order.
+    pub columns: Vec<String>,
+    pub rows: Vec<RankingRow>,
+}
+
+/// The lexicographic objective of a matching.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ObjectiveBody {
+    pub priority_households: u64,
+    pub poor_placed: u64,
+    pub fit: i64,
+}
+
+/// A proposed placement of a seeker.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ProposalBody {
+    pub person_id: String,
+    pub posting_id: String,
+    pub work_region: String,
+    /// Yuan per month.
+    pub monthly_wage: f64,
+    pub fit: i32,
+    pub no_one_employed: bool,
+    pub registered_poor: bool,
+}
+
+/// A seeker left unmatched, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct UnmatchedBody {
+    pub person_id: String,
+    /// `already_employed`, `no_posting_in_reach`, `not_eligible`, `capacity_taken`.
+    pub reason: String,
+    pub detail: String,
+}
+
+/// Placements that started long enough ago, and those still held.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RetentionBody {
+    pub started: usize,
+    pub kept: usize,
+}
+
+/// A placement that ended early: the person is back in the pool.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct FollowUpBody {
+    pub placement_id: String,
+    pub person_id: String,
+    pub start: String,
+    pub end: Option<String>,
+}
+
+/// `GET /api/v1/labour/station`: a labour station's day.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct StationBody {
+    pub date: String,
+    /// The station shown, or none for all.
+    pub station: Option<String>,
+    pub stations: Vec<String>,
+    pub seekers: usize,
+    pub open_postings: usize,
+    pub open_positions: u64,
+    pub optimal: ObjectiveBody,
+    pub greedy: ObjectiveBody,
+    pub proposals: Vec<ProposalBody>,
+    pub unmatched: Vec<UnmatchedBody>,
+    pub confirmed_placements: usize,
+    pub retention_3_months: RetentionBody,
+    pub retention_6_months: RetentionBody,
+    pub follow_up: Vec<FollowUpBody>,
+}
+
+/// A row error of an import, an upload check or a form.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RowError {
+    pub file: String,
+    /// The line in the file (the header is line 1; 0: the whole file).
+    pub line: u64,
+    /// The column, or empty for the whole row.
+    pub column: String,
+    pub reason: String,
+}
+
+/// Rows of one file kind: read, new, changed, unchanged, rejected.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct FileCounts {
+    pub file: String,
+    pub read: u64,
+    pub new: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+}
+
+/// The report of an import (an upload's check or commit).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ImportReportBody {
+    pub errors: Vec<RowError>,
+    pub counts: Vec<FileCounts>,
+    /// The batch stored, if anything was.
+    pub batch_id: Option<i64>,
+}
+
+/// The result of an upload's check job: its report, and the token to
+/// commit it with.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct UploadCheckBody {
+    #[serde(flatten)]
+    pub report: ImportReportBody,
+    pub token: String,
+    pub files: Vec<String>,
+    /// No row has an error: the upload may be committed.
+    pub valid: bool,
+}
+
+/// A job started (`{"job": id}`), with an upload's token where there is one.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct JobStarted {
+    pub job: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// `GET /api/v1/jobs/{id}`: a background job.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct JobBody {
+    pub id: String,
+    /// `upload check`, `upload import`, `assessment`.
+    pub kind: String,
+    /// `running`, `done` or `failed`.
+    pub state: String,
+    /// From 0 to 1.
+    pub progress: f64,
+    /// The job's result once done (an upload check: `UploadCheckBody`; an
+    /// import: `ImportReportBody`).
+    pub result: Value,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// A field error of a form.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct FieldError {
+    pub column: String,
+    pub reason: String,
+}
+
+/// `POST /api/v1/records/{kind}`: what saving one record did.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SavedRecord {
+    pub saved: bool,
+    pub batch_id: Option<i64>,
+    pub errors: Vec<FieldError>,
+    pub new: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+}
+
+/// `POST /api/v1/labour/confirm`: the placements stored from the day's
+/// proposals.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ConfirmedBody {
+    pub confirmed: usize,
+    pub batch_id: Option<i64>,
+    pub errors: Vec<RowError>,
+}
+
+/// The component schemas of every wire type, by name, as the OpenAPI 3.1
+/// document holds them (`#/components/schemas/<Name>`).
+pub fn schemas() -> Map<String, Value> {
+    let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    let mut generator = settings.into_generator();
+    macro_rules! all {
+        ($($t:ty),* $(,)?) => {{
+            let mut out = Map::new();
+            $(
+                let schema = generator.root_schema_for::<$t>();
+                let mut v = schema.to_value();
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("$schema");
+                    o.remove("$defs");
+                }
+                out.insert(<$t as JsonSchema>::schema_name().into_owned(), v);
+            )*
+            for (name, def) in generator.definitions().clone() {
+                out.entry(name).or_insert(def);
+            }
+            out
+        }};
+    }
+    all!(
+        ErrorBody,
+        Health,
+        CallerBody,
+        RankingBody,
+        StationBody,
+        ImportReportBody,
+        UploadCheckBody,
+        JobStarted,
+        JobBody,
+        SavedRecord,
+        ConfirmedBody,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_schema_is_named_and_references_resolve() {
+        let s = schemas();
+        for name in [
+            "RankingBody",
+            "RankingRow",
+            "PartyBody",
+            "StationBody",
+            "JobBody",
+        ] {
+            assert!(s.contains_key(name), "{name}: {:?}", s.keys());
+        }
+        let text = Value::Object(s.clone()).to_string();
+        for (i, _) in text.match_indices("#/components/schemas/") {
+            let rest = &text[i + "#/components/schemas/".len()..];
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+            assert!(s.contains_key(&name), "unresolved reference {name}");
+        }
+        let row = &s["RankingRow"]["properties"];
+        assert_eq!(row["helper"]["$ref"], "#/components/schemas/PartyBody");
+    }
+}
