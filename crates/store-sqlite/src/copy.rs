@@ -2,11 +2,12 @@
 //! empty store filled in one transaction, every row keeping its id.
 
 use crate::accounts::{ACCOUNT_COLS, account_row, event_row};
-use crate::{Bound, SqliteStore, be, col_list, ref_col_name};
+use crate::{Bound, SqliteStore, be};
 use rusqlite::{Connection, TransactionBehavior, params};
 use xiezuo_exchange::FileKind;
 use xiezuo_store::copy::{AuditRow, CopySink, CopyStore, CopyTx, TokenRow, Totals, not_empty};
-use xiezuo_store::{AccessEvent, Account, Batch, Store, StoreError, StoredRow, dense_refs};
+use xiezuo_store::ddl::{Dialect, RowId, insert_sql};
+use xiezuo_store::{AccessEvent, Account, Batch, Store, StoreError, StoredRow};
 
 fn count(conn: &Connection, table: &str) -> Result<u64, StoreError> {
     conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
@@ -134,21 +135,6 @@ struct SqliteCopy<'a> {
     tx: rusqlite::Transaction<'a>,
 }
 
-fn insert_row_sql(kind: FileKind) -> String {
-    let drefs = dense_refs(kind);
-    let mut names = format!("id, batch_id, {}", col_list(kind));
-    for (col, _) in drefs {
-        names.push_str(", ");
-        names.push_str(&ref_col_name(kind, *col));
-    }
-    let n = 2 + kind.columns().len() + drefs.len();
-    let ph = (1..=n)
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!("INSERT INTO {} ({names}) VALUES ({ph})", kind.table())
-}
-
 impl CopySink for SqliteCopy<'_> {
     fn put_row(
         &mut self,
@@ -164,7 +150,7 @@ impl CopySink for SqliteCopy<'_> {
         params.extend(bound.iter().map(|b| b as &dyn rusqlite::ToSql));
         params.extend(refs.iter().map(|r| r as &dyn rusqlite::ToSql));
         self.tx
-            .prepare_cached(&insert_row_sql(kind))
+            .prepare_cached(&insert_sql(kind, Dialect::Sqlite, RowId::Bound))
             .map_err(be)?
             .execute(params.as_slice())
             .map_err(be)?;

@@ -4,8 +4,9 @@
 //!
 //! Backends (`xiezuo-store-sqlite`, `xiezuo-store-postgres`) implement it;
 //! the engine only ever sees this trait. `ddl` generates every backend's
-//! SQL schema from the one schema table, and `copy` moves a whole store
-//! from one backend to another. Rows cross the boundary as canonical
+//! SQL schema and row statements from the one schema table, `upsert`
+//! decides what an upsert writes, and `copy` moves a whole store from one
+//! backend to another. Rows cross the boundary as canonical
 //! cells of exchange format v1 (`xiezuo_exchange::Cell`), in schema order.
 
 use xiezuo_exchange::{Cell, FileKind};
@@ -15,6 +16,7 @@ pub mod copy;
 pub mod ddl;
 pub mod migrate;
 pub mod protect;
+pub mod upsert;
 pub use accounts::{AccessEvent, Account, AccountStore, ApiToken, NewAccount};
 
 /// Failures of a store. Expected outcomes are variants; everything else is
