@@ -12,11 +12,13 @@ use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 use xiezuo_exchange::{Cell, FileKind};
-use xiezuo_store::ddl::{AUDIT_SELECT, Dialect, RowId, insert_sql, ref_column, update_sql};
+use xiezuo_store::ddl::{
+    AUDIT_SELECT, Dialect, RowId, insert_sql, select_by_key, select_with_refs, update_sql,
+};
 use xiezuo_store::upsert::{UpsertPlan, audit_changes, no_holder, plan_upsert};
 use xiezuo_store::{
-    AuditEntry, Batch, BatchInfo, HouseholdFacts, ImportTx, RowVisitor, Store, StoreError,
-    StoredRow, Upsert, dense_refs, key_text,
+    AuditEntry, Batch, BatchInfo, HouseholdFacts, ImportTx, PersonHouseholds, RowVisitor, Store,
+    StoreError, StoredRow, Upsert, check_backup_target, dense_refs, key_text,
 };
 
 pub use ddl::{MIGRATIONS, migration_sql};
@@ -126,10 +128,6 @@ fn col_list(kind: FileKind) -> String {
     xiezuo_store::ddl::col_list(kind)
 }
 
-fn key_where(kind: FileKind) -> String {
-    xiezuo_store::ddl::key_where(kind, Dialect::Sqlite)
-}
-
 fn read_row(kind: FileKind, r: &rusqlite::Row<'_>) -> Result<StoredRow, StoreError> {
     let n = kind.columns().len();
     let mut cells = Vec::with_capacity(n);
@@ -164,12 +162,7 @@ fn get_row(
     kind: FileKind,
     key: &[Cell],
 ) -> Result<Option<StoredRow>, StoreError> {
-    let sql = format!(
-        "SELECT id, batch_id, {} FROM {} WHERE {}",
-        col_list(kind),
-        kind.table(),
-        key_where(kind)
-    );
+    let sql = select_by_key(kind, Dialect::Sqlite);
     let mut st = conn.prepare_cached(&sql).map_err(be)?;
     let vals: Vec<Value> = key.iter().map(to_value).collect();
     let mut rows = st.query(rusqlite::params_from_iter(vals)).map_err(be)?;
@@ -240,16 +233,7 @@ impl Store for SqliteStore {
 
     fn scan(&self, kind: FileKind, visit: &mut RowVisitor<'_>) -> Result<(), StoreError> {
         let refs = dense_refs(kind);
-        let mut extra = String::new();
-        for (col, _) in refs {
-            extra.push_str(", ");
-            extra.push_str(&ref_column(kind, *col));
-        }
-        let sql = format!(
-            "SELECT id, batch_id, {}{extra} FROM {} ORDER BY id",
-            col_list(kind),
-            kind.table()
-        );
+        let sql = format!("{} ORDER BY id", select_with_refs(kind));
         let mut st = self.conn.prepare(&sql).map_err(be)?;
         let mut rows = st.query([]).map_err(be)?;
         let n = kind.columns().len();
@@ -269,21 +253,16 @@ impl Store for SqliteStore {
             .conn
             .query_row("SELECT COALESCE(MAX(id), 0) FROM persons", [], |r| r.get(0))
             .map_err(be)?;
-        let mut out = vec![0u32; usize::try_from(max).unwrap_or(0) + 1];
+        let mut out = PersonHouseholds::new(max);
         let mut st = self
             .conn
             .prepare("SELECT id, household_ref FROM persons")
             .map_err(be)?;
         let mut rows = st.query([]).map_err(be)?;
         while let Some(r) = rows.next().map_err(be)? {
-            let id: i64 = r.get(0).map_err(be)?;
-            let hh: Option<i64> = r.get(1).map_err(be)?;
-            if let (Some(slot), Some(hh)) = (out.get_mut(id as usize), hh) {
-                *slot = u32::try_from(hh)
-                    .map_err(|_| StoreError::Corrupt("household row id".into()))?;
-            }
+            out.set(r.get(0).map_err(be)?, r.get(1).map_err(be)?)?;
         }
-        Ok(out)
+        Ok(out.into_column())
     }
 
     fn household_facts(&self) -> Result<Vec<HouseholdFacts>, StoreError> {
@@ -353,12 +332,7 @@ impl Store for SqliteStore {
     }
 
     fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
-        if path.exists() {
-            return Err(StoreError::Conflict(format!(
-                "{} exists already",
-                path.display()
-            )));
-        }
+        check_backup_target(path)?;
         let target = path
             .to_str()
             .ok_or_else(|| StoreError::BadLocation(path.display().to_string()))?;

@@ -122,6 +122,32 @@ pub fn key_where(kind: FileKind, d: Dialect) -> String {
         .join(" AND ")
 }
 
+/// The SELECT of one row of `kind` by its key cells (parameters 1, 2, …
+/// in key order): `id, batch_id, <columns>`.
+pub fn select_by_key(kind: FileKind, d: Dialect) -> String {
+    format!(
+        "SELECT id, batch_id, {} FROM {} WHERE {}",
+        col_list(kind),
+        kind.table(),
+        key_where(kind, d)
+    )
+}
+
+/// The SELECT of every row of `kind` with its dense references: `id,
+/// batch_id, <columns>, <dense refs>` (no order).
+pub fn select_with_refs(kind: FileKind) -> String {
+    let mut extra = String::new();
+    for (col, _) in dense_refs(kind) {
+        extra.push_str(", ");
+        extra.push_str(&ref_column(kind, *col));
+    }
+    format!(
+        "SELECT id, batch_id, {}{extra} FROM {}",
+        col_list(kind),
+        kind.table()
+    )
+}
+
 /// Who gives an inserted row its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowId {

@@ -259,6 +259,46 @@ pub fn read_consistent<T>(
     Ok(v)
 }
 
+/// Refuses a backup into a file that exists already.
+pub fn check_backup_target(path: &std::path::Path) -> Result<(), StoreError> {
+    if path.exists() {
+        return Err(StoreError::Conflict(format!(
+            "{} exists already",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The registry's person → household column (`Store::person_households`),
+/// filled from (person row id, household row id) pairs as a backend reads
+/// them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonHouseholds(Vec<u32>);
+
+impl PersonHouseholds {
+    /// A column for person row ids up to `max_person`, all 0 (no person).
+    pub fn new(max_person: i64) -> PersonHouseholds {
+        PersonHouseholds(vec![0; usize::try_from(max_person).unwrap_or(0) + 1])
+    }
+
+    /// Records the household of a person; a person row id out of range is
+    /// passed over, and a person without a household stays 0.
+    pub fn set(&mut self, person: i64, household: Option<i64>) -> Result<(), StoreError> {
+        let slot = usize::try_from(person).ok().and_then(|i| self.0.get_mut(i));
+        if let (Some(slot), Some(hh)) = (slot, household) {
+            *slot =
+                u32::try_from(hh).map_err(|_| StoreError::Corrupt("household row id".into()))?;
+        }
+        Ok(())
+    }
+
+    /// The column, indexed by person row id.
+    pub fn into_column(self) -> Vec<u32> {
+        self.0
+    }
+}
+
 /// The key of a row as text: key cells joined by `/`.
 pub fn key_text(kind: FileKind, cells: &[Cell]) -> String {
     let cols = kind.columns();
