@@ -468,6 +468,35 @@ impl SqliteImport<'_> {
         })
     }
 
+    /// Writes one row of `kind`: the INSERT, or the UPDATE of row `rowid`.
+    /// The outer error is the statement's, the inner one the write's (a
+    /// unique violation among them).
+    fn write_row(
+        &mut self,
+        kind: FileKind,
+        cells: &[Cell],
+        refs: &[i64],
+        rowid: Option<i64>,
+    ) -> Result<rusqlite::Result<usize>, StoreError> {
+        self.statements(kind);
+        let sql = self
+            .sql
+            .get(kind as usize)
+            .and_then(Option::as_ref)
+            .map_or("", |s| if rowid.is_some() { &s.1 } else { &s.0 });
+        let bound: Vec<Bound<'_>> = cells.iter().map(Bound).collect();
+        let mut params: Vec<&dyn rusqlite::ToSql> =
+            Vec::with_capacity(2 + cells.len() + refs.len());
+        params.push(&self.batch_id);
+        params.extend(bound.iter().map(|b| b as &dyn rusqlite::ToSql));
+        params.extend(refs.iter().map(|r| r as &dyn rusqlite::ToSql));
+        if let Some(id) = &rowid {
+            params.push(id);
+        }
+        let mut st = self.tx.prepare_cached(sql).map_err(be)?;
+        Ok(st.execute(params.as_slice()))
+    }
+
     /// Inserts a row; a unique violation becomes `Duplicate`.
     fn insert(
         &mut self,
@@ -475,24 +504,7 @@ impl SqliteImport<'_> {
         cells: &[Cell],
         refs: &[i64],
     ) -> Result<Upsert, StoreError> {
-        self.statements(kind);
-        let sql = self
-            .sql
-            .get(kind as usize)
-            .and_then(Option::as_ref)
-            .map_or("", |s| s.0.as_str());
-        let bound: Vec<Bound<'_>> = cells.iter().map(Bound).collect();
-        let mut params: Vec<&dyn rusqlite::ToSql> =
-            Vec::with_capacity(1 + cells.len() + refs.len());
-        params.push(&self.batch_id);
-        params.extend(bound.iter().map(|b| b as &dyn rusqlite::ToSql));
-        params.extend(refs.iter().map(|r| r as &dyn rusqlite::ToSql));
-        let res = self
-            .tx
-            .prepare_cached(sql)
-            .map_err(be)?
-            .execute(params.as_slice());
-        match res {
+        match self.write_row(kind, cells, refs, None)? {
             Ok(_) => Ok(Upsert::Inserted(self.tx.last_insert_rowid())),
             Err(e) => match unique_violation(&e, kind) {
                 Some(column) => self.holder(kind, cells, column),
@@ -538,26 +550,7 @@ impl SqliteImport<'_> {
         refs: &[i64],
         changed: &[usize],
     ) -> Result<Upsert, StoreError> {
-        self.statements(kind);
-        let sql = self
-            .sql
-            .get(kind as usize)
-            .and_then(Option::as_ref)
-            .map_or("", |s| s.1.as_str());
-        let bound: Vec<Bound<'_>> = cells.iter().map(Bound).collect();
-        let mut params: Vec<&dyn rusqlite::ToSql> =
-            Vec::with_capacity(2 + cells.len() + refs.len());
-        params.push(&self.batch_id);
-        params.extend(bound.iter().map(|b| b as &dyn rusqlite::ToSql));
-        params.extend(refs.iter().map(|r| r as &dyn rusqlite::ToSql));
-        params.push(&rowid);
-        let res = self
-            .tx
-            .prepare_cached(sql)
-            .map_err(be)?
-            .execute(params.as_slice());
-        if let Err(e) = res {
-            drop(params);
+        if let Err(e) = self.write_row(kind, cells, refs, Some(rowid))? {
             return match unique_violation(&e, kind) {
                 Some(column) => self.holder(kind, cells, column),
                 None => Err(be(e)),

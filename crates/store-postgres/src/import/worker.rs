@@ -113,18 +113,18 @@ impl Worker {
         self.send(Cmd::Run(Box::new(move |tx, cache| {
             let _ = reply.send(f(tx, cache));
         })))?;
-        let r = result
-            .recv()
-            .map_err(|_| self.failure().unwrap_or_else(gone))?;
-        match self.failure() {
-            Some(e) => Err(e),
-            None => r,
-        }
+        self.answer(&result)
     }
 
+    /// Commits the open transaction.
     pub(super) fn commit(&self) -> Result<(), StoreError> {
         let (reply, result) = sync_channel(1);
         self.send(Cmd::Commit(reply))?;
+        self.answer(&result)
+    }
+
+    /// The reply to a request, unless a streamed row failed meanwhile.
+    fn answer<R>(&self, result: &Receiver<Result<R, StoreError>>) -> Result<R, StoreError> {
         let r = result
             .recv()
             .map_err(|_| self.failure().unwrap_or_else(gone))?;
