@@ -4,10 +4,8 @@
 
 use crate::{PgStore, pe};
 use postgres::Row;
+use xiezuo_store::accounts::{ACCESS_COLUMNS, ACCOUNT_COLUMNS, account_columns_of, login_taken};
 use xiezuo_store::{AccessEvent, Account, AccountStore, ApiToken, NewAccount, StoreError};
-
-pub(crate) const ACCOUNT_COLS: &str = "id, login, display_name, role, region, organisation, can_view_personal, \
-     password_hash, disabled, failed_logins, locked_until, created_at";
 
 pub(crate) fn account_row(r: &Row) -> Result<Account, StoreError> {
     Ok(Account {
@@ -90,7 +88,7 @@ impl AccountStore for PgStore {
                 &a.created_at,
             ],
         )?
-        .ok_or_else(|| StoreError::Conflict(format!("an account named {:?} exists", a.login)))
+        .ok_or_else(|| login_taken(&a.login))
     }
 
     fn accounts(&self) -> Result<Vec<Account>, StoreError> {
@@ -98,7 +96,7 @@ impl AccountStore for PgStore {
             .conn()?
             .client
             .query(
-                &format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY id"),
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"),
                 &[],
             )
             .map_err(pe)?;
@@ -110,7 +108,7 @@ impl AccountStore for PgStore {
             .conn()?
             .client
             .query_opt(
-                &format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE login = $1"),
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE login = $1"),
                 &[&login],
             )
             .map_err(pe)?;
@@ -196,11 +194,7 @@ impl AccountStore for PgStore {
     }
 
     fn token_account(&self, secret_hash: &str) -> Result<Option<Account>, StoreError> {
-        let cols = ACCOUNT_COLS
-            .split(", ")
-            .map(|c| format!("a.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = account_columns_of("a");
         let r = self
             .conn()?
             .client
@@ -230,8 +224,9 @@ impl AccountStore for PgStore {
     fn log_access(&mut self, e: &AccessEvent) -> Result<i64, StoreError> {
         self.insert_numbered(
             "access_log",
-            "INSERT INTO access_log (id, at, actor, origin, action, kind, row_key, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &format!(
+                "INSERT INTO access_log ({ACCESS_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            ),
             &[
                 &e.at, &e.actor, &e.origin, &e.action, &e.kind, &e.key, &e.detail,
             ],
@@ -248,8 +243,10 @@ impl AccountStore for PgStore {
             .conn()?
             .client
             .query(
-                "SELECT id, at, actor, origin, action, kind, row_key, detail FROM access_log
-                 WHERE ($1::TEXT IS NULL OR kind = $1) AND ($2::TEXT IS NULL OR row_key = $2) ORDER BY id",
+                &format!(
+                    "SELECT {ACCESS_COLUMNS} FROM access_log
+                 WHERE ($1::TEXT IS NULL OR kind = $1) AND ($2::TEXT IS NULL OR row_key = $2) ORDER BY id"
+                ),
                 &[&kind, &key],
             )
             .map_err(pe)?;

@@ -3,7 +3,7 @@
 //! every row keeping its id. A backup is such a copy into a new SQLite
 //! store file.
 
-use crate::accounts::{ACCOUNT_COLS, account_row, event_row};
+use crate::accounts::{account_row, event_row};
 use crate::import::{audit_buffer, lock_for_writing};
 use crate::{Conn, CopyBuffer, PgStore, batches, pe, scan_rows};
 use postgres::fallible_iterator::FallibleIterator;
@@ -11,25 +11,18 @@ use postgres::types::{ToSql, Type};
 use postgres::{GenericClient, IsolationLevel, Transaction};
 use std::path::Path;
 use xiezuo_exchange::{Cell, FileKind};
+use xiezuo_store::accounts::{ACCESS_COLUMNS, ACCOUNT_COLUMNS};
 use xiezuo_store::copy::{
     AuditRow, CopySink, CopyStore, CopyTx, TokenRow, Totals, copy_store, not_empty,
 };
-use xiezuo_store::{AccessEvent, Account, Batch, StoreError, StoredRow};
+use xiezuo_store::{AccessEvent, Account, Batch, StoreError, StoredRow, check_backup_target};
 use xiezuo_store_sqlite::SqliteStore;
 
 /// Rows written per `COPY`.
 const FLUSH_ROWS: usize = 50_000;
 
 fn totals(c: &mut impl GenericClient) -> Result<Totals, StoreError> {
-    let mut tables: Vec<&str> = FileKind::ALL.iter().map(|k| k.table()).collect();
-    tables.extend([
-        "batches",
-        "audit",
-        "accounts",
-        "api_tokens",
-        "access_log",
-        "meta",
-    ]);
+    let tables = Totals::tables();
     let counts: Vec<String> = tables
         .iter()
         .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
@@ -41,16 +34,7 @@ fn totals(c: &mut impl GenericClient) -> Result<Totals, StoreError> {
     for i in 0..tables.len() {
         n.push(u64::try_from(r.try_get::<_, i64>(i).map_err(pe)?).unwrap_or(0));
     }
-    let k = FileKind::ALL.len();
-    Ok(Totals {
-        rows: n[..k].to_vec(),
-        batches: n[k],
-        audit: n[k + 1],
-        accounts: n[k + 2],
-        tokens: n[k + 3],
-        access: n[k + 4],
-        meta: n[k + 5],
-    })
+    Ok(Totals::from_counts(&n))
 }
 
 fn text_or_null(v: &Option<String>) -> Cell {
@@ -59,12 +43,7 @@ fn text_or_null(v: &Option<String>) -> Cell {
 
 /// Writes a consistent copy of `store` into a new SQLite store at `path`.
 pub(crate) fn backup_to_sqlite(store: &PgStore, path: &Path) -> Result<(), StoreError> {
-    if path.exists() {
-        return Err(StoreError::Conflict(format!(
-            "{} exists already",
-            path.display()
-        )));
-    }
+    check_backup_target(path)?;
     let result = SqliteStore::open(path).and_then(|mut target| copy_store(store, &mut target));
     if result.is_err() {
         // Leave nothing half-written behind.
@@ -113,7 +92,7 @@ impl CopyStore for PgStore {
         }
         for r in tx
             .query(
-                &format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY id"),
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"),
                 &[],
             )
             .map_err(pe)?
@@ -139,7 +118,7 @@ impl CopyStore for PgStore {
         {
             let mut rows = tx
                 .query_raw(
-                    "SELECT id, at, actor, origin, action, kind, row_key, detail FROM access_log ORDER BY id",
+                    &format!("SELECT {ACCESS_COLUMNS} FROM access_log ORDER BY id"),
                     none(),
                 )
                 .map_err(pe)?;
@@ -292,7 +271,7 @@ impl CopySink for PgCopy<'_> {
         self.tx
             .execute(
                 &format!(
-                    "INSERT INTO accounts ({ACCOUNT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                    "INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
                 ),
                 &[
                     &a.id,
@@ -356,9 +335,7 @@ impl CopySink for PgCopy<'_> {
                 types.extend([Type::TEXT; 7]);
                 CopyBuffer::new(
                     "access_log",
-                    &names(&[
-                        "id", "at", "actor", "origin", "action", "kind", "row_key", "detail",
-                    ]),
+                    &names(&ACCESS_COLUMNS.split(", ").collect::<Vec<_>>()),
                     types,
                 )
             },

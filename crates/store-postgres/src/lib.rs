@@ -29,10 +29,12 @@ use std::cell::{RefCell, RefMut};
 use std::collections::HashMap;
 use std::path::Path;
 use xiezuo_exchange::{Cell, FileKind};
-use xiezuo_store::ddl::{SqlType, ref_column, sql_type};
+use xiezuo_store::ddl::{
+    AUDIT_SELECT, Dialect, SqlType, ref_column, select_by_key, select_with_refs, sql_type,
+};
 use xiezuo_store::{
-    AuditEntry, Batch, BatchInfo, HouseholdFacts, ImportTx, RowVisitor, Store, StoreError,
-    StoredRow, dense_refs,
+    AuditEntry, Batch, BatchInfo, HouseholdFacts, ImportTx, PersonHouseholds, RowVisitor, Store,
+    StoreError, StoredRow, dense_refs,
 };
 
 pub use ddl::{MIGRATIONS, migration_sql};
@@ -373,10 +375,6 @@ fn col_list(kind: FileKind) -> String {
     xiezuo_store::ddl::col_list(kind)
 }
 
-fn key_where(kind: FileKind) -> String {
-    xiezuo_store::ddl::key_where(kind, xiezuo_store::ddl::Dialect::Postgres)
-}
-
 /// The cells of a row from column `offset` on.
 pub(crate) fn read_cells(kind: FileKind, r: &Row, offset: usize) -> Result<Vec<Cell>, StoreError> {
     let cols = kind.columns();
@@ -424,20 +422,6 @@ pub(crate) fn read_refs(
     Ok(())
 }
 
-/// `SELECT id, batch_id, <columns>, <dense refs> FROM <table>`.
-pub(crate) fn select_all(kind: FileKind) -> String {
-    let mut extra = String::new();
-    for (col, _) in dense_refs(kind) {
-        extra.push_str(", ");
-        extra.push_str(&ref_column(kind, *col));
-    }
-    format!(
-        "SELECT id, batch_id, {}{extra} FROM {}",
-        col_list(kind),
-        kind.table()
-    )
-}
-
 /// Every row of `kind` a query returns (`id, batch_id, <columns>`).
 fn query_rows(
     c: &mut Conn,
@@ -457,13 +441,7 @@ pub(crate) fn get_row(
     kind: FileKind,
     key: &[Cell],
 ) -> Result<Option<StoredRow>, StoreError> {
-    let sql = format!(
-        "SELECT id, batch_id, {} FROM {} WHERE {}",
-        col_list(kind),
-        kind.table(),
-        key_where(kind)
-    );
-    let st = cache.get(client, &sql)?;
+    let st = cache.get(client, &select_by_key(kind, Dialect::Postgres))?;
     let bound: Vec<PgCell<'_>> = key.iter().map(PgCell).collect();
     let params: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| b as _).collect();
     match client.query_opt(&st, &params).map_err(pe)? {
@@ -478,7 +456,7 @@ pub(crate) fn scan_rows(
     kind: FileKind,
     visit: &mut RowVisitor<'_>,
 ) -> Result<(), StoreError> {
-    let sql = format!("{} ORDER BY id", select_all(kind));
+    let sql = format!("{} ORDER BY id", select_with_refs(kind));
     let mut rows = client
         .query_raw(&sql, std::iter::empty::<&dyn ToSql>())
         .map_err(pe)?;
@@ -544,7 +522,7 @@ impl Store for PgStore {
             .query_one("SELECT COALESCE(MAX(id), 0) FROM persons", &[])
             .map_err(pe)?
             .get(0);
-        let mut out = vec![0u32; usize::try_from(max).unwrap_or(0) + 1];
+        let mut out = PersonHouseholds::new(max);
         let mut rows = c
             .client
             .query_raw(
@@ -553,16 +531,9 @@ impl Store for PgStore {
             )
             .map_err(pe)?;
         while let Some(r) = rows.next().map_err(pe)? {
-            let id: i64 = r.try_get(0).map_err(pe)?;
-            let hh: Option<i64> = r.try_get(1).map_err(pe)?;
-            if let (Some(slot), Some(hh)) =
-                (usize::try_from(id).ok().and_then(|i| out.get_mut(i)), hh)
-            {
-                *slot = u32::try_from(hh)
-                    .map_err(|_| StoreError::Corrupt("household row id".into()))?;
-            }
+            out.set(r.try_get(0).map_err(pe)?, r.try_get(1).map_err(pe)?)?;
         }
-        Ok(out)
+        Ok(out.into_column())
     }
 
     fn household_facts(&self) -> Result<Vec<HouseholdFacts>, StoreError> {
@@ -723,10 +694,6 @@ pub(crate) fn batches(client: &mut impl GenericClient) -> Result<Vec<Batch>, Sto
         })
         .collect()
 }
-
-const AUDIT_SELECT: &str =
-    "SELECT a.batch_id, b.actor, b.at, a.kind, a.row_key, a.field, a.old_value, a.new_value
-     FROM audit a JOIN batches b ON b.id = a.batch_id";
 
 fn audit_row(r: &Row) -> Result<AuditEntry, StoreError> {
     Ok(AuditEntry {

@@ -2,10 +2,8 @@
 
 use crate::{SqliteStore, be};
 use rusqlite::{OptionalExtension, params};
+use xiezuo_store::accounts::{ACCESS_COLUMNS, ACCOUNT_COLUMNS, account_columns_of, login_taken};
 use xiezuo_store::{AccessEvent, Account, AccountStore, ApiToken, NewAccount, StoreError};
-
-pub(crate) const ACCOUNT_COLS: &str = "id, login, display_name, role, region, organisation, can_view_personal, \
-     password_hash, disabled, failed_logins, locked_until, created_at";
 
 pub(crate) fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
@@ -58,10 +56,7 @@ impl AccountStore for SqliteStore {
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
-                Err(StoreError::Conflict(format!(
-                    "an account named {:?} exists",
-                    a.login
-                )))
+                Err(login_taken(&a.login))
             }
             Err(e) => Err(be(e)),
         }
@@ -70,7 +65,9 @@ impl AccountStore for SqliteStore {
     fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let mut st = self
             .conn
-            .prepare(&format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY id"))
+            .prepare(&format!(
+                "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"
+            ))
             .map_err(be)?;
         let rows = st.query_map([], account_row).map_err(be)?;
         rows.collect::<Result<_, _>>().map_err(be)
@@ -79,7 +76,7 @@ impl AccountStore for SqliteStore {
     fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
         self.conn
             .query_row(
-                &format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE login = ?1"),
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE login = ?1"),
                 params![login],
                 account_row,
             )
@@ -163,11 +160,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn token_account(&self, secret_hash: &str) -> Result<Option<Account>, StoreError> {
-        let cols = ACCOUNT_COLS
-            .split(", ")
-            .map(|c| format!("a.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = account_columns_of("a");
         self.conn
             .query_row(
                 &format!(
@@ -214,10 +207,10 @@ impl AccountStore for SqliteStore {
     ) -> Result<Vec<AccessEvent>, StoreError> {
         let mut st = self
             .conn
-            .prepare(
-                "SELECT id, at, actor, origin, action, kind, row_key, detail FROM access_log
-                 WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR row_key = ?2) ORDER BY id",
-            )
+            .prepare(&format!(
+                "SELECT {ACCESS_COLUMNS} FROM access_log
+                 WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR row_key = ?2) ORDER BY id"
+            ))
             .map_err(be)?;
         let rows = st.query_map(params![kind, key], event_row).map_err(be)?;
         rows.collect::<Result<_, _>>().map_err(be)

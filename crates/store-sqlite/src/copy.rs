@@ -1,12 +1,14 @@
 //! `CopyStore` on SQLite: the whole store read from one snapshot, and an
 //! empty store filled in one transaction, every row keeping its id.
 
-use crate::accounts::{ACCOUNT_COLS, account_row, event_row};
-use crate::{Bound, SqliteStore, be, col_list, ref_col_name};
+use crate::accounts::{account_row, event_row};
+use crate::{Bound, SqliteStore, be};
 use rusqlite::{Connection, TransactionBehavior, params};
 use xiezuo_exchange::FileKind;
+use xiezuo_store::accounts::{ACCESS_COLUMNS, ACCOUNT_COLUMNS};
 use xiezuo_store::copy::{AuditRow, CopySink, CopyStore, CopyTx, TokenRow, Totals, not_empty};
-use xiezuo_store::{AccessEvent, Account, Batch, Store, StoreError, StoredRow, dense_refs};
+use xiezuo_store::ddl::{Dialect, RowId, insert_sql};
+use xiezuo_store::{AccessEvent, Account, Batch, Store, StoreError, StoredRow};
 
 fn count(conn: &Connection, table: &str) -> Result<u64, StoreError> {
     conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
@@ -17,17 +19,11 @@ fn count(conn: &Connection, table: &str) -> Result<u64, StoreError> {
 }
 
 fn totals(conn: &Connection) -> Result<Totals, StoreError> {
-    let mut t = Totals::default();
-    for k in FileKind::ALL {
-        t.rows[*k as usize] = count(conn, k.table())?;
-    }
-    t.batches = count(conn, "batches")?;
-    t.audit = count(conn, "audit")?;
-    t.accounts = count(conn, "accounts")?;
-    t.tokens = count(conn, "api_tokens")?;
-    t.access = count(conn, "access_log")?;
-    t.meta = count(conn, "meta")?;
-    Ok(t)
+    let counts = Totals::tables()
+        .into_iter()
+        .map(|t| count(conn, t))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Totals::from_counts(&counts))
 }
 
 impl CopyStore for SqliteStore {
@@ -63,7 +59,9 @@ impl CopyStore for SqliteStore {
                 into.put_audit(&a)?;
             }
             let mut st = tx
-                .prepare(&format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY id"))
+                .prepare(&format!(
+                    "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"
+                ))
                 .map_err(be)?;
             for a in st.query_map([], account_row).map_err(be)? {
                 into.put_account(&a.map_err(be)?)?;
@@ -89,9 +87,9 @@ impl CopyStore for SqliteStore {
                 into.put_token(&t.map_err(be)?)?;
             }
             let mut st = tx
-                .prepare(
-                    "SELECT id, at, actor, origin, action, kind, row_key, detail FROM access_log ORDER BY id",
-                )
+                .prepare(&format!(
+                    "SELECT {ACCESS_COLUMNS} FROM access_log ORDER BY id"
+                ))
                 .map_err(be)?;
             for e in st.query_map([], event_row).map_err(be)? {
                 into.put_access(&e.map_err(be)?)?;
@@ -134,21 +132,6 @@ struct SqliteCopy<'a> {
     tx: rusqlite::Transaction<'a>,
 }
 
-fn insert_row_sql(kind: FileKind) -> String {
-    let drefs = dense_refs(kind);
-    let mut names = format!("id, batch_id, {}", col_list(kind));
-    for (col, _) in drefs {
-        names.push_str(", ");
-        names.push_str(&ref_col_name(kind, *col));
-    }
-    let n = 2 + kind.columns().len() + drefs.len();
-    let ph = (1..=n)
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!("INSERT INTO {} ({names}) VALUES ({ph})", kind.table())
-}
-
 impl CopySink for SqliteCopy<'_> {
     fn put_row(
         &mut self,
@@ -164,7 +147,7 @@ impl CopySink for SqliteCopy<'_> {
         params.extend(bound.iter().map(|b| b as &dyn rusqlite::ToSql));
         params.extend(refs.iter().map(|r| r as &dyn rusqlite::ToSql));
         self.tx
-            .prepare_cached(&insert_row_sql(kind))
+            .prepare_cached(&insert_sql(kind, Dialect::Sqlite, RowId::Bound))
             .map_err(be)?
             .execute(params.as_slice())
             .map_err(be)?;
@@ -196,7 +179,7 @@ impl CopySink for SqliteCopy<'_> {
     fn put_account(&mut self, a: &Account) -> Result<(), StoreError> {
         self.tx
             .prepare_cached(&format!(
-                "INSERT INTO accounts ({ACCOUNT_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                "INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
             ))
             .map_err(be)?
             .execute(params![
@@ -237,9 +220,9 @@ impl CopySink for SqliteCopy<'_> {
 
     fn put_access(&mut self, e: &AccessEvent) -> Result<(), StoreError> {
         self.tx
-            .prepare_cached(
-                "INSERT INTO access_log (id, at, actor, origin, action, kind, row_key, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
+            .prepare_cached(&format!(
+                "INSERT INTO access_log ({ACCESS_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+            ))
             .map_err(be)?
             .execute(params![
                 e.id, e.at, e.actor, e.origin, e.action, e.kind, e.key, e.detail

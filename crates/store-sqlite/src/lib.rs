@@ -11,11 +11,14 @@ mod ddl;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
-use xiezuo_exchange::cell::format_cell;
 use xiezuo_exchange::{Cell, FileKind};
+use xiezuo_store::ddl::{
+    AUDIT_SELECT, Dialect, RowId, insert_sql, select_by_key, select_with_refs, update_sql,
+};
+use xiezuo_store::upsert::{UpsertPlan, audit_changes, no_holder, plan_upsert};
 use xiezuo_store::{
-    AuditEntry, Batch, BatchInfo, HouseholdFacts, ImportTx, RowVisitor, Store, StoreError,
-    StoredRow, Upsert, dense_refs, key_text,
+    AuditEntry, Batch, BatchInfo, HouseholdFacts, ImportTx, PersonHouseholds, RowVisitor, Store,
+    StoreError, StoredRow, Upsert, check_backup_target, dense_refs, key_text,
 };
 
 pub use ddl::{MIGRATIONS, migration_sql};
@@ -125,14 +128,6 @@ fn col_list(kind: FileKind) -> String {
     xiezuo_store::ddl::col_list(kind)
 }
 
-fn key_where(kind: FileKind) -> String {
-    xiezuo_store::ddl::key_where(kind, xiezuo_store::ddl::Dialect::Sqlite)
-}
-
-fn ref_col_name(kind: FileKind, col: usize) -> String {
-    format!("{}_ref", kind.columns()[col].name.trim_end_matches("_id"))
-}
-
 fn read_row(kind: FileKind, r: &rusqlite::Row<'_>) -> Result<StoredRow, StoreError> {
     let n = kind.columns().len();
     let mut cells = Vec::with_capacity(n);
@@ -167,12 +162,7 @@ fn get_row(
     kind: FileKind,
     key: &[Cell],
 ) -> Result<Option<StoredRow>, StoreError> {
-    let sql = format!(
-        "SELECT id, batch_id, {} FROM {} WHERE {}",
-        col_list(kind),
-        kind.table(),
-        key_where(kind)
-    );
+    let sql = select_by_key(kind, Dialect::Sqlite);
     let mut st = conn.prepare_cached(&sql).map_err(be)?;
     let vals: Vec<Value> = key.iter().map(to_value).collect();
     let mut rows = st.query(rusqlite::params_from_iter(vals)).map_err(be)?;
@@ -243,16 +233,7 @@ impl Store for SqliteStore {
 
     fn scan(&self, kind: FileKind, visit: &mut RowVisitor<'_>) -> Result<(), StoreError> {
         let refs = dense_refs(kind);
-        let mut extra = String::new();
-        for (col, _) in refs {
-            extra.push_str(", ");
-            extra.push_str(&ref_col_name(kind, *col));
-        }
-        let sql = format!(
-            "SELECT id, batch_id, {}{extra} FROM {} ORDER BY id",
-            col_list(kind),
-            kind.table()
-        );
+        let sql = format!("{} ORDER BY id", select_with_refs(kind));
         let mut st = self.conn.prepare(&sql).map_err(be)?;
         let mut rows = st.query([]).map_err(be)?;
         let n = kind.columns().len();
@@ -272,21 +253,16 @@ impl Store for SqliteStore {
             .conn
             .query_row("SELECT COALESCE(MAX(id), 0) FROM persons", [], |r| r.get(0))
             .map_err(be)?;
-        let mut out = vec![0u32; usize::try_from(max).unwrap_or(0) + 1];
+        let mut out = PersonHouseholds::new(max);
         let mut st = self
             .conn
             .prepare("SELECT id, household_ref FROM persons")
             .map_err(be)?;
         let mut rows = st.query([]).map_err(be)?;
         while let Some(r) = rows.next().map_err(be)? {
-            let id: i64 = r.get(0).map_err(be)?;
-            let hh: Option<i64> = r.get(1).map_err(be)?;
-            if let (Some(slot), Some(hh)) = (out.get_mut(id as usize), hh) {
-                *slot = u32::try_from(hh)
-                    .map_err(|_| StoreError::Corrupt("household row id".into()))?;
-            }
+            out.set(r.get(0).map_err(be)?, r.get(1).map_err(be)?)?;
         }
-        Ok(out)
+        Ok(out.into_column())
     }
 
     fn household_facts(&self) -> Result<Vec<HouseholdFacts>, StoreError> {
@@ -356,12 +332,7 @@ impl Store for SqliteStore {
     }
 
     fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
-        if path.exists() {
-            return Err(StoreError::Conflict(format!(
-                "{} exists already",
-                path.display()
-            )));
-        }
+        check_backup_target(path)?;
         let target = path
             .to_str()
             .ok_or_else(|| StoreError::BadLocation(path.display().to_string()))?;
@@ -420,10 +391,6 @@ impl Store for SqliteStore {
     }
 }
 
-const AUDIT_SELECT: &str =
-    "SELECT a.batch_id, b.actor, b.at, a.kind, a.row_key, a.field, a.old_value, a.new_value
-     FROM audit a JOIN batches b ON b.id = a.batch_id";
-
 fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
         batch_id: r.get(0)?,
@@ -461,40 +428,6 @@ impl rusqlite::ToSql for Bound<'_> {
     }
 }
 
-fn insert_update_sql(kind: FileKind) -> (String, String) {
-    let drefs = dense_refs(kind);
-    let cols = kind.columns();
-    let mut names = format!("batch_id, {}", col_list(kind));
-    for (col, _) in drefs {
-        names.push_str(", ");
-        names.push_str(&ref_col_name(kind, *col));
-    }
-    let n = 1 + cols.len() + drefs.len();
-    let ph = (1..=n)
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let insert = format!("INSERT INTO {} ({names}) VALUES ({ph})", kind.table());
-    let mut sets = vec!["batch_id = ?1".to_string()];
-    for (i, c) in cols.iter().enumerate() {
-        sets.push(format!("{} = ?{}", c.name, i + 2));
-    }
-    for (j, (col, _)) in drefs.iter().enumerate() {
-        sets.push(format!(
-            "{} = ?{}",
-            ref_col_name(kind, *col),
-            cols.len() + 2 + j
-        ));
-    }
-    let update = format!(
-        "UPDATE {} SET {} WHERE id = ?{}",
-        kind.table(),
-        sets.join(", "),
-        n + 1
-    );
-    (insert, update)
-}
-
 /// The column of a UNIQUE violation, from SQLite's message
 /// ("UNIQUE constraint failed: persons.id_number"): None for the key.
 fn unique_violation(e: &rusqlite::Error, kind: FileKind) -> Option<Option<usize>> {
@@ -527,7 +460,41 @@ impl SqliteImport<'_> {
         if self.sql.len() <= i {
             self.sql.resize(FileKind::ALL.len(), None);
         }
-        self.sql[i].get_or_insert_with(|| insert_update_sql(kind))
+        self.sql[i].get_or_insert_with(|| {
+            (
+                insert_sql(kind, Dialect::Sqlite, RowId::Assigned),
+                update_sql(kind, Dialect::Sqlite),
+            )
+        })
+    }
+
+    /// Writes one row of `kind`: the INSERT, or the UPDATE of row `rowid`.
+    /// The outer error is the statement's, the inner one the write's (a
+    /// unique violation among them).
+    fn write_row(
+        &mut self,
+        kind: FileKind,
+        cells: &[Cell],
+        refs: &[i64],
+        rowid: Option<i64>,
+    ) -> Result<rusqlite::Result<usize>, StoreError> {
+        self.statements(kind);
+        let sql = self
+            .sql
+            .get(kind as usize)
+            .and_then(Option::as_ref)
+            .map_or("", |s| if rowid.is_some() { &s.1 } else { &s.0 });
+        let bound: Vec<Bound<'_>> = cells.iter().map(Bound).collect();
+        let mut params: Vec<&dyn rusqlite::ToSql> =
+            Vec::with_capacity(2 + cells.len() + refs.len());
+        params.push(&self.batch_id);
+        params.extend(bound.iter().map(|b| b as &dyn rusqlite::ToSql));
+        params.extend(refs.iter().map(|r| r as &dyn rusqlite::ToSql));
+        if let Some(id) = &rowid {
+            params.push(id);
+        }
+        let mut st = self.tx.prepare_cached(sql).map_err(be)?;
+        Ok(st.execute(params.as_slice()))
     }
 
     /// Inserts a row; a unique violation becomes `Duplicate`.
@@ -537,24 +504,7 @@ impl SqliteImport<'_> {
         cells: &[Cell],
         refs: &[i64],
     ) -> Result<Upsert, StoreError> {
-        self.statements(kind);
-        let sql = self
-            .sql
-            .get(kind as usize)
-            .and_then(Option::as_ref)
-            .map_or("", |s| s.0.as_str());
-        let bound: Vec<Bound<'_>> = cells.iter().map(Bound).collect();
-        let mut params: Vec<&dyn rusqlite::ToSql> =
-            Vec::with_capacity(1 + cells.len() + refs.len());
-        params.push(&self.batch_id);
-        params.extend(bound.iter().map(|b| b as &dyn rusqlite::ToSql));
-        params.extend(refs.iter().map(|r| r as &dyn rusqlite::ToSql));
-        let res = self
-            .tx
-            .prepare_cached(sql)
-            .map_err(be)?
-            .execute(params.as_slice());
-        match res {
+        match self.write_row(kind, cells, refs, None)? {
             Ok(_) => Ok(Upsert::Inserted(self.tx.last_insert_rowid())),
             Err(e) => match unique_violation(&e, kind) {
                 Some(column) => self.holder(kind, cells, column),
@@ -585,11 +535,49 @@ impl SqliteImport<'_> {
         };
         match rowid {
             Some(rowid) => Ok(Upsert::Duplicate { column, rowid }),
-            None => Err(StoreError::Backend(format!(
-                "unique violation in {} without a holder",
-                kind.table()
-            ))),
+            None => Err(no_holder(kind)),
         }
+    }
+
+    /// Updates row `rowid` from `old` to `cells` and audits the `changed`
+    /// cells; a unique violation becomes `Duplicate`.
+    fn update(
+        &mut self,
+        kind: FileKind,
+        rowid: i64,
+        old: &[Cell],
+        cells: &[Cell],
+        refs: &[i64],
+        changed: &[usize],
+    ) -> Result<Upsert, StoreError> {
+        if let Err(e) = self.write_row(kind, cells, refs, Some(rowid))? {
+            return match unique_violation(&e, kind) {
+                Some(column) => self.holder(kind, cells, column),
+                None => Err(be(e)),
+            };
+        }
+        let key = key_text(kind, cells);
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO audit (batch_id, kind, row_key, field, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(be)?;
+        for change in audit_changes(kind, old, cells, changed) {
+            st.execute(params![
+                self.batch_id,
+                kind.stem(),
+                key,
+                change.field,
+                change.old,
+                change.new
+            ])
+            .map_err(be)?;
+        }
+        Ok(Upsert::Updated {
+            rowid,
+            changed: changed.len(),
+        })
     }
 }
 
@@ -634,76 +622,15 @@ impl ImportTx for SqliteImport<'_> {
             return self.insert(kind, cells, refs);
         }
         let key = xiezuo_store::key_cells(kind, cells);
-        let Some(old) = get_row(&self.tx, kind, &key)? else {
-            return self.insert(kind, cells, refs);
-        };
-        if written(old.rowid) {
-            return Ok(Upsert::Duplicate {
-                column: None,
-                rowid: old.rowid,
-            });
+        let old = get_row(&self.tx, kind, &key)?;
+        match plan_upsert(kind, old.as_ref(), cells, written)? {
+            UpsertPlan::Insert => self.insert(kind, cells, refs),
+            UpsertPlan::Done(outcome) => Ok(outcome),
+            UpsertPlan::Update { rowid, changed } => {
+                let old_cells = old.map(|o| o.cells).unwrap_or_default();
+                self.update(kind, rowid, &old_cells, cells, refs, &changed)
+            }
         }
-        let cols = kind.columns();
-        let changed: Vec<usize> = (0..cols.len())
-            .filter(|&i| old.cells[i] != cells[i])
-            .collect();
-        if changed.is_empty() {
-            return Ok(Upsert::Unchanged(old.rowid));
-        }
-        if kind == FileKind::Funds {
-            return Err(StoreError::Conflict(format!(
-                "funds ledger row {} exists with other content; corrections are reversal rows",
-                key_text(kind, cells)
-            )));
-        }
-        self.statements(kind);
-        let sql = self
-            .sql
-            .get(kind as usize)
-            .and_then(Option::as_ref)
-            .map_or("", |s| s.1.as_str());
-        let bound: Vec<Bound<'_>> = cells.iter().map(Bound).collect();
-        let mut params: Vec<&dyn rusqlite::ToSql> =
-            Vec::with_capacity(2 + cells.len() + refs.len());
-        params.push(&self.batch_id);
-        params.extend(bound.iter().map(|b| b as &dyn rusqlite::ToSql));
-        params.extend(refs.iter().map(|r| r as &dyn rusqlite::ToSql));
-        params.push(&old.rowid);
-        let res = self
-            .tx
-            .prepare_cached(sql)
-            .map_err(be)?
-            .execute(params.as_slice());
-        if let Err(e) = res {
-            drop(params);
-            return match unique_violation(&e, kind) {
-                Some(column) => self.holder(kind, cells, column),
-                None => Err(be(e)),
-            };
-        }
-        let key = key_text(kind, cells);
-        let mut st = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO audit (batch_id, kind, row_key, field, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .map_err(be)?;
-        for &i in &changed {
-            let text = |c: &Cell| (!c.is_null()).then(|| format_cell(&cols[i], c));
-            st.execute(params![
-                self.batch_id,
-                kind.stem(),
-                key,
-                cols[i].name,
-                text(&old.cells[i]),
-                text(&cells[i])
-            ])
-            .map_err(be)?;
-        }
-        Ok(Upsert::Updated {
-            rowid: old.rowid,
-            changed: changed.len(),
-        })
     }
 
     fn commit(self: Box<Self>, counts: &str) -> Result<i64, StoreError> {

@@ -8,6 +8,28 @@
 
 use crate::StoreError;
 
+/// The columns of an account row, in `Account` order (a SELECT list, and
+/// the columns of a copied account).
+pub const ACCOUNT_COLUMNS: &str = "id, login, display_name, role, region, organisation, can_view_personal, \
+     password_hash, disabled, failed_logins, locked_until, created_at";
+
+/// `ACCOUNT_COLUMNS` qualified by a table alias (`a.id, a.login, …`).
+pub fn account_columns_of(alias: &str) -> String {
+    ACCOUNT_COLUMNS
+        .split(", ")
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The columns of an access log row, in `AccessEvent` order.
+pub const ACCESS_COLUMNS: &str = "id, at, actor, origin, action, kind, row_key, detail";
+
+/// The refusal of a new account whose login is taken.
+pub fn login_taken(login: &str) -> StoreError {
+    StoreError::Conflict(format!("an account named {login:?} exists"))
+}
+
 /// An account as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {

@@ -59,7 +59,42 @@ impl Default for Totals {
     }
 }
 
+/// The tables a store holds besides one per file kind, in the order of
+/// `Totals::tables`.
+const OTHER_TABLES: [&str; 6] = [
+    "batches",
+    "audit",
+    "accounts",
+    "api_tokens",
+    "access_log",
+    "meta",
+];
+
 impl Totals {
+    /// Every table whose rows the totals count: one per file kind (in
+    /// `FileKind::ALL` order), then batches, audit, accounts, API tokens,
+    /// the access log and settings.
+    pub fn tables() -> Vec<&'static str> {
+        let mut t: Vec<&str> = FileKind::ALL.iter().map(|k| k.table()).collect();
+        t.extend(OTHER_TABLES);
+        t
+    }
+
+    /// The totals from the row counts of `Totals::tables`, in that order.
+    pub fn from_counts(counts: &[u64]) -> Totals {
+        let k = FileKind::ALL.len();
+        let at = |i: usize| counts.get(i).copied().unwrap_or(0);
+        Totals {
+            rows: (0..k).map(at).collect(),
+            batches: at(k),
+            audit: at(k + 1),
+            accounts: at(k + 2),
+            tokens: at(k + 3),
+            access: at(k + 4),
+            meta: at(k + 5),
+        }
+    }
+
     /// Rows of one kind.
     pub fn of(&self, kind: FileKind) -> u64 {
         self.rows.get(kind as usize).copied().unwrap_or(0)
@@ -199,4 +234,24 @@ pub fn not_empty(totals: &Totals) -> StoreError {
     StoreError::Conflict(format!(
         "the target store is not empty; a copy goes into a new, empty store. It holds:\n{totals}"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_read_their_counts_in_the_order_of_their_tables() {
+        let tables = Totals::tables();
+        let counts: Vec<u64> = (1..=tables.len() as u64).collect();
+        let t = Totals::from_counts(&counts);
+        let k = FileKind::ALL.len();
+        assert_eq!(t.of(FileKind::ALL[0]), 1);
+        assert_eq!(tables[k], "batches");
+        assert_eq!(t.batches, k as u64 + 1);
+        assert_eq!(tables[k + 3], "api_tokens");
+        assert_eq!(t.tokens, k as u64 + 4);
+        assert_eq!(t.meta, tables.len() as u64);
+        assert!(Totals::from_counts(&vec![0; tables.len()]).is_empty());
+    }
 }

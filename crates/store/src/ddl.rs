@@ -122,6 +122,91 @@ pub fn key_where(kind: FileKind, d: Dialect) -> String {
         .join(" AND ")
 }
 
+/// The SELECT of one row of `kind` by its key cells (parameters 1, 2, …
+/// in key order): `id, batch_id, <columns>`.
+pub fn select_by_key(kind: FileKind, d: Dialect) -> String {
+    format!(
+        "SELECT id, batch_id, {} FROM {} WHERE {}",
+        col_list(kind),
+        kind.table(),
+        key_where(kind, d)
+    )
+}
+
+/// The SELECT of every row of `kind` with its dense references: `id,
+/// batch_id, <columns>, <dense refs>` (no order).
+pub fn select_with_refs(kind: FileKind) -> String {
+    let mut extra = String::new();
+    for (col, _) in dense_refs(kind) {
+        extra.push_str(", ");
+        extra.push_str(&ref_column(kind, *col));
+    }
+    format!(
+        "SELECT id, batch_id, {}{extra} FROM {}",
+        col_list(kind),
+        kind.table()
+    )
+}
+
+/// Who gives an inserted row its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowId {
+    /// The statement binds it as parameter 1 (a copy, or a backend that
+    /// numbers its rows itself).
+    Bound,
+    /// The database assigns it.
+    Assigned,
+}
+
+/// The INSERT of one row of `kind`: `[id,] batch_id, <columns>, <dense
+/// refs>`, bound as parameters 1, 2, … in that order.
+pub fn insert_sql(kind: FileKind, d: Dialect, id: RowId) -> String {
+    let drefs = dense_refs(kind);
+    let mut names = match id {
+        RowId::Bound => "id, ".to_string(),
+        RowId::Assigned => String::new(),
+    };
+    names.push_str("batch_id, ");
+    names.push_str(&col_list(kind));
+    for (col, _) in drefs {
+        names.push_str(", ");
+        names.push_str(&ref_column(kind, *col));
+    }
+    let n = usize::from(id == RowId::Bound) + 1 + kind.columns().len() + drefs.len();
+    let params = (1..=n).map(|i| d.param(i)).collect::<Vec<_>>().join(", ");
+    format!("INSERT INTO {} ({names}) VALUES ({params})", kind.table())
+}
+
+/// The UPDATE of every column of one row of `kind`: parameters `batch_id,
+/// <columns>, <dense refs>, id`, in that order.
+pub fn update_sql(kind: FileKind, d: Dialect) -> String {
+    let cols = kind.columns();
+    let mut sets = vec![format!("batch_id = {}", d.param(1))];
+    for (i, c) in cols.iter().enumerate() {
+        sets.push(format!("{} = {}", c.name, d.param(i + 2)));
+    }
+    let drefs = dense_refs(kind);
+    for (j, (col, _)) in drefs.iter().enumerate() {
+        sets.push(format!(
+            "{} = {}",
+            ref_column(kind, *col),
+            d.param(cols.len() + 2 + j)
+        ));
+    }
+    format!(
+        "UPDATE {} SET {} WHERE id = {}",
+        kind.table(),
+        sets.join(", "),
+        d.param(cols.len() + drefs.len() + 2)
+    )
+}
+
+/// The audit trail joined with its batches, for `AuditEntry`: `batch_id,
+/// actor, at, kind, row_key, field, old_value, new_value`.
+pub const AUDIT_SELECT: &str =
+    "SELECT a.batch_id, b.actor, b.at, a.kind, a.row_key, a.field, a.old_value, a.new_value
+     FROM audit a JOIN batches b ON b.id = a.batch_id";
+
 /// A column of a table declared here: name, type, constraint text.
 struct Col<'a>(&'a str, SqlType, &'a str);
 
@@ -314,4 +399,43 @@ pub fn migration_sql(version: u8, d: Dialect) -> String {
         s.push_str("CREATE TABLE meta (\n  name TEXT PRIMARY KEY,\n  value TEXT NOT NULL\n);\n");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_statements_bind_in_the_documented_order() {
+        let k = FileKind::Persons;
+        let cols = col_list(k);
+        let n = k.columns().len();
+        assert_eq!(
+            insert_sql(k, Dialect::Postgres, RowId::Bound),
+            format!(
+                "INSERT INTO persons (id, batch_id, {cols}, household_ref) VALUES ({})",
+                (1..=n + 3)
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        );
+        assert_eq!(
+            insert_sql(k, Dialect::Sqlite, RowId::Assigned),
+            format!(
+                "INSERT INTO persons (batch_id, {cols}, household_ref) VALUES ({})",
+                (1..=n + 2)
+                    .map(|i| format!("?{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        );
+        let update = update_sql(k, Dialect::Sqlite);
+        assert!(update.starts_with("UPDATE persons SET batch_id = ?1, person_id = ?2, "));
+        assert!(update.ends_with(&format!(
+            ", household_ref = ?{} WHERE id = ?{}",
+            n + 2,
+            n + 3
+        )));
+    }
 }

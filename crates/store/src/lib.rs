@@ -4,8 +4,9 @@
 //!
 //! Backends (`xiezuo-store-sqlite`, `xiezuo-store-postgres`) implement it;
 //! the engine only ever sees this trait. `ddl` generates every backend's
-//! SQL schema from the one schema table, and `copy` moves a whole store
-//! from one backend to another. Rows cross the boundary as canonical
+//! SQL schema and row statements from the one schema table, `upsert`
+//! decides what an upsert writes, and `copy` moves a whole store from one
+//! backend to another. Rows cross the boundary as canonical
 //! cells of exchange format v1 (`xiezuo_exchange::Cell`), in schema order.
 
 use xiezuo_exchange::{Cell, FileKind};
@@ -15,6 +16,7 @@ pub mod copy;
 pub mod ddl;
 pub mod migrate;
 pub mod protect;
+pub mod upsert;
 pub use accounts::{AccessEvent, Account, AccountStore, ApiToken, NewAccount};
 
 /// Failures of a store. Expected outcomes are variants; everything else is
@@ -255,6 +257,46 @@ pub fn read_consistent<T>(
     let v = r?;
     end?;
     Ok(v)
+}
+
+/// Refuses a backup into a file that exists already.
+pub fn check_backup_target(path: &std::path::Path) -> Result<(), StoreError> {
+    if path.exists() {
+        return Err(StoreError::Conflict(format!(
+            "{} exists already",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The registry's person → household column (`Store::person_households`),
+/// filled from (person row id, household row id) pairs as a backend reads
+/// them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonHouseholds(Vec<u32>);
+
+impl PersonHouseholds {
+    /// A column for person row ids up to `max_person`, all 0 (no person).
+    pub fn new(max_person: i64) -> PersonHouseholds {
+        PersonHouseholds(vec![0; usize::try_from(max_person).unwrap_or(0) + 1])
+    }
+
+    /// Records the household of a person; a person row id out of range is
+    /// passed over, and a person without a household stays 0.
+    pub fn set(&mut self, person: i64, household: Option<i64>) -> Result<(), StoreError> {
+        let slot = usize::try_from(person).ok().and_then(|i| self.0.get_mut(i));
+        if let (Some(slot), Some(hh)) = (slot, household) {
+            *slot =
+                u32::try_from(hh).map_err(|_| StoreError::Corrupt("household row id".into()))?;
+        }
+        Ok(())
+    }
+
+    /// The column, indexed by person row id.
+    pub fn into_column(self) -> Vec<u32> {
+        self.0
+    }
 }
 
 /// The key of a row as text: key cells joined by `/`.

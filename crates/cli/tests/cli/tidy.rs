@@ -160,7 +160,6 @@ const OVER_LIMIT_TODAY: &[&str] = &[
     "fn write_dirty ",
     "generate/src/real.rs:253: fn build ",
     "generate/src/world.rs:173: fn build ",
-    "store-postgres/src/import.rs: ",
 ];
 
 /// Interfaces write through the importer and render in memory: no
