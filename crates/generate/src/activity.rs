@@ -13,6 +13,7 @@ use xiezuo_domain::Fen;
 use xiezuo_domain::enums::{
     HelperKind, OrgKind, ProjectStatus, RegionLevel, TrainingKind, Vocabulary,
 };
+use xiezuo_exchange::FileKind;
 
 /// Files written, with their data rows.
 pub type FileRows = Vec<(String, u64)>;
@@ -86,7 +87,7 @@ pub fn write_world(
     ly: i32,
 ) -> Result<Vec<(String, u64)>, GenerateError> {
     let mut res = Vec::new();
-    let mut o = Out::create(dir, "regions.csv")?;
+    let mut o = Out::create(dir, FileKind::Regions)?;
     for r in &w.regions {
         o.row([
             rc(r.code),
@@ -102,7 +103,7 @@ pub fn write_world(
     }
     res.push(o.finish()?);
 
-    let mut o = Out::create(dir, "region_stats.csv")?;
+    let mut o = Out::create(dir, FileKind::RegionStats)?;
     let east_first = w.east_counties.first().copied();
     let east_second = w.east_counties.get(1).copied();
     let east_prov = w
@@ -167,7 +168,7 @@ pub fn write_world(
     }
     res.push(o.finish()?);
 
-    let mut o = Out::create(dir, "organisations.csv")?;
+    let mut o = Out::create(dir, FileKind::Organisations)?;
     for g in &w.orgs {
         o.row([
             g.id.clone(),
@@ -178,7 +179,7 @@ pub fn write_world(
     }
     res.push(o.finish()?);
 
-    let mut o = Out::create(dir, "pairings.csv")?;
+    let mut o = Out::create(dir, FileKind::Pairings)?;
     for p in &w.pairings {
         o.row([
             p.id.clone(),
@@ -281,8 +282,8 @@ pub fn write_projects(
     ly: i32,
 ) -> Result<(Vec<Project>, FileRows), GenerateError> {
     let mut projects = Vec::new();
-    let mut po = Out::create(dir, "projects.csv")?;
-    let mut mo = Out::create(dir, "milestones.csv")?;
+    let mut po = Out::create(dir, FileKind::Projects)?;
+    let mut mo = Out::create(dir, FileKind::Milestones)?;
     let today = ymd(ly, 12, 31);
     let mut ledger = Ledger {
         rows: Vec::new(),
@@ -564,7 +565,7 @@ pub fn write_projects(
     // Funds: ids in generation order, rows in date order.
     let mut order: Vec<usize> = (0..ledger.rows.len()).collect();
     order.sort_by_key(|&i| (ledger.rows[i].date, i));
-    let mut fo = Out::create(dir, "funds.csv")?;
+    let mut fo = Out::create(dir, FileKind::Funds)?;
     for i in order {
         let t = &ledger.rows[i];
         fo.row([
@@ -674,7 +675,7 @@ pub fn write_trainings(
     t: &[Training],
     seed: u64,
 ) -> Result<(String, u64), GenerateError> {
-    let mut o = Out::create(dir, "trainings.csv")?;
+    let mut o = Out::create(dir, FileKind::Trainings)?;
     for (i, tr) in t.iter().enumerate() {
         let mut rng = stream(seed, "attendees", i as u64);
         let attendees = tr.attended + between(&mut rng, 5, 80) as u64;
@@ -722,12 +723,12 @@ pub fn write_others(
     fy: i32,
     ly: i32,
 ) -> Result<Vec<(String, u64)>, GenerateError> {
-    let mut so = Out::create(dir, "secondments.csv")?;
-    let mut io = Out::create(dir, "investments.csv")?;
-    let mut puo = Out::create(dir, "purchases.csv")?;
-    let mut dono = Out::create(dir, "donations.csv")?;
-    let mut meo = Out::create(dir, "meetings.csv")?;
-    let mut tao = Out::create(dir, "targets.csv")?;
+    let mut so = Out::create(dir, FileKind::Secondments)?;
+    let mut io = Out::create(dir, FileKind::Investments)?;
+    let mut puo = Out::create(dir, FileKind::Purchases)?;
+    let mut dono = Out::create(dir, FileKind::Donations)?;
+    let mut meo = Out::create(dir, FileKind::Meetings)?;
+    let mut tao = Out::create(dir, FileKind::Targets)?;
     let end = ymd(ly, 12, 31);
     let fields = ["education", "health", "agriculture", "other"];
     let social: Vec<usize> = (0..w.orgs.len())

@@ -20,7 +20,7 @@ mod real;
 mod rng;
 mod world;
 
-pub use out::FILES;
+pub use out::{file_kinds, header};
 
 use std::path::Path;
 
@@ -121,7 +121,7 @@ pub fn generate(opts: &GenerateOptions, out_dir: &Path) -> Result<GenerateSummar
         .map_or(0, |(_, n)| *n);
     files.push(labour::write_postings(&w, out_dir, seed, ly, seekers)?);
     // Spec order.
-    files.sort_by_key(|(n, _)| FILES.iter().position(|(f, _)| f == n).unwrap_or(usize::MAX));
+    files.sort_by_key(|(n, _)| out::spec_position(n));
     let dirty_rows = if opts.dirty {
         dirty::write_dirty(&w, &info, out_dir, &mut files, fy)?
     } else {

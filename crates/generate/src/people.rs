@@ -18,6 +18,7 @@ use std::path::Path;
 use xiezuo_domain::Fen;
 use xiezuo_domain::enums::{OrgKind, ProjectStatus, TrainingKind};
 use xiezuo_domain::id_number::check_char;
+use xiezuo_exchange::FileKind;
 
 /// What later steps (dirty rows, tests) need to know about the pass.
 pub struct PeopleInfo {
@@ -312,13 +313,13 @@ pub fn write_people(
     fy: i32,
     ly: i32,
 ) -> Result<(Vec<(String, u64)>, PeopleInfo), GenerateError> {
-    let ho = Out::create(dir, "households.csv")?;
-    let peo = Out::create(dir, "persons.csv")?;
-    let inc = Out::create(dir, "household_income.csv")?;
-    let beo = Out::create(dir, "beneficiaries.csv")?;
-    let pl = Out::create(dir, "placements.csv")?;
-    let sk = Out::create(dir, "seekers.csv")?;
-    let at = Out::create(dir, "training_attendance.csv")?;
+    let ho = Out::create(dir, FileKind::Households)?;
+    let peo = Out::create(dir, FileKind::Persons)?;
+    let inc = Out::create(dir, FileKind::HouseholdIncome)?;
+    let beo = Out::create(dir, FileKind::Beneficiaries)?;
+    let pl = Out::create(dir, FileKind::Placements)?;
+    let sk = Out::create(dir, FileKind::Seekers)?;
+    let at = Out::create(dir, FileKind::TrainingAttendance)?;
 
     let (county_pairings, village_pairings) = candidate_pairings(w, fy);
     let near_ents = near_enterprises(w);
