@@ -14,8 +14,10 @@ mod activity;
 mod dirty;
 mod labour;
 mod names;
+mod others;
 mod out;
 mod people;
+mod projects;
 mod real;
 mod rng;
 mod world;
@@ -99,7 +101,7 @@ pub fn generate(opts: &GenerateOptions, out_dir: &Path) -> Result<GenerateSummar
         world::build(seed, opts.scale, fy, ly)
     };
     let mut files = activity::write_world(&w, out_dir, seed, fy, ly)?;
-    let (projects, mut f) = activity::write_projects(&w, out_dir, seed, fy, ly)?;
+    let (projects, mut f) = projects::write_projects(&w, out_dir, seed, fy, ly)?;
     files.append(&mut f);
     let trainings = activity::trainings(&w, seed, fy, ly);
     let mut act = activity::Activity {
@@ -114,7 +116,7 @@ pub fn generate(opts: &GenerateOptions, out_dir: &Path) -> Result<GenerateSummar
         &act.trainings,
         seed,
     )?);
-    files.append(&mut activity::write_others(&w, out_dir, seed, fy, ly)?);
+    files.append(&mut others::write_others(&w, out_dir, seed, fy, ly)?);
     let seekers = files
         .iter()
         .find(|(n, _)| n == "seekers.csv")
