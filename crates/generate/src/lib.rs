@@ -12,8 +12,10 @@
 
 mod activity;
 mod dirty;
+mod divisions;
 mod labour;
 mod names;
+mod orgs;
 mod others;
 mod out;
 mod people;
