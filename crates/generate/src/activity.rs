@@ -325,13 +325,10 @@ pub fn write_trainings(
     o.finish()
 }
 
-pub(crate) fn enterprise_for(w: &World, rng: &mut Rng, p: &Pairing) -> usize {
-    match p.helper {
-        Party::Org(h) if w.orgs[h].kind == OrgKind::Enterprise => return h,
-        _ => {}
-    }
-    let near: Vec<usize> = w
-        .east_enterprises
+/// The eastern enterprises located in the county (its first six digits) of
+/// one of the pairing's helper counties.
+pub(crate) fn near_enterprises(w: &World, p: &Pairing) -> Vec<usize> {
+    w.east_enterprises
         .iter()
         .copied()
         .filter(|&e| {
@@ -339,7 +336,17 @@ pub(crate) fn enterprise_for(w: &World, rng: &mut Rng, p: &Pairing) -> usize {
                 .iter()
                 .any(|&c| w.orgs[e].region / 1_000_000 == c / 1_000_000)
         })
-        .collect();
+        .collect()
+}
+
+/// The enterprise behind a record of a pairing: the helper itself when it is
+/// an enterprise, else one near the helper (any eastern one when none is).
+pub(crate) fn enterprise_for(w: &World, rng: &mut Rng, p: &Pairing) -> usize {
+    match p.helper {
+        Party::Org(h) if w.orgs[h].kind == OrgKind::Enterprise => return h,
+        _ => {}
+    }
+    let near = near_enterprises(w, p);
     if near.is_empty() {
         *pick(rng, &w.east_enterprises)
     } else {

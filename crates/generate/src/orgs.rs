@@ -8,17 +8,25 @@ use crate::rng::{Rng, chance, date_between, index, pick, ymd};
 use crate::world::{County, Org, Pairing, Party, RegionRow, Village};
 use xiezuo_domain::enums::{HelperKind, OrgKind, RegionLevel};
 
+/// The organisations of a world.
+pub(crate) struct Orgs {
+    pub list: Vec<Org>,
+    /// Indices of the enterprises located in the east.
+    pub east_enterprises: Vec<usize>,
+    /// Indices of the western hospitals and schools.
+    pub west: Vec<usize>,
+}
+
 /// Organisations: enterprises (mostly in the east), eastern social
 /// organisations, schools, hospitals and others, and western hospitals and
-/// schools. Returns them with the indices of eastern enterprises and of the
-/// western organisations.
+/// schools.
 pub(crate) fn build_orgs(
     rng: &mut Rng,
     regions: &[RegionRow],
     counties: &[County],
     east_counties: &[u64],
     east_prov_codes: &[u64],
-) -> (Vec<Org>, Vec<usize>, Vec<usize>) {
+) -> Orgs {
     let mut orgs: Vec<Org> = Vec::new();
     let ne = east_counties.len();
     let n_ent = (ne * 3).max(20);
@@ -96,7 +104,11 @@ pub(crate) fn build_orgs(
             west: true,
         });
     }
-    (orgs, east_enterprises, west_orgs)
+    Orgs {
+        list: orgs,
+        east_enterprises,
+        west: west_orgs,
+    }
 }
 
 /// Pairings of organisations: hospital and school pairings, enterprises and
@@ -105,11 +117,12 @@ pub(crate) fn build_orgs(
 pub(crate) fn org_pairings(
     rng: &mut Rng,
     pairings: &mut Vec<Pairing>,
-    (orgs, west_orgs, east_enterprises): (&[Org], &[usize], &[usize]),
+    all: &Orgs,
     (counties, villages): (&[County], &[Village]),
     cp0_county: usize,
     (fy, last_year): (i32, i32),
 ) {
+    let (orgs, west_orgs, east_enterprises) = (&all.list, &all.west, &all.east_enterprises);
     // Organisation to organisation (hospital / school).
     for &w in west_orgs {
         let kind = orgs[w].kind;

@@ -4,7 +4,7 @@
 //! not grow with the number of persons.
 
 use crate::GenerateError;
-use crate::activity::{Activity, Training};
+use crate::activity::{Activity, Training, near_enterprises};
 use crate::names;
 use crate::out::{Out, rc};
 use crate::rng::{
@@ -233,22 +233,9 @@ fn candidate_pairings(w: &World, fy: i32) -> (Vec<Vec<usize>>, BTreeMap<usize, V
     (county_pairings, village_pairings)
 }
 
-/// Eastern enterprises in the provinces of each pairing's helper counties.
-fn near_enterprises(w: &World) -> Vec<Vec<usize>> {
-    w.pairings
-        .iter()
-        .map(|p| {
-            w.east_enterprises
-                .iter()
-                .copied()
-                .filter(|&e| {
-                    p.helper_counties
-                        .iter()
-                        .any(|&c| w.orgs[e].region / 1_000_000 == c / 1_000_000)
-                })
-                .collect()
-        })
-        .collect()
+/// The eastern enterprises near each pairing's helper.
+fn near_enterprises_by_pairing(w: &World) -> Vec<Vec<usize>> {
+    w.pairings.iter().map(|p| near_enterprises(w, p)).collect()
 }
 
 fn index(w: &World, act: &Activity, county_pairings: &[Vec<usize>]) -> Index {
@@ -322,7 +309,7 @@ pub fn write_people(
     let at = Out::create(dir, FileKind::TrainingAttendance)?;
 
     let (county_pairings, village_pairings) = candidate_pairings(w, fy);
-    let near_ents = near_enterprises(w);
+    let near_ents = near_enterprises_by_pairing(w);
     let ix = index(w, act, &county_pairings);
     let mut pass = Pass {
         w,
@@ -681,28 +668,26 @@ impl Sink {
     }
 }
 
+/// `full` below the share `full`, `weak` below `weak`, else `none`.
+fn full_weak_none(rng: &mut Rng, full: f64, weak: f64) -> &'static str {
+    let r = unit(rng);
+    if r < full {
+        "full"
+    } else if r < weak {
+        "weak"
+    } else {
+        "none"
+    }
+}
+
 /// Labour capacity (劳动能力) by age.
 fn labor_capacity(rng: &mut Rng, age: i32) -> &'static str {
     if age < 16 {
         "none"
     } else if age <= 55 {
-        let r = unit(rng);
-        if r < 0.8 {
-            "full"
-        } else if r < 0.95 {
-            "weak"
-        } else {
-            "none"
-        }
+        full_weak_none(rng, 0.8, 0.95)
     } else if age <= 65 {
-        let r = unit(rng);
-        if r < 0.2 {
-            "full"
-        } else if r < 0.8 {
-            "weak"
-        } else {
-            "none"
-        }
+        full_weak_none(rng, 0.2, 0.8)
     } else if chance(rng, 0.2) {
         "weak"
     } else {

@@ -170,7 +170,7 @@ pub fn build(seed: u64, scale: f64, fy: i32, ly: i32) -> Result<World, GenerateE
         .collect();
 
     let east_prov_codes: Vec<u64> = sides.helper_provs.iter().copied().collect();
-    let (orgs, east_enterprises, west_orgs) = build_orgs(
+    let orgs = build_orgs(
         &mut rng,
         &regions,
         &counties,
@@ -196,7 +196,7 @@ pub fn build(seed: u64, scale: f64, fy: i32, ly: i32) -> Result<World, GenerateE
     org_pairings(
         &mut rng,
         &mut pairings,
-        (&orgs, &west_orgs, &east_enterprises),
+        &orgs,
         (&counties, &villages),
         cp0_county,
         (fy, ly),
@@ -205,14 +205,14 @@ pub fn build(seed: u64, scale: f64, fy: i32, ly: i32) -> Result<World, GenerateE
         regions,
         counties,
         villages,
-        orgs,
+        orgs: orgs.list,
         pairings,
         east_counties,
         stat_codes,
         cp0,
         cp1,
         pref0,
-        east_enterprises,
+        east_enterprises: orgs.east_enterprises,
     })
 }
 

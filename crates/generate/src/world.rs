@@ -245,7 +245,7 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         households_total,
     );
     let east = places.east(&mut rng, &sz, &west_prefs);
-    let (orgs, east_enterprises, west_orgs) = build_orgs(
+    let orgs = build_orgs(
         &mut rng,
         &places.regions,
         &places.counties,
@@ -265,7 +265,7 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
     org_pairings(
         &mut rng,
         &mut pairings,
-        (&orgs, &west_orgs, &east_enterprises),
+        &orgs,
         (&counties, &villages),
         cp0_county,
         years,
@@ -274,14 +274,14 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         regions,
         counties,
         villages,
-        orgs,
+        orgs: orgs.list,
         pairings,
         east_counties: east.counties,
         stat_codes,
         cp0,
         cp1,
         pref0,
-        east_enterprises,
+        east_enterprises: orgs.east_enterprises,
     }
 }
 
@@ -476,15 +476,7 @@ fn east_prefecture(
             RegionLevel::Township,
             Some(prefcode),
         ));
-        let mut r = region(
-            tcode + 1,
-            names::place(rng, "社区"),
-            RegionLevel::Village,
-            Some(tcode),
-        );
-        r.poor_village = Some(false);
-        r.deep_poverty = Some(false);
-        rows.push(r);
+        rows.push(community_row(rng, tcode + 1, tcode));
     }
     EastPref {
         code: prefcode,
@@ -717,6 +709,19 @@ pub(crate) fn distribute_households(
     }
 }
 
+/// An eastern 社区 (village level, never poor) of the town `tcode`.
+fn community_row(rng: &mut Rng, code: u64, tcode: u64) -> RegionRow {
+    let mut r = region(
+        code,
+        names::place(rng, "社区"),
+        RegionLevel::Village,
+        Some(tcode),
+    );
+    r.poor_village = Some(false);
+    r.deep_poverty = Some(false);
+    r
+}
+
 /// Two synthetic townships (a 街道 and a 镇) with two 社区 each under an
 /// eastern county (or city) `ccode`.
 pub(crate) fn east_towns(rng: &mut Rng, rows: &mut Vec<RegionRow>, ccode: u64) {
@@ -730,15 +735,7 @@ pub(crate) fn east_towns(rng: &mut Rng, rows: &mut Vec<RegionRow>, ccode: u64) {
             Some(ccode),
         ));
         for vi in 1..=2u64 {
-            let mut r = region(
-                tcode + vi,
-                names::place(rng, "社区"),
-                RegionLevel::Village,
-                Some(tcode),
-            );
-            r.poor_village = Some(false);
-            r.deep_poverty = Some(false);
-            rows.push(r);
+            rows.push(community_row(rng, tcode + vi, tcode));
         }
     }
 }
