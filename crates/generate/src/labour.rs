@@ -12,6 +12,7 @@ use chrono::Days;
 use std::path::Path;
 use xiezuo_domain::Fen;
 use xiezuo_domain::enums::OrgKind;
+use xiezuo_exchange::FileKind;
 
 /// Share of working-age persons who register as job seekers.
 pub const SEEKER_SHARE: f64 = 0.02;
@@ -84,7 +85,7 @@ pub fn write_postings(
     ly: i32,
     seekers: u64,
 ) -> Result<(String, u64), GenerateError> {
-    let mut out = Out::create(dir, "postings.csv")?;
+    let mut out = Out::create(dir, FileKind::Postings)?;
     let pairings: Vec<usize> = (0..w.pairings.len())
         .filter(|&i| {
             let p = &w.pairings[i];

@@ -12,15 +12,19 @@
 
 mod activity;
 mod dirty;
+mod divisions;
 mod labour;
 mod names;
+mod orgs;
+mod others;
 mod out;
 mod people;
+mod projects;
 mod real;
 mod rng;
 mod world;
 
-pub use out::FILES;
+pub use out::{file_kinds, header};
 
 use std::path::Path;
 
@@ -99,7 +103,7 @@ pub fn generate(opts: &GenerateOptions, out_dir: &Path) -> Result<GenerateSummar
         world::build(seed, opts.scale, fy, ly)
     };
     let mut files = activity::write_world(&w, out_dir, seed, fy, ly)?;
-    let (projects, mut f) = activity::write_projects(&w, out_dir, seed, fy, ly)?;
+    let (projects, mut f) = projects::write_projects(&w, out_dir, seed, fy, ly)?;
     files.append(&mut f);
     let trainings = activity::trainings(&w, seed, fy, ly);
     let mut act = activity::Activity {
@@ -114,14 +118,14 @@ pub fn generate(opts: &GenerateOptions, out_dir: &Path) -> Result<GenerateSummar
         &act.trainings,
         seed,
     )?);
-    files.append(&mut activity::write_others(&w, out_dir, seed, fy, ly)?);
+    files.append(&mut others::write_others(&w, out_dir, seed, fy, ly)?);
     let seekers = files
         .iter()
         .find(|(n, _)| n == "seekers.csv")
         .map_or(0, |(_, n)| *n);
     files.push(labour::write_postings(&w, out_dir, seed, ly, seekers)?);
     // Spec order.
-    files.sort_by_key(|(n, _)| FILES.iter().position(|(f, _)| f == n).unwrap_or(usize::MAX));
+    files.sort_by_key(|(n, _)| out::spec_position(n));
     let dirty_rows = if opts.dirty {
         dirty::write_dirty(&w, &info, out_dir, &mut files, fy)?
     } else {

@@ -1,246 +1,47 @@
-//! CSV output: one buffered writer per file, with the spec's headers.
+//! CSV output: one buffered writer per file, with the headers of the
+//! exchange schema (`xiezuo_exchange::schema`, the one table of file kinds).
 
 use crate::GenerateError;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
+use xiezuo_exchange::schema::FileKind;
+use xiezuo_exchange::writer::{Headers, header_row};
 
-/// The 20 files of exchange format v1 with their headers, in spec order.
-pub const FILES: [(&str, &[&str]); 22] = [
-    (
-        "regions.csv",
-        &[
-            "code",
-            "name",
-            "level",
-            "parent",
-            "side",
-            "poor_county",
-            "poor_village",
-            "deep_poverty",
-            "exit_year",
-        ],
-    ),
-    (
-        "region_stats.csv",
-        &[
-            "code",
-            "year",
-            "rural_population",
-            "fiscal_revenue",
-            "rural_income_per_capita",
-        ],
-    ),
-    ("organisations.csv", &["org_id", "name", "kind", "region"]),
-    (
-        "pairings.csv",
-        &[
-            "pairing_id",
-            "helper",
-            "helped",
-            "level",
-            "helper_kind",
-            "start_date",
-            "end_date",
-        ],
-    ),
-    (
-        "households.csv",
-        &[
-            "household_id",
-            "village",
-            "category",
-            "identified_year",
-            "exit_year",
-            "monitor_type",
-            "monitor_year",
-        ],
-    ),
-    (
-        "persons.csv",
-        &[
-            "person_id",
-            "household_id",
-            "id_number",
-            "name",
-            "sex",
-            "birth_date",
-            "labor",
-        ],
-    ),
-    (
-        "household_income.csv",
-        &["household_id", "year", "income_per_capita"],
-    ),
-    (
-        "projects.csv",
-        &[
-            "project_id",
-            "pairing_id",
-            "year",
-            "name",
-            "category",
-            "county",
-            "village",
-            "budget",
-            "start_date",
-            "end_date",
-            "status",
-        ],
-    ),
-    (
-        "milestones.csv",
-        &[
-            "project_id",
-            "seq",
-            "name",
-            "due_date",
-            "done_date",
-            "responsible",
-        ],
-    ),
-    ("beneficiaries.csv", &["project_id", "household_id"]),
-    (
-        "funds.csv",
-        &[
-            "txn_id",
-            "date",
-            "pairing_id",
-            "project_id",
-            "source",
-            "kind",
-            "amount",
-            "reverses",
-        ],
-    ),
-    (
-        "placements.csv",
-        &[
-            "placement_id",
-            "person_id",
-            "pairing_id",
-            "employer",
-            "work_region",
-            "start_date",
-            "end_date",
-            "monthly_wage",
-        ],
-    ),
-    (
-        "trainings.csv",
-        &[
-            "training_id",
-            "pairing_id",
-            "kind",
-            "course",
-            "start_date",
-            "days",
-            "attendees",
-        ],
-    ),
-    ("training_attendance.csv", &["training_id", "person_id"]),
-    (
-        "secondments.csv",
-        &[
-            "secondment_id",
-            "pairing_id",
-            "direction",
-            "role",
-            "field",
-            "person_name",
-            "start_date",
-            "end_date",
-        ],
-    ),
-    (
-        "investments.csv",
-        &[
-            "investment_id",
-            "pairing_id",
-            "enterprise",
-            "county",
-            "date",
-            "amount",
-            "park",
-        ],
-    ),
-    (
-        "purchases.csv",
-        &[
-            "purchase_id",
-            "pairing_id",
-            "date",
-            "buyer",
-            "seller_county",
-            "product",
-            "amount",
-        ],
-    ),
-    (
-        "donations.csv",
-        &[
-            "donation_id",
-            "pairing_id",
-            "date",
-            "donor",
-            "donor_kind",
-            "amount",
-            "in_kind",
-        ],
-    ),
-    (
-        "meetings.csv",
-        &["meeting_id", "pairing_id", "date", "kind", "top_leader"],
-    ),
-    (
-        "targets.csv",
-        &["pairing_id", "year", "indicator", "target"],
-    ),
-    (
-        "postings.csv",
-        &[
-            "posting_id",
-            "pairing_id",
-            "employer",
-            "work_region",
-            "positions",
-            "monthly_wage",
-            "age_min",
-            "age_max",
-            "labor_required",
-            "skills",
-            "housing",
-            "start_date",
-            "closing_date",
-        ],
-    ),
-    (
-        "seekers.csv",
-        &[
-            "person_id",
-            "station",
-            "registered_date",
-            "wanted_regions",
-            "max_distance",
-            "min_wage",
-            "skills",
-            "available_from",
-        ],
-    ),
-];
-
-/// The header of a file kind.
-pub fn header(name: &str) -> &'static [&'static str] {
-    FILES
+/// The kinds of file the generator writes, in spec order: the 20 of exchange
+/// format v1 in schema order, then the two of v1.1 in the order of their
+/// document (`postings`, then `seekers`).
+pub fn file_kinds() -> impl Iterator<Item = FileKind> {
+    FileKind::ALL
         .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, h)| *h)
-        .unwrap_or(&[])
+        .copied()
+        .filter(|k| k.since() == 1)
+        .chain([FileKind::Postings, FileKind::Seekers])
+}
+
+/// The header the generator writes for a kind: the schema's English header
+/// restricted to the columns of the format version that introduced the kind.
+/// So `placements.csv` is written in its v1 form, without the v1.1 column
+/// `posting_id`; every other kind has all its columns.
+pub fn header(kind: FileKind) -> Vec<&'static str> {
+    header_row(kind, Headers::En)
+        .into_iter()
+        .zip(kind.columns())
+        .filter(|(_, c)| c.since <= kind.since())
+        .map(|(h, _)| h)
+        .collect()
+}
+
+/// The position of a file name in spec order (unknown names last).
+pub fn spec_position(file: &str) -> usize {
+    file_kinds()
+        .position(|k| k.file_name("csv") == file)
+        .unwrap_or(usize::MAX)
 }
 
 /// A CSV file being written, counting its data rows.
 pub struct Out {
-    name: &'static str,
+    name: String,
     w: csv::Writer<BufWriter<File>>,
     /// Data rows written so far.
     pub rows: u64,
@@ -248,10 +49,11 @@ pub struct Out {
 
 impl Out {
     /// Creates the file and writes its header.
-    pub fn create(dir: &Path, name: &'static str) -> Result<Out, GenerateError> {
-        let f = File::create(dir.join(name))?;
+    pub fn create(dir: &Path, kind: FileKind) -> Result<Out, GenerateError> {
+        let name = kind.file_name("csv");
+        let f = File::create(dir.join(&name))?;
         let mut w = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 20, f));
-        w.write_record(header(name))?;
+        w.write_record(header(kind))?;
         Ok(Out { name, w, rows: 0 })
     }
 
@@ -269,7 +71,7 @@ impl Out {
     /// Flushes and returns (file name, rows).
     pub fn finish(mut self) -> Result<(String, u64), GenerateError> {
         self.w.flush()?;
-        Ok((self.name.to_string(), self.rows))
+        Ok((self.name, self.rows))
     }
 }
 
@@ -281,4 +83,27 @@ pub fn b(v: bool) -> &'static str {
 /// 12-digit region code.
 pub fn rc(code: u64) -> String {
     format!("{code:012}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_once_and_only_placements_in_v1_form() {
+        let kinds: Vec<FileKind> = file_kinds().collect();
+        assert_eq!(kinds.len(), FileKind::ALL.len());
+        for k in FileKind::ALL {
+            assert_eq!(kinds.iter().filter(|x| *x == k).count(), 1, "{k:?}");
+            let full = header_row(*k, Headers::En);
+            if *k == FileKind::Placements {
+                assert_eq!(header(*k), full[..full.len() - 1]);
+            } else {
+                assert_eq!(header(*k), full, "{k:?}");
+            }
+        }
+        assert_eq!(spec_position("regions.csv"), 0);
+        assert_eq!(spec_position("seekers.csv"), 21);
+        assert_eq!(spec_position("dirty-manifest.csv"), usize::MAX);
+    }
 }

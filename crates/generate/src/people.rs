@@ -4,20 +4,24 @@
 //! not grow with the number of persons.
 
 use crate::GenerateError;
-use crate::activity::{Activity, Training};
+mod showcase;
+
+use crate::activity::{Activity, Training, near_enterprises};
 use crate::names;
 use crate::out::{Out, rc};
 use crate::rng::{
     Rng, between, chance, date_between, date_in_year, fmt_date, index as index_of, pick, stream,
     unit, ymd,
 };
-use crate::world::{Party, World};
+use crate::world::{County, Party, World};
 use chrono::{Datelike, Days, NaiveDate};
+use showcase::{Showcase, forced_case};
 use std::collections::BTreeMap;
 use std::path::Path;
 use xiezuo_domain::Fen;
-use xiezuo_domain::enums::{OrgKind, ProjectStatus, TrainingKind};
+use xiezuo_domain::enums::{OrgKind, TrainingKind};
 use xiezuo_domain::id_number::check_char;
+use xiezuo_exchange::FileKind;
 
 /// What later steps (dirty rows, tests) need to know about the pass.
 pub struct PeopleInfo {
@@ -27,34 +31,16 @@ pub struct PeopleInfo {
     pub first_person: Vec<String>,
 }
 
-/// Tricky cases forced on the first eligible persons of the showcase county.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Force {
-    Days89,
-    Days90,
-    Days91,
-    OverlapSame,
-    OverlapScope,
-    SpanOpen,
-    Channels,
-    Outside,
-}
-
-const FORCES: [Force; 8] = [
-    Force::Days89,
-    Force::Days90,
-    Force::Days91,
-    Force::OverlapSame,
-    Force::OverlapScope,
-    Force::SpanOpen,
-    Force::Channels,
-    Force::Outside,
-];
-
 const DAY0: i32 = 1900;
 
+/// What the person pass attaches persons to: the world, the activity
+/// (projects, and trainings whose attendance it counts), the look-ups and
+/// the showcase; with the files of placements and attendance.
 struct Pass<'a> {
     w: &'a World,
+    act: &'a mut Activity,
+    ix: Index,
+    sc: Showcase,
     pl: Out,
     at: Out,
     near_ents: Vec<Vec<usize>>,
@@ -161,29 +147,48 @@ struct Index {
     seeker_wants: Vec<Vec<u64>>,
 }
 
-/// The showcase pairing and the tricky cases still to force on its persons.
-struct Showcase {
-    cp0: usize,
-    cp0_county: usize,
-    y1: i32,
-    y2: i32,
-    channel_project: Option<usize>,
-    outside_project: Option<usize>,
-    forces: std::collections::VecDeque<Force>,
-}
-
 /// Per-county state: attendance probabilities of its poor-labour trainings
 /// and the chance of a county-wide project.
-struct CountyCtx<'a> {
+struct CountyCtx {
     ci: usize,
     code: u64,
     county6: String,
-    tlist: &'a [usize],
+    tlist: Vec<usize>,
     tp: Vec<f64>,
     sum_tp: f64,
     total_tp: f64,
-    cproj: &'a [usize],
+    cproj: Vec<usize>,
     cproj_p: f64,
+}
+
+impl CountyCtx {
+    fn new(pass: &Pass, ci: usize, c: &County) -> CountyCtx {
+        // Attendance probabilities of the county's poor-labour trainings.
+        let eligible_est = (c.households as f64 * 3.3 * 0.55).max(1.0);
+        let tlist = pass.ix.county_trainings[ci].clone();
+        let tp: Vec<f64> = tlist
+            .iter()
+            .map(|&t| pass.act.trainings[t].expected / eligible_est)
+            .collect();
+        let sum_tp: f64 = tp.iter().sum();
+        let cproj = pass.ix.county_projects[ci].clone();
+        let cproj_p = if cproj.is_empty() {
+            0.0
+        } else {
+            (cproj.len() as f64 * 25.0 / c.households.max(1) as f64).min(0.8)
+        };
+        CountyCtx {
+            ci,
+            code: c.code,
+            county6: format!("{:06}", c.code / 1_000_000),
+            tlist,
+            tp,
+            sum_tp,
+            total_tp: sum_tp.min(0.3),
+            cproj,
+            cproj_p,
+        }
+    }
 }
 
 /// The files and counters of the streaming pass.
@@ -232,22 +237,9 @@ fn candidate_pairings(w: &World, fy: i32) -> (Vec<Vec<usize>>, BTreeMap<usize, V
     (county_pairings, village_pairings)
 }
 
-/// Eastern enterprises in the provinces of each pairing's helper counties.
-fn near_enterprises(w: &World) -> Vec<Vec<usize>> {
-    w.pairings
-        .iter()
-        .map(|p| {
-            w.east_enterprises
-                .iter()
-                .copied()
-                .filter(|&e| {
-                    p.helper_counties
-                        .iter()
-                        .any(|&c| w.orgs[e].region / 1_000_000 == c / 1_000_000)
-                })
-                .collect()
-        })
-        .collect()
+/// The eastern enterprises near each pairing's helper.
+fn near_enterprises_by_pairing(w: &World) -> Vec<Vec<usize>> {
+    w.pairings.iter().map(|p| near_enterprises(w, p)).collect()
 }
 
 fn index(w: &World, act: &Activity, county_pairings: &[Vec<usize>]) -> Index {
@@ -312,38 +304,28 @@ pub fn write_people(
     fy: i32,
     ly: i32,
 ) -> Result<(Vec<(String, u64)>, PeopleInfo), GenerateError> {
-    let ho = Out::create(dir, "households.csv")?;
-    let peo = Out::create(dir, "persons.csv")?;
-    let inc = Out::create(dir, "household_income.csv")?;
-    let beo = Out::create(dir, "beneficiaries.csv")?;
-    let pl = Out::create(dir, "placements.csv")?;
-    let sk = Out::create(dir, "seekers.csv")?;
-    let at = Out::create(dir, "training_attendance.csv")?;
+    let ho = Out::create(dir, FileKind::Households)?;
+    let peo = Out::create(dir, FileKind::Persons)?;
+    let inc = Out::create(dir, FileKind::HouseholdIncome)?;
+    let beo = Out::create(dir, FileKind::Beneficiaries)?;
+    let pl = Out::create(dir, FileKind::Placements)?;
+    let sk = Out::create(dir, FileKind::Seekers)?;
+    let at = Out::create(dir, FileKind::TrainingAttendance)?;
 
     let (county_pairings, village_pairings) = candidate_pairings(w, fy);
-    let near_ents = near_enterprises(w);
+    let near_ents = near_enterprises_by_pairing(w);
     let ix = index(w, act, &county_pairings);
+    let sc = Showcase::new(w, act, fy, ly);
     let mut pass = Pass {
         w,
+        act,
+        ix,
+        sc,
         pl,
         at,
         near_ents,
         county_pairings,
         village_pairings,
-    };
-    let cp0 = w.cp0;
-    let y1 = fy;
-    let mut sc = Showcase {
-        cp0,
-        cp0_county: w.pairings[cp0].counties[0],
-        y1,
-        y2: (fy + 2).min(ly),
-        channel_project: act
-            .projects
-            .iter()
-            .position(|p| p.pairing == cp0 && p.year == y1 && p.status != ProjectStatus::Cancelled),
-        outside_project: act.projects.iter().position(|p| p.county != 0),
-        forces: FORCES.into_iter().collect(),
     };
     let ndays = ((2031 - DAY0) * 366) as usize;
     let mut sink = Sink {
@@ -365,34 +347,11 @@ pub fn write_people(
 
     for (ci, c) in w.counties.iter().enumerate() {
         sink.seqs.iter_mut().for_each(|s| *s = 0);
-        // Attendance probabilities of the county's poor-labour trainings.
-        let eligible_est = (c.households as f64 * 3.3 * 0.55).max(1.0);
-        let tlist = &ix.county_trainings[ci];
-        let tp: Vec<f64> = tlist
-            .iter()
-            .map(|&t| act.trainings[t].expected / eligible_est)
-            .collect();
-        let sum_tp: f64 = tp.iter().sum();
-        let cproj = &ix.county_projects[ci];
-        let cc = CountyCtx {
-            ci,
-            code: c.code,
-            county6: format!("{:06}", c.code / 1_000_000),
-            tlist,
-            tp,
-            sum_tp,
-            total_tp: sum_tp.min(0.3),
-            cproj,
-            cproj_p: if cproj.is_empty() {
-                0.0
-            } else {
-                (cproj.len() as f64 * 25.0 / c.households.max(1) as f64).min(0.8)
-            },
-        };
+        let cc = CountyCtx::new(&pass, ci, c);
         for vi in c.villages.clone() {
             let mut rng = stream(seed, "village", vi as u64);
             for hk in 0..w.villages[vi].households {
-                sink.household(&mut pass, &mut rng, act, &ix, &mut sc, &cc, vi, hk)?;
+                sink.household(&mut pass, &mut rng, &cc, vi, hk)?;
             }
         }
     }
@@ -417,14 +376,10 @@ pub fn write_people(
 
 impl Sink {
     /// Writes one household, its members, income and beneficiaries.
-    #[allow(clippy::too_many_arguments)]
     fn household(
         &mut self,
         pass: &mut Pass,
         rng: &mut Rng,
-        act: &mut Activity,
-        ix: &Index,
-        sc: &mut Showcase,
         cc: &CountyCtx,
         vi: usize,
         hk: u32,
@@ -503,7 +458,7 @@ impl Sink {
                     (head_year + between(rng, 20, 40) as i32).min(2016),
                 ),
             };
-            self.member(pass, rng, act, ix, sc, cc, &mut home, male, year)?;
+            self.member(pass, rng, cc, &mut home, (male, year))?;
         }
         // Income.
         for y in (ly - 1).max(identified)..=ly {
@@ -520,7 +475,7 @@ impl Sink {
         }
         // Beneficiaries.
         let vp = (20.0 / f64::from(v.households.max(1))).min(0.5);
-        if let Some(vproj) = ix.village_projects.get(&vi) {
+        if let Some(vproj) = pass.ix.village_projects.get(&vi) {
             for &p in vproj {
                 if chance(rng, vp) {
                     home.bene.push(p);
@@ -534,7 +489,7 @@ impl Sink {
                 home.bene.push(cc.cproj[k.min(cc.cproj.len() - 1)]);
             }
         }
-        match sc.outside_project {
+        match pass.sc.outside_project {
             Some(p) if vi == 0 && hk == 0 => home.bene.push(p),
             _ => {}
         }
@@ -542,24 +497,20 @@ impl Sink {
         home.bene.dedup();
         for &p in &home.bene {
             self.beo
-                .row([act.projects[p].id.as_str(), home.hid.as_str()])?;
+                .row([pass.act.projects[p].id.as_str(), home.hid.as_str()])?;
         }
         Ok(())
     }
 
-    /// Writes one person (人员), their job-seeker row, placements and attendance.
-    #[allow(clippy::too_many_arguments)]
+    /// Writes one person (人员) of sex and birth year `(male, year)`, their
+    /// job-seeker row, placements and attendance.
     fn member(
         &mut self,
         pass: &mut Pass,
         rng: &mut Rng,
-        act: &mut Activity,
-        ix: &Index,
-        sc: &mut Showcase,
         cc: &CountyCtx,
         home: &mut Home,
-        male: bool,
-        year: i32,
+        (male, year): (bool, i32),
     ) -> Result<(), GenerateError> {
         let ly = self.ly;
         let day0 = ymd(DAY0, 1, 1);
@@ -604,8 +555,8 @@ impl Sink {
                 self.sk.row(crate::labour::seeker_row(
                     &mut srng,
                     &pid,
-                    &ix.station_of[cc.ci],
-                    &ix.seeker_wants[cc.ci],
+                    &pass.ix.station_of[cc.ci],
+                    &pass.ix.seeker_wants[cc.ci],
                     ly,
                 ))?;
             }
@@ -614,15 +565,15 @@ impl Sink {
         if !(16..=60).contains(&age) || labor == "none" {
             return Ok(());
         }
-        let forced = if cc.ci >= sc.cp0_county && (18..=55).contains(&age) && labor == "full" {
-            sc.forces.pop_front()
+        let forced = if cc.ci >= pass.sc.cp0_county && (18..=55).contains(&age) && labor == "full" {
+            pass.sc.forces.pop_front()
         } else {
             None
         };
         if let Some(f) = forced {
-            return forced_case(pass, rng, act, sc, f, &pid, cc.code, &mut home.bene);
+            return forced_case(pass, rng, f, &pid, cc.code, &mut home.bene);
         }
-        self.ordinary(pass, rng, act, cc, home.vi, &pid)
+        self.ordinary(pass, rng, cc, home.vi, &pid)
     }
 
     /// Random placements and poor-labour training attendance of one person.
@@ -630,7 +581,6 @@ impl Sink {
         &self,
         pass: &mut Pass,
         rng: &mut Rng,
-        act: &mut Activity,
         cc: &CountyCtx,
         vi: usize,
         pid: &str,
@@ -670,7 +620,7 @@ impl Sink {
                 for (k, &t) in cc.tlist.iter().enumerate() {
                     acc += cc.tp[k];
                     if target < acc || k + 1 == cc.tlist.len() {
-                        attend(&mut pass.at, &mut act.trainings[t], pid)?;
+                        attend(&mut pass.at, &mut pass.act.trainings[t], pid)?;
                         break;
                     }
                 }
@@ -680,28 +630,26 @@ impl Sink {
     }
 }
 
+/// `full` below the share `full`, `weak` below `weak`, else `none`.
+fn full_weak_none(rng: &mut Rng, full: f64, weak: f64) -> &'static str {
+    let r = unit(rng);
+    if r < full {
+        "full"
+    } else if r < weak {
+        "weak"
+    } else {
+        "none"
+    }
+}
+
 /// Labour capacity (劳动能力) by age.
 fn labor_capacity(rng: &mut Rng, age: i32) -> &'static str {
     if age < 16 {
         "none"
     } else if age <= 55 {
-        let r = unit(rng);
-        if r < 0.8 {
-            "full"
-        } else if r < 0.95 {
-            "weak"
-        } else {
-            "none"
-        }
+        full_weak_none(rng, 0.8, 0.95)
     } else if age <= 65 {
-        let r = unit(rng);
-        if r < 0.2 {
-            "full"
-        } else if r < 0.8 {
-            "weak"
-        } else {
-            "none"
-        }
+        full_weak_none(rng, 0.2, 0.8)
     } else if chance(rng, 0.2) {
         "weak"
     } else {
@@ -709,80 +657,7 @@ fn labor_capacity(rng: &mut Rng, age: i32) -> &'static str {
     }
 }
 
-/// Writes the placements and attendance of one forced tricky case.
-#[allow(clippy::too_many_arguments)]
-fn forced_case(
-    pass: &mut Pass,
-    rng: &mut Rng,
-    act: &mut Activity,
-    sc: &Showcase,
-    f: Force,
-    pid: &str,
-    code: u64,
-    bene: &mut Vec<usize>,
-) -> Result<(), GenerateError> {
-    let (cp0, y1, y2) = (sc.cp0, sc.y1, sc.y2);
-    let pref0 = pass.w.pref0;
-    let cp1 = pass.w.cp1;
-    let d = ymd;
-    // (pairing, start, end) of each placement of the case.
-    let spans: Vec<(usize, NaiveDate, Option<NaiveDate>)> = match f {
-        Force::Days89 => vec![(cp0, d(y2, 1, 1), Some(d(y2, 3, 30)))],
-        Force::Days90 => vec![(cp0, d(y2, 1, 1), Some(d(y2, 3, 31)))],
-        Force::Days91 => vec![(cp0, d(y2, 4, 1), Some(d(y2, 6, 30)))],
-        Force::OverlapSame => vec![
-            (cp0, d(y1, 3, 1), Some(d(y1, 8, 31))),
-            (cp0, d(y1, 6, 1), Some(d(y1, 12, 31))),
-        ],
-        Force::OverlapScope => vec![
-            (cp0, d(y2, 2, 1), Some(d(y2, 7, 31))),
-            (pref0, d(y2, 5, 1), Some(d(y2, 10, 31))),
-        ],
-        Force::SpanOpen => vec![
-            (cp0, d(y1, 10, 1), Some(d(y1 + 1, 2, 28))),
-            (cp0, d(y2, 5, 1), None),
-        ],
-        Force::Channels => vec![(cp0, d(y1, 3, 1), Some(d(y1, 9, 30)))],
-        Force::Outside => vec![(cp1, d(y1, 5, 1), Some(d(y1, 11, 30)))],
-    };
-    for (pi, s, e) in spans {
-        pass.placement(rng, pid, pi, code, s, e)?;
-    }
-    match f {
-        Force::Channels => {
-            // One training of every kind of the showcase pairing.
-            for kind in [
-                TrainingKind::PoorLabor,
-                TrainingKind::Cadre,
-                TrainingKind::Technician,
-                TrainingKind::VillageLeader,
-            ] {
-                if let Some(t) = act
-                    .trainings
-                    .iter()
-                    .position(|t| t.pairing == cp0 && t.kind == kind && t.start.year() == y1)
-                {
-                    attend(&mut pass.at, &mut act.trainings[t], pid)?;
-                }
-            }
-            if let Some(p) = sc.channel_project {
-                bene.push(p);
-            }
-        }
-        Force::Outside => {
-            if let Some(t) = act
-                .trainings
-                .iter()
-                .position(|t| t.pairing == cp1 && t.kind == TrainingKind::PoorLabor)
-            {
-                attend(&mut pass.at, &mut act.trainings[t], pid)?;
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
+/// Records one attendance of training `t`.
 fn attend(at: &mut Out, t: &mut Training, pid: &str) -> Result<(), GenerateError> {
     t.attended += 1;
     at.row([t.id.as_str(), pid])

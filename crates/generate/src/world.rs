@@ -3,7 +3,8 @@
 //! of villages, not of persons) and kept in memory.
 
 use crate::names;
-use crate::rng::{Rng, between, chance, index, pick, round_random, stream, unit, ymd};
+use crate::orgs::{build_orgs, org_pairings};
+use crate::rng::{Rng, between, chance, round_random, stream, unit, ymd};
 use chrono::NaiveDate;
 use xiezuo_domain::enums::{HelperKind, OrgKind, RegionLevel};
 
@@ -76,6 +77,30 @@ pub struct Pairing {
 }
 
 impl Pairing {
+    /// A government pairing of two regions, helping the western counties
+    /// (indices) `counties` from the eastern counties `helper_counties`.
+    pub(crate) fn of_regions(
+        id: String,
+        (helper, helped): (u64, u64),
+        level: RegionLevel,
+        (start, end): (NaiveDate, Option<NaiveDate>),
+        counties: Vec<usize>,
+        helper_counties: Vec<u64>,
+    ) -> Pairing {
+        Pairing {
+            id,
+            helper: Party::Region(helper),
+            helped: Party::Region(helped),
+            level,
+            kind: HelperKind::Government,
+            start,
+            end,
+            counties,
+            villages: Vec::new(),
+            helper_counties,
+        }
+    }
+
     /// Whether the pairing is a government pairing.
     pub fn is_gov(&self) -> bool {
         self.kind == HelperKind::Government
@@ -170,193 +195,317 @@ fn split(total: usize, parts: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Builds the world for the options.
+/// A western prefecture of the synthetic world.
+struct WestPref {
+    code: u64,
+    /// Index into `WEST`.
+    province: usize,
+    /// Indices into `World::counties`.
+    counties: Vec<usize>,
+}
+
+/// An eastern prefecture-level city, paired with the western prefecture of
+/// the same index.
+struct EastPref {
+    code: u64,
+    /// Its county codes.
+    counties: Vec<u64>,
+}
+
+/// The eastern side of the synthetic world.
+struct EastSide {
+    /// County codes.
+    counties: Vec<u64>,
+    province_codes: Vec<u64>,
+    /// Parallel to the western prefectures.
+    prefs: Vec<EastPref>,
+}
+
+/// The regions of a world being built.
+#[derive(Default)]
+struct Places {
+    regions: Vec<RegionRow>,
+    counties: Vec<County>,
+    villages: Vec<Village>,
+    stat_codes: Vec<(u64, bool, RegionLevel)>,
+}
+
+/// Builds the world for the options. One random stream, consumed stage by
+/// stage: the west, households, the east, organisations, pairings.
 pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
     let mut rng = stream(seed, "world", 0);
     let sz = sizes(scale);
-    let mut regions = Vec::new();
-    let mut counties: Vec<County> = Vec::new();
-    let mut villages: Vec<Village> = Vec::new();
-    let mut stat_codes = Vec::new();
-
-    // ---- West ----
-    let mut west_prefs: Vec<(u64, usize, Vec<usize>)> = Vec::new(); // (code, province idx, counties)
-    let villages_per_county = sz.villages as f64 / sz.west_counties as f64;
+    let mut places = Places::default();
+    let west_prefs = places.west(&mut rng, &sz);
     let households_total = sz.persons / 3.3;
-    for (pi, ncounties) in split(sz.west_counties, sz.west_provinces)
-        .into_iter()
-        .enumerate()
-    {
-        let pp = WEST[pi];
-        let pcode = code(pp, 0, 0, 0, 0);
-        let mut r = region(
-            pcode,
-            names::province(pp).to_string(),
-            RegionLevel::Province,
-            None,
-        );
-        r.side = Some("west");
-        regions.push(r);
-        stat_codes.push((pcode, false, RegionLevel::Province));
-        let nprefs = ncounties.div_ceil(8).max(1);
-        for (ci, nc) in split(ncounties, nprefs).into_iter().enumerate() {
-            let cc = ci as u32 + 1;
-            let prefcode = code(pp, cc, 0, 0, 0);
-            regions.push(region(
-                prefcode,
-                names::place(&mut rng, "市"),
-                RegionLevel::Prefecture,
-                Some(pcode),
-            ));
-            stat_codes.push((prefcode, false, RegionLevel::Prefecture));
-            let mut pref_counties = Vec::new();
-            for di in 0..nc {
-                let dd = 21 + di as u32;
-                let ccode = code(pp, cc, dd, 0, 0);
-                let poor = di == 0 || chance(&mut rng, 0.7);
-                let deep = poor && chance(&mut rng, 0.3);
-                let mut r = region(
-                    ccode,
-                    names::place(&mut rng, "县"),
-                    RegionLevel::County,
-                    Some(prefcode),
-                );
-                r.poor_county = Some(poor);
-                r.deep_poverty = Some(deep);
-                r.exit_year = poor.then(|| if deep { between(&mut rng, 2019, 2020) } else { between(&mut rng, 2016, 2020) } as i32);
-                regions.push(r);
-                stat_codes.push((ccode, false, RegionLevel::County));
-                let county_idx = add_villages(
-                    &mut rng,
-                    &mut regions,
-                    &mut villages,
-                    &mut counties,
-                    ccode,
-                    (poor, deep),
-                    villages_per_county,
-                );
-                pref_counties.push(county_idx);
-            }
-            west_prefs.push((prefcode, pi, pref_counties));
-        }
-    }
-    distribute_households(&mut rng, &mut villages, &mut counties, households_total);
-
-    // ---- East: one eastern city per western prefecture, in the partner province ----
-    let mut east_counties = Vec::new();
-    let mut east_prov_codes = Vec::new();
-    let mut east_prefs: Vec<(u64, Vec<u64>)> = Vec::new(); // parallel to west_prefs
-    let mut east_pref_count = vec![0u32; sz.east_provinces];
-    let mut east_region_rows: Vec<Vec<RegionRow>> =
-        (0..sz.east_provinces).map(|_| Vec::new()).collect();
-    for ei in 0..sz.east_provinces {
-        let pp = EAST[ei];
-        let pcode = code(pp, 0, 0, 0, 0);
-        let mut r = region(
-            pcode,
-            names::province(pp).to_string(),
-            RegionLevel::Province,
-            None,
-        );
-        r.side = Some("east");
-        east_region_rows[ei].push(r);
-        east_prov_codes.push(pcode);
-    }
-    for (prefcode_w, wpi, wcounties) in &west_prefs {
-        let _ = prefcode_w;
-        let ei = wpi % sz.east_provinces;
-        let pp = EAST[ei];
-        east_pref_count[ei] += 1;
-        let cc = east_pref_count[ei];
-        let prefcode = code(pp, cc, 0, 0, 0);
-        let rows = &mut east_region_rows[ei];
-        rows.push(region(
-            prefcode,
-            names::place(&mut rng, "市"),
-            RegionLevel::Prefecture,
-            Some(code(pp, 0, 0, 0, 0)),
-        ));
-        let npoor = wcounties.iter().filter(|&&c| counties[c].poor).count();
-        let ncounties = npoor.div_ceil(2).max(3);
-        let mut codes = Vec::new();
-        for di in 0..ncounties {
-            let dd = if di == ncounties - 1 {
-                81
-            } else {
-                di as u32 + 1
-            };
-            let ccode = code(pp, cc, dd, 0, 0);
-            let suffix = if dd == 81 { "市" } else { "区" };
-            let mut r = region(
-                ccode,
-                names::place(&mut rng, suffix),
-                RegionLevel::County,
-                Some(prefcode),
-            );
-            r.poor_county = Some(false);
-            rows.push(r);
-            east_towns(&mut rng, rows, ccode);
-            codes.push(ccode);
-            east_counties.push(ccode);
-        }
-        if cc == 1 && ei == 0 {
-            // A town directly under the city, with no county (as in 东莞).
-            let tcode = code(pp, cc, 0, 1, 0);
-            rows.push(region(
-                tcode,
-                names::place(&mut rng, "镇"),
-                RegionLevel::Township,
-                Some(prefcode),
-            ));
-            let mut r = region(
-                code(pp, cc, 0, 1, 1),
-                names::place(&mut rng, "社区"),
-                RegionLevel::Village,
-                Some(tcode),
-            );
-            r.poor_village = Some(false);
-            r.deep_poverty = Some(false);
-            rows.push(r);
-        }
-        east_prefs.push((prefcode, codes));
-    }
-    for (ei, rows) in east_region_rows.into_iter().enumerate() {
-        for r in &rows {
-            if r.level <= RegionLevel::County {
-                stat_codes.push((r.code, true, r.level));
-            }
-        }
-        let _ = ei;
-        regions.extend(rows);
-    }
-
-    // ---- Organisations ----
-    let (orgs, east_enterprises, west_orgs) = build_orgs(
+    distribute_households(
         &mut rng,
-        &regions,
-        &counties,
-        &east_counties,
-        &east_prov_codes,
+        &mut places.villages,
+        &mut places.counties,
+        households_total,
     );
+    let east = places.east(&mut rng, &sz, &west_prefs);
+    let orgs = build_orgs(
+        &mut rng,
+        &places.regions,
+        &places.counties,
+        &east.counties,
+        &east.province_codes,
+    );
+    let Places {
+        regions,
+        counties,
+        villages,
+        stat_codes,
+    } = places;
+    let years = (first_year, last_year);
+    let (mut pairings, [cp0, cp1, pref0]) =
+        gov_pairings(&mut rng, &sz, &counties, (&west_prefs, &east), years);
+    let cp0_county = pairings[cp0].counties[0];
+    org_pairings(
+        &mut rng,
+        &mut pairings,
+        &orgs,
+        (&counties, &villages),
+        cp0_county,
+        years,
+    );
+    World {
+        regions,
+        counties,
+        villages,
+        orgs: orgs.list,
+        pairings,
+        east_counties: east.counties,
+        stat_codes,
+        cp0,
+        cp1,
+        pref0,
+        east_enterprises: orgs.east_enterprises,
+    }
+}
 
-    // ---- Pairings ----
-    let mut pairings: Vec<Pairing> = Vec::new();
-    let fy = first_year;
-    let all_counties_in = |prefix_div: u64, code: u64| -> Vec<usize> {
-        counties
-            .iter()
+/// The row of a province, on a side.
+fn province_row(pp: u32, side: &'static str) -> RegionRow {
+    let mut r = region(
+        code(pp, 0, 0, 0, 0),
+        names::province(pp).to_string(),
+        RegionLevel::Province,
+        None,
+    );
+    r.side = Some(side);
+    r
+}
+
+/// Sets the poverty flags of a county row, and when poor its exit year (a
+/// deeply poor county exits late).
+pub(crate) fn poverty_flags(rng: &mut Rng, r: &mut RegionRow, poor: bool, deep: bool) {
+    r.poor_county = Some(poor);
+    r.deep_poverty = Some(deep);
+    r.exit_year = poor.then(|| {
+        if deep {
+            between(rng, 2019, 2020)
+        } else {
+            between(rng, 2016, 2020)
+        }
+    } as i32);
+}
+
+impl Places {
+    /// The western provinces, prefectures (at most 8 counties each) and
+    /// counties with their townships and villages.
+    fn west(&mut self, rng: &mut Rng, sz: &Sizes) -> Vec<WestPref> {
+        let mut prefs = Vec::new();
+        let villages_per_county = sz.villages as f64 / sz.west_counties as f64;
+        for (pi, ncounties) in split(sz.west_counties, sz.west_provinces)
+            .into_iter()
             .enumerate()
-            .filter(|(_, c)| c.code / prefix_div == code / prefix_div)
-            .map(|(i, _)| i)
-            .collect()
-    };
-    let east_in = |prefix_div: u64, code: u64| -> Vec<u64> {
-        east_counties
-            .iter()
-            .copied()
-            .filter(|c| c / prefix_div == code / prefix_div)
-            .collect()
-    };
+        {
+            let pp = WEST[pi];
+            let pcode = code(pp, 0, 0, 0, 0);
+            self.regions.push(province_row(pp, "west"));
+            self.stat_codes.push((pcode, false, RegionLevel::Province));
+            let nprefs = ncounties.div_ceil(8).max(1);
+            for (ci, nc) in split(ncounties, nprefs).into_iter().enumerate() {
+                let cc = ci as u32 + 1;
+                let prefcode = code(pp, cc, 0, 0, 0);
+                self.regions.push(region(
+                    prefcode,
+                    names::place(rng, "市"),
+                    RegionLevel::Prefecture,
+                    Some(pcode),
+                ));
+                self.stat_codes
+                    .push((prefcode, false, RegionLevel::Prefecture));
+                let counties = (0..nc)
+                    .map(|di| self.west_county(rng, prefcode, di, villages_per_county))
+                    .collect();
+                prefs.push(WestPref {
+                    code: prefcode,
+                    province: pi,
+                    counties,
+                });
+            }
+        }
+        prefs
+    }
+
+    /// The `di`-th county of a western prefecture (the first is always
+    /// poor) with its townships and villages; returns its index.
+    fn west_county(
+        &mut self,
+        rng: &mut Rng,
+        prefcode: u64,
+        di: usize,
+        villages_per_county: f64,
+    ) -> usize {
+        let ccode = prefcode + (21 + di as u64) * 1_000_000;
+        let poor = di == 0 || chance(rng, 0.7);
+        let deep = poor && chance(rng, 0.3);
+        let mut r = region(
+            ccode,
+            names::place(rng, "县"),
+            RegionLevel::County,
+            Some(prefcode),
+        );
+        poverty_flags(rng, &mut r, poor, deep);
+        self.regions.push(r);
+        self.stat_codes.push((ccode, false, RegionLevel::County));
+        add_villages(
+            rng,
+            &mut self.regions,
+            &mut self.villages,
+            &mut self.counties,
+            ccode,
+            (poor, deep),
+            villages_per_county,
+        )
+    }
+
+    /// The eastern provinces, and one eastern city per western prefecture in
+    /// the partner province (the regions listed province by province).
+    fn east(&mut self, rng: &mut Rng, sz: &Sizes, west_prefs: &[WestPref]) -> EastSide {
+        let mut side = EastSide {
+            counties: Vec::new(),
+            province_codes: Vec::new(),
+            prefs: Vec::new(),
+        };
+        let mut pref_count = vec![0u32; sz.east_provinces];
+        let mut rows: Vec<Vec<RegionRow>> = Vec::new();
+        for &pp in &EAST[..sz.east_provinces] {
+            rows.push(vec![province_row(pp, "east")]);
+            side.province_codes.push(code(pp, 0, 0, 0, 0));
+        }
+        for wp in west_prefs {
+            let ei = wp.province % sz.east_provinces;
+            pref_count[ei] += 1;
+            let cc = pref_count[ei];
+            let npoor = wp
+                .counties
+                .iter()
+                .filter(|&&c| self.counties[c].poor)
+                .count();
+            // A town directly under the first city, with no county (as in 东莞).
+            let direct_town = cc == 1 && ei == 0;
+            let pref = east_prefecture(
+                rng,
+                &mut rows[ei],
+                code(EAST[ei], cc, 0, 0, 0),
+                npoor,
+                direct_town,
+            );
+            side.counties.extend(pref.counties.iter().copied());
+            side.prefs.push(pref);
+        }
+        for rows in rows {
+            for r in &rows {
+                if r.level <= RegionLevel::County {
+                    self.stat_codes.push((r.code, true, r.level));
+                }
+            }
+            self.regions.extend(rows);
+        }
+        side
+    }
+}
+
+/// An eastern city helping a western prefecture with `npoor` poor counties:
+/// about one district per two poor counties (at least three, the last a
+/// county-level city), each with its towns, and when asked a town directly
+/// under the city.
+fn east_prefecture(
+    rng: &mut Rng,
+    rows: &mut Vec<RegionRow>,
+    prefcode: u64,
+    npoor: usize,
+    direct_town: bool,
+) -> EastPref {
+    let pcode = prefcode / 10_000_000_000 * 10_000_000_000;
+    rows.push(region(
+        prefcode,
+        names::place(rng, "市"),
+        RegionLevel::Prefecture,
+        Some(pcode),
+    ));
+    let ncounties = npoor.div_ceil(2).max(3);
+    let mut counties = Vec::new();
+    for di in 0..ncounties {
+        let dd = if di == ncounties - 1 {
+            81
+        } else {
+            di as u64 + 1
+        };
+        let ccode = prefcode + dd * 1_000_000;
+        let suffix = if dd == 81 { "市" } else { "区" };
+        let mut r = region(
+            ccode,
+            names::place(rng, suffix),
+            RegionLevel::County,
+            Some(prefcode),
+        );
+        r.poor_county = Some(false);
+        rows.push(r);
+        east_towns(rng, rows, ccode);
+        counties.push(ccode);
+    }
+    if direct_town {
+        let tcode = prefcode + 1000;
+        rows.push(region(
+            tcode,
+            names::place(rng, "镇"),
+            RegionLevel::Township,
+            Some(prefcode),
+        ));
+        rows.push(community_row(rng, tcode + 1, tcode));
+    }
+    EastPref {
+        code: prefcode,
+        counties,
+    }
+}
+
+/// The western counties (indices) whose code agrees with `code` above `div`.
+fn counties_in(counties: &[County], div: u64, code: u64) -> Vec<usize> {
+    counties
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.code / div == code / div)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The government pairings of the synthetic world: province, prefecture and
+/// county pairings, one that ended before the years and one that starts in
+/// their middle. Returns them with the showcase county pairing, a second
+/// county pairing and the prefecture pairing above the showcase.
+fn gov_pairings(
+    rng: &mut Rng,
+    sz: &Sizes,
+    counties: &[County],
+    (west_prefs, east): (&[WestPref], &EastSide),
+    (fy, last_year): (i32, i32),
+) -> (Vec<Pairing>, [usize; 3]) {
+    let mut pairings: Vec<Pairing> = Vec::new();
     for wi in 0..sz.west_provinces {
         let w = code(WEST[wi], 0, 0, 0, 0);
         let e = code(EAST[wi % sz.east_provinces], 0, 0, 0, 0);
@@ -365,64 +514,38 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         } else {
             ymd(fy, 1, 1)
         };
-        pairings.push(Pairing {
-            id: format!("PROV-{}-{}", e / 10_000_000_000, w / 10_000_000_000),
-            helper: Party::Region(e),
-            helped: Party::Region(w),
-            level: RegionLevel::Province,
-            kind: HelperKind::Government,
-            start: start.min(ymd(fy, 1, 1)),
-            end: None,
-            counties: all_counties_in(10_000_000_000, w),
-            villages: Vec::new(),
-            helper_counties: east_in(10_000_000_000, e),
-        });
+        pairings.push(Pairing::of_regions(
+            format!("PROV-{}-{}", e / 10_000_000_000, w / 10_000_000_000),
+            (e, w),
+            RegionLevel::Province,
+            (start.min(ymd(fy, 1, 1)), None),
+            counties_in(counties, 10_000_000_000, w),
+            east.counties
+                .iter()
+                .copied()
+                .filter(|c| c / 10_000_000_000 == e / 10_000_000_000)
+                .collect(),
+        ));
     }
     let mut pref_pairing_of = Vec::new();
-    for (i, (wpref, _, _)) in west_prefs.iter().enumerate() {
-        let epref = east_prefs[i].0;
+    for (wp, ep) in west_prefs.iter().zip(&east.prefs) {
         pref_pairing_of.push(pairings.len());
-        pairings.push(Pairing {
-            id: format!("PREF-{}-{}", epref / 100_000_000, wpref / 100_000_000),
-            helper: Party::Region(epref),
-            helped: Party::Region(*wpref),
-            level: RegionLevel::Prefecture,
-            kind: HelperKind::Government,
-            start: ymd(fy, 1, 1),
-            end: None,
-            counties: all_counties_in(100_000_000, *wpref),
-            villages: Vec::new(),
-            helper_counties: east_prefs[i].1.clone(),
-        });
+        pairings.push(Pairing::of_regions(
+            format!("PREF-{}-{}", ep.code / 100_000_000, wp.code / 100_000_000),
+            (ep.code, wp.code),
+            RegionLevel::Prefecture,
+            (ymd(fy, 1, 1), None),
+            counties_in(counties, 100_000_000, wp.code),
+            ep.counties.clone(),
+        ));
     }
-    let mut county_pairings = Vec::new();
-    for (i, (_, _, wcounties)) in west_prefs.iter().enumerate() {
-        let ecodes = &east_prefs[i].1;
-        for (k, &c) in wcounties.iter().filter(|&&c| counties[c].poor).enumerate() {
-            let e = ecodes[k % ecodes.len()];
-            let w = counties[c].code;
-            let start = if county_pairings.is_empty() {
-                ymd(fy, 1, 1)
-            } else if chance(&mut rng, 0.1) && last_year > fy {
-                crate::rng::date_in_year(&mut rng, fy + 1)
-            } else {
-                crate::rng::date_between(&mut rng, ymd(fy, 1, 1), ymd(fy, 4, 30))
-            };
-            county_pairings.push(pairings.len());
-            pairings.push(Pairing {
-                id: format!("CNTY-{}-{}", e / 1_000_000, w / 1_000_000),
-                helper: Party::Region(e),
-                helped: Party::Region(w),
-                level: RegionLevel::County,
-                kind: HelperKind::Government,
-                start,
-                end: None,
-                counties: vec![c],
-                villages: Vec::new(),
-                helper_counties: vec![e],
-            });
-        }
-    }
+    let county_pairings = county_pairings(
+        rng,
+        &mut pairings,
+        counties,
+        (west_prefs, east),
+        (fy, last_year),
+    );
     let cp0 = county_pairings[0];
     let cp1 = *county_pairings.get(1).unwrap_or(&cp0);
     let cp0_county = pairings[cp0].counties[0];
@@ -431,67 +554,83 @@ pub fn build(seed: u64, scale: f64, first_year: i32, last_year: i32) -> World {
         .copied()
         .find(|&p| pairings[p].counties.contains(&cp0_county))
         .unwrap_or(pref_pairing_of[0]);
-    // A pairing that ended before the activity years.
+    pairings.push(old_county_pairing(counties, east.counties[0], fy));
+    // A pairing that starts in the middle of the period, across provinces.
+    let ep = &east.prefs[1 % east.prefs.len()];
+    let wpref = west_prefs[0].code;
+    let start = if last_year > fy {
+        ymd(fy + 1, 3, 1)
+    } else {
+        ymd(fy, 7, 1)
+    };
+    pairings.push(Pairing::of_regions(
+        format!("PREF-{}-{}-X", ep.code / 100_000_000, wpref / 100_000_000),
+        (ep.code, wpref),
+        RegionLevel::Prefecture,
+        (start, None),
+        counties_in(counties, 100_000_000, wpref),
+        ep.counties.clone(),
+    ));
+    (pairings, [cp0, cp1, pref0])
+}
+
+/// The county pairings (携手奔小康): every poor western county with a
+/// county of the partner city, in turn. The first starts on the first day;
+/// a few start in the second year. Returns their indices.
+fn county_pairings(
+    rng: &mut Rng,
+    pairings: &mut Vec<Pairing>,
+    counties: &[County],
+    (west_prefs, east): (&[WestPref], &EastSide),
+    (fy, last_year): (i32, i32),
+) -> Vec<usize> {
+    let mut county_pairings = Vec::new();
+    for (wp, ep) in west_prefs.iter().zip(&east.prefs) {
+        let ecodes = &ep.counties;
+        for (k, &c) in wp
+            .counties
+            .iter()
+            .filter(|&&c| counties[c].poor)
+            .enumerate()
+        {
+            let e = ecodes[k % ecodes.len()];
+            let w = counties[c].code;
+            let start = if county_pairings.is_empty() {
+                ymd(fy, 1, 1)
+            } else if chance(rng, 0.1) && last_year > fy {
+                crate::rng::date_in_year(rng, fy + 1)
+            } else {
+                crate::rng::date_between(rng, ymd(fy, 1, 1), ymd(fy, 4, 30))
+            };
+            county_pairings.push(pairings.len());
+            pairings.push(Pairing::of_regions(
+                format!("CNTY-{}-{}", e / 1_000_000, w / 1_000_000),
+                (e, w),
+                RegionLevel::County,
+                (start, None),
+                vec![c],
+                vec![e],
+            ));
+        }
+    }
+    county_pairings
+}
+
+/// A county pairing that ended before the activity years: the eastern
+/// county `helper` with the first western county that is not poor.
+pub(crate) fn old_county_pairing(counties: &[County], helper: u64, fy: i32) -> Pairing {
     let old_county = counties
         .iter()
         .position(|c| !c.poor)
         .unwrap_or(counties.len() - 1);
-    pairings.push(Pairing {
-        id: format!("CNTY-OLD-{}", counties[old_county].code / 1_000_000),
-        helper: Party::Region(east_counties[0]),
-        helped: Party::Region(counties[old_county].code),
-        level: RegionLevel::County,
-        kind: HelperKind::Government,
-        start: ymd(2013, 1, 1),
-        end: Some(ymd(fy - 1, 12, 31)),
-        counties: vec![old_county],
-        villages: Vec::new(),
-        helper_counties: vec![east_counties[0]],
-    });
-    // A pairing that starts in the middle of the period, across provinces.
-    {
-        let (epref, ecodes) = &east_prefs[1 % east_prefs.len()];
-        let wpref = west_prefs[0].0;
-        let start = if last_year > fy {
-            ymd(fy + 1, 3, 1)
-        } else {
-            ymd(fy, 7, 1)
-        };
-        pairings.push(Pairing {
-            id: format!("PREF-{}-{}-X", epref / 100_000_000, wpref / 100_000_000),
-            helper: Party::Region(*epref),
-            helped: Party::Region(wpref),
-            level: RegionLevel::Prefecture,
-            kind: HelperKind::Government,
-            start,
-            end: None,
-            counties: all_counties_in(100_000_000, wpref),
-            villages: Vec::new(),
-            helper_counties: ecodes.clone(),
-        });
-    }
-    org_pairings(
-        &mut rng,
-        &mut pairings,
-        (&orgs, &west_orgs, &east_enterprises),
-        (&counties, &villages),
-        cp0_county,
-        (fy, last_year),
-    );
-    let _: &mut Rng = &mut rng;
-    World {
-        regions,
-        counties,
-        villages,
-        orgs,
-        pairings,
-        east_counties,
-        stat_codes,
-        cp0,
-        cp1,
-        pref0,
-        east_enterprises,
-    }
+    Pairing::of_regions(
+        format!("CNTY-OLD-{}", counties[old_county].code / 1_000_000),
+        (helper, counties[old_county].code),
+        RegionLevel::County,
+        (ymd(2013, 1, 1), Some(ymd(fy - 1, 12, 31))),
+        vec![old_county],
+        vec![helper],
+    )
 }
 
 /// Adds the synthetic townships and villages of a county that holds
@@ -570,6 +709,19 @@ pub(crate) fn distribute_households(
     }
 }
 
+/// An eastern 社区 (village level, never poor) of the town `tcode`.
+fn community_row(rng: &mut Rng, code: u64, tcode: u64) -> RegionRow {
+    let mut r = region(
+        code,
+        names::place(rng, "社区"),
+        RegionLevel::Village,
+        Some(tcode),
+    );
+    r.poor_village = Some(false);
+    r.deep_poverty = Some(false);
+    r
+}
+
 /// Two synthetic townships (a 街道 and a 镇) with two 社区 each under an
 /// eastern county (or city) `ccode`.
 pub(crate) fn east_towns(rng: &mut Rng, rows: &mut Vec<RegionRow>, ccode: u64) {
@@ -583,218 +735,7 @@ pub(crate) fn east_towns(rng: &mut Rng, rows: &mut Vec<RegionRow>, ccode: u64) {
             Some(ccode),
         ));
         for vi in 1..=2u64 {
-            let mut r = region(
-                tcode + vi,
-                names::place(rng, "社区"),
-                RegionLevel::Village,
-                Some(tcode),
-            );
-            r.poor_village = Some(false);
-            r.deep_poverty = Some(false);
-            rows.push(r);
+            rows.push(community_row(rng, tcode + vi, tcode));
         }
-    }
-}
-
-/// Organisations: enterprises (mostly in the east), eastern social
-/// organisations, schools, hospitals and others, and western hospitals and
-/// schools. Returns them with the indices of eastern enterprises and of the
-/// western organisations.
-pub(crate) fn build_orgs(
-    rng: &mut Rng,
-    regions: &[RegionRow],
-    counties: &[County],
-    east_counties: &[u64],
-    east_prov_codes: &[u64],
-) -> (Vec<Org>, Vec<usize>, Vec<usize>) {
-    let mut orgs: Vec<Org> = Vec::new();
-    let ne = east_counties.len();
-    let n_ent = (ne * 3).max(20);
-    let east_towns: Vec<u64> = regions
-        .iter()
-        .filter(|r| {
-            r.level == RegionLevel::Township
-                && east_prov_codes.contains(&(r.code / 10_000_000_000 * 10_000_000_000))
-        })
-        .map(|r| r.code)
-        .collect();
-    let mut east_enterprises = Vec::new();
-    for i in 0..n_ent {
-        let west = chance(rng, 0.08);
-        let region = if west {
-            counties[index(rng, counties.len())].code
-        } else if chance(rng, 0.2) {
-            *pick(rng, &east_towns)
-        } else {
-            *pick(rng, east_counties)
-        };
-        if !west {
-            east_enterprises.push(orgs.len());
-        }
-        orgs.push(Org {
-            id: format!("E{:05}", i + 1),
-            name: names::enterprise(rng),
-            kind: OrgKind::Enterprise,
-            region,
-            west,
-        });
-    }
-    let other_kinds: [(OrgKind, &str, usize); 6] = [
-        (OrgKind::SocialOrg, "公益协会", (ne / 2).max(4)),
-        (OrgKind::School, "中学", (ne / 3).max(3)),
-        (OrgKind::Hospital, "人民医院", (ne / 3).max(3)),
-        (OrgKind::GovernmentDept, "人力资源和社会保障局", 2),
-        (OrgKind::Other, "商会", 2),
-        (OrgKind::SocialOrg, "慈善基金会", 2),
-    ];
-    let mut oi = 0;
-    for (kind, suffix, n) in other_kinds {
-        for _ in 0..n {
-            oi += 1;
-            let region = *pick(rng, east_counties);
-            orgs.push(Org {
-                id: format!("O{oi:05}"),
-                name: names::place(rng, suffix),
-                kind,
-                region,
-                west: false,
-            });
-        }
-    }
-    let n_west_orgs = (counties.len() / 10).max(2);
-    let mut west_orgs = Vec::new();
-    for i in 0..n_west_orgs {
-        let kind = if i % 2 == 0 {
-            OrgKind::Hospital
-        } else {
-            OrgKind::School
-        };
-        let suffix = if kind == OrgKind::Hospital {
-            "中医院"
-        } else {
-            "民族中学"
-        };
-        let county = (i * 7 + 1) % counties.len();
-        west_orgs.push(orgs.len());
-        orgs.push(Org {
-            id: format!("W{:05}", i + 1),
-            name: names::place(rng, suffix),
-            kind,
-            region: counties[county].code,
-            west: true,
-        });
-    }
-    (orgs, east_enterprises, west_orgs)
-}
-
-/// Pairings of organisations: hospital and school pairings, enterprises and
-/// social organisations helping villages (万企帮万村) and townships. The
-/// first village of the showcase county `cp0_county` is always helped.
-pub(crate) fn org_pairings(
-    rng: &mut Rng,
-    pairings: &mut Vec<Pairing>,
-    (orgs, west_orgs, east_enterprises): (&[Org], &[usize], &[usize]),
-    (counties, villages): (&[County], &[Village]),
-    cp0_county: usize,
-    (fy, last_year): (i32, i32),
-) {
-    // Organisation to organisation (hospital / school).
-    for &w in west_orgs {
-        let kind = orgs[w].kind;
-        let helpers: Vec<usize> = (0..orgs.len())
-            .filter(|&i| orgs[i].kind == kind && !orgs[i].west)
-            .collect();
-        let h = *pick(rng, &helpers);
-        let wc = counties
-            .iter()
-            .position(|c| c.code == orgs[w].region)
-            .unwrap_or(0);
-        let start = crate::rng::date_between(rng, ymd(fy, 1, 1), ymd(last_year, 6, 30));
-        pairings.push(Pairing {
-            id: format!("ORGO-{}-{}", orgs[h].id, orgs[w].id),
-            helper: Party::Org(h),
-            helped: Party::Org(w),
-            level: RegionLevel::County,
-            kind: if kind == OrgKind::Hospital {
-                HelperKind::Hospital
-            } else {
-                HelperKind::School
-            },
-            start,
-            end: None,
-            counties: vec![wc],
-            villages: Vec::new(),
-            helper_counties: vec![orgs[h].region],
-        });
-    }
-    // Enterprises and social organisations helping villages (万企帮万村) and townships.
-    let social: Vec<usize> = (0..orgs.len())
-        .filter(|&i| orgs[i].kind == OrgKind::SocialOrg)
-        .collect();
-    let mut n_social = 0;
-    for (ci, c) in counties.iter().enumerate() {
-        for vi in c.villages.clone() {
-            let v = &villages[vi];
-            let p = if v.deep {
-                0.5
-            } else if v.poor {
-                0.08
-            } else {
-                0.0
-            };
-            let forced = ci == cp0_county && vi == c.villages.start;
-            if !(forced || chance(rng, p)) {
-                continue;
-            }
-            let use_social = n_social == 0 || chance(rng, 0.1);
-            let (h, kind) = if use_social {
-                n_social += 1;
-                (*pick(rng, &social), HelperKind::SocialOrg)
-            } else {
-                (*pick(rng, east_enterprises), HelperKind::Enterprise)
-            };
-            let start = crate::rng::date_between(
-                rng,
-                ymd(fy, 1, 1),
-                ymd(last_year.max(fy + 1) - 1, 12, 31),
-            );
-            pairings.push(Pairing {
-                id: format!("VILL-{}-{}", orgs[h].id, v.code),
-                helper: Party::Org(h),
-                helped: Party::Region(v.code),
-                level: RegionLevel::Village,
-                kind,
-                start,
-                end: None,
-                counties: vec![ci],
-                villages: vec![vi],
-                helper_counties: vec![orgs[h].region],
-            });
-        }
-    }
-    let ntowns = (counties.len() / 10).max(1);
-    for k in 0..ntowns {
-        let ci = (k * 5 + 1) % counties.len();
-        let c = &counties[ci];
-        let vi = c.villages.start;
-        let tcode = villages[vi].code / 1000 * 1000;
-        let vs: Vec<usize> = c
-            .villages
-            .clone()
-            .filter(|&v| villages[v].code / 1000 * 1000 == tcode)
-            .collect();
-        let h = *pick(rng, east_enterprises);
-        pairings.push(Pairing {
-            id: format!("TOWN-{}-{}", orgs[h].id, tcode / 1000),
-            helper: Party::Org(h),
-            helped: Party::Region(tcode),
-            level: RegionLevel::Township,
-            kind: HelperKind::Enterprise,
-            start: crate::rng::date_between(rng, ymd(fy, 1, 1), ymd(fy, 12, 31)),
-            end: None,
-            counties: vec![ci],
-            villages: vs,
-            helper_counties: vec![orgs[h].region],
-        });
     }
 }

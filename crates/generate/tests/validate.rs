@@ -8,7 +8,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use xiezuo_domain::enums::*;
 use xiezuo_domain::{Fen, IdNumber, Indicator, RegionCode};
-use xiezuo_generate::{FILES, GenerateOptions, generate};
+use xiezuo_exchange::writer::{Headers, header_row};
+use xiezuo_generate::{GenerateOptions, file_kinds, generate, header};
+
+/// The files written, in spec order, with the header of each.
+fn files() -> Vec<(String, Vec<&'static str>)> {
+    file_kinds()
+        .map(|k| (k.file_name("csv"), header(k)))
+        .collect()
+}
 
 type Rows = Vec<BTreeMap<String, String>>;
 
@@ -57,7 +65,7 @@ fn opt_bool(s: &str) -> Option<bool> {
 }
 
 struct Ds {
-    t: BTreeMap<&'static str, Rows>,
+    t: BTreeMap<String, Rows>,
 }
 
 impl Ds {
@@ -77,11 +85,13 @@ fn unique(rows: &Rows, cols: &[&str], what: &str) {
 /// Loads and fully validates a clean dataset; returns it for further checks.
 fn validate(dir: &Path) -> Ds {
     let mut t = BTreeMap::new();
-    for (name, header) in FILES {
-        let (h, rows) = load(dir, name);
-        assert_eq!(
-            h,
-            header.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+    for kind in file_kinds() {
+        let name = kind.file_name("csv");
+        let (h, rows) = load(dir, &name);
+        assert_eq!(h, header(kind), "header of {name}");
+        // The schema's header, or a v1 prefix of it.
+        assert!(
+            header_row(kind, Headers::En).starts_with(&header(kind)),
             "header of {name}"
         );
         t.insert(name, rows);
@@ -696,12 +706,12 @@ fn deterministic() {
         let sa = generate(&o, a.path()).unwrap();
         let sb = generate(&o, b.path()).unwrap();
         assert_eq!(sa, sb);
-        let mut names: Vec<&str> = FILES.iter().map(|(n, _)| *n).collect();
-        names.push("dirty-manifest.csv");
+        let mut names: Vec<String> = files().into_iter().map(|(n, _)| n).collect();
+        names.push("dirty-manifest.csv".into());
         for n in names {
             assert_eq!(
-                std::fs::read(a.path().join(n)).unwrap(),
-                std::fs::read(b.path().join(n)).unwrap(),
+                std::fs::read(a.path().join(&n)).unwrap(),
+                std::fs::read(b.path().join(&n)).unwrap(),
                 "{n} differs (real {real})"
             );
         }
@@ -841,7 +851,7 @@ fn dirty_manifest_points_at_bad_rows() {
                 "{file}:{line} is not a bad row"
             );
             assert!(
-                FILES
+                files()
                     .iter()
                     .find(|(n, _)| n == file)
                     .unwrap()
@@ -855,9 +865,9 @@ fn dirty_manifest_points_at_bad_rows() {
         }
         assert!(reasons.len() >= 17, "{reasons:?}");
         // The clean rows are untouched: every clean file is a prefix of the dirty one.
-        for (n, _) in FILES {
-            let c = std::fs::read(clean.path().join(n)).unwrap();
-            let d = std::fs::read(dirty.path().join(n)).unwrap();
+        for (n, _) in files() {
+            let c = std::fs::read(clean.path().join(&n)).unwrap();
+            let d = std::fs::read(dirty.path().join(&n)).unwrap();
             assert!(d.starts_with(&c), "{n}");
         }
     }

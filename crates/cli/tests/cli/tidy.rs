@@ -135,32 +135,8 @@ fn source_files_and_functions_stay_within_their_size_limits() {
             ));
         }
     }
-    let new: Vec<&String> = over
-        .iter()
-        .filter(|o| !OVER_LIMIT_TODAY.iter().any(|k| o.contains(k)))
-        .collect();
-    assert!(new.is_empty(), "over the size limits:\n{new:#?}");
-    let fixed: Vec<&&str> = OVER_LIMIT_TODAY
-        .iter()
-        .filter(|k| !over.iter().any(|o| o.contains(*k)))
-        .collect();
-    assert!(
-        fixed.is_empty(),
-        "now within the limits, remove from OVER_LIMIT_TODAY: {fixed:?}"
-    );
+    assert!(over.is_empty(), "over the size limits:\n{over:#?}");
 }
-
-/// The places over the limits when the limits were set, each to be split;
-/// the list may only shrink (the test fails when an entry is back within
-/// its limit, so the list stays true).
-const OVER_LIMIT_TODAY: &[&str] = &[
-    "generate/src/activity.rs: ",
-    "fn write_projects ",
-    "fn write_others ",
-    "fn write_dirty ",
-    "generate/src/real.rs:253: fn build ",
-    "generate/src/world.rs:173: fn build ",
-];
 
 /// Interfaces write through the importer and render in memory: no
 /// temporary files outside tests.
