@@ -188,4 +188,3 @@ fn interfaces_write_without_temporary_files() {
         "files of crates/web/src and crates/cli/src that use temporary files: {users:?}"
     );
 }
-
