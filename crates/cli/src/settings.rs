@@ -387,15 +387,10 @@ impl Settings {
         })
     }
 
-    /// Reads the settings file named by `--config` (`config_flag`) or else
-    /// by `XIEZUO_CONFIG`, then layers everything. Without either, no file
-    /// is read; a named file that cannot be read is an error.
-    pub fn load(
-        config_flag: Option<PathBuf>,
-        env: &Env,
-        flags: Layer,
-    ) -> Result<Settings, SettingsError> {
-        let named = match config_flag {
+    /// The settings file named by `--config` (`config_flag`), or else by
+    /// `XIEZUO_CONFIG`; `None` when neither names one.
+    pub fn named_file(config_flag: Option<PathBuf>, env: &Env) -> Option<ConfigFile> {
+        match config_flag {
             Some(p) => Some(ConfigFile {
                 path: p,
                 named_by: Source::Flag("--config"),
@@ -407,8 +402,18 @@ impl Settings {
                     path: PathBuf::from(v),
                     named_by: Source::Env(CONFIG_ENV),
                 }),
-        };
-        let Some(cf) = named else {
+        }
+    }
+
+    /// Reads the settings file named by `--config` or `XIEZUO_CONFIG`
+    /// ([`Settings::named_file`]), then layers everything. Without either,
+    /// no file is read; a named file that cannot be read is an error.
+    pub fn load(
+        config_flag: Option<PathBuf>,
+        env: &Env,
+        flags: Layer,
+    ) -> Result<Settings, SettingsError> {
+        let Some(cf) = Settings::named_file(config_flag, env) else {
             return Settings::resolve(None, env, flags);
         };
         let text = std::fs::read_to_string(&cf.path).map_err(|source| SettingsError::Read {

@@ -245,30 +245,24 @@ fn a_bad_boolean_variable_is_refused() {
     assert!(e.to_string().contains("XIEZUO_LOG_SNAPSHOTS"), "{e}");
 }
 
+/// `--config` names the file, else `XIEZUO_CONFIG`, else there is none.
+/// (Reading it, and refusing a missing one, is tested on the binary.)
 #[test]
-fn a_named_file_must_exist_and_none_named_reads_none() {
-    let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("missing.toml");
-    let e = Settings::load(Some(missing.clone()), &Env::new(), Layer::default()).unwrap_err();
-    assert!(matches!(e, SettingsError::Read { .. }), "{e}");
-    assert!(e.to_string().contains("missing.toml"), "{e}");
-    let env: Env = [(CONFIG_ENV.to_string(), missing.into_os_string())].into();
-    assert!(Settings::load(None, &env, Layer::default()).is_err());
-
-    let named = dir.path().join("x.toml");
-    std::fs::write(&named, "[serve]\naddr = \"127.0.0.1:7\"\n").unwrap();
-    let env: Env = [(CONFIG_ENV.to_string(), named.clone().into_os_string())].into();
-    let s = Settings::load(None, &env, Layer::default()).unwrap();
-    assert_eq!(s.serve.addr, "127.0.0.1:7");
-    assert_eq!(s.file.unwrap().named_by, Source::Env(CONFIG_ENV));
-    // --config wins over XIEZUO_CONFIG.
-    let other = dir.path().join("y.toml");
-    std::fs::write(&other, "").unwrap();
-    let s = Settings::load(Some(other.clone()), &env, Layer::default()).unwrap();
-    assert_eq!(s.serve.addr, DEFAULT_ADDR);
-    assert_eq!(s.file.unwrap().path, other);
-    let s = Settings::load(None, &Env::new(), Layer::default()).unwrap();
-    assert_eq!(s.file, None);
+fn the_flag_names_the_file_before_the_variable() {
+    let env: Env = [(CONFIG_ENV.to_string(), OsString::from("env.toml"))].into();
+    let f = Settings::named_file(Some("flag.toml".into()), &env).unwrap();
+    assert_eq!(
+        (f.path, f.named_by),
+        (PathBuf::from("flag.toml"), Source::Flag("--config"))
+    );
+    let f = Settings::named_file(None, &env).unwrap();
+    assert_eq!(
+        (f.path, f.named_by),
+        (PathBuf::from("env.toml"), Source::Env(CONFIG_ENV))
+    );
+    assert_eq!(Settings::named_file(None, &Env::new()), None);
+    let empty: Env = [(CONFIG_ENV.to_string(), OsString::new())].into();
+    assert_eq!(Settings::named_file(None, &empty), None);
 }
 
 #[test]
