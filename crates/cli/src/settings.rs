@@ -152,8 +152,8 @@ pub enum SettingsError {
     NotBool { var: &'static str, value: String },
 }
 
-/// The environment variable of each setting read from the environment.
-pub mod env {
+pub mod vars {
+    //! The environment variable of each setting read from the environment.
     pub const DB: &str = "XIEZUO_DB";
     pub const ACTOR: &str = "XIEZUO_ACTOR";
     pub const KEY_FILE: &str = "XIEZUO_KEY_FILE";
@@ -191,23 +191,23 @@ impl Layer {
             }
         };
         let path = |var: &'static str| env.get(var).filter(|v| !v.is_empty()).map(PathBuf::from);
-        let log_snapshots = match text(env::LOG_SNAPSHOTS)? {
+        let log_snapshots = match text(vars::LOG_SNAPSHOTS)? {
             None => None,
             Some(v) => Some(parse_bool(&v).ok_or(SettingsError::NotBool {
-                var: env::LOG_SNAPSHOTS,
+                var: vars::LOG_SNAPSHOTS,
                 value: v,
             })?),
         };
         Ok(Layer {
-            actor: text(env::ACTOR)?,
+            actor: text(vars::ACTOR)?,
             store: StoreLayer {
-                db: text(env::DB)?,
-                key_file: path(env::KEY_FILE),
+                db: text(vars::DB)?,
+                key_file: path(vars::KEY_FILE),
             },
             serve: ServeLayer {
-                addr: text(env::ADDR)?,
-                map_dir: path(env::MAP_DIR),
-                methods_dir: path(env::METHODS_DIR),
+                addr: text(vars::ADDR)?,
+                map_dir: path(vars::MAP_DIR),
+                methods_dir: path(vars::METHODS_DIR),
                 log_snapshots,
             },
         })
@@ -308,7 +308,7 @@ impl Settings {
                 None,
                 [
                     (Source::File, f.store.db.map(Some)),
-                    (Source::Env(env::DB), e.store.db.map(Some)),
+                    (Source::Env(vars::DB), e.store.db.map(Some)),
                     (Source::Flag("--db"), flags.store.db.map(Some)),
                 ],
             ),
@@ -318,7 +318,7 @@ impl Settings {
                 None,
                 [
                     (Source::File, f.store.key_file.map(Some)),
-                    (Source::Env(env::KEY_FILE), e.store.key_file.map(Some)),
+                    (Source::Env(vars::KEY_FILE), e.store.key_file.map(Some)),
                     (Source::Flag("--key-file"), flags.store.key_file.map(Some)),
                 ],
             ),
@@ -329,7 +329,7 @@ impl Settings {
             None,
             [
                 (Source::File, f.actor.map(Some)),
-                (Source::Env(env::ACTOR), e.actor.map(Some)),
+                (Source::Env(vars::ACTOR), e.actor.map(Some)),
                 (Source::Flag("--actor"), flags.actor.map(Some)),
             ],
         );
@@ -340,7 +340,7 @@ impl Settings {
                 DEFAULT_ADDR.to_string(),
                 [
                     (Source::File, f.serve.addr),
-                    (Source::Env(env::ADDR), e.serve.addr),
+                    (Source::Env(vars::ADDR), e.serve.addr),
                     (Source::Flag("--addr"), flags.serve.addr),
                 ],
             ),
@@ -350,7 +350,7 @@ impl Settings {
                 None,
                 [
                     (Source::File, f.serve.map_dir.map(Some)),
-                    (Source::Env(env::MAP_DIR), e.serve.map_dir.map(Some)),
+                    (Source::Env(vars::MAP_DIR), e.serve.map_dir.map(Some)),
                     (Source::Flag("--map-dir"), flags.serve.map_dir.map(Some)),
                 ],
             ),
@@ -360,7 +360,10 @@ impl Settings {
                 None,
                 [
                     (Source::File, f.serve.methods_dir.map(Some)),
-                    (Source::Env(env::METHODS_DIR), e.serve.methods_dir.map(Some)),
+                    (
+                        Source::Env(vars::METHODS_DIR),
+                        e.serve.methods_dir.map(Some),
+                    ),
                     (
                         Source::Flag("--methods-dir"),
                         flags.serve.methods_dir.map(Some),
@@ -373,7 +376,7 @@ impl Settings {
                 false,
                 [
                     (Source::File, f.serve.log_snapshots),
-                    (Source::Env(env::LOG_SNAPSHOTS), e.serve.log_snapshots),
+                    (Source::Env(vars::LOG_SNAPSHOTS), e.serve.log_snapshots),
                     (Source::Flag("--log-snapshots"), flags.serve.log_snapshots),
                 ],
             ),
