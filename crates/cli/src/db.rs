@@ -11,12 +11,13 @@ use xiezuo_store::protect::{PersonalKey, ProtectedStore};
 use xiezuo_store_postgres::PgStore;
 use xiezuo_store_sqlite::SqliteStore;
 
-/// How the command line chose the store: `--db`/`XIEZUO_DB` and
-/// `--key-file`/`XIEZUO_KEY_FILE`, as given. Built once in `main` and
-/// handed to every command that opens a store.
+/// How the settings chose the store: the `[store]` section of
+/// `settings::Settings` (`db` and `key_file`, from the settings file,
+/// `XIEZUO_DB`/`XIEZUO_KEY_FILE` or `--db`/`--key-file`). Resolved once in
+/// `main` and handed to every command that opens a store.
 #[derive(Debug, Clone, Default)]
 pub struct StoreSettings {
-    /// The `--db` value; `None` means the default `./xiezuo.db`.
+    /// The store location (`--db`); `None` means the default `./xiezuo.db`.
     pub db: Option<String>,
     /// The personal-data key file given; `None` means the default beside
     /// an embedded store.

@@ -1,9 +1,11 @@
 //! `xiezuo`: the command line of the East-West cooperation platform. It
-//! parses arguments, opens the store chosen by `--db`/`XIEZUO_DB`, takes
-//! the time and the actor, and hands over to the engine.
+//! parses arguments, resolves the settings (defaults, `--config` file,
+//! `XIEZUO_*` environment, flags), opens the store they choose, takes the
+//! time and the actor, and hands over to the engine.
 
 mod commands;
 mod db;
+mod settings;
 
 use clap::{Parser, Subcommand};
 
@@ -15,23 +17,50 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Xiezuo (协作): East-West cooperation (东西部协作) data and yearly assessment (考核).
+///
+/// Settings come from built-in defaults, then the TOML file of `--config`
+/// (or `XIEZUO_CONFIG`), then `XIEZUO_*` variables, then flags; `xiezuo
+/// config check` shows the result.
 #[derive(Parser)]
 #[command(name = "xiezuo", version, about, long_about = None)]
 pub struct Cli {
+    /// Settings file (TOML: `actor`, `[store] db, key_file`, `[serve] addr,
+    /// map_dir, methods_dir, log_snapshots`). Env: XIEZUO_CONFIG.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Store: a file path or sqlite://PATH (embedded SQLite), or
     /// postgres://USER@HOST:PORT/DB (PostgreSQL); default ./xiezuo.db.
-    #[arg(long, global = true, env = "XIEZUO_DB")]
+    /// Env: XIEZUO_DB.
+    #[arg(long, global = true)]
     pub db: Option<String>,
-    /// Who is acting, for the audit trail; default: the operating-system user.
-    #[arg(long, global = true, env = "XIEZUO_ACTOR")]
+    /// Who is acting, for the audit trail; default: the operating-system
+    /// user. Env: XIEZUO_ACTOR.
+    #[arg(long, global = true)]
     pub actor: Option<String>,
     /// The personal-data key file (64 hex digits; created with a new store).
     /// Default: <store file>.key beside an embedded store. Keep it apart
-    /// from backups.
-    #[arg(long, global = true, env = "XIEZUO_KEY_FILE")]
+    /// from backups. Env: XIEZUO_KEY_FILE.
+    #[arg(long, global = true)]
     pub key_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// What the flags set, as the top settings layer.
+    fn flag_layer(&self) -> settings::Layer {
+        settings::Layer {
+            actor: self.actor.clone(),
+            store: settings::StoreLayer {
+                db: self.db.clone(),
+                key_file: self.key_file.clone(),
+            },
+            serve: match &self.command {
+                Command::Serve(a) => a.flag_layer(),
+                _ => settings::ServeLayer::default(),
+            },
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -66,15 +95,25 @@ pub enum Command {
     User(commands::user::Args),
     /// Print the exchange-format column table (English and Chinese headers).
     Schema,
+    /// The settings: `config check` prints them resolved, each with its source.
+    Config(commands::config::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let store = db::StoreSettings {
-        db: cli.db.clone(),
-        key_file: cli.key_file.clone(),
+    let env: settings::Env = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v)))
+        .filter(|(k, _)| k.starts_with("XIEZUO_"))
+        .collect();
+    let flags = cli.flag_layer();
+    let settings = match settings::Settings::load(cli.config.clone(), &env, flags) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
-    match commands::run(cli.command, &store, cli.actor) {
+    match commands::run(cli.command, &settings) {
         Ok(code) => code,
         // A closed pipe (`xiezuo explain … | head`) is not an error.
         Err(e)

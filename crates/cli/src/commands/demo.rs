@@ -110,11 +110,9 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
     println!("\nstarting the platform (Ctrl-C to stop)…");
     super::serve::serve(
         &settings,
-        super::serve::Args {
+        &crate::settings::ServeSettings {
             addr: a.addr,
-            map_dir: None,
-            methods_dir: None,
-            log_snapshots: false,
+            ..Default::default()
         },
     )
 }

@@ -3,6 +3,7 @@
 pub mod assess;
 pub mod backup;
 pub mod bench;
+pub mod config;
 pub mod demo;
 pub mod explain;
 pub mod export;
@@ -14,14 +15,15 @@ pub mod serve;
 pub mod user;
 
 use crate::Command;
-use crate::db::StoreSettings;
+use crate::settings::Settings;
 use anyhow::Result;
 use std::process::ExitCode;
 
-/// Runs a parsed command on the store chosen by `store`, acting as `actor`
-/// (default: the operating-system user).
-pub fn run(command: Command, store: &StoreSettings, actor: Option<String>) -> Result<ExitCode> {
-    let actor = actor.unwrap_or_else(os_user);
+/// Runs a parsed command with the resolved `settings`: on the store they
+/// choose, acting as their actor (default: the operating-system user).
+pub fn run(command: Command, settings: &Settings) -> Result<ExitCode> {
+    let store = &settings.store;
+    let actor = settings.actor.clone().unwrap_or_else(os_user);
     match command {
         Command::Import(a) => import::run(store, &actor, a),
         Command::Export(a) => export::run(store, a),
@@ -32,11 +34,12 @@ pub fn run(command: Command, store: &StoreSettings, actor: Option<String>) -> Re
         Command::Bench(a) => bench::run(a),
         Command::Match(a) => matching::run_match(store, &actor, a),
         Command::Station(a) => matching::run_station(store, a),
-        Command::Serve(a) => serve::run(store, a),
+        Command::Serve(_) => serve::run(store, &settings.serve),
         Command::Backup(a) => backup::backup(store, a),
         Command::Restore(a) => backup::restore(store, a),
         Command::MigrateStore(a) => migrate_store::run(store, a),
         Command::User(a) => user::run(store, &actor, a),
+        Command::Config(a) => config::run(settings, a),
         Command::Schema => {
             print!("{}", xiezuo_exchange::schema::labels_markdown());
             Ok(ExitCode::SUCCESS)

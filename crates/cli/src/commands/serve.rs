@@ -1,25 +1,43 @@
 //! `xiezuo serve`: the web platform on the chosen store.
 
+use crate::settings::{ServeLayer, ServeSettings};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The flags of `serve`. Their values are the top layer of the settings
+/// (`[serve]` in the settings file); `serve` reads the resolved ones.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Address to listen on (port 0 picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub addr: String,
+    /// Address to listen on (port 0 picks a free port); default
+    /// 127.0.0.1:8080. Env: XIEZUO_ADDR.
+    #[arg(long)]
+    pub addr: Option<String>,
     /// Directory of `<division code>.geojson` base maps to use instead of
-    /// the built-in one (e.g. an approved base map).
-    #[arg(long, env = "XIEZUO_MAP_DIR")]
+    /// the built-in one (e.g. an approved base map). Env: XIEZUO_MAP_DIR.
+    #[arg(long)]
     pub map_dir: Option<PathBuf>,
-    /// Directory of further assessment method files (*.toml) to offer beside xz-v1.
-    #[arg(long, env = "XIEZUO_METHODS_DIR")]
+    /// Directory of further assessment method files (*.toml) to offer
+    /// beside xz-v1. Env: XIEZUO_METHODS_DIR.
+    #[arg(long)]
     pub methods_dir: Option<PathBuf>,
     /// Print one line per snapshot build (the writes it includes, whether
     /// it read the whole store, how long it took) to standard error.
+    /// Env: XIEZUO_LOG_SNAPSHOTS.
     #[arg(long)]
     pub log_snapshots: bool,
+}
+
+impl Args {
+    /// What these flags set, as the top settings layer.
+    pub fn flag_layer(&self) -> ServeLayer {
+        ServeLayer {
+            addr: self.addr.clone(),
+            map_dir: self.map_dir.clone(),
+            methods_dir: self.methods_dir.clone(),
+            log_snapshots: self.log_snapshots.then_some(true),
+        }
+    }
 }
 
 /// Read-only connections beside the write connection: for registry pages,
@@ -28,7 +46,7 @@ pub struct Args {
 const READERS: usize = 8;
 
 /// Serves the platform until the process is stopped.
-pub fn serve(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
+pub fn serve(settings: &crate::db::StoreSettings, a: &ServeSettings) -> Result<ExitCode> {
     let store = settings.open()?;
     let readers = (0..READERS)
         .map(|_| settings.open())
@@ -51,7 +69,7 @@ pub fn serve(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
         xiezuo_web::StateSettings {
             method: xiezuo_engine::assess::method::Method::default_v1(),
             methods,
-            map_dir: a.map_dir,
+            map_dir: a.map_dir.clone(),
             clock: std::sync::Arc::new(super::now_rfc3339),
             log_builds: a.log_snapshots,
         },
@@ -59,14 +77,15 @@ pub fn serve(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
     // The store is closed outside the runtime: a backend with a runtime of
     // its own cannot be dropped inside an async task.
     let _store_owner = state.clone();
+    let addr = a.addr.clone();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the runtime")?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&a.addr)
+        let listener = tokio::net::TcpListener::bind(&addr)
             .await
-            .with_context(|| format!("cannot listen on {}", a.addr))?;
+            .with_context(|| format!("cannot listen on {addr}"))?;
         let addr = listener.local_addr()?;
         println!("listening on http://{addr}/");
         // Warm the snapshot so the first page is fast.
@@ -77,6 +96,6 @@ pub fn serve(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
+pub fn run(settings: &crate::db::StoreSettings, a: &ServeSettings) -> Result<ExitCode> {
     serve(settings, a)
 }

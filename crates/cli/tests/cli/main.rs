@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
 
 mod access;
+mod config;
 mod conformance;
 mod errors;
 mod generated;
