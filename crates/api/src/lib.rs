@@ -275,6 +275,7 @@ pub fn schemas() -> Map<String, Value> {
                 if let Some(o) = v.as_object_mut() {
                     o.remove("$schema");
                     o.remove("$defs");
+                    o.remove("components");
                 }
                 out.insert(<$t as JsonSchema>::schema_name().into_owned(), v);
             )*

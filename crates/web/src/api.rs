@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::{Value as J, json};
+use xiezuo_api as wire;
 
 use xiezuo_domain::enums::{Direction, FundKind, FundSource, Vocabulary};
 use xiezuo_domain::{Finding, Indicator};
@@ -18,8 +19,10 @@ use xiezuo_engine::assess::{Subject, explain_in};
 
 type ApiResult = Result<Json<J>, ApiError>;
 
-pub async fn health() -> Json<J> {
-    Json(json!({ "status": "ok" }))
+pub async fn health() -> Json<wire::Health> {
+    Json(wire::Health {
+        status: "ok".into(),
+    })
 }
 
 pub async fn not_found() -> ApiError {
@@ -27,14 +30,32 @@ pub async fn not_found() -> ApiError {
 }
 
 fn party_json(d: &AssessmentData, p: PartyRef) -> J {
+    serde_json::to_value(party_body(d, p)).unwrap_or_default()
+}
+
+fn party_body(d: &AssessmentData, p: PartyRef) -> wire::PartyBody {
     match p {
         PartyRef::Region(r) => {
             let n = &d.regions[r as usize];
-            json!({ "kind": "region", "code": n.code.to_string(), "name": n.name.as_str(), "level": n.level.as_str() })
+            wire::PartyBody {
+                kind: "region".into(),
+                code: n.code.to_string(),
+                name: n.name.as_str().into(),
+                level: Some(n.level.as_str().into()),
+                region: None,
+                region_name: None,
+            }
         }
         PartyRef::Org(o) => {
             let region = &d.regions[d.org_region[o as usize] as usize];
-            json!({ "kind": "organisation", "code": format!("org:{}", d.org_ids[o as usize]), "name": d.org_names[o as usize].as_str(), "region": region.code.to_string(), "region_name": region.name.as_str() })
+            wire::PartyBody {
+                kind: "organisation".into(),
+                code: format!("org:{}", d.org_ids[o as usize]),
+                name: d.org_names[o as usize].as_str().into(),
+                level: None,
+                region: Some(region.code.to_string()),
+                region_name: Some(region.name.as_str().into()),
+            }
         }
     }
 }
@@ -443,30 +464,44 @@ fn ranking_body(snap: &Snapshot, method: &xiezuo_engine::assess::method::Method,
     let d = &snap.data;
     let a = snap.assessment(year, method);
     let ranking = xiezuo_engine::views::Ranking::of(&a, |_| true);
-    let rows: Vec<J> = ranking
+    let rows: Vec<wire::RankingRow> = ranking
         .rows
         .iter()
         .filter_map(|r| {
             let &pi = d.pairing_idx.get(r.pairing_id)?;
             let (helper, helped) = (d.pairing_helper[pi as usize], d.pairing_helped[pi as usize]);
-            let provinces = [
-                d.regions[province_of(d, d.area(helper)) as usize].code.to_string(),
-                d.regions[province_of(d, d.area(helped)) as usize].code.to_string(),
-            ];
-            Some(json!({
-                "pairing_id": r.pairing_id,
-                "level": d.pairings[pi as usize].level.as_str(),
-                "helper": party_json(d, helper),
-                "helped": party_json(d, helped),
-                "provinces": provinces,
-                "side": r.side,
-                "components": r.components.iter().map(|(n, v)| json!({ "name": n, "points": v })).collect::<Vec<_>>(),
-                "total": r.total,
-                "grade": r.grade,
-            }))
+            let province = |p| {
+                d.regions[province_of(d, d.area(p)) as usize]
+                    .code
+                    .to_string()
+            };
+            Some(wire::RankingRow {
+                pairing_id: r.pairing_id.into(),
+                level: d.pairings[pi as usize].level.as_str().into(),
+                helper: party_body(d, helper),
+                helped: party_body(d, helped),
+                provinces: [province(helper), province(helped)],
+                side: r.side.into(),
+                components: r
+                    .components
+                    .iter()
+                    .map(|(n, v)| wire::ComponentPoints {
+                        name: (*n).into(),
+                        points: *v,
+                    })
+                    .collect(),
+                total: r.total,
+                grade: r.grade.into(),
+            })
         })
         .collect();
-    json!({ "method": ranking.method_id, "columns": ranking.columns, "rows": rows })
+    let body = wire::RankingBody {
+        year,
+        method: ranking.method_id.into(),
+        columns: ranking.columns.to_vec(),
+        rows,
+    };
+    serde_json::to_value(body).unwrap_or_default()
 }
 #[derive(Deserialize)]
 pub struct CompareQuery {
@@ -526,13 +561,13 @@ pub async fn job(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Path(id): Path<String>,
-) -> Result<Json<J>, ApiError> {
+) -> Result<Json<wire::JobBody>, ApiError> {
     let job = state
         .jobs
         .get(&id)
         .filter(|j| j.owner == caller.login || caller.role == xiezuo_engine::accounts::Role::Admin)
         .ok_or_else(|| ApiError::NotFound(format!("no job {id}")))?;
-    Ok(Json(job.json(&id)))
+    Ok(Json(job.body(&id)))
 }
 
 /// `POST /api/v1/assessments/{year}/run?method=`: computes (or finds) the
@@ -544,7 +579,7 @@ pub async fn run_assessment(
     crate::error::extract::Query(q): crate::error::extract::Query<
         std::collections::HashMap<String, String>,
     >,
-) -> Result<(axum::http::StatusCode, Json<J>), ApiError> {
+) -> Result<(axum::http::StatusCode, Json<wire::JobStarted>), ApiError> {
     let method = state
         .method_by_id(q.get("method").map(String::as_str))
         .ok_or_else(|| ApiError::BadRequest("unknown method".into()))?;
@@ -556,7 +591,13 @@ pub async fn run_assessment(
             let a = snap.assessment(year, &method);
             Ok(json!({ "year": year, "method": method.id, "pairings": a.pairings.len() }))
         });
-    Ok((axum::http::StatusCode::ACCEPTED, Json(json!({ "job": id }))))
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        Json(wire::JobStarted {
+            job: id,
+            token: None,
+        }),
+    ))
 }
 
 #[cfg(test)]

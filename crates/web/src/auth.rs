@@ -144,16 +144,16 @@ pub struct Login {
     pub password: String,
 }
 
-fn caller_json(c: &Caller) -> serde_json::Value {
-    json!({
-        "login": c.login,
-        "role": c.role.as_str(),
-        "role_zh": c.role.zh(),
-        "region": c.region.map(|r| r.to_string()),
-        "organisation": c.organisation,
-        "personal_data": c.personal,
-        "csrf": c.csrf,
-    })
+fn caller_json(c: &Caller) -> xiezuo_api::CallerBody {
+    xiezuo_api::CallerBody {
+        login: c.login.clone(),
+        role: c.role.as_str().into(),
+        role_zh: c.role.zh().into(),
+        region: c.region.map(|r| r.to_string()),
+        organisation: c.organisation.clone(),
+        personal_data: c.personal,
+        csrf: c.csrf.clone(),
+    }
 }
 
 /// `POST /api/v1/session`: signs in with login and password.
@@ -227,7 +227,7 @@ pub async fn login(
 }
 
 /// `GET /api/v1/session`: who the caller is (the public when signed out).
-pub async fn me(axum::Extension(c): axum::Extension<Caller>) -> Json<serde_json::Value> {
+pub async fn me(axum::Extension(c): axum::Extension<Caller>) -> Json<xiezuo_api::CallerBody> {
     Json(caller_json(&c))
 }
 

@@ -238,9 +238,17 @@ impl IntoResponse for ApiError {
             } else {
                 INTERNAL_MESSAGE
             };
-            serde_json::json!({ "code": row.code, "message": message, "reference": reference })
+            xiezuo_api::ErrorBody {
+                code: row.code.into(),
+                message: message.into(),
+                reference: Some(reference),
+            }
         } else {
-            serde_json::json!({ "code": row.code, "message": self.to_string() })
+            xiezuo_api::ErrorBody {
+                code: row.code.into(),
+                message: self.to_string(),
+                reference: None,
+            }
         };
         (self.status(), Json(body)).into_response()
     }

@@ -3,7 +3,7 @@
 //! returns at once; the client polls `GET /api/v1/jobs/{id}` (served by
 //! `api`).
 
-use serde_json::{Value as J, json};
+use serde_json::Value as J;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -36,16 +36,24 @@ impl Job {
         *self.outcome.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
     }
 
-    pub fn json(&self, id: &str) -> J {
+    /// The job as the API shows it.
+    pub fn body(&self, id: &str) -> xiezuo_api::JobBody {
         let total = self.total.load(Ordering::Relaxed).max(1);
         let done = self.done.load(Ordering::Relaxed).min(total);
         let outcome = self.outcome.lock().unwrap_or_else(|e| e.into_inner());
         let (state, result, error) = match &*outcome {
-            None => ("running", J::Null, J::Null),
-            Some(Ok(v)) => ("done", v.clone(), J::Null),
-            Some(Err(e)) => ("failed", J::Null, json!(e)),
+            None => ("running", J::Null, None),
+            Some(Ok(v)) => ("done", v.clone(), None),
+            Some(Err(e)) => ("failed", J::Null, Some(e.clone())),
         };
-        json!({ "id": id, "kind": self.kind, "state": state, "progress": done as f64 / total as f64, "result": result, "error": error })
+        xiezuo_api::JobBody {
+            id: id.into(),
+            kind: self.kind.into(),
+            state: state.into(),
+            progress: done as f64 / total as f64,
+            result,
+            error,
+        }
     }
 }
 

@@ -10,9 +10,9 @@ use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use serde_json::{Value as J, json};
+use xiezuo_api as wire;
 use xiezuo_engine::import::{Quiet, Rows, Source, WritePolicy, ingest};
-use xiezuo_engine::labour::{LabourData, confirmations, placement_cells, run};
+use xiezuo_engine::labour::{LabourData, MatchRun, confirmations, placement_cells, run};
 use xiezuo_engine::views::StationView;
 use xiezuo_exchange::FileKind;
 use xiezuo_store::BatchInfo;
@@ -28,55 +28,88 @@ pub struct StationQuery {
     pub station: Option<String>,
 }
 
-fn objective(o: &xiezuo_matching::Objective) -> J {
-    json!({ "priority_households": o.priority_households, "poor_placed": o.poor_placed, "fit": o.fit })
+fn objective(o: &xiezuo_matching::Objective) -> wire::ObjectiveBody {
+    wire::ObjectiveBody {
+        priority_households: o.priority_households,
+        poor_placed: o.poor_placed,
+        fit: o.fit,
+    }
+}
+
+/// A station's day on the wire.
+fn station_body(d: &LabourData, r: &MatchRun, v: &StationView<'_>) -> wire::StationBody {
+    let proposals = v
+        .proposals
+        .iter()
+        .map(|p| {
+            let s = &d.seekers[p.seeker];
+            let post = &d.postings[p.posting];
+            wire::ProposalBody {
+                person_id: s.seeker.person_id.as_str().into(),
+                posting_id: post.posting_id.as_str().into(),
+                work_region: post.work_region.to_string(),
+                monthly_wage: post.monthly_wage.0 as f64 / 100.0,
+                fit: p.fit,
+                no_one_employed: p.no_one_employed,
+                registered_poor: p.registered_poor,
+            }
+        })
+        .collect();
+    let unmatched = v
+        .unmatched
+        .iter()
+        .map(|(si, u)| {
+            let (code, detail) = u.describe();
+            wire::UnmatchedBody {
+                person_id: d.seekers[*si].seeker.person_id.as_str().into(),
+                reason: code.into(),
+                detail,
+            }
+        })
+        .collect();
+    let retention = |i: usize| wire::RetentionBody {
+        started: v.retention[i].started,
+        kept: v.retention[i].kept,
+    };
+    wire::StationBody {
+        date: v.date.to_string(),
+        station: v.station.map(str::to_string),
+        stations: v.stations.iter().map(|s| s.to_string()).collect(),
+        seekers: v.seekers,
+        open_postings: v.open_postings,
+        open_positions: v.open_positions,
+        optimal: objective(&r.optimal),
+        greedy: objective(&r.greedy),
+        proposals,
+        unmatched,
+        confirmed_placements: v.confirmed,
+        retention_3_months: retention(0),
+        retention_6_months: retention(1),
+        follow_up: v
+            .follow_ups
+            .iter()
+            .map(|p| wire::FollowUpBody {
+                placement_id: p.placement_id.as_str().into(),
+                person_id: p.person_id.as_str().into(),
+                start: p.period.start.to_string(),
+                end: p.period.end.map(|e| e.to_string()),
+            })
+            .collect(),
+    }
 }
 
 /// `GET /api/v1/labour/station?date=&station=`
 pub async fn station(
     State(state): State<AppState>,
     Query(q): Query<StationQuery>,
-) -> Result<Json<J>, ApiError> {
+) -> Result<Json<wire::StationBody>, ApiError> {
     let st = state.clone();
-    tokio::task::spawn_blocking(move || -> Result<Json<J>, ApiError> {
+    tokio::task::spawn_blocking(move || -> Result<Json<wire::StationBody>, ApiError> {
         let d = st.with_reader(|s| LabourData::load(s))?;
         let r = run(&d, q.date).map_err(failed)?;
         let station = q.station.as_deref().filter(|s| !s.is_empty());
         let v = StationView::of(&d, &r, station);
-        let proposals: Vec<J> = v
-            .proposals
-            .iter()
-            .map(|p| {
-                let s = &d.seekers[p.seeker];
-                let post = &d.postings[p.posting];
-                json!({ "person_id": s.seeker.person_id.as_str(), "posting_id": post.posting_id.as_str(), "work_region": post.work_region.to_string(),
-                    "monthly_wage": post.monthly_wage.0 as f64 / 100.0, "fit": p.fit, "no_one_employed": p.no_one_employed, "registered_poor": p.registered_poor })
-            })
-            .collect();
-        let unmatched: Vec<J> = v
-            .unmatched
-            .iter()
-            .map(|(si, u)| {
-                let (code, detail) = u.describe();
-                json!({ "person_id": d.seekers[*si].seeker.person_id.as_str(), "reason": code, "detail": detail })
-            })
-            .collect();
-        let ret = |i: usize| json!({ "started": v.retention[i].started, "kept": v.retention[i].kept });
-        let follow: Vec<J> = v
-            .follow_ups
-            .iter()
-            .map(|p| json!({ "placement_id": p.placement_id.as_str(), "person_id": p.person_id.as_str(), "start": p.period.start.to_string(), "end": p.period.end.map(|e| e.to_string()) }))
-            .collect();
-        Ok(Json(json!({
-            "date": q.date.to_string(), "station": v.station, "stations": v.stations,
-            "seekers": v.seekers,
-            "open_postings": v.open_postings,
-            "open_positions": v.open_positions,
-            "optimal": objective(&r.optimal), "greedy": objective(&r.greedy),
-            "proposals": proposals, "unmatched": unmatched,
-            "confirmed_placements": v.confirmed, "retention_3_months": ret(0), "retention_6_months": ret(1),
-            "follow_up": follow,
-        })))
+        Ok(Json(station_body(&d, &r, &v)))
     })
     .await
     .map_err(failed)?
@@ -93,31 +126,55 @@ pub async fn confirm(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Query(q): Query<ConfirmQuery>,
-) -> Result<Json<J>, ApiError> {
+) -> Result<Json<wire::ConfirmedBody>, ApiError> {
     let policy = WritePolicy::within(caller.write_scope());
     let st = state.clone();
     let at = (state.clock)();
-    let out = tokio::task::spawn_blocking(move || -> Result<J, ApiError> {
+    let out = tokio::task::spawn_blocking(move || -> Result<wire::ConfirmedBody, ApiError> {
         let d = st.with_store(|s| LabourData::load(s))?;
         let r = run(&d, q.date).map_err(failed)?;
         let placements = confirmations(&d, &r);
         if placements.is_empty() {
-            return Ok(json!({ "confirmed": 0, "batch_id": null, "errors": [] }));
+            return Ok(wire::ConfirmedBody {
+                confirmed: 0,
+                batch_id: None,
+                errors: Vec::new(),
+            });
         }
-        let rows = Rows::of_cells(FileKind::Placements, "placements.csv", placements.iter().map(placement_cells));
+        let rows = Rows::of_cells(
+            FileKind::Placements,
+            "placements.csv",
+            placements.iter().map(placement_cells),
+        );
         let report = st
             .with_store(|store| {
-                let batch = BatchInfo { actor: "web".into(), at, source: format!("match {}", q.date) };
+                let batch = BatchInfo {
+                    actor: "web".into(),
+                    at,
+                    source: format!("match {}", q.date),
+                };
                 ingest(store, Source::Rows(vec![rows]), &batch, &policy, &Quiet)
             })
             .map_err(failed)?;
-        let errors: Vec<J> = report.errors.iter().map(|e| json!({ "line": e.error.line, "column": e.error.column, "reason": e.error.reason })).collect();
+        let errors = report
+            .errors
+            .iter()
+            .map(crate::convert::row_error)
+            .collect();
         if report.batch_id.is_some() {
             // Answered once the platform counts the new placements.
             let g = st.written(&[FileKind::Placements]);
             st.wait_for(g)?;
         }
-        Ok(json!({ "confirmed": if report.batch_id.is_some() { placements.len() } else { 0 }, "batch_id": report.batch_id, "errors": errors }))
+        Ok(wire::ConfirmedBody {
+            confirmed: if report.batch_id.is_some() {
+                placements.len()
+            } else {
+                0
+            },
+            batch_id: report.batch_id,
+            errors,
+        })
     })
     .await
     .map_err(failed)??;

@@ -31,7 +31,7 @@ fn stems(kinds: &[FileKind]) -> Vec<&'static str> {
 }
 
 fn error(description: &str) -> Value {
-    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } } })
 }
 
 /// The responses of the given error kinds, status and description from the
@@ -150,25 +150,54 @@ fn upload_paths() -> Value {
     })
 }
 
-/// Security schemes and the error body.
+/// Security schemes, and the schemas of the wire types (`xiezuo_api`),
+/// the error body's codes from the error table.
 fn components() -> Value {
+    let mut schemas = xiezuo_api::schemas();
+    if let Some(e) = schemas.get_mut("ErrorBody") {
+        e["description"] = json!(
+            "An error. Internal failures (status 5xx) carry a generic message and a reference to the log line instead of their detail. `frozen` (423) is reserved for frozen assessment rounds."
+        );
+        e["properties"]["code"]["enum"] =
+            json!(ERROR_TABLE.iter().map(|r| r.code).collect::<Vec<_>>());
+        e["x-error-codes"] = ERROR_TABLE
+            .iter()
+            .map(|r| json!({ "code": r.code, "status": r.status, "category": match r.category { Category::Client => "client", Category::Server => "server" }, "description": r.description }))
+            .collect();
+    }
     json!({
         "securitySchemes": {
             "bearer": { "type": "http", "scheme": "bearer", "description": "an API token from 'xiezuo user token LOGIN'" },
             "session": { "type": "apiKey", "in": "cookie", "name": crate::session::COOKIE, "description": "the session cookie set by POST /api/v1/session; writes also send its CSRF token in X-CSRF-Token" }
         },
-        "schemas": { "Error": {
-            "type": "object", "required": ["code", "message"],
-            "description": "An error. Internal failures (status 5xx) carry a generic message and a reference to the log line instead of their detail. `frozen` (423) is reserved for frozen assessment rounds.",
-            "properties": {
-                "code": { "type": "string", "enum": ERROR_TABLE.iter().map(|r| r.code).collect::<Vec<_>>() },
-                "message": { "type": "string" },
-                "reference": { "type": "string", "description": "a short id of the log line of an internal failure" }
-            },
-            "x-error-codes": ERROR_TABLE.iter().map(|r| json!({ "code": r.code, "status": r.status, "category": match r.category { Category::Client => "client", Category::Server => "server" }, "description": r.description })).collect::<Vec<_>>()
-        } }
+        "schemas": schemas
     })
 }
+
+/// The answers whose body is a wire type: (path, method, status, schema).
+const TYPED_RESPONSES: &[(&str, &str, &str, &str)] = &[
+    ("/api/v1/health", "get", "200", "Health"),
+    ("/api/v1/session", "get", "200", "CallerBody"),
+    ("/api/v1/session", "post", "200", "CallerBody"),
+    ("/api/v1/assessments/{year}", "get", "200", "RankingBody"),
+    (
+        "/api/v1/assessments/{year}/run",
+        "post",
+        "202",
+        "JobStarted",
+    ),
+    ("/api/v1/jobs/{id}", "get", "200", "JobBody"),
+    ("/api/v1/labour/station", "get", "200", "StationBody"),
+    ("/api/v1/labour/confirm", "post", "200", "ConfirmedBody"),
+    ("/api/v1/records/{kind}", "post", "200", "SavedRecord"),
+    ("/api/v1/uploads", "post", "200", "JobStarted"),
+    (
+        "/api/v1/uploads/{token}/commit",
+        "post",
+        "200",
+        "JobStarted",
+    ),
+];
 
 /// The OpenAPI document.
 pub fn spec() -> Value {
@@ -178,6 +207,10 @@ pub fn spec() -> Value {
         doc["paths"][path] = v.clone();
     }
     doc["security"] = json!([{ "bearer": [] }, { "session": [] }, {}]);
+    for (path, method, status, schema) in TYPED_RESPONSES {
+        doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"] =
+            json!({ "$ref": format!("#/components/schemas/{schema}") });
+    }
     doc
 }
 
@@ -350,4 +383,57 @@ pub async fn docs() -> Response {
     }
     html.push_str("</body></html>");
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/api/openapi.json");
+
+    /// The document is reviewed as a file: any change to a route, a
+    /// parameter or a wire type shows in `docs/api/openapi.json`.
+    #[test]
+    fn the_document_is_its_golden_file() {
+        let now = serde_json::to_string_pretty(&spec()).unwrap() + "\n";
+        if std::env::var_os("XIEZUO_BLESS").is_some() {
+            std::fs::write(GOLDEN, &now).unwrap();
+            return;
+        }
+        let golden = std::fs::read_to_string(GOLDEN).unwrap_or_default();
+        assert!(
+            golden == now,
+            "the OpenAPI document differs from docs/api/openapi.json: review the change, then \
+             run `XIEZUO_BLESS=1 cargo test -p xiezuo-web openapi` and commit the file"
+        );
+    }
+
+    #[test]
+    fn typed_answers_name_documented_operations_and_schemas() {
+        let doc = spec();
+        for (path, method, status, schema) in TYPED_RESPONSES {
+            let op = &doc["paths"][path][method];
+            assert!(
+                op["summary"].is_string(),
+                "{method} {path} is not documented"
+            );
+            assert!(
+                op["responses"][status]["description"].is_string(),
+                "{method} {path} has no {status} answer"
+            );
+            assert!(
+                doc["components"]["schemas"][schema].is_object(),
+                "{schema} is not a wire type"
+            );
+        }
+        let text = doc.to_string();
+        for (i, _) in text.match_indices("#/components/schemas/") {
+            let rest = &text[i + "#/components/schemas/".len()..];
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+            assert!(
+                doc["components"]["schemas"][&name].is_object(),
+                "unresolved reference {name}"
+            );
+        }
+    }
 }

@@ -118,7 +118,7 @@ pub async fn save(
     crate::error::extract::JsonBody(values): crate::error::extract::JsonBody<
         BTreeMap<String, String>,
     >,
-) -> Result<Json<J>, ApiError> {
+) -> Result<Json<xiezuo_api::SavedRecord>, ApiError> {
     let k = form_kind(&kind)?;
     for name in values.keys() {
         if k.col(name).is_none() {
@@ -161,10 +161,13 @@ pub async fn save(
             k.stem()
         )));
     }
-    let errors: Vec<J> = report
+    let errors = report
         .errors
         .iter()
-        .map(|e| json!({ "column": e.error.column, "reason": e.error.reason }))
+        .map(|e| xiezuo_api::FieldError {
+            column: e.error.column.clone(),
+            reason: e.error.reason.clone(),
+        })
         .collect();
     if report.batch_id.is_some() {
         let g = state.written(&[k]);
@@ -176,12 +179,14 @@ pub async fn save(
         }
     }
     let c = report.counts.get(&k).copied().unwrap_or_default();
-    Ok(Json(json!({
-        "saved": report.batch_id.is_some(),
-        "batch_id": report.batch_id,
-        "errors": errors,
-        "new": c.inserted, "changed": c.updated, "unchanged": c.unchanged,
-    })))
+    Ok(Json(xiezuo_api::SavedRecord {
+        saved: report.batch_id.is_some(),
+        batch_id: report.batch_id,
+        errors,
+        new: c.inserted,
+        changed: c.updated,
+        unchanged: c.unchanged,
+    }))
 }
 
 /// Personal fields are masked in audit views (the full view is the

@@ -9,9 +9,10 @@ use crate::pending::{MAX_UNPACKED, Upload};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use serde_json::{Value as J, json};
+use serde_json::Value as J;
 use std::io::Read;
 use std::time::Instant;
+use xiezuo_api as wire;
 use xiezuo_engine::import::{ImportReport, NamedFile, Source, WriteMode, WritePolicy, ingest};
 use xiezuo_store::BatchInfo;
 
@@ -26,11 +27,7 @@ fn safe_name(name: &str) -> Option<String> {
 }
 
 fn report_json(r: &ImportReport) -> J {
-    json!({
-        "errors": r.errors.iter().map(|e| json!({ "file": e.error.file, "line": e.error.line, "column": e.error.column, "reason": e.error.reason })).collect::<Vec<_>>(),
-        "counts": r.counts.iter().map(|(k, c)| json!({ "file": k.stem(), "read": c.read, "new": c.inserted, "changed": c.updated, "unchanged": c.unchanged, "rejected": c.rejected })).collect::<Vec<_>>(),
-        "batch_id": r.batch_id,
-    })
+    serde_json::to_value(crate::convert::report_body(r)).unwrap_or_default()
 }
 
 /// An upload that cannot be read (a broken multipart body or zip file): the client's fault.
@@ -82,7 +79,7 @@ pub async fn create(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Multipart(mut form): Multipart,
-) -> Result<Json<J>, ApiError> {
+) -> Result<Json<wire::JobStarted>, ApiError> {
     let mut files = Vec::new();
     while let Some(field) = form.next_field().await.map_err(bad_upload)? {
         let name = field.file_name().map(str::to_string).unwrap_or_default();
@@ -140,15 +137,19 @@ pub async fn create(
                     return Err(e);
                 }
             };
-            let valid = report.errors.is_empty();
-            let mut body = report_json(&report);
-            body["token"] = json!(tok);
-            body["files"] = json!(names);
-            body["valid"] = json!(valid);
-            Ok(body)
+            let body = wire::UploadCheckBody {
+                valid: report.errors.is_empty(),
+                report: crate::convert::report_body(&report),
+                token: tok,
+                files: names,
+            };
+            serde_json::to_value(body).map_err(|e| e.to_string())
         });
     state.uploads.set_check(&token, &job);
-    Ok(Json(json!({ "job": job, "token": token })))
+    Ok(Json(wire::JobStarted {
+        job,
+        token: Some(token),
+    }))
 }
 
 /// Imports a checked upload atomically (nothing at all if any row is bad).
@@ -156,7 +157,7 @@ pub async fn commit(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Path(token): Path<String>,
-) -> Result<Json<J>, ApiError> {
+) -> Result<Json<wire::JobStarted>, ApiError> {
     if !state.uploads.owned_by(&token, &caller.login) {
         return Err(ApiError::NotFound(format!("no pending upload {token}")));
     }
@@ -219,5 +220,5 @@ pub async fn commit(
             }
             Ok(report_json(&report))
         });
-    Ok(Json(json!({ "job": job })))
+    Ok(Json(wire::JobStarted { job, token: None }))
 }

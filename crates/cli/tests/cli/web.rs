@@ -347,6 +347,24 @@ fn the_api_serves_the_assessment_and_the_records_behind_it() {
     ] {
         assert!(spec["paths"][path].is_object(), "{path}");
     }
+    // Answers documented by a wire type are exactly that type: read into it
+    // and written back, nothing is lost or added.
+    fn exactly<T: serde::de::DeserializeOwned + serde::Serialize>(v: &serde_json::Value) {
+        let typed: T = serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{e}: {v}"));
+        assert_eq!(&serde_json::to_value(typed).unwrap(), v);
+    }
+    exactly::<xiezuo_api::Health>(&json(&s.addr, "/api/v1/health"));
+    exactly::<xiezuo_api::CallerBody>(&json(&s.addr, "/api/v1/session"));
+    let ranking = json(&s.addr, "/api/v1/assessments/2019");
+    assert!(!ranking["rows"].as_array().unwrap().is_empty());
+    exactly::<xiezuo_api::RankingBody>(&ranking);
+    exactly::<xiezuo_api::RankingBody>(&json(
+        &s.addr,
+        "/api/v1/assessments/2019?side=west&sort=pairing",
+    ));
+    exactly::<xiezuo_api::StationBody>(&json(&s.addr, "/api/v1/labour/station?date=2020-06-30"));
+    let (_, body) = get(&s.addr, "/api/v1/pairings/NOPE");
+    exactly::<xiezuo_api::ErrorBody>(&serde_json::from_str(&body).unwrap());
     // Prefecture and county boundaries by division code.
     let (_, gx) = get(&s.addr, "/map/450000.geojson");
     assert!(
