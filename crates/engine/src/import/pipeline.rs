@@ -5,6 +5,7 @@
 use super::resolve::*;
 use super::rules::*;
 use super::*;
+use xiezuo_store::upsert::{UpsertPlan, is_append_only, plan_upsert};
 
 /// One parsed row waiting for its cross-row checks.
 pub(super) struct Row {
@@ -353,19 +354,25 @@ pub(super) fn process_row_with(
             },
         ));
     }
+    // The ledger is never edited (the store's one upsert rule): a stored
+    // ledger row given again is either unchanged or a row error here.
     let mut already_stored = false;
-    if let (Record::FundTxn(t), false) = (&row.rec, ctx.tx.was_empty(kind))
+    if is_append_only(kind)
+        && !ctx.tx.was_empty(kind)
         && let Some(old) = ctx.tx.get(kind, &key_cells(kind, &row.cells))?
+        && ctx.written_line(kind, old.rowid).is_none()
     {
-        if ctx.written_line(kind, old.rowid).is_some() {
-            // A duplicate within this dataset: reported at upsert time.
-        } else if old.cells != row.cells {
-            problems.push((
-                    "txn_id",
-                    format!("{} is already in the ledger with other content; corrections are new rows with reverses", t.txn_id),
-                ));
-        } else {
-            already_stored = true;
+        match plan_upsert(kind, Some(&old), &row.cells, &|_| false) {
+            Ok(UpsertPlan::Done(Upsert::Unchanged(_))) => already_stored = true,
+            Err(StoreError::Conflict(_)) => problems.push((
+                "txn_id",
+                format!(
+                    "{} is already in the ledger with other content; corrections are new rows with reverses",
+                    key_text(kind, &row.cells)
+                ),
+            )),
+            Ok(_) => {}
+            Err(e) => return Err(e),
         }
     }
     if !already_stored {
