@@ -300,9 +300,7 @@ async fn check(
                     let key = param(params, "key").unwrap_or_default();
                     match kind {
                         Some(k) => {
-                            let cells = state
-                                .with_reader(|s| stored_text(s, k, key))
-                                .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+                            let cells = state.with_reader(|s| stored_text(s, k, key))?;
                             match cells {
                                 Some(c) => scope.record(d, k, &c),
                                 None => return Ok(()),

@@ -91,7 +91,7 @@ pub async fn overview(State(state): State<AppState>) -> Result<Response, ApiErro
         Ok(bytes_response(body))
     })
     .await
-    .map_err(|e| ApiError::BadRequest(e.to_string()))?
+    .map_err(ApiError::internal)?
 }
 
 /// A body as a JSON response, serialized from a reference.
@@ -281,7 +281,7 @@ pub async fn pairing(
         Ok(bytes_response(body))
     })
     .await
-    .map_err(|e| ApiError::BadRequest(e.to_string()))?
+    .map_err(ApiError::internal)?
 }
 
 fn pairing_body(snap: &Snapshot, st: &AppState, id: &str) -> Result<J, ApiError> {
@@ -382,7 +382,7 @@ pub async fn explain(
         Ok(Json(json!({ "value": e["value"], "total": records.len(), "page": page, "per_page": per, "items": items })))
     })
     .await
-    .map_err(|e| ApiError::BadRequest(e.to_string()))?
+    .map_err(ApiError::internal)?
 }
 
 /// `GET /api/v1/methods`: the assessment methods to choose from.
@@ -457,7 +457,7 @@ pub async fn assessment(
         Ok(json_response(&Ranking { columns: &all["columns"], method: &all["method"], rows, year }))
     })
     .await
-    .map_err(|e| ApiError::BadRequest(e.to_string()))?
+    .map_err(ApiError::internal)?
 }
 
 fn ranking_body(snap: &Snapshot, method: &xiezuo_engine::assess::method::Method, year: i32) -> J {
@@ -553,7 +553,7 @@ pub async fn compare(
         Ok(Json(json!({ "from": q.from, "to": q.to, "rows": rows })))
     })
     .await
-    .map_err(|e| ApiError::BadRequest(e.to_string()))?
+    .map_err(ApiError::internal)?
 }
 
 /// `GET /api/v1/jobs/{id}`

@@ -187,7 +187,7 @@ pub async fn login(
         })
     })
     .await
-    .map_err(|e| ApiError::BadRequest(e.to_string()))??;
+    .map_err(ApiError::internal)??;
     let account = match result {
         Ok(a) => a,
         Err(SignInError::Locked(u)) => {
