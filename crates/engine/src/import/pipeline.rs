@@ -342,17 +342,15 @@ pub(super) fn process_row_with(
         && other != p.person_id.as_str()
     {
         let line = ctx.written_line(kind, rowid);
-        problems.push((
-            "id_number",
-            match line {
-                Some(l) => {
-                    format!("duplicate id_number (same as line {l}, person {other})")
-                }
-                None => {
-                    format!("duplicate id_number (already registered to person {other})")
-                }
-            },
-        ));
+        let reason = match line {
+            Some(l) => format!("duplicate id_number (same as line {l}, person {other})"),
+            // A holder outside the writer's scope is not named.
+            None if ctx.may_name_person(&other)? => {
+                format!("duplicate id_number (already registered to person {other})")
+            }
+            None => "duplicate id_number (already registered)".to_string(),
+        };
+        problems.push(("id_number", reason));
     }
     // The ledger is never edited (the store's one upsert rule): a stored
     // ledger row given again is either unchanged or a row error here.

@@ -333,14 +333,21 @@ pub(super) fn duplicate_reason(
         Some(c) => {
             let col = kind.columns()[c].name;
             let holder = match kind {
-                FileKind::Persons => cells
-                    .get(c)
-                    .and_then(|v| v.as_text())
-                    .map(|idn| ctx.tx.person_by_id_number(idn))
-                    .transpose()?
-                    .flatten()
-                    .map(|(_, pid)| format!(", person {pid}"))
-                    .unwrap_or_default(),
+                FileKind::Persons => {
+                    let held = cells
+                        .get(c)
+                        .and_then(|v| v.as_text())
+                        .map(|idn| ctx.tx.person_by_id_number(idn))
+                        .transpose()?
+                        .flatten();
+                    match held {
+                        // A holder outside the writer's scope is not named.
+                        Some((_, pid)) if line.is_some() || ctx.may_name_person(&pid)? => {
+                            format!(", person {pid}")
+                        }
+                        _ => String::new(),
+                    }
+                }
                 _ => String::new(),
             };
             match line {

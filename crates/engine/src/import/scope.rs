@@ -182,6 +182,26 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether a refusal may name a stored person (the holder of an
+    /// identity number): only to a writer whose scope covers the person's
+    /// village, so that nobody learns who is registered elsewhere.
+    pub(super) fn may_name_person(&mut self, person_id: &str) -> Result<bool, StoreError> {
+        let region = match &self.scope {
+            WriteScope::Everywhere => return Ok(true),
+            WriteScope::Office(r) => *r,
+            WriteScope::Organisation(_) | WriteScope::Nowhere { .. } => return Ok(false),
+        };
+        let Ok(person) = Id::parse(person_id) else {
+            return Ok(false);
+        };
+        let Some(household) = self.household_of(&person)? else {
+            return Ok(false);
+        };
+        Ok(self
+            .village_of(&household)?
+            .is_some_and(|v| region_covers(region.as_u64(), v.as_u64())))
+    }
+
     fn permits(&mut self, rec: &Record) -> Result<bool, StoreError> {
         match self.scope.clone() {
             WriteScope::Everywhere => Ok(true),

@@ -309,3 +309,31 @@ fn an_organisation_writes_its_own_rows_in_the_pairings_it_is_party_to() {
     }
     assert_eq!(store.count(FileKind::Donations).unwrap(), 1);
 }
+
+#[test]
+fn a_duplicate_identity_number_names_its_holder_only_inside_the_scope() {
+    let mut store = stored_world();
+    // The identity number of P-YN1, a person of another province.
+    let person = [file(
+        "persons.csv",
+        "person_id,household_id,id_number,name,sex,birth_date,labor\nP-GX9,H-GX,110101199003075031,甲丙,M,1990-03-07,full\n",
+    )];
+    let gx = WriteScope::of(Role::Office, Some(450000000000), None);
+    let r = write(&mut store, &gx, &person);
+    assert_eq!(
+        reasons(&r),
+        ["persons.csv:2 duplicate id_number (already registered)"]
+    );
+    let yn = WriteScope::of(Role::Office, Some(530000000000), None);
+    let own = [file(
+        "persons.csv",
+        "person_id,household_id,id_number,name,sex,birth_date,labor\nP-YN9,H-YN,110101199003075031,甲丙,M,1990-03-07,full\n",
+    )];
+    let r = write(&mut store, &yn, &own);
+    assert_eq!(
+        reasons(&r),
+        ["persons.csv:2 duplicate id_number (already registered to person P-YN1)"]
+    );
+    let r = write(&mut store, &WriteScope::Everywhere, &person);
+    assert!(reasons(&r)[0].contains("person P-YN1"), "{:?}", reasons(&r));
+}
