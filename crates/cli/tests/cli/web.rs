@@ -66,10 +66,16 @@ pub fn serve<D: DbArgs + ?Sized>(db: &D, extra: &[&str]) -> Server {
 
 /// Starts the server without adding an account.
 pub fn serve_plain<D: DbArgs + ?Sized>(db: &D, extra: &[&str]) -> Server {
+    serve_with_env(db, extra, &[])
+}
+
+/// `serve_plain` with further environment variables for the server.
+pub fn serve_with_env<D: DbArgs + ?Sized>(db: &D, extra: &[&str], env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_xiezuo"))
         .args(db.db_args())
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
