@@ -67,6 +67,23 @@ fn province_of(d: &AssessmentData, mut r: u32) -> u32 {
     r
 }
 
+/// What a search for pairings looks in: ids, codes and names of both
+/// parties, and the names of the regions they lie in (a province's name
+/// finds its pairings at every level).
+fn search_text(d: &AssessmentData, p: u32) -> String {
+    let mut text = pairing_summary(d, p).to_string();
+    for party in [d.pairing_helper[p as usize], d.pairing_helped[p as usize]] {
+        let mut r = Some(d.area(party));
+        while let Some(i) = r {
+            let region = &d.regions[i as usize];
+            text.push(' ');
+            text.push_str(region.name.as_str());
+            r = region.parent;
+        }
+    }
+    text.to_lowercase()
+}
+
 fn pairing_summary(d: &AssessmentData, p: u32) -> J {
     let x = &d.pairings[p as usize];
     json!({
@@ -234,17 +251,9 @@ pub async fn pairings(
     let needle = q.q.as_deref().unwrap_or("").to_lowercase();
     let mut rows: Vec<u32> = (0..d.pairings.len() as u32)
         .filter(|&p| scope.pairing(d, p))
-        .filter(|&p| {
-            q.level
-                .as_deref()
-                .is_none_or(|l| d.pairings[p as usize].level.as_str() == l)
-        })
-        .filter(|&p| {
-            needle.is_empty() || {
-                let s = pairing_summary(d, p).to_string().to_lowercase();
-                s.contains(&needle)
-            }
-        })
+        // An empty filter (the page's "all levels") filters nothing.
+        .filter(|&p| given(&q.level).is_none_or(|l| d.pairings[p as usize].level.as_str() == l))
+        .filter(|&p| needle.is_empty() || search_text(d, p).contains(&needle))
         .collect();
     rows.sort_by(|a, b| {
         d.pairings[*a as usize]

@@ -353,6 +353,29 @@ fn the_api_serves_the_assessment_and_the_records_behind_it() {
     ] {
         assert!(spec["paths"][path].is_object(), "{path}");
     }
+    // An empty level filters nothing; a province's name finds its pairings
+    // at every level.
+    let all = json(&s.addr, "/api/v1/pairings");
+    assert!(all["total"].as_u64().unwrap() > 0);
+    assert_eq!(
+        json(&s.addr, "/api/v1/pairings?level=&q=")["total"],
+        all["total"]
+    );
+    let gx = json(
+        &s.addr,
+        "/api/v1/pairings?per_page=500&q=%E5%B9%BF%E8%A5%BF",
+    );
+    let ids: Vec<&str> = gx["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pairing_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"PROV-44-45"), "{ids:?}");
+    assert!(
+        ids.iter().any(|id| !id.starts_with("PROV")),
+        "pairings below the province: {ids:?}"
+    );
     // Answers documented by a wire type are exactly that type: read into it
     // and written back, nothing is lost or added.
     fn exactly<T: serde::de::DeserializeOwned + serde::Serialize>(v: &serde_json::Value) {
