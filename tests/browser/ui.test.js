@@ -198,16 +198,48 @@ test("the labour station proposes matches and confirms them as placements", asyn
   await page.waitForSelector("#commit");
   await page.click("#commit");
   await page.waitForFunction(() => /已导入|Imported/.test(document.querySelector("#status")?.textContent || ""));
-  await page.goto(base + "/#/labour?date=2021-03-01");
+  // Without a date the page opens on the latest day of the data with an
+  // open posting (placements run to 2021-06; the posting closes 2021-04-30).
+  await page.goto(base + "/#/labour");
   await page.waitForSelector("#proposals tbody tr");
+  assert.equal(await page.inputValue("#f-date"), "2021-04-30");
   assert.match(await page.textContent("#proposals"), /P000000010/);
   assert.match(await page.textContent("#unmatched"), /意向地区或就业距离内无在招岗位/);
   await page.screenshot({ path: path.join(shots, "labour.png"), fullPage: true });
+  // Confirming asks first, names the count, and the result stays on screen.
+  let asked = "";
+  page.once("dialog", (d) => { asked = d.message(); d.accept(); });
   await page.click("#confirm");
   await page.waitForFunction(() => /已确认就业: 1|Confirmed placements: 1/.test(document.querySelector("#status")?.textContent || ""));
-  const s = await (await context.request.get(base + "/api/v1/labour/station?date=2021-03-20")).json();
+  assert.match(asked, /1/);
+  await page.waitForTimeout(800);
+  assert.match(await page.textContent("#status"), /已确认就业: 1/);
+  // Nothing left to confirm: the button is disabled.
+  assert.equal(await page.isDisabled("#confirm"), true);
+  const s = await (await context.request.get(base + "/api/v1/labour/station?date=2021-05-10")).json();
   assert.equal(s.confirmed_placements, 1);
   assert.equal(s.proposals.length, 0);
+  await page.close();
+});
+
+test("every page of the menu shows its content", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/");
+  const links = await page.$$eval("nav a", (as) => as.map((a) => a.getAttribute("href")).filter((h) => h.startsWith("#/")));
+  assert.ok(links.length >= 5, JSON.stringify(links));
+  for (const href of links) {
+    await page.goto(base + "/" + href);
+    await page.waitForSelector("#app h1");
+    const text = await page.textContent("#app");
+    assert.doesNotMatch(text, /共 0 条|Error|错误：/, `${href}: ${text.slice(0, 200)}`);
+  }
+  // The pairings list, as the menu opens it, lists pairings.
+  await page.goto(base + "/#/pairings");
+  await page.waitForSelector("#app table tbody tr");
+  assert.ok((await page.$$("#app table tbody tr")).length > 10);
+  // The ranking of the latest year lists pairings.
+  await page.goto(base + "/#/assessment");
+  await page.waitForSelector("#app table tbody tr");
   await page.close();
 });
 

@@ -149,6 +149,9 @@ pub struct FollowUpBody {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct StationBody {
     pub date: String,
+    /// The day shown when none is asked for: the latest day the data
+    /// speaks of on which a posting is open.
+    pub default_date: Option<String>,
     /// The station shown, or none for all.
     pub station: Option<String>,
     pub stations: Vec<String>,

@@ -53,6 +53,24 @@ fn corrupt(what: String) -> StoreError {
 }
 
 impl LabourData {
+    /// The day a station's view opens on when none is asked for: the latest
+    /// day the labour data speaks of (posting starts, seeker availability,
+    /// placement starts) on which a posting is still open; without
+    /// postings, that latest day itself.
+    pub fn default_date(&self) -> Option<NaiveDate> {
+        let postings = self.postings.iter().map(|p| p.start_date);
+        let seekers = self.seekers.iter().map(|s| s.seeker.available_from);
+        let placements = self.placements.iter().map(|(p, _)| p.period.start);
+        let latest = postings.chain(seekers).chain(placements).max()?;
+        let open = self
+            .postings
+            .iter()
+            .filter(|p| p.start_date <= latest)
+            .map(|p| p.closing_date.min(latest))
+            .max();
+        Some(open.unwrap_or(latest))
+    }
+
     /// Loads seekers (with their persons and households), postings,
     /// placements and the region hierarchy.
     pub fn load(store: &dyn Store) -> Result<LabourData, StoreError> {
@@ -505,14 +523,24 @@ pub fn run(d: &LabourData, date: NaiveDate) -> Result<MatchRun, solver::MatchErr
 /// proposal, starting on the posting's start date (or the run date when
 /// later), open-ended, at the posting's wage, linked to the posting.
 pub fn confirmations(d: &LabourData, run: &MatchRun) -> Vec<Placement> {
-    run.proposals
-        .iter()
+    confirmations_of(d, run.date, &run.proposals)
+}
+
+/// The placements that confirming some proposals of a run on `date`
+/// creates (those a station's view shows, say), as `confirmations` does.
+pub fn confirmations_of<'a>(
+    d: &LabourData,
+    date: NaiveDate,
+    proposals: impl IntoIterator<Item = &'a Proposal>,
+) -> Vec<Placement> {
+    proposals
+        .into_iter()
         .filter_map(|pr| {
             let s = &d.seekers[pr.seeker];
             let p = &d.postings[pr.posting];
             let id = Id::parse(&format!(
                 "M{}-{}-{}",
-                run.date.format("%Y%m%d"),
+                date.format("%Y%m%d"),
                 pr.posting,
                 s.person_rowid
             ))
@@ -524,7 +552,7 @@ pub fn confirmations(d: &LabourData, run: &MatchRun) -> Vec<Placement> {
                 employer: p.employer.clone(),
                 work_region: p.work_region,
                 period: xiezuo_domain::DateRange {
-                    start: p.start_date.max(run.date),
+                    start: p.start_date.max(date),
                     end: None,
                 },
                 monthly_wage: p.monthly_wage,

@@ -123,6 +123,8 @@ pub struct Retention {
 #[derive(Debug)]
 pub struct StationView<'d> {
     pub date: NaiveDate,
+    /// The day the view opens on when none is asked for.
+    pub default_date: Option<NaiveDate>,
     /// The station shown, or every station.
     pub station: Option<&'d str>,
     /// Every station with seekers.
@@ -175,6 +177,7 @@ impl<'d> StationView<'d> {
         });
         StationView {
             date: r.date,
+            default_date: d.default_date(),
             station,
             stations,
             seekers: persons.len(),

@@ -27,7 +27,8 @@ const T = {
     beneficiaries: "带贫对象", children_regions: "下级地区", region_projects: "本地区项目", region_pairings: "涉及的结对",
     nav_labour: "劳务协作", labour: "劳务协作工作站", date: "日期", station: "工作站", seekers: "求职人员", open_postings: "在招岗位", open_positions: "空缺岗位数",
     proposals: "推荐匹配（最优）", greedy: "贪心对照", priority_households: "零就业家庭人员", poor_placed: "建档立卡贫困人口", fit: "匹配度",
-    unmatched: "未匹配人员及原因", confirmed: "已确认就业", retention3: "3个月稳岗", retention6: "6个月稳岗", follow_up: "需跟踪回访（不足90天）", confirm: "确认全部推荐",
+    unmatched: "未匹配人员及原因", confirmed: "已确认就业", retention3: "3个月稳岗", retention6: "6个月稳岗", follow_up: "需跟踪回访（不足90天）", confirm: "确认本页推荐",
+    confirm_ask: "确认 {n} 条推荐为就业记录？", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
     posting: "岗位", wage: "月工资", person: "人员",
     already_employed: "已在岗", no_posting_in_reach: "意向地区或就业距离内无在招岗位", not_eligible: "不符合岗位条件",
     capacity_taken: "符合条件的岗位已满（优先安排零就业家庭和建档立卡人员、匹配度更高者）",
@@ -70,7 +71,8 @@ const T = {
     beneficiaries: "Beneficiary households", children_regions: "Sub-regions", region_projects: "Projects here", region_pairings: "Pairings touching it",
     nav_labour: "Labour", labour: "Labour station", date: "Date", station: "Station", seekers: "Seekers", open_postings: "Open postings", open_positions: "Open positions",
     proposals: "Proposed matches (optimal)", greedy: "Greedy baseline", priority_households: "from households with no one employed", poor_placed: "registered poor placed", fit: "fit",
-    unmatched: "Unmatched seekers and why", confirmed: "Confirmed placements", retention3: "Retained 3 months", retention6: "Retained 6 months", follow_up: "Follow-up (ended before 90 days)", confirm: "Confirm all proposals",
+    unmatched: "Unmatched seekers and why", confirmed: "Confirmed placements", retention3: "Retained 3 months", retention6: "Retained 6 months", follow_up: "Follow-up (ended before 90 days)", confirm: "Confirm these proposals",
+    confirm_ask: "Store {n} proposals as placements?", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
     posting: "Posting", wage: "Monthly wage", person: "Person",
     already_employed: "already employed", no_posting_in_reach: "no open posting within the wanted regions or distance", not_eligible: "not eligible",
     capacity_taken: "eligible postings filled by seekers of higher priority or better fit",
@@ -445,15 +447,18 @@ async function projectPage(app, id) {
 }
 
 async function labourPage(app, params) {
-  const date = params.get("date") || new Date().toISOString().slice(0, 10);
+  // Without a date the server shows the latest date the data speaks of.
+  const asked = params.get("date") || "";
   const station = params.get("station") || "";
-  const r = await api(`/api/v1/labour/station?date=${date}&station=${encodeURIComponent(station)}`);
+  const r = await api(`/api/v1/labour/station?${asked ? `date=${asked}&` : ""}station=${encodeURIComponent(station)}`);
+  const date = r.date;
   const obj = (o) => `${o.priority_households} ${t("priority_households")} · ${o.poor_placed} ${t("poor_placed")} · ${t("fit")} ${o.fit}`;
   const ret = (x) => (x.started ? `${x.kept} / ${x.started} (${((100 * x.kept) / x.started).toFixed(1)}%)` : "—");
   app.innerHTML = `<h1>${t("labour")}</h1>
     <div class="filters"><label>${t("date")} <input type="date" id="f-date" value="${date}"></label>
       <label>${t("station")} <select id="f-station"><option value="">${t("all")}</option>${r.stations.map((s) => `<option ${s === station ? "selected" : ""}>${esc(s)}</option>`).join("")}</select></label>
-      <button id="confirm" type="button">${t("confirm")}</button> <span id="status"></span></div>
+      <button id="confirm" type="button" ${r.proposals.length ? "" : "disabled"} title="${r.proposals.length ? "" : t("confirm_none")}">${t("confirm")} (${r.proposals.length})</button>
+      <span class="muted">${r.default_date ? `${t("data_through")} <a href="#/labour?date=${r.default_date}">${r.default_date}</a>` : ""}</span> <span id="status" role="status">${esc(params.get("done") || "")}</span></div>
     <div class="kpis">${[["seekers", r.seekers], ["open_postings", r.open_postings], ["open_positions", r.open_positions], ["confirmed", r.confirmed_placements],
       ["retention3", ret(r.retention_3_months)], ["retention6", ret(r.retention_6_months)]].map(([k, v]) => `<div class="card kpi"><div class="k">${t(k)}</div><div class="v">${v}</div></div>`).join("")}</div>
     <p>${t("proposals")}: <b id="optimal">${obj(r.optimal)}</b><br>${t("greedy")}: ${obj(r.greedy)}</p>
@@ -469,10 +474,18 @@ async function labourPage(app, params) {
   $("#f-date").addEventListener("change", go);
   $("#f-station").addEventListener("change", go);
   $("#confirm").addEventListener("click", async () => {
-    const c = await xfetch(`/api/v1/labour/confirm?date=${date}`, { method: "POST" });
+    // Exactly what this view shows: this date, this station.
+    if (!confirm(t("confirm_ask").replace("{n}", r.proposals.length))) return;
+    const c = await xfetch(`/api/v1/labour/confirm?date=${date}&station=${encodeURIComponent(station)}`, { method: "POST" });
     const b = await c.json();
-    $("#status").textContent = c.ok ? `${t("confirmed")}: ${b.confirmed}` : b.message;
-    if (c.ok) setTimeout(route, 300);
+    if (!c.ok || b.batch_id === null) {
+      const why = b.message || (b.errors || []).map((e) => e.reason).join("; ");
+      $("#status").textContent = t("confirm_refused").replace("{m}", why);
+      return;
+    }
+    // The page reloads with the result kept on screen.
+    const done = `${t("confirmed")}: ${b.confirmed}`;
+    location.hash = `#/labour?date=${date}&station=${encodeURIComponent(station)}&done=${encodeURIComponent(done)}`;
   });
 }
 

@@ -48,8 +48,9 @@ pub enum Rule {
     /// The labour station's view (seekers, postings, proposals):
     /// administrators, assessors and offices.
     Station,
-    /// National operations (confirming the day's matches): administrators.
-    AdminOnly,
+    /// Confirming a day's matches: administrators, and offices (each row
+    /// within the office's write scope, checked by the importer).
+    Confirm,
     /// The audit trail and access log: administrators and assessors.
     Audit,
     /// A job: the caller who started it, or an administrator.
@@ -90,7 +91,7 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/uploads", Upload),
     ("POST", "/api/v1/uploads/{token}/commit", Upload),
     ("GET", "/api/v1/labour/station", Station),
-    ("POST", "/api/v1/labour/confirm", AdminOnly),
+    ("POST", "/api/v1/labour/confirm", Confirm),
     ("GET", "/api/v1/access-log", Audit),
     ("GET", "/api/v1/audit/export.csv", Audit),
 ];
@@ -258,9 +259,9 @@ async fn check(
             Role::Admin | Role::Assessor | Role::Office => Ok(()),
             _ => Err(deny(caller, "the labour station")),
         },
-        AdminOnly => match caller.role {
-            Role::Admin => Ok(()),
-            _ => Err(deny(caller, "this")),
+        Confirm => match caller.role {
+            Role::Admin | Role::Office => Ok(()),
+            _ => Err(deny(caller, "confirming matches")),
         },
         Region => {
             let code = param(params, "code")

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use xiezuo_api as wire;
 use xiezuo_engine::import::{Quiet, Rows, Source, WritePolicy, ingest};
-use xiezuo_engine::labour::{LabourData, MatchRun, confirmations, placement_cells, run};
+use xiezuo_engine::labour::{LabourData, MatchRun, confirmations_of, placement_cells, run};
 use xiezuo_engine::views::StationView;
 use xiezuo_exchange::FileKind;
 use xiezuo_store::BatchInfo;
@@ -24,8 +24,18 @@ fn failed(e: impl std::fmt::Display) -> ApiError {
 
 #[derive(Deserialize)]
 pub struct StationQuery {
-    pub date: NaiveDate,
+    /// The day; without it, the latest date the labour data speaks of.
+    pub date: Option<NaiveDate>,
     pub station: Option<String>,
+}
+
+/// The day asked for, else the latest date of the data.
+fn day_of(asked: Option<NaiveDate>, d: &LabourData) -> Result<NaiveDate, ApiError> {
+    asked.or_else(|| d.default_date()).ok_or_else(|| {
+        ApiError::BadRequest(
+            "date is required: there are no seekers, postings or placements yet".into(),
+        )
+    })
 }
 
 fn objective(o: &xiezuo_matching::Objective) -> wire::ObjectiveBody {
@@ -73,6 +83,7 @@ fn station_body(d: &LabourData, r: &MatchRun, v: &StationView<'_>) -> wire::Stat
     };
     wire::StationBody {
         date: v.date.to_string(),
+        default_date: v.default_date.map(|d| d.to_string()),
         station: v.station.map(str::to_string),
         stations: v.stations.iter().map(|s| s.to_string()).collect(),
         seekers: v.seekers,
@@ -106,7 +117,7 @@ pub async fn station(
     let st = state.clone();
     tokio::task::spawn_blocking(move || -> Result<Json<wire::StationBody>, ApiError> {
         let d = st.with_reader(|s| LabourData::load(s))?;
-        let r = run(&d, q.date).map_err(failed)?;
+        let r = run(&d, day_of(q.date, &d)?).map_err(failed)?;
         let station = q.station.as_deref().filter(|s| !s.is_empty());
         let v = StationView::of(&d, &r, station);
         Ok(Json(station_body(&d, &r, &v)))
@@ -118,10 +129,13 @@ pub async fn station(
 #[derive(Deserialize)]
 pub struct ConfirmQuery {
     pub date: NaiveDate,
+    /// Only this station's proposals (what its view shows); all without it.
+    pub station: Option<String>,
 }
 
-/// `POST /api/v1/labour/confirm?date=`: stores every proposal of the date
-/// as a placement, in one audited batch through the importer.
+/// `POST /api/v1/labour/confirm?date=&station=`: stores the proposals of
+/// the date (of one station, or all) as placements, in one audited batch
+/// through the importer, within the caller's write scope: all or none.
 pub async fn confirm(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::session::Caller>,
@@ -133,7 +147,9 @@ pub async fn confirm(
     let out = tokio::task::spawn_blocking(move || -> Result<wire::ConfirmedBody, ApiError> {
         let d = st.with_store(|s| LabourData::load(s))?;
         let r = run(&d, q.date).map_err(failed)?;
-        let placements = confirmations(&d, &r);
+        let station = q.station.as_deref().filter(|s| !s.is_empty());
+        let v = StationView::of(&d, &r, station);
+        let placements = confirmations_of(&d, r.date, v.proposals.iter().copied());
         if placements.is_empty() {
             return Ok(wire::ConfirmedBody {
                 confirmed: 0,
@@ -149,9 +165,13 @@ pub async fn confirm(
         let report = st
             .with_store(|store| {
                 let batch = BatchInfo {
-                    actor: "web".into(),
+                    actor: format!("{} ({})", caller.login, caller.origin),
                     at,
-                    source: format!("match {}", q.date),
+                    source: format!(
+                        "match {}{}",
+                        q.date,
+                        station.map(|s| format!(" {s}")).unwrap_or_default()
+                    ),
                 };
                 ingest(store, Source::Rows(vec![rows]), &batch, &policy, &Quiet)
             })

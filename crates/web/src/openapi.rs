@@ -342,10 +342,11 @@ fn spec_core() -> Value {
                 "responses": error_responses_with_ok()
             } },
             "/api/v1/labour/station": op("A labour station's view on a date: seekers, open postings, optimal proposals and the greedy baseline, unmatched reasons, confirmed placements, retention, follow-ups", vec![
-                date(), param("station", "query", false, "string", "labour station (default: all)")]),
+                example(constrained(param("date", "query", false, "string", "YYYY-MM-DD (default: the latest date the labour data speaks of)"), json!({ "format": "date" })), json!("2020-06-30")),
+                param("station", "query", false, "string", "labour station (default: all)")]),
             "/api/v1/labour/confirm": { "post": {
-                "summary": "Store every proposal of a date as a placement (one audited batch)",
-                "parameters": [date()],
+                "summary": "Store the proposals of a date (of one station, or all) as placements: one audited batch, all or none, each row within the caller's write scope (administrators, offices)",
+                "parameters": [date(), param("station", "query", false, "string", "only this station's proposals, as its view shows them")],
                 "responses": error_responses_with_ok()
             } }
         },

@@ -300,7 +300,7 @@ fn expected(who: Who, c: &Case) -> bool {
         | ("GET", "/api/v1/access-log")
         | ("GET", "/api/v1/audit/export.csv") => matches!(who, Admin | Assessor),
         ("GET", "/api/v1/labour/station") => matches!(who, Admin | Assessor | OfficeIn | OfficeOut),
-        ("POST", "/api/v1/labour/confirm") => who == Admin,
+        ("POST", "/api/v1/labour/confirm") => matches!(who, Admin | OfficeIn | OfficeOut),
         other => panic!("no expectation for {other:?}"),
     }
 }
