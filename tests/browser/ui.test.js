@@ -115,11 +115,33 @@ test("the ranking filters by grade and links to pairings", async () => {
   assert.ok(grades.every((g) => g === "好"), grades.join(","));
   // Sorting by pairing id, by clicking the column header.
   await page.click("#ranking th[data-sort=pairing_id]");
-  const ids = await page.$$eval("#ranking tbody tr td:nth-child(2)", (c) => c.map((x) => x.textContent.trim()));
+  const ids = await page.$$eval("#ranking tbody tr td:nth-child(2) .muted", (c) => c.map((x) => x.textContent.trim()));
   assert.deepEqual(ids, [...ids].sort(), "sorted by pairing");
+  // Pairings are named as people name them, helper—helped.
+  assert.match(await page.textContent("#ranking tbody tr td:nth-child(2) a"), /—/);
   await page.click("#ranking tbody tr td a");
   await page.waitForSelector("#indicators");
   await page.screenshot({ path: path.join(shots, "ranking.png"), fullPage: true });
+  await page.close();
+});
+
+test("the ranking ranks within the east and within the west", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/#/assessment?year=2019");
+  await page.waitForSelector("#ranking tbody tr");
+  const sides = await page.$$eval("#ranking tbody tr td:nth-child(3)", (c) => c.map((x) => x.textContent.trim()));
+  assert.ok(sides.length > 0 && sides.every((x) => x === sides[0]), `one side by default: ${sides}`);
+  await page.goto(base + "/#/assessment?year=2019&side=");
+  await page.waitForSelector("#ranking tbody tr");
+  const rows = await page.$$eval("#ranking tbody tr", (trs) => trs.map((tr) => [tr.cells[2].textContent.trim(), +tr.cells[0].textContent]));
+  for (const side of new Set(rows.map((r) => r[0]))) {
+    const ranks = rows.filter((r) => r[0] === side).map((r) => r[1]);
+    assert.deepEqual(ranks, ranks.map((_, i) => i + 1), `ranks within ${side}`);
+  }
+  // Money reads in 万元 or 亿元 on the overview.
+  await page.goto(base + "/");
+  await page.waitForSelector(".kpi .v");
+  assert.match(await page.textContent(".kpis"), /(万元|亿元)/);
   await page.close();
 });
 

@@ -28,7 +28,7 @@ const T = {
     nav_labour: "劳务协作", labour: "劳务协作工作站", date: "日期", station: "工作站", seekers: "求职人员", open_postings: "在招岗位", open_positions: "空缺岗位数",
     proposals: "推荐匹配（最优）", greedy: "贪心对照", priority_households: "零就业家庭人员", poor_placed: "建档立卡贫困人口", fit: "匹配度",
     unmatched: "未匹配人员及原因", confirmed: "已确认就业", retention3: "3个月稳岗", retention6: "6个月稳岗", follow_up: "需跟踪回访（不足90天）", confirm: "确认本页推荐",
-    confirm_ask: "确认 {n} 条推荐为就业记录？", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
+    confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
     posting: "岗位", wage: "月工资", person: "人员",
     already_employed: "已在岗", no_posting_in_reach: "意向地区或就业距离内无在招岗位", not_eligible: "不符合岗位条件",
     capacity_taken: "符合条件的岗位已满（优先安排零就业家庭和建档立卡人员、匹配度更高者）",
@@ -72,7 +72,7 @@ const T = {
     nav_labour: "Labour", labour: "Labour station", date: "Date", station: "Station", seekers: "Seekers", open_postings: "Open postings", open_positions: "Open positions",
     proposals: "Proposed matches (optimal)", greedy: "Greedy baseline", priority_households: "from households with no one employed", poor_placed: "registered poor placed", fit: "fit",
     unmatched: "Unmatched seekers and why", confirmed: "Confirmed placements", retention3: "Retained 3 months", retention6: "Retained 6 months", follow_up: "Follow-up (ended before 90 days)", confirm: "Confirm these proposals",
-    confirm_ask: "Store {n} proposals as placements?", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
+    confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
     posting: "Posting", wage: "Monthly wage", person: "Person",
     already_employed: "already employed", no_posting_in_reach: "no open posting within the wanted regions or distance", not_eligible: "not eligible",
     capacity_taken: "eligible postings filled by seekers of higher priority or better fit",
@@ -90,8 +90,22 @@ let lang = localStorage.getItem("xiezuo.lang") || "zh";
 const t = (k) => (T[lang] && T[lang][k]) || (lang === "en" ? String(k).replace(/_/g, " ") : T.zh[k]) || k;
 const $ = (sel, el = document) => el.querySelector(sel);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+// Money as offices read it: 亿元 and 万元 with sensible precision (yuan in).
+const money = (v) => {
+  if (v == null) return "—";
+  const n = Number(v), a = Math.abs(n), zh = lang === "zh";
+  const num = (x, d) => x.toLocaleString(zh ? "zh-CN" : "en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+  if (a >= 1e8) return `${num(n / 1e8, 2)} ${zh ? "亿元" : "×100M yuan"}`;
+  if (a >= 1e4) return `${num(n / 1e4, a >= 1e6 ? 0 : 1)} ${zh ? "万元" : "×10k yuan"}`;
+  return `${num(n, 0)} ${zh ? "元" : "yuan"}`;
+};
+// An axis label in 万元 or 亿元.
+const moneyAxis = (v) => (Math.abs(v) >= 1e8 ? `${v / 1e8}${lang === "zh" ? "亿" : "00M"}` : Math.abs(v) >= 1e4 ? `${v / 1e4}${lang === "zh" ? "万" : "0k"}` : String(v));
+const MONEY_KEYS = new Set(["fiscal_disbursed", "purchases", "donations", "budget", "funds", "amount"]);
 const fmt = (v) => (v == null ? "—" : typeof v === "number" ? v.toLocaleString(lang === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: 4 }) : v);
 const partyName = (p) => (p ? `${p.name}${p.kind === "organisation" ? `（${p.region_name}）` : ""}` : "");
+// A pairing as people name it: 苏州市—铜仁市.
+const pairingName = (x) => (x.helper && x.helped ? `${partyName(x.helper)}—${partyName(x.helped)}` : x.pairing_id);
 const partyLink = (p) => (p ? `<a href="#/region/${p.kind === "organisation" ? p.region : p.code}">${esc(partyName(p))}</a>` : "");
 function recordLink(kind, id) {
   if (kind === "milestone") return `<a href="#/project/${encodeURIComponent(id.split("/")[0])}">${esc(id)}</a>`;
@@ -202,7 +216,7 @@ async function overview(app) {
   const last = o.totals[o.totals.length - 1] || {};
   app.innerHTML = `<h1>${t("overview")}</h1>
     <div class="kpis">${["fiscal_disbursed", "people_placed", "cadres_and_technicians_sent", "purchases", "donations"]
-      .map((k) => `<div class="card kpi"><div class="k">${t(k)} · ${o.latest_year ?? ""}</div><div class="v">${fmt(last[k])}</div></div>`).join("")}</div>
+      .map((k) => `<div class="card kpi"><div class="k">${t(k)} · ${o.latest_year ?? ""}</div><div class="v">${MONEY_KEYS.has(k) ? money(last[k]) : fmt(last[k])}</div></div>`).join("")}</div>
     <div class="grid">
       <div class="card"><h2>${t("totals")}</h2><div id="c-money" class="chart"></div></div>
       <div class="card"><h2>${t("totals")}</h2><div id="c-people" class="chart"></div></div>
@@ -213,8 +227,8 @@ async function overview(app) {
     </div>`;
   const years = o.totals.map((x) => String(x.year));
   chart($("#c-money")).setOption({
-    tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 90, right: 20, top: 40, bottom: 30 },
-    xAxis: { type: "category", data: years }, yAxis: { type: "value" },
+    tooltip: { trigger: "axis", valueFormatter: money }, legend: { top: 0 }, grid: { left: 70, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: "category", data: years }, yAxis: { type: "value", axisLabel: { formatter: moneyAxis } },
     series: ["fiscal_disbursed", "purchases", "donations"].map((k) => ({ name: t(k), type: "bar", data: o.totals.map((x) => x[k]) })),
   });
   chart($("#c-people")).setOption({
@@ -329,15 +343,20 @@ async function assessmentPage(app, params) {
   const ms = await api("/api/v1/methods");
   const year = +(params.get("year") || o.latest_year);
   const method = params.get("method") || ms.default;
-  const side = params.get("side") || "", grade = params.get("grade") || "", province = params.get("province") || "";
+  // Ranked within the east and within the west: the east by default.
+  const side = params.has("side") ? params.get("side") : "east", grade = params.get("grade") || "", province = params.get("province") || "";
   const run = await xfetch(`/api/v1/assessments/${year}/run?method=${encodeURIComponent(method)}`, { method: "POST" });
   if (run.ok) await awaitJob((await run.json()).job, app);
   const r = await api(`/api/v1/assessments/${year}?method=${encodeURIComponent(method)}&side=${side}&grade=${grade}&province=${encodeURIComponent(province)}`);
+  // The rank within the row's own side (rows come best first).
+  const seen = {}, ranks = new Map();
+  r.rows.forEach((x) => { seen[x.side] = (seen[x.side] || 0) + 1; ranks.set(x, seen[x.side]); });
+  const rankOf = (x) => ranks.get(x);
   app.innerHTML = `<h1>${t("assessment")} · ${year} <span class="muted">${esc(r.method)}</span></h1>
     <div class="filters">
       <label>${t("year")} <select id="f-year">${o.years.map((v) => `<option ${v === year ? "selected" : ""}>${v}</option>`).join("")}</select></label>
       <label>${t("method")} <select id="f-method">${ms.methods.map((m) => `<option value="${esc(m.id)}" ${m.id === method ? "selected" : ""}>${esc(m.title || m.id)}</option>`).join("")}</select></label>
-      <label>${t("filter_side")} <select id="f-side"><option value="">${t("all")}</option>${["east", "west"].map((s) => `<option value="${s}" ${s === side ? "selected" : ""}>${t(s)}</option>`).join("")}</select></label>
+      <label>${t("filter_side")} <select id="f-side">${["east", "west"].map((s) => `<option value="${s}" ${s === side ? "selected" : ""}>${t(s)}</option>`).join("")}<option value="" ${side === "" ? "selected" : ""}>${t("both_sides")}</option></select></label>
       <label>${t("filter_grade")} <select id="f-grade"><option value="">${t("all")}</option>${["good", "fair", "average", "poor"].map((g) => `<option value="${g}" ${g === grade ? "selected" : ""}>${t(g)}</option>`).join("")}</select></label>
       <label>${t("filter_province")} <input id="f-prov" size="8" value="${esc(province)}"></label>
       <span class="muted">${r.rows.length}</span>
@@ -345,7 +364,7 @@ async function assessmentPage(app, params) {
       <a href="#/compare?from=${year - 1}&to=${year}">${t("compare")}</a></div>
     <table id="ranking"><thead><tr><th class="num">${t("rank")}</th><th class="sortable" data-sort="pairing_id">${t("pairing")}</th><th>${t("side")}</th><th>${t("helper")}</th><th>${t("helped")}</th>
       ${r.columns.map((c) => `<th class="num sortable" data-sort="c:${c}">${t(c)}</th>`).join("")}<th class="num sortable" data-sort="total">${t("total")}</th><th>${t("grade")}</th></tr></thead>
-    <tbody>${r.rows.map((x, i) => `<tr><td class="num">${i + 1}</td><td><a href="#/pairing/${encodeURIComponent(x.pairing_id)}?year=${year}">${esc(x.pairing_id)}</a></td>
+    <tbody>${r.rows.map((x) => `<tr><td class="num">${rankOf(x)}</td><td><a href="#/pairing/${encodeURIComponent(x.pairing_id)}?year=${year}">${esc(pairingName(x))}</a> <span class="muted">${esc(x.pairing_id)}</span></td>
       <td>${t(x.side)}</td><td>${esc(partyName(x.helper))}</td><td>${esc(partyName(x.helped))}</td>
       ${r.columns.map((c) => { const v = x.components.find((k) => k.name === c); return `<td class="num">${v ? fmt(v.points) : ""}</td>`; }).join("")}
       <td class="num">${fmt(x.total)}</td><td><span class="grade ${x.grade}">${t(x.grade)}</span></td></tr>`).join("")}</tbody></table>`;
@@ -364,7 +383,7 @@ async function assessmentPage(app, params) {
     const rows = [...r.rows].sort((a, b) => { const va = val(a), vb = val(b); return (va < vb ? -1 : va > vb ? 1 : 0) * (desc ? -1 : 1); });
     const tb = $("#ranking tbody");
     const byId = new Map([...tb.rows].map((tr, i) => [r.rows[i].pairing_id + "|" + r.rows[i].side, tr]));
-    rows.forEach((x, i) => { const tr = byId.get(x.pairing_id + "|" + x.side); tr.cells[0].textContent = i + 1; tb.appendChild(tr); });
+    rows.forEach((x) => { const tr = byId.get(x.pairing_id + "|" + x.side); tr.cells[0].textContent = rankOf(x); tb.appendChild(tr); });
   }));
 }
 
@@ -390,7 +409,7 @@ async function regionPage(app, code, params) {
       <span class="muted">${t("page").replace("{p}", page).replace("{n}", r.households.total)}</span>
       ${page * r.households.per_page < r.households.total ? `<a href="#/region/${code}?page=${page + 1}">${t("next")}</a>` : ""}</div>
     <h2>${t("region_projects")} (${r.projects.length})</h2>
-    <table><tbody>${r.projects.slice(0, 200).map((p) => `<tr><td><a href="#/project/${encodeURIComponent(p.project_id)}">${esc(p.project_id)}</a></td><td>${esc(p.name)}</td><td>${p.year}</td><td>${esc(p.status)}</td><td class="num">${fmt(p.budget)}</td></tr>`).join("")}</tbody></table>`;
+    <table><tbody>${r.projects.slice(0, 200).map((p) => `<tr><td><a href="#/project/${encodeURIComponent(p.project_id)}">${esc(p.project_id)}</a></td><td>${esc(p.name)}</td><td>${p.year}</td><td>${esc(p.status)}</td><td class="num">${money(p.budget)}</td></tr>`).join("")}</tbody></table>`;
   const mr = await fetch(`/map/${code.slice(0, 6)}.geojson`);
   if (mr.ok && ["province", "prefecture"].includes(g.level)) {
     const geo = await mr.json();
