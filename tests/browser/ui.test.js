@@ -97,6 +97,9 @@ test("a pairing drills down from a number to its records", async () => {
   await page.goto(base + "/#/pairing/CNTY-310102-530122?year=2019");
   await page.waitForSelector("#indicators a[data-indicator='milestones_due']");
   assert.equal((await page.textContent("#indicators a[data-indicator='milestones_due']")).trim(), "16");
+  // Rates read in per cent, money in 万元 or 亿元.
+  assert.match(await page.textContent("#indicators a[data-indicator='on_time_rate']"), /^[\d.]+%$/);
+  assert.match(await page.textContent("#indicators a[data-indicator='fiscal_disbursed']"), /(万元|亿元|元)$/);
   await page.click("#indicators a[data-indicator='milestones_due']");
   await page.waitForSelector("#records tbody tr");
   const rows = await page.$$eval("#records tbody tr", (r) => r.length);

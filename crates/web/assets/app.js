@@ -101,6 +101,10 @@ const money = (v) => {
 };
 // An axis label in 万元 or 亿元.
 const moneyAxis = (v) => (Math.abs(v) >= 1e8 ? `${v / 1e8}${lang === "zh" ? "亿" : "00M"}` : Math.abs(v) >= 1e4 ? `${v / 1e4}${lang === "zh" ? "万" : "0k"}` : String(v));
+// A money label without its unit, where the value carries 万元 or 亿元.
+const noUnit = (label) => label.replace(/（元）|\s*\(yuan\)/, "");
+// An indicator as offices read it: rates in per cent, money in 万元/亿元.
+const indicatorValue = (i) => (i.value == null ? "—" : i.unit === "rate" ? `${(i.value * 100).toLocaleString(lang === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: 1 })}%` : i.unit === "yuan" ? money(i.value) : fmt(i.value));
 const MONEY_KEYS = new Set(["fiscal_disbursed", "purchases", "donations", "budget", "funds", "amount"]);
 const fmt = (v) => (v == null ? "—" : typeof v === "number" ? v.toLocaleString(lang === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: 4 }) : v);
 const partyName = (p) => (p ? `${p.name}${p.kind === "organisation" ? `（${p.region_name}）` : ""}` : "");
@@ -216,7 +220,7 @@ async function overview(app) {
   const last = o.totals[o.totals.length - 1] || {};
   app.innerHTML = `<h1>${t("overview")}</h1>
     <div class="kpis">${["fiscal_disbursed", "people_placed", "cadres_and_technicians_sent", "purchases", "donations"]
-      .map((k) => `<div class="card kpi"><div class="k">${t(k)} · ${o.latest_year ?? ""}</div><div class="v">${MONEY_KEYS.has(k) ? money(last[k]) : fmt(last[k])}</div></div>`).join("")}</div>
+      .map((k) => `<div class="card kpi"><div class="k">${noUnit(t(k))} · ${o.latest_year ?? ""}</div><div class="v">${MONEY_KEYS.has(k) ? money(last[k]) : fmt(last[k])}</div></div>`).join("")}</div>
     <div class="grid">
       <div class="card"><h2>${t("totals")}</h2><div id="c-money" class="chart"></div></div>
       <div class="card"><h2>${t("totals")}</h2><div id="c-people" class="chart"></div></div>
@@ -229,7 +233,7 @@ async function overview(app) {
   chart($("#c-money")).setOption({
     tooltip: { trigger: "axis", valueFormatter: money }, legend: { top: 0 }, grid: { left: 70, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: years }, yAxis: { type: "value", axisLabel: { formatter: moneyAxis } },
-    series: ["fiscal_disbursed", "purchases", "donations"].map((k) => ({ name: t(k), type: "bar", data: o.totals.map((x) => x[k]) })),
+    series: ["fiscal_disbursed", "purchases", "donations"].map((k) => ({ name: noUnit(t(k)), type: "bar", data: o.totals.map((x) => x[k]) })),
   });
   chart($("#c-people")).setOption({
     tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 60, right: 20, top: 40, bottom: 30 },
@@ -314,7 +318,7 @@ async function pairingPage(app, id, params) {
     </div>
     <h2>${t("indicators")} · ${year}</h2>
     <table id="indicators"><thead><tr><th>${t("indicator")}</th><th class="num">${t("value")}</th></tr></thead><tbody>
-      ${y ? y.indicators.map((i) => `<tr><td>${t(i.id)} <span class="muted">${i.id}</span></td><td class="num"><a class="num" data-indicator="${i.id}">${esc(i.text === "" ? "—" : fmt(i.value))}</a></td></tr>`).join("") : ""}
+      ${y ? y.indicators.map((i) => `<tr><td>${i.unit === "yuan" ? noUnit(t(i.id)) : t(i.id)} <span class="muted">${i.id}</span></td><td class="num"><a class="num" data-indicator="${i.id}">${esc(i.text === "" ? "—" : indicatorValue(i))}</a></td></tr>`).join("") : ""}
     </tbody></table>
     <h2>${t("findings")}</h2>
     ${y && y.findings.length ? `<table><thead><tr><th>${t("finding")}</th><th>${t("record_kind")}</th><th>${t("record_id")}</th></tr></thead><tbody>

@@ -270,6 +270,15 @@ pub async fn pairings(
     ))
 }
 
+/// An indicator's unit as the API names it.
+fn unit_name(u: xiezuo_domain::IndicatorUnit) -> &'static str {
+    match u {
+        xiezuo_domain::IndicatorUnit::Count => "count",
+        xiezuo_domain::IndicatorUnit::Money => "yuan",
+        xiezuo_domain::IndicatorUnit::Rate => "rate",
+    }
+}
+
 fn pairing_index(d: &AssessmentData, id: &str) -> Result<u32, ApiError> {
     d.pairing_idx
         .get(id)
@@ -304,7 +313,7 @@ fn pairing_body(snap: &Snapshot, st: &AppState, id: &str) -> Result<J, ApiError>
         };
         years.push(json!({
             "year": y,
-            "indicators": r.result.values.iter().map(|(i, v)| json!({ "id": i.as_str(), "value": v.as_f64(), "text": v.to_output() })).collect::<Vec<_>>(),
+            "indicators": r.result.values.iter().map(|(i, v)| json!({ "id": i.as_str(), "unit": unit_name(i.unit()), "value": v.as_f64(), "text": v.to_output() })).collect::<Vec<_>>(),
             "scores": r.scores.iter().map(|s| json!({
                 "side": s.side,
                 "components": s.components.iter().map(|(n, v)| json!({ "name": n, "points": (v * 100.0).round() / 100.0 })).collect::<Vec<_>>(),
