@@ -268,6 +268,28 @@ test("every page of the menu shows its content", async () => {
   await page.close();
 });
 
+test("pages fit a phone 390 px wide", async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await context.storageState(), isMobile: true, hasTouch: true });
+  const page = await phone.newPage();
+  for (const href of ["#/", "#/pairings", "#/assessment?year=2019", "#/labour", "#/data", "#/edit/meetings"]) {
+    await page.goto(base + "/" + href);
+    await page.waitForSelector("#app h1");
+    await page.waitForTimeout(300);
+    const m = await page.evaluate(() => ({
+      header: document.querySelector("header").getBoundingClientRect().height,
+      width: document.documentElement.scrollWidth,
+    }));
+    assert.ok(m.header < 120, `${href}: the header takes ${m.header}px`);
+    assert.ok(m.width <= 392, `${href}: the page is ${m.width}px wide`);
+    const name = href.replace(/[#/?=&]+/g, "_").replace(/^_|_$/g, "") || "overview";
+    await page.screenshot({ path: path.join(shots, `phone-${name}.png`), fullPage: true });
+  }
+  // Every menu entry is reachable with a thumb.
+  const box = await page.locator("nav a[href='#/labour']").boundingBox();
+  assert.ok(box && box.height >= 24, JSON.stringify(box));
+  await phone.close();
+});
+
 test("a province opens with its prefectures on the map and its registry", async () => {
   const page = await context.newPage().then(async (p) => { await p.setViewportSize({ width: 1300, height: 1200 }); return p; });
   await page.goto(base + "/#/region/450000000000");
