@@ -266,6 +266,14 @@ test("every page of the menu shows its content", async () => {
   await page.goto(base + "/#/assessment");
   await page.waitForSelector("#app table tbody tr");
   await page.close();
+  // Signed out, the data page offers signing in, not forms that fail on submit.
+  const outside = await browser.newContext();
+  const pub = await outside.newPage();
+  await pub.goto(base + "/#/data");
+  await pub.waitForSelector("#app h1");
+  assert.equal(await pub.$("#upload"), null);
+  assert.ok(await pub.$("#app a[href='#/login']"));
+  await outside.close();
 });
 
 test("pages fit a phone 390 px wide", async () => {

@@ -28,7 +28,7 @@ const T = {
     nav_labour: "劳务协作", labour: "劳务协作工作站", date: "日期", station: "工作站", seekers: "求职人员", open_postings: "在招岗位", open_positions: "空缺岗位数",
     proposals: "推荐匹配（最优）", greedy: "贪心对照", priority_households: "零就业家庭人员", poor_placed: "建档立卡贫困人口", fit: "匹配度",
     unmatched: "未匹配人员及原因", confirmed: "已确认就业", retention3: "3个月稳岗", retention6: "6个月稳岗", follow_up: "需跟踪回访（不足90天）", confirm: "确认本页推荐",
-    confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
+    not_assessed: "该结对尚无考核年度（无活跃年度的数据）。", write_needs_account: "上传数据和填报记录需要登录有填报权限的账号。", read_only_account: "当前账号只能查看，不能上传或填报数据。", confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
     posting: "岗位", wage: "月工资", person: "人员",
     already_employed: "已在岗", no_posting_in_reach: "意向地区或就业距离内无在招岗位", not_eligible: "不符合岗位条件",
     capacity_taken: "符合条件的岗位已满（优先安排零就业家庭和建档立卡人员、匹配度更高者）",
@@ -72,7 +72,7 @@ const T = {
     nav_labour: "Labour", labour: "Labour station", date: "Date", station: "Station", seekers: "Seekers", open_postings: "Open postings", open_positions: "Open positions",
     proposals: "Proposed matches (optimal)", greedy: "Greedy baseline", priority_households: "from households with no one employed", poor_placed: "registered poor placed", fit: "fit",
     unmatched: "Unmatched seekers and why", confirmed: "Confirmed placements", retention3: "Retained 3 months", retention6: "Retained 6 months", follow_up: "Follow-up (ended before 90 days)", confirm: "Confirm these proposals",
-    confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
+    not_assessed: "This pairing has no assessed year yet.", write_needs_account: "Uploading and entering records needs an account that may write.", read_only_account: "This account reads only; it cannot upload or enter records.", confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
     posting: "Posting", wage: "Monthly wage", person: "Person",
     already_employed: "already employed", no_posting_in_reach: "no open posting within the wanted regions or distance", not_eligible: "not eligible",
     capacity_taken: "eligible postings filled by seekers of higher priority or better fit",
@@ -105,6 +105,13 @@ const moneyAxis = (v) => (Math.abs(v) >= 1e8 ? `${v / 1e8}${lang === "zh" ? "亿
 const noUnit = (label) => label.replace(/（元）|\s*\(yuan\)/, "");
 // An indicator as offices read it: rates in per cent, money in 万元/亿元.
 const indicatorValue = (i) => (i.value == null ? "—" : i.unit === "rate" ? `${(i.value * 100).toLocaleString(lang === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: 1 })}%` : i.unit === "yuan" ? money(i.value) : fmt(i.value));
+// A stored UTC time stamp shown in China time (UTC+8), as offices read it.
+const chinaTime = (at) => {
+  const d = new Date(at);
+  if (!at || isNaN(d)) return at || "";
+  const z = new Date(d.getTime() + 8 * 3600 * 1000).toISOString();
+  return `${z.slice(0, 10)} ${z.slice(11, 19)}${lang === "zh" ? "（北京时间）" : " (UTC+8)"}`;
+};
 const MONEY_KEYS = new Set(["fiscal_disbursed", "purchases", "donations", "budget", "funds", "amount"]);
 const fmt = (v) => (v == null ? "—" : typeof v === "number" ? v.toLocaleString(lang === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: 4 }) : v);
 const partyName = (p) => (p ? `${p.name}${p.kind === "organisation" ? `（${p.region_name}）` : ""}` : "");
@@ -307,7 +314,7 @@ async function pairingPage(app, id, params) {
   const year = +(params.get("year") || years[years.length - 1]);
   const y = r.years.find((x) => x.year === year);
   const p = r.pairing;
-  app.innerHTML = `<h1>${t("pairing")} ${esc(p.pairing_id)}</h1>
+  app.innerHTML = `<h1>${t("pairing")} ${esc(pairingName(p))} <span class="muted">${esc(p.pairing_id)}</span></h1>
     <p>${t(p.level)} · ${partyLink(p.helper)} → ${partyLink(p.helped)} · ${p.start_date} – ${p.end_date || ""}</p>
     <div class="filters"><label>${t("year")} <select id="f-year">${years.map((v) => `<option ${v === year ? "selected" : ""}>${v}</option>`).join("")}</select></label>
       <span class="muted">${t("click_hint")}</span></div>
@@ -316,7 +323,7 @@ async function pairingPage(app, id, params) {
         <table><tbody>${s.components.map((c) => `<tr><td>${t(c.name)}</td><td class="num">${fmt(c.points)}</td></tr>`).join("")}</tbody></table>`).join("") : t("none")}</div>
       <div class="card"><h2>${t("subtree")}</h2><div class="tree">${treeHtml(r.tree) || t("none")}</div></div>
     </div>
-    <h2>${t("indicators")} · ${year}</h2>
+    <h2>${t("indicators")}${y ? ` · ${year}` : ""}</h2>${y ? "" : `<p class="muted">${t("not_assessed")}</p>`}
     <table id="indicators"><thead><tr><th>${t("indicator")}</th><th class="num">${t("value")}</th></tr></thead><tbody>
       ${y ? y.indicators.map((i) => `<tr><td>${i.unit === "yuan" ? noUnit(t(i.id)) : t(i.id)} <span class="muted">${i.id}</span></td><td class="num"><a class="num" data-indicator="${i.id}">${esc(i.text === "" ? "—" : indicatorValue(i))}</a></td></tr>`).join("") : ""}
     </tbody></table>
@@ -364,7 +371,7 @@ async function assessmentPage(app, params) {
       <label>${t("filter_grade")} <select id="f-grade"><option value="">${t("all")}</option>${["good", "fair", "average", "poor"].map((g) => `<option value="${g}" ${g === grade ? "selected" : ""}>${t(g)}</option>`).join("")}</select></label>
       <label>${t("filter_province")} <input id="f-prov" size="8" value="${esc(province)}"></label>
       <span class="muted">${r.rows.length}</span>
-      <a id="export" href="/api/v1/assessments/${year}/export.xlsx">${t("export_xlsx")}</a>
+      <a id="export" href="/api/v1/assessments/${year}/export.xlsx?${new URLSearchParams({ method, side, grade, province })}">${t("export_xlsx")}</a>
       <a href="#/compare?from=${year - 1}&to=${year}">${t("compare")}</a></div>
     <table id="ranking"><thead><tr><th class="num">${t("rank")}</th><th class="sortable" data-sort="pairing_id">${t("pairing")}</th><th>${t("side")}</th><th>${t("helper")}</th><th>${t("helped")}</th>
       ${r.columns.map((c) => `<th class="num sortable" data-sort="c:${c}">${t(c)}</th>`).join("")}<th class="num sortable" data-sort="total">${t("total")}</th><th>${t("grade")}</th></tr></thead>
@@ -515,6 +522,7 @@ async function labourPage(app, params) {
 const FORM_KINDS = ["projects", "milestones", "placements", "meetings", "funds"];
 
 async function editPage(app, kind, key) {
+  if (!["admin", "office", "organisation"].includes(session.role)) return dataPage(app);
   const schema = await api(`/api/v1/schema/${kind}`);
   let values = {};
   if (key) values = (await api(`/api/v1/records/${kind}/${encodeURIComponent(key)}`)).values;
@@ -534,7 +542,7 @@ async function editPage(app, kind, key) {
     if (!k) return;
     const h = await api(`/api/v1/records/${kind}/${encodeURIComponent(k)}/audit`);
     $("#history").innerHTML = `<h2>${t("history")}</h2>${h.changes.length ? `<table id="audit"><thead><tr><th>${t("at")}</th><th>${t("actor")}</th><th>${t("field")}</th><th>${t("old")}</th><th>${t("new_value")}</th></tr></thead>
-      <tbody>${h.changes.map((c) => `<tr><td>${esc(c.at)}</td><td>${esc(c.actor)}</td><td>${esc(c.field)}</td><td>${esc(c.old)}</td><td>${esc(c.new)}</td></tr>`).join("")}</tbody></table>` : `<p class="muted">${t("none")}</p>`}`;
+      <tbody>${h.changes.map((c) => `<tr><td>${esc(chinaTime(c.at))}</td><td>${esc(c.actor)}</td><td>${esc(c.field)}</td><td>${esc(c.old)}</td><td>${esc(c.new)}</td></tr>`).join("")}</tbody></table>` : `<p class="muted">${t("none")}</p>`}`;
   };
   showHistory(key);
   $("#record").addEventListener("submit", async (ev) => {
@@ -577,6 +585,12 @@ async function comparePage(app, params) {
 }
 
 async function dataPage(app) {
+  // Only accounts that write see the upload and the forms.
+  if (!["admin", "office", "organisation"].includes(session.role)) {
+    app.innerHTML = `<h1>${t("data")}</h1><p class="muted">${session.role === "public" ? `<a href="#/login">${t("sign_in")}</a> · ${t("write_needs_account")}` : t("read_only_account")}</p>
+      <h2>${t("templates")}</h2><p id="templates">${KINDS.map((k) => `<a href="/api/v1/templates/${k}.xlsx">${k}.xlsx</a>`).join(" · ")}</p>`;
+    return;
+  }
   app.innerHTML = `<h1>${t("data")}</h1><p class="muted">${t("upload_hint")}</p>
     <form id="upload" class="filters"><input type="file" id="files" name="files" multiple accept=".csv,.xlsx,.zip">
       <button type="submit">${t("check")}</button></form><div id="report"></div>

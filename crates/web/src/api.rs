@@ -33,6 +33,35 @@ fn party_json(d: &AssessmentData, p: PartyRef) -> J {
     serde_json::to_value(party_body(d, p)).unwrap_or_default()
 }
 
+/// A pairing as people name it: helper—helped (苏州市—铜仁市).
+pub(crate) fn pairing_name(d: &AssessmentData, pi: u32) -> String {
+    let name = |p| {
+        let b = party_body(d, p);
+        match b.region_name {
+            Some(r) => format!("{}（{r}）", b.name),
+            None => b.name,
+        }
+    };
+    format!(
+        "{}—{}",
+        name(d.pairing_helper[pi as usize]),
+        name(d.pairing_helped[pi as usize])
+    )
+}
+
+/// The province codes of a pairing's helper and helped.
+pub(crate) fn pairing_provinces(d: &AssessmentData, pi: u32) -> [String; 2] {
+    let province = |p| {
+        d.regions[province_of(d, d.area(p)) as usize]
+            .code
+            .to_string()
+    };
+    [
+        province(d.pairing_helper[pi as usize]),
+        province(d.pairing_helped[pi as usize]),
+    ]
+}
+
 fn party_body(d: &AssessmentData, p: PartyRef) -> wire::PartyBody {
     match p {
         PartyRef::Region(r) => {
@@ -488,17 +517,12 @@ fn ranking_body(snap: &Snapshot, method: &xiezuo_engine::assess::method::Method,
         .filter_map(|r| {
             let &pi = d.pairing_idx.get(r.pairing_id)?;
             let (helper, helped) = (d.pairing_helper[pi as usize], d.pairing_helped[pi as usize]);
-            let province = |p| {
-                d.regions[province_of(d, d.area(p)) as usize]
-                    .code
-                    .to_string()
-            };
             Some(wire::RankingRow {
                 pairing_id: r.pairing_id.into(),
                 level: d.pairings[pi as usize].level.as_str().into(),
                 helper: party_body(d, helper),
                 helped: party_body(d, helped),
-                provinces: [province(helper), province(helped)],
+                provinces: pairing_provinces(d, pi),
                 side: r.side.into(),
                 components: r
                     .components

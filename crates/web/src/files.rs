@@ -45,40 +45,97 @@ pub async fn template(Path(file): Path<String>) -> Result<Response, ApiError> {
     Ok(attachment(&kind.file_name("xlsx"), bytes))
 }
 
-/// `GET /api/v1/assessments/{year}/export.xlsx`: the whole ranking, best
-/// first (the rows the caller may see).
+/// `GET /api/v1/assessments/{year}/export.xlsx?method=&side=&grade=&province=`:
+/// the ranking as the page shows it (the same filters, the rows the caller
+/// may see), best first and ranked within each side, with Chinese headers,
+/// names and grades.
 pub async fn ranking_xlsx(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Path(year): Path<i32>,
+    crate::error::extract::Query(q): crate::error::extract::Query<crate::api::RankingQuery>,
 ) -> Result<Response, ApiError> {
+    let method = state.method_by_id(q.method.as_deref()).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "unknown method {}",
+            q.method.as_deref().unwrap_or("")
+        ))
+    })?;
     let st = state.clone();
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let snap = st.snapshot()?;
-        let a = snap.assessment(year, &st.method);
-        let mut headers: Vec<String> = ["结对编号 pairing_id", "考核对象 side"]
+        let d = &snap.data;
+        let a = snap.assessment(year, &method);
+        let label = |c: &str| {
+            method
+                .sides
+                .iter()
+                .flat_map(|s| &s.components)
+                .find(|k| k.name == c)
+                .map_or(c.to_string(), |k| k.label.clone())
+        };
+        let grade = |g: &str| {
+            method
+                .grades
+                .iter()
+                .find(|x| x.grade == g)
+                .map_or(g.to_string(), |x| x.label.clone())
+        };
+        let side_zh = |s: &str| {
+            if s == "east" {
+                "东部帮扶方"
+            } else {
+                "西部受帮扶方"
+            }
+        };
+        let mut headers: Vec<String> = ["排名", "结对", "结对编号", "考核对象"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        headers.extend(a.columns.iter().cloned());
-        headers.extend(["总分 total".to_string(), "等次 grade".to_string()]);
+        headers.extend(a.columns.iter().map(|c| label(c)));
+        headers.extend(["总分".to_string(), "等次".to_string()]);
         let scope = crate::access::Scope { caller: &caller };
-        let ranking = Ranking::of(&a, |id| scope.pairing_id(&snap.data, id));
-        let rows: Vec<Vec<Plain>> = ranking
-            .rows
-            .iter()
-            .map(|r| {
-                let mut row = vec![Plain::Text(r.pairing_id.into()), Plain::Text(r.side.into())];
-                row.extend(
-                    a.columns
-                        .iter()
-                        .map(|c| r.points(c).map_or(Plain::Empty, Plain::Number)),
-                );
-                row.push(Plain::Number(r.total));
-                row.push(Plain::Text(r.grade.into()));
-                row
-            })
-            .collect();
+        let ranking = Ranking::of(&a, |id| scope.pairing_id(d, id));
+        let given = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        let (side, grade_q, province) = (given(&q.side), given(&q.grade), given(&q.province));
+        let mut rank_in_side: std::collections::HashMap<&str, usize> = Default::default();
+        let mut rows: Vec<Vec<Plain>> = Vec::new();
+        for r in &ranking.rows {
+            let rank = {
+                let n = rank_in_side.entry(r.side).or_default();
+                *n += 1;
+                *n
+            };
+            let Some(&pi) = d.pairing_idx.get(r.pairing_id) else {
+                continue;
+            };
+            if side.as_deref().is_some_and(|s| s != r.side)
+                || grade_q.as_deref().is_some_and(|g| g != r.grade)
+            {
+                continue;
+            }
+            if let Some(p) = &province
+                && !crate::api::pairing_provinces(d, pi)
+                    .iter()
+                    .any(|c| c.starts_with(p.as_str()))
+            {
+                continue;
+            }
+            let mut row = vec![
+                Plain::Number(rank as f64),
+                Plain::Text(crate::api::pairing_name(d, pi)),
+                Plain::Text(r.pairing_id.into()),
+                Plain::Text(side_zh(r.side).into()),
+            ];
+            row.extend(
+                a.columns
+                    .iter()
+                    .map(|c| r.points(c).map_or(Plain::Empty, Plain::Number)),
+            );
+            row.push(Plain::Number(r.total));
+            row.push(Plain::Text(grade(r.grade)));
+            rows.push(row);
+        }
         plain_xlsx_bytes("ranking.xlsx", &format!("考核 {year}"), &headers, &rows).map_err(failed)
     })
     .await

@@ -322,7 +322,12 @@ fn spec_core() -> Value {
             "/api/v1/assessments/compare": op("Two years side by side: totals, grades and changes", vec![
                 year("query", "from", "earlier year"),
                 example(constrained(param("to", "query", true, "integer", "later year"), json!({ "format": "int32" })), json!(2020))]),
-            "/api/v1/assessments/{year}/export.xlsx": file_op("The ranking of a year as an XLSX file", vec![year("path", "year", "year")], XLSX),
+            "/api/v1/assessments/{year}/export.xlsx": file_op("The ranking of a year as an XLSX file: the same filters as the ranking, ranked within each side, Chinese headers and grades", vec![
+                year("path", "year", "year"),
+                param("method", "query", false, "string", "method id (default xz-v1)"),
+                one_of("side", "the side scored", &["east", "west"]),
+                one_of("grade", "grade", &["good", "fair", "average", "poor"]),
+                param("province", "query", false, "string", "province code prefix of either party")], XLSX),
             "/api/v1/templates/{file}": file_op("A blank XLSX template with Chinese headers and drop-down lists, e.g. projects.xlsx", vec![
                 example(constrained(param("file", "path", true, "string", "<kind>.xlsx"), json!({ "enum": templates })), json!("projects.xlsx"))], XLSX),
             "/api/v1/regions/{code}": op("A region: registered households (masked), poverty status by year, projects and pairings", vec![

@@ -85,7 +85,9 @@ pub fn serve(settings: &crate::db::StoreSettings, a: &ServeSettings) -> Result<E
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&addr)
             .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
+            .with_context(|| {
+                format!("cannot listen on {addr} (is another server using it? choose another address with --addr HOST:PORT, or port 0 for a free one)")
+            })?;
         let addr = listener.local_addr()?;
         println!("listening on http://{addr}/");
         // Warm the snapshot so the first page is fast.

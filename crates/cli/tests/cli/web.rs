@@ -149,6 +149,25 @@ pub fn raw_exchange(
     (status, head.to_string(), body)
 }
 
+/// A GET whose body is binary (a download with a Content-Length): (status, bytes).
+fn get_bytes(addr: &str, path: &str) -> (u16, Vec<u8>) {
+    let auth = token_of(addr)
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let at = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..at]).into_owned();
+    let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, raw[at + 4..].to_vec())
+}
+
 fn dechunk(mut s: &str) -> String {
     let mut out = String::new();
     while let Some((len, rest)) = s.split_once("\r\n") {
@@ -272,6 +291,23 @@ fn the_api_serves_the_assessment_and_the_records_behind_it() {
     let (status, body) = get(&s.addr, "/api/v1/assessments/2019/export.xlsx");
     assert_eq!(status, 200);
     assert!(body.starts_with("PK"), "an XLSX (zip) file");
+    // The export is the ranking as the page filters it, in Chinese.
+    let (status, bytes) = get_bytes(
+        &s.addr,
+        "/api/v1/assessments/2019/export.xlsx?side=west&grade=good",
+    );
+    assert_eq!(status, 200);
+    let sheet = xiezuo_exchange::xlsx::read_first_sheet_from(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        &sheet[0].fields[..4],
+        ["排名", "结对", "结对编号", "考核对象"]
+    );
+    assert!(sheet.len() > 1);
+    for r in &sheet[1..] {
+        assert_eq!(r.fields[3], "西部受帮扶方", "{:?}", r.fields);
+        assert_eq!(r.fields.last().unwrap(), "好", "{:?}", r.fields);
+        assert!(r.fields[1].contains('—'), "{:?}", r.fields);
+    }
     let (status, body) = get(&s.addr, "/api/v1/templates/projects.xlsx");
     assert_eq!(status, 200);
     assert!(body.starts_with("PK"));
