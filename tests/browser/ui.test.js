@@ -97,6 +97,11 @@ test("a pairing drills down from a number to its records", async () => {
   await page.goto(base + "/#/pairing/CNTY-310102-530122?year=2019");
   await page.waitForSelector("#indicators a[data-indicator='milestones_due']");
   assert.equal((await page.textContent("#indicators a[data-indicator='milestones_due']")).trim(), "16");
+  // Why this grade: points out of the maximum, the rules, the bands.
+  assert.match(await page.textContent("#scores"), /\d+(\.\d+)? \/ \d+/);
+  assert.match(await page.textContent("#scores"), /等次标准/);
+  await page.click("#scores details summary");
+  assert.match(await page.textContent("#scores .terms"), /分/);
   // Rates read in per cent, money in 万元 or 亿元.
   assert.match(await page.textContent("#indicators a[data-indicator='on_time_rate']"), /^[\d.]+%$/);
   assert.match(await page.textContent("#indicators a[data-indicator='fiscal_disbursed']"), /(万元|亿元|元)$/);

@@ -28,7 +28,7 @@ const T = {
     nav_labour: "劳务协作", labour: "劳务协作工作站", date: "日期", station: "工作站", seekers: "求职人员", open_postings: "在招岗位", open_positions: "空缺岗位数",
     proposals: "推荐匹配（最优）", greedy: "贪心对照", priority_households: "零就业家庭人员", poor_placed: "建档立卡贫困人口", fit: "匹配度",
     unmatched: "未匹配人员及原因", confirmed: "已确认就业", retention3: "3个月稳岗", retention6: "6个月稳岗", follow_up: "需跟踪回访（不足90天）", confirm: "确认本页推荐",
-    not_assessed: "该结对尚无考核年度（无活跃年度的数据）。", write_needs_account: "上传数据和填报记录需要登录有填报权限的账号。", read_only_account: "当前账号只能查看，不能上传或填报数据。", confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
+    not_assessed: "该结对尚无考核年度（无活跃年度的数据）。", grade_bands: "等次标准", below_all: "其余", points: "分", write_needs_account: "上传数据和填报记录需要登录有填报权限的账号。", read_only_account: "当前账号只能查看，不能上传或填报数据。", confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
     posting: "岗位", wage: "月工资", person: "人员",
     already_employed: "已在岗", no_posting_in_reach: "意向地区或就业距离内无在招岗位", not_eligible: "不符合岗位条件",
     capacity_taken: "符合条件的岗位已满（优先安排零就业家庭和建档立卡人员、匹配度更高者）",
@@ -72,7 +72,7 @@ const T = {
     nav_labour: "Labour", labour: "Labour station", date: "Date", station: "Station", seekers: "Seekers", open_postings: "Open postings", open_positions: "Open positions",
     proposals: "Proposed matches (optimal)", greedy: "Greedy baseline", priority_households: "from households with no one employed", poor_placed: "registered poor placed", fit: "fit",
     unmatched: "Unmatched seekers and why", confirmed: "Confirmed placements", retention3: "Retained 3 months", retention6: "Retained 6 months", follow_up: "Follow-up (ended before 90 days)", confirm: "Confirm these proposals",
-    not_assessed: "This pairing has no assessed year yet.", write_needs_account: "Uploading and entering records needs an account that may write.", read_only_account: "This account reads only; it cannot upload or enter records.", confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
+    not_assessed: "This pairing has no assessed year yet.", grade_bands: "Grade bands", below_all: "otherwise", points: "points", write_needs_account: "Uploading and entering records needs an account that may write.", read_only_account: "This account reads only; it cannot upload or enter records.", confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
     posting: "Posting", wage: "Monthly wage", person: "Person",
     already_employed: "already employed", no_posting_in_reach: "no open posting within the wanted regions or distance", not_eligible: "not eligible",
     capacity_taken: "eligible postings filled by seekers of higher priority or better fit",
@@ -308,8 +308,26 @@ function treeHtml(node) {
   return `<ul>${node.children.map((c) => `<li><a href="#/pairing/${encodeURIComponent(c.pairing_id)}">${esc(c.pairing_id)}</a> <span class="muted">${t(c.level)}</span>${treeHtml(c)}</li>`).join("")}</ul>`;
 }
 
+// Why this grade: each component as points / maximum with the rules and
+// indicators behind it, and the band that decided the grade.
+function scoreHtml(s, method) {
+  const side = (method?.sides || []).find((x) => x.side === s.side);
+  const comp = (name) => (side?.components || []).find((c) => c.name === name);
+  const bands = (method?.grades || []).map((g) => `<span class="${g.grade === s.grade ? "band-hit" : "muted"}">${esc(g.label || t(g.grade))} ${g.min == null ? t("below_all") : `≥ ${g.min}`}</span>`).join(" · ");
+  return `<h3>${t(s.side)}: ${fmt(s.total)} <span class="grade ${s.grade}">${t(s.grade)}</span></h3>
+    <p class="bands">${t("grade_bands")}: ${bands}</p>
+    <table class="components"><tbody>${s.components.map((c) => {
+      const m = comp(c.name);
+      const terms = (m?.terms || []).map((x) => `<li>${fmt(x.weight)} ${t("points")}: ${esc(x.rule)} — ${x.indicators.map((i) => `${esc(t(i))}`).join("、")}</li>`).join("");
+      return `<tr><td><details><summary>${esc(m?.label || t(c.name))}</summary><ul class="terms">${terms}</ul></details></td>
+        <td class="num">${fmt(c.points)}${m ? ` / ${fmt(m.max)}` : ""}</td></tr>`;
+    }).join("")}</tbody></table>`;
+}
+
 async function pairingPage(app, id, params) {
   const r = await api(`/api/v1/pairings/${encodeURIComponent(id)}`);
+  const ms = await api("/api/v1/methods");
+  const method = ms.methods.find((m) => m.id === ms.default);
   const years = r.years.map((y) => y.year);
   const year = +(params.get("year") || years[years.length - 1]);
   const y = r.years.find((x) => x.year === year);
@@ -319,8 +337,7 @@ async function pairingPage(app, id, params) {
     <div class="filters"><label>${t("year")} <select id="f-year">${years.map((v) => `<option ${v === year ? "selected" : ""}>${v}</option>`).join("")}</select></label>
       <span class="muted">${t("click_hint")}</span></div>
     <div class="grid">
-      <div class="card"><h2>${t("scores")}</h2>${y ? y.scores.map((s) => `<h3>${t(s.side)}: ${fmt(s.total)} <span class="grade ${s.grade}">${t(s.grade)}</span></h3>
-        <table><tbody>${s.components.map((c) => `<tr><td>${t(c.name)}</td><td class="num">${fmt(c.points)}</td></tr>`).join("")}</tbody></table>`).join("") : t("none")}</div>
+      <div class="card" id="scores"><h2>${t("scores")}</h2>${y ? y.scores.map((s) => scoreHtml(s, method)).join("") : t("none")}</div>
       <div class="card"><h2>${t("subtree")}</h2><div class="tree">${treeHtml(r.tree) || t("none")}</div></div>
     </div>
     <h2>${t("indicators")}${y ? ` · ${year}` : ""}</h2>${y ? "" : `<p class="muted">${t("not_assessed")}</p>`}

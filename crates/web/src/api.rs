@@ -436,9 +436,40 @@ pub async fn explain(
 pub async fn methods(State(state): State<AppState>) -> Json<J> {
     let all: Vec<J> = std::iter::once(&state.method)
         .chain(state.methods.iter())
-        .map(|m| json!({ "id": m.id, "title": m.title, "columns": m.component_columns() }))
+        .map(|m| method_body(m))
         .collect();
     Json(json!({ "default": state.method.id, "methods": all }))
+}
+
+/// A method as the UI explains a score with it: components with their
+/// maximum and terms (rule, weight, indicators), and the grade bands.
+fn method_body(m: &xiezuo_engine::assess::method::Method) -> J {
+    let sides: Vec<J> = m
+        .sides
+        .iter()
+        .map(|s| {
+            let components: Vec<J> = s
+                .components
+                .iter()
+                .map(|c| {
+                    let terms: Vec<J> = c
+                        .terms
+                        .iter()
+                        .map(|t| json!({ "weight": t.weight, "fn": t.func.name(), "rule": t.func.rule_zh(),
+                            "indicators": t.func.indicators().iter().map(|i| i.as_str()).collect::<Vec<_>>() }))
+                        .collect();
+                    json!({ "name": c.name, "label": c.label, "max": c.max_points(), "terms": terms })
+                })
+                .collect();
+            json!({ "side": s.side, "components": components })
+        })
+        .collect();
+    let grades: Vec<J> = m
+        .grades
+        .iter()
+        .map(|g| json!({ "grade": g.grade, "label": g.label, "min": g.min }))
+        .collect();
+    json!({ "id": m.id, "title": m.title, "columns": m.component_columns(), "sides": sides, "grades": grades })
 }
 
 #[derive(Deserialize)]

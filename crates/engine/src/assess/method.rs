@@ -97,6 +97,57 @@ pub enum ScoreFn {
     },
 }
 
+impl ScoreFn {
+    /// The indicators the function reads.
+    pub fn indicators(&self) -> Vec<Indicator> {
+        match self {
+            ScoreFn::AtLeast { indicator, .. }
+            | ScoreFn::Ratio { indicator }
+            | ScoreFn::Value { indicator, .. } => vec![*indicator],
+            ScoreFn::Quotient {
+                numerator,
+                denominator,
+            } => vec![*numerator, *denominator],
+            ScoreFn::Growth {
+                growth,
+                reference,
+                base,
+            } => vec![*growth, *reference, *base],
+        }
+    }
+
+    /// The rule in words (Chinese), for the people a score is explained to.
+    pub fn rule_zh(&self) -> String {
+        match self {
+            ScoreFn::AtLeast { threshold, .. } => format!("达到 {threshold} 得满分，否则 0 分"),
+            ScoreFn::Ratio { .. } => "按完成年度目标的比例得分（最高满分）".into(),
+            ScoreFn::Quotient { .. } => "按前者与后者之比得分（最高满分）".into(),
+            ScoreFn::Value { .. } => "按比例值得分（0 至 1）".into(),
+            ScoreFn::Growth { .. } => {
+                "增长率不低于参照增长率得满分，否则按 (1+增长率)/(1+参照) 得分".into()
+            }
+        }
+    }
+
+    /// The function's name in the method file.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ScoreFn::AtLeast { .. } => "at_least",
+            ScoreFn::Ratio { .. } => "ratio",
+            ScoreFn::Quotient { .. } => "quotient",
+            ScoreFn::Value { .. } => "value",
+            ScoreFn::Growth { .. } => "growth",
+        }
+    }
+}
+
+impl Component {
+    /// The most points the component gives: every term at full score.
+    pub fn max_points(&self) -> f64 {
+        self.terms.iter().map(|t| t.weight).sum()
+    }
+}
+
 /// A weighted term of a component.
 #[derive(Debug, Clone)]
 pub struct Term {
