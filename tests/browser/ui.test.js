@@ -312,5 +312,18 @@ test("a province opens with its prefectures on the map and its registry", async 
   const ids = await page.$$eval("#households tbody tr td:last-child", (c) => c.map((x) => x.textContent).join(" "));
   assert.match(ids, /\*{10}/, "identity numbers are masked");
   await page.screenshot({ path: path.join(shots, "region.png"), fullPage: true });
+  // A province with many projects lists them page by page.
+  await page.goto(base + "/#/region/530000000000");
+  await page.waitForSelector("#region-projects tbody tr");
+  assert.equal((await page.$$("#region-projects tbody tr")).length, 20);
+  await page.click("#projects-pager a");
+  await page.waitForFunction(() => /ppage=2/.test(location.hash));
+  await page.waitForSelector("#region-projects tbody tr");
+  // A county has no base map of its own: nothing is requested, nothing fails.
+  const missing = [];
+  page.on("response", (r) => { if (r.status() === 404) missing.push(r.url()); });
+  await page.goto(base + "/#/region/450121000000");
+  await page.waitForSelector("#c-status canvas");
+  assert.deepEqual(missing, []);
   await page.close();
 });

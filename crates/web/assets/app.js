@@ -28,7 +28,7 @@ const T = {
     nav_labour: "劳务协作", labour: "劳务协作工作站", date: "日期", station: "工作站", seekers: "求职人员", open_postings: "在招岗位", open_positions: "空缺岗位数",
     proposals: "推荐匹配（最优）", greedy: "贪心对照", priority_households: "零就业家庭人员", poor_placed: "建档立卡贫困人口", fit: "匹配度",
     unmatched: "未匹配人员及原因", confirmed: "已确认就业", retention3: "3个月稳岗", retention6: "6个月稳岗", follow_up: "需跟踪回访（不足90天）", confirm: "确认本页推荐",
-    not_assessed: "该结对尚无考核年度（无活跃年度的数据）。", grade_bands: "等次标准", below_all: "其余", points: "分", write_needs_account: "上传数据和填报记录需要登录有填报权限的账号。", read_only_account: "当前账号只能查看，不能上传或填报数据。", confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
+    not_assessed: "该结对尚无考核年度（无活跃年度的数据）。", no_map: "该地区暂无底图（可用 --map-dir 提供审核通过的底图）。", grade_bands: "等次标准", below_all: "其余", points: "分", write_needs_account: "上传数据和填报记录需要登录有填报权限的账号。", read_only_account: "当前账号只能查看，不能上传或填报数据。", confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
     posting: "岗位", wage: "月工资", person: "人员",
     already_employed: "已在岗", no_posting_in_reach: "意向地区或就业距离内无在招岗位", not_eligible: "不符合岗位条件",
     capacity_taken: "符合条件的岗位已满（优先安排零就业家庭和建档立卡人员、匹配度更高者）",
@@ -72,7 +72,7 @@ const T = {
     nav_labour: "Labour", labour: "Labour station", date: "Date", station: "Station", seekers: "Seekers", open_postings: "Open postings", open_positions: "Open positions",
     proposals: "Proposed matches (optimal)", greedy: "Greedy baseline", priority_households: "from households with no one employed", poor_placed: "registered poor placed", fit: "fit",
     unmatched: "Unmatched seekers and why", confirmed: "Confirmed placements", retention3: "Retained 3 months", retention6: "Retained 6 months", follow_up: "Follow-up (ended before 90 days)", confirm: "Confirm these proposals",
-    not_assessed: "This pairing has no assessed year yet.", grade_bands: "Grade bands", below_all: "otherwise", points: "points", write_needs_account: "Uploading and entering records needs an account that may write.", read_only_account: "This account reads only; it cannot upload or enter records.", confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
+    not_assessed: "This pairing has no assessed year yet.", no_map: "No base map for this region (an approved one can be given with --map-dir).", grade_bands: "Grade bands", below_all: "otherwise", points: "points", write_needs_account: "Uploading and entering records needs an account that may write.", read_only_account: "This account reads only; it cannot upload or enter records.", confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
     posting: "Posting", wage: "Monthly wage", person: "Person",
     already_employed: "already employed", no_posting_in_reach: "no open posting within the wanted regions or distance", not_eligible: "not eligible",
     capacity_taken: "eligible postings filled by seekers of higher priority or better fit",
@@ -417,6 +417,7 @@ async function assessmentPage(app, params) {
 
 async function regionPage(app, code, params) {
   const page = +(params.get("page") || 1);
+  const ppage = +(params.get("ppage") || 1);
   const full = params.get("full") === "1";
   const r = await api(`/api/v1/regions/${code}?page=${page}&per_page=20${full ? "&full=true" : ""}`);
   const g = r.region;
@@ -437,9 +438,17 @@ async function regionPage(app, code, params) {
       <span class="muted">${t("page").replace("{p}", page).replace("{n}", r.households.total)}</span>
       ${page * r.households.per_page < r.households.total ? `<a href="#/region/${code}?page=${page + 1}">${t("next")}</a>` : ""}</div>
     <h2>${t("region_projects")} (${r.projects.length})</h2>
-    <table><tbody>${r.projects.slice(0, 200).map((p) => `<tr><td><a href="#/project/${encodeURIComponent(p.project_id)}">${esc(p.project_id)}</a></td><td>${esc(p.name)}</td><td>${p.year}</td><td>${esc(p.status)}</td><td class="num">${money(p.budget)}</td></tr>`).join("")}</tbody></table>`;
+    <table id="region-projects"><tbody>${r.projects.slice((ppage - 1) * PROJECTS_PER_PAGE, ppage * PROJECTS_PER_PAGE).map((p) => `<tr><td><a href="#/project/${encodeURIComponent(p.project_id)}">${esc(p.project_id)}</a></td><td>${esc(p.name)}</td><td>${p.year}</td><td>${esc(p.status)}</td><td class="num">${money(p.budget)}</td></tr>`).join("")}</tbody></table>
+    ${r.projects.length > PROJECTS_PER_PAGE ? `<div class="pager" id="projects-pager">${ppage > 1 ? `<a href="#/region/${code}?page=${page}&ppage=${ppage - 1}">${t("prev")}</a>` : ""}
+      <span class="muted">${t("page").replace("{p}", ppage).replace("{n}", r.projects.length)}</span>
+      ${ppage * PROJECTS_PER_PAGE < r.projects.length ? `<a href="#/region/${code}?page=${page}&ppage=${ppage + 1}">${t("next")}</a>` : ""}</div>` : ""}`;
+  // Provinces and prefectures have a base map of their parts; say so when one is missing.
+  if (!["province", "prefecture"].includes(g.level)) return statusChart(r);
   const mr = await fetch(`/map/${code.slice(0, 6)}.geojson`);
-  if (mr.ok && ["province", "prefecture"].includes(g.level)) {
+  if (!mr.ok) {
+    $("#region-map-card").style.display = "";
+    $("#c-region-map").outerHTML = `<p class="muted" id="no-map">${t("no_map")}</p>`;
+  } else {
     const geo = await mr.json();
     echarts.registerMap("m" + code, geo);
     $("#region-map-card").style.display = "";
@@ -453,6 +462,12 @@ async function regionPage(app, code, params) {
           itemStyle: { areaColor: c ? (c.poor_county || c.deep_poverty ? "#f8c9c4" : "#c6dafc") : "#f1f3f4" } }; }) }],
     });
   }
+  statusChart(r);
+}
+
+const PROJECTS_PER_PAGE = 20;
+
+function statusChart(r) {
   chart($("#c-status")).setOption({
     tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 60, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: r.status.map((s) => String(s.year)) }, yAxis: { type: "value" },
