@@ -76,6 +76,10 @@ test("the overview shows the map and the charts in Chinese", async () => {
     return c.getOption().series[0].data.length;
   });
   assert.ok(lines >= 2, `arrows between paired provinces: ${lines}`);
+  // The map has a legend, and its arrows do not take clicks meant for provinces.
+  assert.match(await page.textContent("#map-legend"), /东部帮扶方.*西部受帮扶方/);
+  const silent = await page.evaluate(() => echarts.getInstanceByDom(document.querySelector("#c-map")).getOption().series[0].silent);
+  assert.equal(silent, true);
   // First paint and the time until the map and charts are drawn, for the benchmark record.
   const timing = await page.evaluate(() => ({
     first_contentful_paint_ms: Math.round(performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1),

@@ -28,7 +28,7 @@ const T = {
     nav_labour: "劳务协作", labour: "劳务协作工作站", date: "日期", station: "工作站", seekers: "求职人员", open_postings: "在招岗位", open_positions: "空缺岗位数",
     proposals: "推荐匹配（最优）", greedy: "贪心对照", priority_households: "零就业家庭人员", poor_placed: "建档立卡贫困人口", fit: "匹配度",
     unmatched: "未匹配人员及原因", confirmed: "已确认就业", retention3: "3个月稳岗", retention6: "6个月稳岗", follow_up: "需跟踪回访（不足90天）", confirm: "确认本页推荐",
-    not_assessed: "该结对尚无考核年度（无活跃年度的数据）。", no_map: "该地区暂无底图（可用 --map-dir 提供审核通过的底图）。", grade_bands: "等次标准", below_all: "其余", points: "分", write_needs_account: "上传数据和填报记录需要登录有填报权限的账号。", read_only_account: "当前账号只能查看，不能上传或填报数据。", confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
+    not_assessed: "该结对尚无考核年度（无活跃年度的数据）。", map_arrow: "帮扶方向（省际结对）", map_pairings: "{n} 个省际结对", no_map: "该地区暂无底图（可用 --map-dir 提供审核通过的底图）。", grade_bands: "等次标准", below_all: "其余", points: "分", write_needs_account: "上传数据和填报记录需要登录有填报权限的账号。", read_only_account: "当前账号只能查看，不能上传或填报数据。", confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
     posting: "岗位", wage: "月工资", person: "人员",
     already_employed: "已在岗", no_posting_in_reach: "意向地区或就业距离内无在招岗位", not_eligible: "不符合岗位条件",
     capacity_taken: "符合条件的岗位已满（优先安排零就业家庭和建档立卡人员、匹配度更高者）",
@@ -72,7 +72,7 @@ const T = {
     nav_labour: "Labour", labour: "Labour station", date: "Date", station: "Station", seekers: "Seekers", open_postings: "Open postings", open_positions: "Open positions",
     proposals: "Proposed matches (optimal)", greedy: "Greedy baseline", priority_households: "from households with no one employed", poor_placed: "registered poor placed", fit: "fit",
     unmatched: "Unmatched seekers and why", confirmed: "Confirmed placements", retention3: "Retained 3 months", retention6: "Retained 6 months", follow_up: "Follow-up (ended before 90 days)", confirm: "Confirm these proposals",
-    not_assessed: "This pairing has no assessed year yet.", no_map: "No base map for this region (an approved one can be given with --map-dir).", grade_bands: "Grade bands", below_all: "otherwise", points: "points", write_needs_account: "Uploading and entering records needs an account that may write.", read_only_account: "This account reads only; it cannot upload or enter records.", confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
+    not_assessed: "This pairing has no assessed year yet.", map_arrow: "helper to helped (pairings between provinces)", map_pairings: "{n} pairings between provinces", no_map: "No base map for this region (an approved one can be given with --map-dir).", grade_bands: "Grade bands", below_all: "otherwise", points: "points", write_needs_account: "Uploading and entering records needs an account that may write.", read_only_account: "This account reads only; it cannot upload or enter records.", confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
     posting: "Posting", wage: "Monthly wage", person: "Person",
     already_employed: "already employed", no_posting_in_reach: "no open posting within the wanted regions or distance", not_eligible: "not eligible",
     capacity_taken: "eligible postings filled by seekers of higher priority or better fit",
@@ -267,12 +267,20 @@ async function overview(app) {
   const codeOf = Object.fromEntries(geo.features.map((f) => [f.properties.name, f.properties.code]));
   const mapChart = chart($("#c-map"));
   mapChart.on("click", (e) => { if (e.componentType === "geo" && codeOf[e.name]) location.hash = `#/region/${codeOf[e.name]}000000`; });
+  // Pairings per province, for the map's figures.
+  const count = {};
+  o.links.forEach((l) => { count[l.helper] = (count[l.helper] || 0) + l.pairings; if (l.helped !== l.helper) count[l.helped] = (count[l.helped] || 0) + l.pairings; });
+  $("#c-map").insertAdjacentHTML("afterend", `<p class="legend" id="map-legend"><span class="sw east"></span>${t("east")} <span class="sw west"></span>${t("west")} <span class="arrow">→</span>${t("map_arrow")}</p>`);
   mapChart.setOption({
-    tooltip: { trigger: "item", formatter: (p) => (p.seriesType === "lines" ? `${p.data.from} → ${p.data.to}: ${p.data.n}` : p.name) },
+    tooltip: { trigger: "item", formatter: (p) => {
+      const code = codeOf[p.name];
+      return code ? `${p.name}<br>${sideOf[code] ? t(sideOf[code]) : ""} · ${t("map_pairings").replace("{n}", count[code] || 0)}` : p.name;
+    } },
     geo: { map: "china", roam: true, itemStyle: { areaColor: "#f1f3f4", borderColor: "#999" }, emphasis: { itemStyle: { areaColor: "#fde7e4" } },
       regions: Object.entries(sideOf).filter(([c]) => nameOf[c]).map(([c, s]) => ({ name: nameOf[c], itemStyle: { areaColor: s === "east" ? "#f8c9c4" : s === "west" ? "#c6dafc" : "#eee" } })) },
     series: [{
-      type: "lines", coordinateSystem: "geo", symbol: ["none", "arrow"], symbolSize: 8,
+      // The arrows never take a click meant for a province.
+      type: "lines", coordinateSystem: "geo", symbol: ["none", "arrow"], symbolSize: 8, silent: true,
       lineStyle: { color: "#b3261e", width: 1.5, opacity: 0.8, curveness: 0.2 },
       data: o.links.filter((l) => centre[l.helper] && centre[l.helped] && l.helper !== l.helped)
         .map((l) => ({ coords: [centre[l.helper], centre[l.helped]], from: nameOf[l.helper], to: nameOf[l.helped], n: l.pairings })),
