@@ -275,6 +275,22 @@ test("every page of the menu shows its content", async () => {
   await page.goto(base + "/#/assessment");
   await page.waitForSelector("#app table tbody tr");
   await page.close();
+  // An office's overview starts with its own region and pairings.
+  const office = spawnSync(bin, ["--db", path.join(dir, "b.db"), "user", "add", "gx-office", "--role", "office", "--region", "450000", "--password-stdin"], { input: "office passphrase\n", encoding: "utf8" });
+  assert.equal(office.status, 0, office.stderr);
+  const oc = await browser.newContext();
+  const op = await oc.newPage();
+  await op.goto(base + "/#/login");
+  await op.waitForSelector("#login-form");
+  await op.fill("#login", "gx-office");
+  await op.fill("#password", "office passphrase");
+  await op.click("#login-submit");
+  await op.waitForSelector("#whoami");
+  await op.goto(base + "/#/");
+  await op.waitForSelector("#own");
+  assert.match(await op.textContent("#own"), /广西/);
+  assert.match(await op.textContent("#own"), /—/);
+  await oc.close();
   // Signed out, the data page offers signing in, not forms that fail on submit.
   const outside = await browser.newContext();
   const pub = await outside.newPage();

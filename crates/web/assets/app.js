@@ -28,7 +28,7 @@ const T = {
     nav_labour: "劳务协作", labour: "劳务协作工作站", date: "日期", station: "工作站", seekers: "求职人员", open_postings: "在招岗位", open_positions: "空缺岗位数",
     proposals: "推荐匹配（最优）", greedy: "贪心对照", priority_households: "零就业家庭人员", poor_placed: "建档立卡贫困人口", fit: "匹配度",
     unmatched: "未匹配人员及原因", confirmed: "已确认就业", retention3: "3个月稳岗", retention6: "6个月稳岗", follow_up: "需跟踪回访（不足90天）", confirm: "确认本页推荐",
-    not_assessed: "该结对尚无考核年度（无活跃年度的数据）。", map_arrow: "帮扶方向（省际结对）", map_pairings: "{n} 个省际结对", no_map: "该地区暂无底图（可用 --map-dir 提供审核通过的底图）。", grade_bands: "等次标准", below_all: "其余", points: "分", write_needs_account: "上传数据和填报记录需要登录有填报权限的账号。", read_only_account: "当前账号只能查看，不能上传或填报数据。", confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
+    not_assessed: "该结对尚无考核年度（无活跃年度的数据）。", own_region: "本地区", own_pairings: "本地区参与的结对 {n} 个", map_arrow: "帮扶方向（省际结对）", map_pairings: "{n} 个省际结对", no_map: "该地区暂无底图（可用 --map-dir 提供审核通过的底图）。", grade_bands: "等次标准", below_all: "其余", points: "分", write_needs_account: "上传数据和填报记录需要登录有填报权限的账号。", read_only_account: "当前账号只能查看，不能上传或填报数据。", confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
     posting: "岗位", wage: "月工资", person: "人员",
     already_employed: "已在岗", no_posting_in_reach: "意向地区或就业距离内无在招岗位", not_eligible: "不符合岗位条件",
     capacity_taken: "符合条件的岗位已满（优先安排零就业家庭和建档立卡人员、匹配度更高者）",
@@ -72,7 +72,7 @@ const T = {
     nav_labour: "Labour", labour: "Labour station", date: "Date", station: "Station", seekers: "Seekers", open_postings: "Open postings", open_positions: "Open positions",
     proposals: "Proposed matches (optimal)", greedy: "Greedy baseline", priority_households: "from households with no one employed", poor_placed: "registered poor placed", fit: "fit",
     unmatched: "Unmatched seekers and why", confirmed: "Confirmed placements", retention3: "Retained 3 months", retention6: "Retained 6 months", follow_up: "Follow-up (ended before 90 days)", confirm: "Confirm these proposals",
-    not_assessed: "This pairing has no assessed year yet.", map_arrow: "helper to helped (pairings between provinces)", map_pairings: "{n} pairings between provinces", no_map: "No base map for this region (an approved one can be given with --map-dir).", grade_bands: "Grade bands", below_all: "otherwise", points: "points", write_needs_account: "Uploading and entering records needs an account that may write.", read_only_account: "This account reads only; it cannot upload or enter records.", confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
+    not_assessed: "This pairing has no assessed year yet.", own_region: "Your region", own_pairings: "{n} pairings your region takes part in", map_arrow: "helper to helped (pairings between provinces)", map_pairings: "{n} pairings between provinces", no_map: "No base map for this region (an approved one can be given with --map-dir).", grade_bands: "Grade bands", below_all: "otherwise", points: "points", write_needs_account: "Uploading and entering records needs an account that may write.", read_only_account: "This account reads only; it cannot upload or enter records.", confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
     posting: "Posting", wage: "Monthly wage", person: "Person",
     already_employed: "already employed", no_posting_in_reach: "no open posting within the wanted regions or distance", not_eligible: "not eligible",
     capacity_taken: "eligible postings filled by seekers of higher priority or better fit",
@@ -222,10 +222,20 @@ function chart(el) {
 }
 window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
 
+// An office's own region and pairings, first on its overview.
+async function ownFirst() {
+  if (session.role !== "office" || !session.region) return "";
+  const code = String(session.region).padEnd(12, "0");
+  const [g, ps] = await Promise.all([api(`/api/v1/regions/${code}?per_page=1`), api("/api/v1/pairings?per_page=8")]);
+  return `<div class="card" id="own"><h2>${t("own_region")}: <a href="#/region/${code}">${esc(g.region.name)}</a></h2>
+    <p>${t("own_pairings").replace("{n}", ps.total)}: ${ps.items.map((p) => `<a href="#/pairing/${encodeURIComponent(p.pairing_id)}">${esc(pairingName(p))}</a>`).join(" · ")}${ps.total > ps.items.length ? ` · <a href="#/pairings">${t("all")}</a>` : ""}</p></div>`;
+}
+
 async function overview(app) {
   const o = await api("/api/v1/overview");
+  const own = await ownFirst().catch(() => "");
   const last = o.totals[o.totals.length - 1] || {};
-  app.innerHTML = `<h1>${t("overview")}</h1>
+  app.innerHTML = `<h1>${t("overview")}</h1>${own}
     <div class="kpis">${["fiscal_disbursed", "people_placed", "cadres_and_technicians_sent", "purchases", "donations"]
       .map((k) => `<div class="card kpi"><div class="k">${noUnit(t(k))} · ${o.latest_year ?? ""}</div><div class="v">${MONEY_KEYS.has(k) ? money(last[k]) : fmt(last[k])}</div></div>`).join("")}</div>
     <div class="grid">
