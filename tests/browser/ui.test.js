@@ -258,7 +258,15 @@ test("the labour station proposes matches and confirms them as placements", asyn
 
 test("every page of the menu shows its content", async () => {
   const page = await context.newPage();
-  await page.goto(base + "/");
+  // The content security policy holds: no page breaks it.
+  const violations = [];
+  page.on("console", (m) => { if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text()); });
+  const first = await page.goto(base + "/");
+  const h = first.headers();
+  assert.match(h["content-security-policy"] || "", /script-src 'self'/);
+  assert.match(h["content-security-policy"] || "", /frame-ancestors 'none'/);
+  assert.equal(h["x-content-type-options"], "nosniff");
+  assert.equal(h["referrer-policy"], "no-referrer");
   const links = await page.$$eval("nav a", (as) => as.map((a) => a.getAttribute("href")).filter((h) => h.startsWith("#/")));
   assert.ok(links.length >= 5, JSON.stringify(links));
   for (const href of links) {
@@ -267,6 +275,9 @@ test("every page of the menu shows its content", async () => {
     const text = await page.textContent("#app");
     assert.doesNotMatch(text, /共 0 条|Error|错误：/, `${href}: ${text.slice(0, 200)}`);
   }
+  await page.goto(base + "/#/pairing/CNTY-310102-530122?year=2019");
+  await page.waitForSelector("#indicators a");
+  assert.deepEqual(violations, []);
   // The pairings list, as the menu opens it, lists pairings.
   await page.goto(base + "/#/pairings");
   await page.waitForSelector("#app table tbody tr");

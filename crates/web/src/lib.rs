@@ -13,6 +13,7 @@ pub mod auth;
 mod convert;
 mod error;
 mod files;
+mod headers;
 mod jobs;
 mod labour;
 mod openapi;
@@ -85,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::extract::DefaultBodyLimit::max(512 * 1024 * 1024))
         .fallback(api::not_found)
+        .layer(axum::middleware::from_fn(headers::security))
         .with_state(state)
 }
 

@@ -389,6 +389,22 @@ fn the_api_serves_the_assessment_and_the_records_behind_it() {
     ] {
         assert!(spec["paths"][path].is_object(), "{path}");
     }
+    // Security headers on every answer; HSTS only when reached over TLS.
+    let (_, head, _) = raw_exchange(&s.addr, "GET", "/api/v1/health", "", "");
+    let head = head.to_ascii_lowercase();
+    assert!(
+        head.contains("content-security-policy: default-src 'self'"),
+        "{head}"
+    );
+    assert!(head.contains("x-content-type-options: nosniff"));
+    assert!(head.contains("x-frame-options: deny"));
+    assert!(!head.contains("strict-transport-security"));
+    let (_, head, _) = raw_exchange(&s.addr, "GET", "/", "X-Forwarded-Proto: https\r\n", "");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("strict-transport-security: max-age="),
+        "{head}"
+    );
     // An empty level filters nothing; a province's name finds its pairings
     // at every level.
     let all = json(&s.addr, "/api/v1/pairings");
