@@ -158,6 +158,9 @@ async function api(path) {
 async function loadSession() {
   try {
     session = await (await fetch("/api/v1/session")).json();
+    // The API documentation is for integrators: administrators see it in the menu.
+    const docs = document.querySelector('nav a[href="/api/docs"]');
+    if (docs) docs.style.display = session.role === "admin" ? "" : "none";
   } catch (_) {
     session = { login: "-", role: "public" };
   }

@@ -37,14 +37,19 @@ pub fn run(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
     let data = AssessmentData::load(store.as_ref()).context("reading the store")?;
     let result = assess(&data, a.year, &method);
     write_outputs(&result, &a.out).with_context(|| format!("writing {}", a.out.display()))?;
-    print_ranking(&result, a.top);
+    print_ranking(&result, &method, a.top);
     println!("output: {}", a.out.display());
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints the best and worst pairings per side and the grade counts.
-pub fn print_ranking(r: &Assessment, top: usize) {
+/// Prints the best and worst pairings per side and the grade counts, each
+/// grade with its Chinese label from the method (好 good).
+pub fn print_ranking(r: &Assessment, method: &Method, top: usize) {
     let ranking = xiezuo_engine::views::Ranking::of(r, |_| true);
+    let grade = |g: &str| match method.grades.iter().find(|x| x.grade == g) {
+        Some(x) if !x.label.is_empty() => format!("{} {g}", x.label),
+        _ => g.to_string(),
+    };
     println!(
         "assessment {} of {} pairings active in {}",
         ranking.method_id, ranking.assessed, ranking.year
@@ -61,7 +66,7 @@ pub fn print_ranking(r: &Assessment, top: usize) {
             ranking
                 .grade_counts(side)
                 .iter()
-                .map(|(g, n)| format!("{g} {n}"))
+                .map(|(g, n)| format!("{} {n}", grade(g)))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -69,7 +74,10 @@ pub fn print_ranking(r: &Assessment, top: usize) {
         let line = |rank: usize, r: &xiezuo_engine::views::RankingRow<'_>| {
             println!(
                 "  {:>4}  {:<32} {:>7.2}  {}",
-                rank, r.pairing_id, r.total, r.grade
+                rank,
+                r.pairing_id,
+                r.total,
+                grade(r.grade)
             );
         };
         for (i, r) in rows.iter().enumerate().take(top) {

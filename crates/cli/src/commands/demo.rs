@@ -86,9 +86,10 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
     }
     println!("3/3 assessing {last_year}");
     let data = AssessmentData::load(store.as_ref() as &dyn Store)?;
-    let result = assess(&data, last_year, &Method::default_v1());
+    let method = Method::default_v1();
+    let result = assess(&data, last_year, &method);
     write_outputs(&result, &out)?;
-    super::assess::print_ranking(&result, 10);
+    super::assess::print_ranking(&result, &method, 10);
     println!("\nstore:      {db_path}");
     println!("dataset:    {}", data_dir.display());
     println!(
