@@ -106,6 +106,8 @@ test("a pairing drills down from a number to its records", async () => {
   assert.match(await page.textContent("#scores"), /等次标准/);
   await page.click("#scores details summary");
   assert.match(await page.textContent("#scores .terms"), /分/);
+  // Each indicator says what it counts, from the method file.
+  assert.match(await page.textContent("#indicators"), /就业累计满 90 天/);
   // Rates read in per cent, money in 万元 or 亿元.
   assert.match(await page.textContent("#indicators a[data-indicator='on_time_rate']"), /^[\d.]+%$/);
   assert.match(await page.textContent("#indicators a[data-indicator='fiscal_disbursed']"), /(万元|亿元|元)$/);

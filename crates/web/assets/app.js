@@ -363,7 +363,7 @@ async function pairingPage(app, id, params) {
     </div>
     <h2>${t("indicators")}${y ? ` · ${year}` : ""}</h2>${y ? "" : `<p class="muted">${t("not_assessed")}</p>`}
     <table id="indicators"><thead><tr><th>${t("indicator")}</th><th class="num">${t("value")}</th></tr></thead><tbody>
-      ${y ? y.indicators.map((i) => `<tr><td>${i.unit === "yuan" ? noUnit(t(i.id)) : t(i.id)} <span class="muted">${i.id}</span></td><td class="num"><a class="num" data-indicator="${i.id}">${esc(i.text === "" ? "—" : indicatorValue(i))}</a></td></tr>`).join("") : ""}
+      ${y ? y.indicators.map((i) => `<tr><td>${i.unit === "yuan" ? noUnit(t(i.id)) : t(i.id)} <span class="muted">${i.id}</span>${method?.definitions?.[i.id] ? `<div class="definition">${esc(method.definitions[i.id])}</div>` : ""}</td><td class="num"><a class="num" data-indicator="${i.id}">${esc(i.text === "" ? "—" : indicatorValue(i))}</a></td></tr>`).join("") : ""}
     </tbody></table>
     <h2>${t("findings")}</h2>
     ${y && y.findings.length ? `<table><thead><tr><th>${t("finding")}</th><th>${t("record_kind")}</th><th>${t("record_id")}</th></tr></thead><tbody>

@@ -469,7 +469,12 @@ fn method_body(m: &xiezuo_engine::assess::method::Method) -> J {
         .iter()
         .map(|g| json!({ "grade": g.grade, "label": g.label, "min": g.min }))
         .collect();
-    json!({ "id": m.id, "title": m.title, "columns": m.component_columns(), "sides": sides, "grades": grades })
+    let definitions: serde_json::Map<String, J> = m
+        .definitions
+        .iter()
+        .map(|(i, d)| (i.as_str().to_string(), json!(d)))
+        .collect();
+    json!({ "id": m.id, "title": m.title, "columns": m.component_columns(), "sides": sides, "grades": grades, "definitions": definitions })
 }
 
 #[derive(Deserialize)]

@@ -25,6 +25,10 @@ struct RawMethod {
     id: String,
     #[serde(default)]
     title: String,
+    /// What each indicator counts, in Chinese, for the people a score is
+    /// explained to.
+    #[serde(default)]
+    definitions: std::collections::BTreeMap<String, String>,
     grades: Vec<RawGrade>,
     sides: Vec<RawSide>,
 }
@@ -183,6 +187,8 @@ pub struct Grade {
 pub struct Method {
     pub id: String,
     pub title: String,
+    /// Indicator definitions in Chinese (indicators without one are left out).
+    pub definitions: Vec<(Indicator, String)>,
     pub grades: Vec<Grade>,
     pub sides: Vec<SideMethod>,
 }
@@ -201,6 +207,7 @@ impl Method {
         Self::parse(XZ_V1, "methods/xz-v1.toml").unwrap_or_else(|_| Method {
             id: "invalid".into(),
             title: String::new(),
+            definitions: vec![],
             grades: vec![],
             sides: vec![],
         })
@@ -284,9 +291,16 @@ impl Method {
         if grades.is_empty() || sides.is_empty() {
             return Err(invalid("a method needs grades and sides".into()));
         }
+        let mut definitions = Vec::new();
+        for (name, text) in raw.definitions {
+            let i = Indicator::parse(&name)
+                .ok_or_else(|| invalid(format!("definitions: unknown indicator {name:?}")))?;
+            definitions.push((i, text));
+        }
         Ok(Method {
             id: raw.id,
             title: raw.title,
+            definitions,
             grades,
             sides,
         })
@@ -471,6 +485,24 @@ mod tests {
             values: vals.to_vec(),
             findings: vec![],
         }
+    }
+
+    #[test]
+    fn every_indicator_of_xz_v1_is_defined_and_unknown_ones_are_refused() {
+        let m = Method::default_v1();
+        for i in Indicator::ALL {
+            assert!(
+                m.definitions.iter().any(|(d, _)| d == i),
+                "{} has no definition",
+                i.as_str()
+            );
+        }
+        let bad = XZ_V1.replace(
+            "[definitions]\n",
+            "[definitions]\nnot_an_indicator = \"x\"\n",
+        );
+        let e = Method::parse(&bad, "m.toml").unwrap_err().to_string();
+        assert!(e.contains("unknown indicator \"not_an_indicator\""), "{e}");
     }
 
     #[test]
