@@ -104,6 +104,34 @@ fn anchor(rec: &Record) -> Anchor<'_> {
     }
 }
 
+/// A place a row puts its activity in, besides its pairing: a writer's row
+/// must put it within the pairing's parties (a project of its own pairing
+/// in another province's county is not its row).
+enum Place<'r> {
+    Region(RegionCode),
+    /// Where a household lives (unknown: outside every scope).
+    Household(&'r Id),
+    /// Where a person's household lives (unknown: outside every scope).
+    Person(&'r Id),
+}
+
+fn places(rec: &Record) -> Vec<Place<'_>> {
+    match rec {
+        Record::Project(p) => {
+            let mut v = vec![Place::Region(p.county)];
+            v.extend(p.village.map(Place::Region));
+            v
+        }
+        Record::Beneficiary(b) => vec![Place::Household(&b.household_id)],
+        Record::Placement(p) => vec![Place::Person(&p.person_id)],
+        Record::Attendance(a) => vec![Place::Person(&a.person_id)],
+        Record::Posting(p) => vec![Place::Region(p.work_region)],
+        Record::Investment(i) => vec![Place::Region(i.county)],
+        Record::Purchase(p) => vec![Place::Region(p.seller_county)],
+        _ => Vec::new(),
+    }
+}
+
 /// The party an organisation writes as: the donor, buyer, enterprise or
 /// employer of its own kinds of rows.
 fn acting_party(rec: &Record) -> Option<&Party> {
@@ -212,12 +240,13 @@ impl Ctx<'_> {
                 if acting_party(rec) != Some(&own) {
                     return Ok(false);
                 }
-                Ok(match anchor(rec) {
-                    Anchor::Pairing(id) => self
-                        .parties_of(id)?
-                        .is_some_and(|(h, w)| h == own || w == own),
-                    _ => false,
-                })
+                let Anchor::Pairing(id) = anchor(rec) else {
+                    return Ok(false);
+                };
+                match self.parties_of(id)? {
+                    Some((h, w)) if h == own || w == own => self.places_within(rec, &[h, w]),
+                    _ => Ok(false),
+                }
             }
         }
     }
@@ -245,9 +274,50 @@ impl Ctx<'_> {
             return Ok(false);
         };
         match self.parties_of(&pairing)? {
-            Some((h, w)) => self.party_of_region(region, &[h, w]),
+            Some((h, w)) => {
+                let parties = [h, w];
+                Ok(self.party_of_region(region, &parties)? && self.places_within(rec, &parties)?)
+            }
             None => Ok(false),
         }
+    }
+
+    /// Whether every place of the row lies within one of the parties (an
+    /// organisation where it is registered); a household or person that is
+    /// not known lies nowhere, so the answer is the same as for one of
+    /// another region.
+    fn places_within(&mut self, rec: &Record, parties: &[Party]) -> Result<bool, StoreError> {
+        for place in places(rec) {
+            let code = match place {
+                Place::Region(c) => Some(c),
+                Place::Household(h) => self.village_of(h)?,
+                Place::Person(p) => match self.household_of(p)? {
+                    Some(h) => self.village_of(&h)?,
+                    None => None,
+                },
+            };
+            let Some(code) = code else {
+                return Ok(false);
+            };
+            let mut inside = false;
+            for party in parties {
+                let region = match party {
+                    Party::Region(c) => Some(*c),
+                    Party::Org(o) => match self.org(o)? {
+                        Found::Yes((_, c)) => Some(c),
+                        _ => None,
+                    },
+                };
+                if region.is_some_and(|r| region_covers(r.as_u64(), code.as_u64())) {
+                    inside = true;
+                    break;
+                }
+            }
+            if !inside {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Whether one of the parties lies in the region (an organisation where

@@ -337,3 +337,42 @@ fn a_duplicate_identity_number_names_its_holder_only_inside_the_scope() {
     let r = write(&mut store, &WriteScope::Everywhere, &person);
     assert!(reasons(&r)[0].contains("person P-YN1"), "{:?}", reasons(&r));
 }
+
+#[test]
+fn an_office_row_puts_its_activity_within_its_pairing_only() {
+    let mut store = stored_world();
+    let gx = WriteScope::of(Role::Office, Some(450000000000), None);
+    // A project of its own pairing located in another province's county.
+    let projects = [file(
+        "projects.csv",
+        "project_id,pairing_id,year,name,category,county,village,budget,start_date,end_date,status\nXM-1,P-GX,2019,路,infrastructure,530121000000,,1000,2019-01-01,2019-12-31,completed\nXM-2,P-GX,2019,路,infrastructure,450121000000,,1000,2019-01-01,2019-12-31,completed\n",
+    )];
+    let r = write(&mut store, &gx, &projects);
+    assert_eq!(r.out_of_scope, 1, "{:?}", reasons(&r));
+    assert_eq!(r.errors[0].error.line, 2);
+    // A placement of a person of another province, and of an unknown
+    // person: the same answer, telling nothing of who exists where.
+    let placements = [file(
+        "placements.csv",
+        "placement_id,person_id,pairing_id,employer,work_region,start_date,end_date,monthly_wage\nPL-1,P-YN1,P-GX,厂,440000000000,2019-03-01,,3000\nPL-2,P-NOBODY,P-GX,厂,440000000000,2019-03-01,,3000\nPL-3,P-GX1,P-GX,厂,440000000000,2019-03-01,,3000\n",
+    )];
+    let r = write(&mut store, &gx, &placements);
+    let refusals: Vec<(u64, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.error.line, e.error.reason.as_str()))
+        .collect();
+    assert_eq!(
+        refusals,
+        [
+            (
+                2,
+                "this placements row is outside your scope (office 450000000000)"
+            ),
+            (
+                3,
+                "this placements row is outside your scope (office 450000000000)"
+            ),
+        ]
+    );
+}
