@@ -2,7 +2,7 @@
 //! (English names or Chinese labels) and file/line/column error reporting.
 
 use crate::ImportError;
-use crate::cell::{Cell, parse_cell};
+use crate::cell::{Cell, Quoting, parse_cell_quoting, quote_value};
 use crate::schema::FileKind;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
@@ -16,11 +16,25 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a file name says (`.xlsx`, else CSV).
+    /// The format a file name says (`.xlsx` in any case, else CSV).
     pub fn of_name(name: &str) -> Format {
         match name.rsplit_once('.') {
-            Some((_, "xlsx")) => Format::Xlsx,
+            Some((_, ext)) if ext.eq_ignore_ascii_case("xlsx") => Format::Xlsx,
             _ => Format::Csv,
+        }
+    }
+
+    /// The format of a dataset file name (`.csv` or `.xlsx`, in any case:
+    /// `meetings.CSV` is a meetings file), with its stem; `None` for any
+    /// other name.
+    pub fn of_dataset_name(name: &str) -> Option<(&str, Format)> {
+        let (stem, ext) = name.rsplit_once('.')?;
+        if ext.eq_ignore_ascii_case("csv") {
+            Some((stem, Format::Csv))
+        } else if ext.eq_ignore_ascii_case("xlsx") {
+            Some((stem, Format::Xlsx))
+        } else {
+            None
         }
     }
 }
@@ -56,7 +70,11 @@ impl HeaderMap {
                 None => errors.push(ImportError::new(
                     file,
                     1,
-                    if h.is_empty() { "?" } else { h },
+                    &if h.is_empty() {
+                        "?".to_string()
+                    } else {
+                        quote_value(h)
+                    },
                     "unknown column",
                 )),
             }
@@ -85,6 +103,7 @@ impl HeaderMap {
         fields: &[&str],
     ) -> Result<Vec<Cell>, Vec<ImportError>> {
         let cols = self.kind.columns();
+        let quoting = Quoting::of_kind(self.kind);
         let mut cells = Vec::with_capacity(cols.len());
         let mut errors = Vec::new();
         if fields.len() != self.width {
@@ -110,7 +129,7 @@ impl HeaderMap {
                 cells.push(Cell::Null);
                 continue;
             }
-            match parse_cell(col, raw) {
+            match parse_cell_quoting(col, raw, quoting) {
                 Ok(c) => cells.push(c),
                 Err(reason) => {
                     errors.push(ImportError::new(file, line, col.name, reason));
