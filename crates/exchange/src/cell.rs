@@ -184,7 +184,11 @@ pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, Str
         ColType::Enum(spec) => Cell::Text(
             (spec.parse)(s)
                 .ok_or_else(|| {
-                    format!("{} (expected {})", q.say("unknown value", s), (spec.expected)())
+                    format!(
+                        "{} (expected {})",
+                        q.say("unknown value", s),
+                        (spec.expected)()
+                    )
                 })?
                 .into(),
         ),
