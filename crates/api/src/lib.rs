@@ -194,6 +194,10 @@ pub struct FileCounts {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ImportReportBody {
     pub errors: Vec<RowError>,
+    /// What was read but deserves a look (hidden rows of a sheet, imported
+    /// like the others); warnings do not make an upload invalid.
+    #[serde(default)]
+    pub warnings: Vec<RowError>,
     pub counts: Vec<FileCounts>,
     /// The batch stored, if anything was.
     pub batch_id: Option<i64>,

@@ -56,20 +56,79 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("invalid date {s}"))
 }
 
-fn parse_nonneg_int(s: &str) -> Result<i64, String> {
-    if s.is_empty() || s.len() > 18 || !s.bytes().all(|c| c.is_ascii_digit()) {
-        return Err(format!("not a non-negative integer: {s}"));
+/// The most characters of an input value an error quotes.
+pub const QUOTE_CHARS: usize = 40;
+
+/// An input value as an error message quotes it (引用): whole when it is at
+/// most `QUOTE_CHARS` characters, else its first `QUOTE_CHARS` characters
+/// (cut on a char boundary) with "…" and its length, e.g.
+/// `"abc…" (52428800 characters)`. Every error that quotes input uses it,
+/// so no message grows with its input.
+pub fn quote_value(s: &str) -> String {
+    match s.char_indices().nth(QUOTE_CHARS) {
+        None => s.to_string(),
+        Some((cut, _)) => format!("\"{}…\" ({} characters)", &s[..cut], s.chars().count()),
     }
-    s.parse::<i64>()
-        .map_err(|_| format!("not a non-negative integer: {s}"))
 }
 
-/// Parses one non-empty cell according to its column; the error is the reason.
+/// Whether an error about a cell may quote its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quoting {
+    /// Quote a short prefix (`quote_value`): cells of ordinary kinds.
+    Prefix,
+    /// Never quote it: every cell of a kind that holds personal data
+    /// (个人信息), since a misaligned row puts a name or an identity number
+    /// in any of its columns. The message names what was expected instead.
+    Never,
+}
+
+impl Quoting {
+    /// How errors about the cells of `kind` quote them.
+    pub fn of_kind(kind: crate::schema::FileKind) -> Quoting {
+        if kind.holds_personal_data() {
+            Quoting::Never
+        } else {
+            Quoting::Prefix
+        }
+    }
+
+    /// `what` followed by the quoted value, or `what` alone.
+    fn say(self, what: &str, value: &str) -> String {
+        match self {
+            Quoting::Prefix => format!("{what} {}", quote_value(value)),
+            Quoting::Never => what.to_string(),
+        }
+    }
+}
+
+fn parse_nonneg_int(s: &str, q: Quoting) -> Result<i64, String> {
+    let bad = || match q {
+        Quoting::Prefix => format!("not a non-negative integer: {}", quote_value(s)),
+        Quoting::Never => "not a non-negative integer".to_string(),
+    };
+    if s.is_empty() || s.len() > 18 || !s.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    s.parse::<i64>().map_err(|_| bad())
+}
+
+/// Parses one non-empty cell according to its column; the error is the
+/// reason, quoting at most a short prefix of the value.
 pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
+    parse_cell_quoting(col, s, Quoting::Prefix)
+}
+
+/// Parses one non-empty cell according to its column; the error is the
+/// reason, quoting the value as `q` allows.
+pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, String> {
     // No store keeps it (PostgreSQL text cannot hold it), and no record needs it.
     if s.contains('\0') {
         return Err("contains a NUL character (U+0000)".into());
     }
+    let with_colon = |what: &str| match q {
+        Quoting::Prefix => format!("{what}: {}", quote_value(s)),
+        Quoting::Never => what.to_string(),
+    };
     Ok(match col.ty {
         ColType::Id => Cell::Text(Id::parse(s).map_err(|e| e.to_string())?.as_str().into()),
         ColType::Text => Cell::Text(s.into()),
@@ -94,16 +153,21 @@ pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
         }
         ColType::Date => {
             // The strict form is canonical already.
-            parse_date(s)?;
+            // Its reason quotes the value only when it has the date's shape
+            // (ten characters).
+            parse_date(s).map_err(|e| match q {
+                Quoting::Never if e.starts_with("invalid date") => {
+                    "invalid date (no such day in YYYY-MM-DD)".to_string()
+                }
+                _ => e,
+            })?;
             Cell::Text(s.into())
         }
-        ColType::Int => Cell::Int(parse_nonneg_int(s)?),
+        ColType::Int => Cell::Int(parse_nonneg_int(s, q)?),
         ColType::Decimal => {
-            let v: f64 = s
-                .parse()
-                .map_err(|_| format!("not a decimal number: {s}"))?;
+            let v: f64 = s.parse().map_err(|_| with_colon("not a decimal number"))?;
             if !v.is_finite() {
-                return Err(format!("not a decimal number: {s}"));
+                return Err(with_colon("not a decimal number"));
             }
             Cell::Real(v)
         }
@@ -111,7 +175,7 @@ pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
             Fen::parse_yuan(s)
                 .map_err(|e| match e {
                     MoneyError::TooPrecise => "more than 2 fractional digits".to_string(),
-                    MoneyError::NotDecimal => format!("not an amount in yuan: {s}"),
+                    MoneyError::NotDecimal => with_colon("not an amount in yuan"),
                     MoneyError::Overflow => "amount too large".to_string(),
                 })?
                 .0,
@@ -119,7 +183,13 @@ pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
         ColType::Bool => Cell::Int(i64::from(parse_bool(s).ok_or("not a boolean")?)),
         ColType::Enum(spec) => Cell::Text(
             (spec.parse)(s)
-                .ok_or_else(|| format!("unknown value {s} (expected {})", (spec.expected)()))?
+                .ok_or_else(|| {
+                    format!(
+                        "{} (expected {})",
+                        q.say("unknown value", s),
+                        (spec.expected)()
+                    )
+                })?
                 .into(),
         ),
         ColType::IdNumber => Cell::Text(
@@ -140,7 +210,10 @@ pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
             {
                 out.push(
                     RegionCode::parse(part)
-                        .map_err(|e| format!("{e}: {part}"))?
+                        .map_err(|e| match q {
+                            Quoting::Prefix => format!("{e}: {}", quote_value(part)),
+                            Quoting::Never => e.to_string(),
+                        })?
                         .to_string(),
                 );
             }
@@ -148,7 +221,7 @@ pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
         }
         ColType::Indicator => Cell::Text(
             Indicator::parse(s)
-                .ok_or_else(|| format!("unknown indicator {s}"))?
+                .ok_or_else(|| q.say("unknown indicator", s))?
                 .as_str()
                 .into(),
         ),
@@ -219,6 +292,56 @@ mod tests {
         );
         assert_eq!(format_decimal(73.0), "73");
         assert_eq!(format_decimal(0.1888), "0.1888");
+    }
+
+    #[test]
+    fn errors_quote_a_short_prefix_of_a_long_value() {
+        assert_eq!(quote_value("城市"), "城市");
+        let forty: String = "字".repeat(QUOTE_CHARS);
+        assert_eq!(quote_value(&forty), forty);
+        let long = format!("{forty}x");
+        assert_eq!(
+            quote_value(&long),
+            format!("\"{forty}…\" ({} characters)", QUOTE_CHARS + 1)
+        );
+        let huge = "a".repeat(50 << 20);
+        let regions = FileKind::Regions.columns();
+        let reason = parse_cell(&regions[2], &huge).unwrap_err();
+        assert!(reason.len() < 200, "{}", &reason[..200.min(reason.len())]);
+        assert!(reason.starts_with("unknown value \"aaaa"), "{reason}");
+        assert!(reason.contains("(52428800 characters) (expected province|"));
+        let stats = FileKind::RegionStats.columns();
+        assert!(parse_cell(&stats[1], &huge).unwrap_err().len() < 200);
+        assert!(parse_cell(&stats[3], &huge).unwrap_err().len() < 200);
+    }
+
+    #[test]
+    fn cells_of_personal_kinds_are_never_quoted() {
+        let persons = FileKind::Persons.columns();
+        let sex = &persons[4];
+        assert_eq!(Quoting::of_kind(FileKind::Persons), Quoting::Never);
+        assert_eq!(Quoting::of_kind(FileKind::Meetings), Quoting::Prefix);
+        assert_eq!(
+            parse_cell_quoting(sex, "吕金静", Quoting::Never).unwrap_err(),
+            "unknown value (expected M|F)"
+        );
+        let birth = &persons[5];
+        assert_eq!(
+            parse_cell_quoting(birth, "1960-02-30", Quoting::Never).unwrap_err(),
+            "invalid date (no such day in YYYY-MM-DD)"
+        );
+        let id = "450121196001184277";
+        for col in persons {
+            if let Err(reason) = parse_cell_quoting(col, id, Quoting::Never) {
+                assert!(!reason.contains(id), "{}: {reason}", col.name);
+            }
+            if let Err(reason) = parse_cell_quoting(col, "吕金静", Quoting::Never) {
+                assert!(!reason.contains("吕金静"), "{}: {reason}", col.name);
+            }
+        }
+        assert!(FileKind::Persons.is_personal("id_number"));
+        assert!(FileKind::Secondments.is_personal("person_name"));
+        assert!(!FileKind::Persons.is_personal("sex"));
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! (English names or Chinese labels) and file/line/column error reporting.
 
 use crate::ImportError;
-use crate::cell::{Cell, parse_cell};
+use crate::cell::{Cell, Quoting, parse_cell_quoting, quote_value};
 use crate::schema::FileKind;
+use crate::xlsx::{NumericCell, SheetRows, numeric_cell_problem};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
@@ -16,11 +17,25 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a file name says (`.xlsx`, else CSV).
+    /// The format a file name says (`.xlsx` in any case, else CSV).
     pub fn of_name(name: &str) -> Format {
         match name.rsplit_once('.') {
-            Some((_, "xlsx")) => Format::Xlsx,
+            Some((_, ext)) if ext.eq_ignore_ascii_case("xlsx") => Format::Xlsx,
             _ => Format::Csv,
+        }
+    }
+
+    /// The format of a dataset file name (`.csv` or `.xlsx`, in any case:
+    /// `meetings.CSV` is a meetings file), with its stem; `None` for any
+    /// other name.
+    pub fn of_dataset_name(name: &str) -> Option<(&str, Format)> {
+        let (stem, ext) = name.rsplit_once('.')?;
+        if ext.eq_ignore_ascii_case("csv") {
+            Some((stem, Format::Csv))
+        } else if ext.eq_ignore_ascii_case("xlsx") {
+            Some((stem, Format::Xlsx))
+        } else {
+            None
         }
     }
 }
@@ -56,7 +71,11 @@ impl HeaderMap {
                 None => errors.push(ImportError::new(
                     file,
                     1,
-                    if h.is_empty() { "?" } else { h },
+                    &if h.is_empty() {
+                        "?".to_string()
+                    } else {
+                        quote_value(h)
+                    },
                     "unknown column",
                 )),
             }
@@ -84,7 +103,22 @@ impl HeaderMap {
         line: u64,
         fields: &[&str],
     ) -> Result<Vec<Cell>, Vec<ImportError>> {
+        self.parse_sheet_row(file, line, fields, &[])
+    }
+
+    /// Parses the cells of one row as `parse_row` does, where the fields at
+    /// the positions of `numeric` were numbers in a sheet: such a cell in an
+    /// identifier column is an error when the number may not be what was
+    /// typed (see `xlsx`).
+    pub fn parse_sheet_row(
+        &self,
+        file: &str,
+        line: u64,
+        fields: &[&str],
+        numeric: &[NumericCell],
+    ) -> Result<Vec<Cell>, Vec<ImportError>> {
         let cols = self.kind.columns();
+        let quoting = Quoting::of_kind(self.kind);
         let mut cells = Vec::with_capacity(cols.len());
         let mut errors = Vec::new();
         if fields.len() != self.width {
@@ -110,7 +144,15 @@ impl HeaderMap {
                 cells.push(Cell::Null);
                 continue;
             }
-            match parse_cell(col, raw) {
+            let problem = pos
+                .and_then(|p| numeric.iter().find(|n| n.position == p))
+                .and_then(|n| numeric_cell_problem(col.ty, *n));
+            if let Some(reason) = problem {
+                errors.push(ImportError::new(file, line, col.name, reason));
+                cells.push(Cell::Null);
+                continue;
+            }
+            match parse_cell_quoting(col, raw, quoting) {
                 Ok(c) => cells.push(c),
                 Err(reason) => {
                     errors.push(ImportError::new(file, line, col.name, reason));
@@ -134,6 +176,8 @@ pub type RawFields = csv::StringRecord;
 pub struct RawRow {
     pub line: u64,
     pub fields: Vec<String>,
+    /// The fields that a sheet held as numbers (empty for text sources).
+    pub numeric: Vec<NumericCell>,
 }
 
 /// A source of raw rows from one dataset file.
@@ -155,7 +199,10 @@ pub struct TableReader {
     pub size: u64,
     /// Header problems that did not stop the rows from being read.
     pub header_errors: Vec<ImportError>,
+    /// What the rows are read despite (hidden rows of a sheet): not errors.
+    pub warnings: Vec<ImportError>,
     current: Vec<String>,
+    current_numeric: Vec<NumericCell>,
 }
 
 impl TableReader {
@@ -211,6 +258,7 @@ impl TableReader {
             .map(|(i, fields)| RawRow {
                 line: i as u64 + 2,
                 fields,
+                numeric: Vec::new(),
             })
             .collect();
         TableReader {
@@ -224,7 +272,9 @@ impl TableReader {
             source: RowSource::Rows(rows.into_iter()),
             size: 0,
             header_errors: Vec::new(),
+            warnings: Vec::new(),
             current: Vec::new(),
+            current_numeric: Vec::new(),
         }
     }
 
@@ -270,7 +320,9 @@ impl TableReader {
             source: RowSource::Csv { reader, record },
             size,
             header_errors,
+            warnings: Vec::new(),
             current: Vec::new(),
+            current_numeric: Vec::new(),
         })
     }
 
@@ -278,9 +330,10 @@ impl TableReader {
         kind: FileKind,
         file: String,
         size: u64,
-        rows: Vec<RawRow>,
+        sheet: SheetRows,
     ) -> Result<TableReader, Vec<ImportError>> {
-        let mut rows = rows.into_iter();
+        let warnings = sheet_warnings(&file, &sheet);
+        let mut rows = sheet.rows.into_iter();
         let header = match rows.next() {
             Some(h) => h.fields,
             None => {
@@ -301,7 +354,9 @@ impl TableReader {
             source: RowSource::Rows(rows),
             size,
             header_errors,
+            warnings,
             current: Vec::new(),
+            current_numeric: Vec::new(),
         })
     }
 
@@ -327,6 +382,7 @@ impl TableReader {
                 let r = it.next()?;
                 let line = r.line;
                 self.current = r.fields;
+                self.current_numeric = r.numeric;
                 Some(Ok(line))
             }
         }
@@ -338,6 +394,13 @@ impl TableReader {
             RowSource::Csv { record, .. } => record.iter().collect(),
             RowSource::Rows(_) => self.current.iter().map(String::as_str).collect(),
         }
+    }
+
+    /// Parses the current row (whose line `next_row` gave) into canonical
+    /// cells, judging the cells a sheet held as numbers by their column.
+    pub fn parse_current(&self, line: u64, fields: &[&str]) -> Result<Vec<Cell>, Vec<ImportError>> {
+        self.header
+            .parse_sheet_row(&self.file, line, fields, &self.current_numeric)
     }
 
     /// The fields of the current row, owned (for reports of rejected rows).
@@ -355,6 +418,49 @@ impl TableReader {
             RowSource::Rows(_) => 0,
         }
     }
+}
+
+/// The most hidden lines a warning lists.
+const HIDDEN_LINES_LISTED: usize = 10;
+
+/// The warnings of a sheet: its hidden rows, which are read like the others.
+fn sheet_warnings(file: &str, sheet: &SheetRows) -> Vec<ImportError> {
+    let mut out = Vec::new();
+    if let Some(&first) = sheet.hidden_lines.first() {
+        let n = sheet.hidden_lines.len();
+        let mut lines: Vec<String> = sheet
+            .hidden_lines
+            .iter()
+            .take(HIDDEN_LINES_LISTED)
+            .map(u64::to_string)
+            .collect();
+        if n > HIDDEN_LINES_LISTED {
+            lines.push("…".into());
+        }
+        out.push(ImportError::new(
+            file,
+            first,
+            "",
+            format!(
+                "{n} hidden row{} of the sheet {} read like the others (lines {}): unhide them to check them, or delete the rows that are not meant to be imported",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" },
+                lines.join(", ")
+            ),
+        ));
+    }
+    if let Some(why) = &sheet.hidden_unknown {
+        out.push(ImportError::new(
+            file,
+            0,
+            "",
+            format!(
+                "cannot tell which rows of the sheet are hidden: {}",
+                quote_value(why)
+            ),
+        ));
+    }
+    out
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> ImportError {

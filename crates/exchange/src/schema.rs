@@ -369,7 +369,38 @@ kinds! {
     Targets = "targets", "targets", "帮扶协议目标", TARGETS, [0, 1, 2], 1;
 }
 
+/// The columns that hold personal data (个人信息): a registered person's
+/// identity number and name, a seconded cadre's name, a milestone's
+/// responsible person, a donor (an individual's name when the donor is one).
+/// An error never quotes their cells.
+pub const PERSONAL_COLUMNS: &[(FileKind, &str)] = &[
+    (FileKind::Persons, "id_number"),
+    (FileKind::Persons, "name"),
+    (FileKind::Secondments, "person_name"),
+    (FileKind::Milestones, "responsible"),
+    (FileKind::Donations, "donor"),
+];
+
 impl FileKind {
+    /// Whether an error may never quote any cell of this kind: the kinds
+    /// whose rows are about a person (persons, secondments, donations, which
+    /// may be an individual's), since a misaligned row puts a name or an
+    /// identity number in any column. A milestone's responsible person is
+    /// personal too, but only that column: it is free text, which no error
+    /// quotes, and a milestone's other cells keep their quoted reasons (the
+    /// conformance manifest's bad milestone date is one).
+    pub fn holds_personal_data(self) -> bool {
+        matches!(
+            self,
+            FileKind::Persons | FileKind::Secondments | FileKind::Donations
+        )
+    }
+
+    /// Whether a column of this kind holds personal data (`PERSONAL_COLUMNS`).
+    pub fn is_personal(self, column: &str) -> bool {
+        PERSONAL_COLUMNS.contains(&(self, column))
+    }
+
     /// The kind whose file stem is `stem`.
     pub fn from_stem(stem: &str) -> Option<FileKind> {
         FileKind::ALL.iter().copied().find(|k| k.stem() == stem)

@@ -35,7 +35,7 @@ fn bad_upload(e: impl std::fmt::Display) -> ApiError {
     ApiError::BadRequest(e.to_string())
 }
 
-/// The dataset files of a zip: `.csv` / `.xlsx` entries by their base name,
+/// The dataset files of a zip: `.csv` / `.xlsx` entries (in any case) by their base name,
 /// at most `MAX_UNPACKED` bytes in all.
 fn unzip(name: &str, bytes: &[u8], files: &mut Vec<NamedFile>) -> Result<(), ApiError> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
@@ -50,7 +50,8 @@ fn unzip(name: &str, bytes: &[u8], files: &mut Vec<NamedFile>) -> Result<(), Api
         let Some(n) = safe_name(&entry_name) else {
             continue;
         };
-        if !(n.ends_with(".csv") || n.ends_with(".xlsx")) {
+        // The extension in any case, as the importer reads it.
+        if xiezuo_exchange::reader::Format::of_dataset_name(&n).is_none() {
             continue;
         }
         let mut buf = Vec::new();

@@ -94,6 +94,9 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
 }
 
 fn print_report(r: &ImportReport, max: usize) {
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
     for e in r.errors.iter().take(max) {
         eprintln!("{}", e.error);
     }

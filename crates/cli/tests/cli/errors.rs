@@ -104,7 +104,7 @@ const CASES: &[Case] = &[
         file: "persons.csv",
         line: 2,
         column: "labor",
-        reason: "unknown value strong (expected full|weak|none)",
+        reason: "unknown value (expected full|weak|none)",
     },
     Case {
         name: "malformed region code",

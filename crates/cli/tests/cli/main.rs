@@ -12,6 +12,7 @@ mod kill;
 mod labour;
 mod privacy;
 mod roundtrip;
+mod security_input;
 mod security_writes;
 mod support;
 mod tidy;

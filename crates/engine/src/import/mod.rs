@@ -84,6 +84,9 @@ pub struct ImportReport {
     pub batch_id: Option<i64>,
     /// Rows refused because they lie outside the writer's scope.
     pub out_of_scope: u64,
+    /// What was read but deserves a look (提示): hidden rows of a sheet,
+    /// which are imported like the others. Warnings never stop an import.
+    pub warnings: Vec<ImportError>,
 }
 
 impl ImportReport {

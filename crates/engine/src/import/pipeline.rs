@@ -73,6 +73,7 @@ pub(super) fn import_file(
             raw: RawFields::new(),
         });
     }
+    report.warnings.append(&mut reader.warnings);
     progress.file_started(&file, reader.size);
     report.counts.entry(kind).or_default();
     let mut run = FileRun {
@@ -238,14 +239,13 @@ pub(super) fn parse_rows(
     tx: &std::sync::mpsc::SyncSender<(Vec<Parsed>, u64)>,
 ) {
     let kind = reader.kind;
-    let file = reader.file.clone();
     let mut batch = Vec::with_capacity(BATCH);
     while let Some(next) = reader.next_row() {
         let parsed = match next {
             Err(e) => Parsed::Unreadable(e),
             Ok(line) => {
                 let fields = reader.fields();
-                match reader.header.parse_row(&file, line, &fields) {
+                match reader.parse_current(line, &fields) {
                     Err(errs) => Parsed::Bad {
                         line,
                         raw: reader.raw(),

@@ -94,8 +94,8 @@ pub fn discover(dir: &Path) -> Result<Discovered, ImportFailure> {
     Ok(by_kind(files))
 }
 
-/// Sorts named tables by kind: names that are not `.csv`/`.xlsx` are left
-/// out, an unknown kind and a kind given twice are file errors. `shown` is
+/// Sorts named tables by kind: names that are not `.csv`/`.xlsx` (in any
+/// case) are left out, an unknown kind and a kind given twice are file errors. `shown` is
 /// how an earlier table of the same kind is named in the message.
 fn by_kind<T>(
     tables: impl Iterator<Item = (String, String, T)>,
@@ -103,19 +103,18 @@ fn by_kind<T>(
     let mut found: BTreeMap<FileKind, (String, T)> = BTreeMap::new();
     let mut errors = Vec::new();
     for (name, shown, table) in tables {
-        let Some((stem, ext)) = name.rsplit_once('.') else {
+        // The extension in any case: `meetings.CSV` is a meetings file.
+        let Some((stem, _)) = xiezuo_exchange::reader::Format::of_dataset_name(&name) else {
             continue;
         };
-        if !matches!(ext, "csv" | "xlsx") {
-            continue;
-        }
         match FileKind::from_stem(stem) {
             None => errors.push(ImportError::new(
                 &name,
                 0,
                 "",
                 format!(
-                    "unknown file kind {stem:?}; expected one of: {}",
+                    "unknown file kind {}; expected one of: {}",
+                    shown_stem(stem),
                     FileKind::ALL
                         .iter()
                         .map(|k| k.stem())
@@ -139,6 +138,16 @@ fn by_kind<T>(
     }
     let tables = found.into_iter().map(|(k, (_, t))| (k, t)).collect();
     (tables, errors)
+}
+
+/// A file stem as an error quotes it: in quotes, or cut when it is long.
+fn shown_stem(stem: &str) -> String {
+    use xiezuo_exchange::cell::{QUOTE_CHARS, quote_value};
+    if stem.chars().count() <= QUOTE_CHARS {
+        format!("{stem:?}")
+    } else {
+        quote_value(stem)
+    }
 }
 
 /// Tables by kind, and the file-level errors.
