@@ -297,7 +297,9 @@ fn the_api_serves_the_assessment_and_the_records_behind_it() {
         "/api/v1/assessments/2019/export.xlsx?side=west&grade=good",
     );
     assert_eq!(status, 200);
-    let sheet = xiezuo_exchange::xlsx::read_first_sheet_from(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = xiezuo_exchange::xlsx::read_first_sheet_from(std::io::Cursor::new(bytes))
+        .unwrap()
+        .rows;
     assert_eq!(
         &sheet[0].fields[..4],
         ["排名", "结对", "结对编号", "考核对象"]
