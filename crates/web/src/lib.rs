@@ -42,7 +42,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/health", get(api::health))
         .route(
             "/api/v1/session",
-            get(auth::me).post(auth::login).delete(auth::logout),
+            get(auth::me)
+                .post(auth::login)
+                .delete(auth::logout)
+                .layer(axum::extract::DefaultBodyLimit::max(auth::SIGN_IN_BODY_MAX)),
         )
         .route("/api/v1/access-log", get(records::access_log))
         .route("/api/v1/audit/export.csv", get(records::audit_export))
