@@ -55,7 +55,7 @@ pub async fn ranking_xlsx(
     let st = state.clone();
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let snap = st.snapshot()?;
-        let a = snap.assessment(year, &st.method);
+        let a = snap.assessment(snap.known_year(year)?, &st.method);
         let mut headers: Vec<String> = ["结对编号 pairing_id", "考核对象 side"]
             .iter()
             .map(|s| s.to_string())

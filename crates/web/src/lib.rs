@@ -10,6 +10,7 @@ pub mod access;
 mod api;
 mod assets;
 pub mod auth;
+mod cache;
 mod convert;
 mod error;
 mod files;
