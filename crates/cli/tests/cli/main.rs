@@ -12,6 +12,7 @@ mod kill;
 mod labour;
 mod privacy;
 mod roundtrip;
+mod security_server;
 mod support;
 mod tidy;
 pub mod web;
