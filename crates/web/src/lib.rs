@@ -74,7 +74,11 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/labour/confirm",
             axum::routing::post(labour::confirm),
         )
-        .route("/api/v1/records/{kind}", axum::routing::post(records::save))
+        .route(
+            "/api/v1/records/{kind}",
+            axum::routing::post(records::save)
+                .layer(axum::extract::DefaultBodyLimit::max(records::FORM_BODY_MAX)),
+        )
         .route("/api/v1/records/{kind}/{key}", get(records::get))
         .route("/api/v1/records/{kind}/{key}/audit", get(records::audit))
         .route("/api/v1/projects/{id}", get(registry::project))

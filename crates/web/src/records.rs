@@ -28,6 +28,11 @@ pub(crate) const FORM_KINDS: &[FileKind] = &[
     FileKind::Postings,
 ];
 
+/// The largest body of a one-record form, in bytes: a record's cells fit
+/// in far less, and what is saved also goes into the append-only audit
+/// trail.
+pub(crate) const FORM_BODY_MAX: usize = 64 * 1024;
+
 /// An internal failure (I/O, a task that did not finish, an import that failed).
 fn failed(e: impl std::fmt::Display) -> ApiError {
     ApiError::internal(e)

@@ -193,14 +193,20 @@ fn years_outside_the_data_are_refused_and_memory_stays_bounded() {
     assert_eq!(status_of(&s.addr, "/api/v1/assessments/2020", &auth), 200);
 }
 
-/// Sends a sign-in whose login is `size` bytes long, from a thread of its
-/// own; returns the status and how long the answer took.
-fn huge_sign_in(addr: &str, size: usize) -> (u16, Duration) {
+/// Posts a JSON body of `size` bytes of `a` between `prefix` and
+/// `suffix`, written from a thread of its own (the server may stop
+/// reading); returns the status and how long the answer took.
+fn oversized_post(
+    addr: &str,
+    path: &str,
+    headers: &str,
+    (prefix, size, suffix): (&str, usize, &'static str),
+) -> (u16, Duration) {
     let mut s = TcpStream::connect(addr).unwrap();
     let started = Instant::now();
     let head = format!(
-        "POST /api/v1/session HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{{\"login\":\"",
-        size + 40
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{prefix}",
+        prefix.len() + size + suffix.len()
     );
     s.write_all(head.as_bytes()).unwrap();
     let mut w = s.try_clone().unwrap();
@@ -213,7 +219,7 @@ fn huge_sign_in(addr: &str, size: usize) -> (u16, Duration) {
             }
             sent += chunk.len();
         }
-        let _ = w.write_all(b"\",\"password\":\"x\"}");
+        let _ = w.write_all(suffix.as_bytes());
     });
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let mut answer = Vec::new();
@@ -256,7 +262,12 @@ fn a_huge_sign_in_is_refused_quickly_and_nothing_unbounded_is_logged() {
     // Settle the store files (WAL) with a first ordinary failed sign-in.
     assert_eq!(sign_in_request(&s.addr, "nobody", "x").0, 401);
     let before = dir_size(tmp.path());
-    let (status, took) = huge_sign_in(&s.addr, 200 * 1024 * 1024);
+    let (status, took) = oversized_post(
+        &s.addr,
+        "/api/v1/session",
+        "",
+        ("{\"login\":\"", 200 * 1024 * 1024, "\",\"password\":\"x\"}"),
+    );
     assert_eq!(status, 413);
     assert!(took < Duration::from_secs(10), "took {took:?}");
     // A login under the body limit but long: refused, and logged cut short.
@@ -278,6 +289,14 @@ fn a_huge_sign_in_is_refused_quickly_and_nothing_unbounded_is_logged() {
             assert!(n <= 128, "{field} of {n} characters logged");
         }
     }
+    // A one-record form is bounded too (what it saves is also audited).
+    let (st, _) = oversized_post(
+        &s.addr,
+        "/api/v1/records/meetings",
+        &bearer(&token),
+        ("{\"meeting_id\":\"", 1024 * 1024, "\"}"),
+    );
+    assert_eq!(st, 413);
     if !db.is_postgres() {
         let grown = dir_size(tmp.path()).saturating_sub(before);
         assert!(grown < 64 * 1024, "the store grew by {grown} bytes");
