@@ -58,6 +58,11 @@ pub struct ServeSettings {
     pub methods_dir: Option<PathBuf>,
     /// One line per snapshot build on standard error.
     pub log_snapshots: bool,
+    /// Seconds a client may take to send a request's head before its
+    /// connection is closed.
+    pub header_timeout_secs: u64,
+    /// The most connections served at once.
+    pub max_connections: usize,
 }
 
 impl Default for ServeSettings {
@@ -67,6 +72,8 @@ impl Default for ServeSettings {
             map_dir: None,
             methods_dir: None,
             log_snapshots: false,
+            header_timeout_secs: xiezuo_web::HEADER_READ_TIMEOUT.as_secs(),
+            max_connections: xiezuo_web::MAX_CONNECTIONS,
         }
     }
 }
@@ -123,6 +130,8 @@ pub struct ServeLayer {
     pub map_dir: Option<PathBuf>,
     pub methods_dir: Option<PathBuf>,
     pub log_snapshots: Option<bool>,
+    pub header_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
 }
 
 /// Why the settings cannot be built.
@@ -150,6 +159,8 @@ pub enum SettingsError {
     NotUnicode { var: &'static str },
     #[error("environment variable {var}={value:?} is not a boolean: use true or false")]
     NotBool { var: &'static str, value: String },
+    #[error("environment variable {var}={value:?} is not a positive whole number")]
+    NotNumber { var: &'static str, value: String },
 }
 
 pub mod vars {
@@ -161,6 +172,8 @@ pub mod vars {
     pub const MAP_DIR: &str = "XIEZUO_MAP_DIR";
     pub const METHODS_DIR: &str = "XIEZUO_METHODS_DIR";
     pub const LOG_SNAPSHOTS: &str = "XIEZUO_LOG_SNAPSHOTS";
+    pub const HEADER_TIMEOUT: &str = "XIEZUO_HEADER_TIMEOUT";
+    pub const MAX_CONNECTIONS: &str = "XIEZUO_MAX_CONNECTIONS";
 }
 
 impl Layer {
@@ -198,6 +211,15 @@ impl Layer {
                 value: v,
             })?),
         };
+        let number = |var: &'static str| -> Result<Option<u64>, SettingsError> {
+            match text(var)? {
+                None => Ok(None),
+                Some(v) => match v.trim().parse::<u64>() {
+                    Ok(n) if n > 0 => Ok(Some(n)),
+                    _ => Err(SettingsError::NotNumber { var, value: v }),
+                },
+            }
+        };
         Ok(Layer {
             actor: text(vars::ACTOR)?,
             store: StoreLayer {
@@ -209,6 +231,8 @@ impl Layer {
                 map_dir: path(vars::MAP_DIR),
                 methods_dir: path(vars::METHODS_DIR),
                 log_snapshots,
+                header_timeout_secs: number(vars::HEADER_TIMEOUT)?,
+                max_connections: number(vars::MAX_CONNECTIONS)?.map(|n| n as usize),
             },
         })
     }
@@ -380,6 +404,35 @@ impl Settings {
                     (Source::Flag("--log-snapshots"), flags.serve.log_snapshots),
                 ],
             ),
+            header_timeout_secs: pick(
+                &mut o,
+                "serve.header_timeout_secs",
+                ServeSettings::default().header_timeout_secs,
+                [
+                    (Source::File, f.serve.header_timeout_secs),
+                    (
+                        Source::Env(vars::HEADER_TIMEOUT),
+                        e.serve.header_timeout_secs,
+                    ),
+                    (
+                        Source::Flag("--header-timeout"),
+                        flags.serve.header_timeout_secs,
+                    ),
+                ],
+            ),
+            max_connections: pick(
+                &mut o,
+                "serve.max_connections",
+                ServeSettings::default().max_connections,
+                [
+                    (Source::File, f.serve.max_connections),
+                    (Source::Env(vars::MAX_CONNECTIONS), e.serve.max_connections),
+                    (
+                        Source::Flag("--max-connections"),
+                        flags.serve.max_connections,
+                    ),
+                ],
+            ),
         };
         Ok(Settings {
             store,
@@ -470,6 +523,14 @@ impl Settings {
                 path_or(&self.serve.methods_dir, "(none: xz-v1 only)"),
             ),
             ("serve.log_snapshots", self.serve.log_snapshots.to_string()),
+            (
+                "serve.header_timeout_secs",
+                self.serve.header_timeout_secs.to_string(),
+            ),
+            (
+                "serve.max_connections",
+                self.serve.max_connections.to_string(),
+            ),
         ];
         values
             .into_iter()

@@ -270,17 +270,73 @@ pub fn issue_token(
     Ok((id, secret))
 }
 
-/// An entry for the access log.
+/// The longest text kept in one field of an access log entry, in
+/// characters: the log is append-only, and a login name or an origin may
+/// come from anyone (a failed sign-in), so nothing longer is stored.
+pub const LOGGED_TEXT_MAX: usize = 128;
+
+/// `s` cut to `LOGGED_TEXT_MAX` characters, marked with `…` when cut.
+pub fn logged_text(s: &str) -> String {
+    match s.char_indices().nth(LOGGED_TEXT_MAX) {
+        None => s.to_string(),
+        Some((end, _)) => {
+            let cut = s[..end]
+                .char_indices()
+                .nth(LOGGED_TEXT_MAX - 1)
+                .map_or(end, |(i, _)| i);
+            format!("{}…", &s[..cut])
+        }
+    }
+}
+
+/// Sets a new password and ends what the old one let in: every API token
+/// of the account that is not revoked is revoked, except `keep` (the token
+/// making the change, if any). Sessions end by themselves, because a
+/// session remembers the `credential_stamp` it began with. Returns how
+/// many tokens were revoked.
+pub fn change_password(
+    store: &mut dyn Store,
+    login: &str,
+    password: &str,
+    at: &str,
+    keep: Option<i64>,
+) -> Result<usize, AccountError> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(AccountError::WeakPassword);
+    }
+    let a = store
+        .account(login)?
+        .ok_or_else(|| AccountError::NoAccount(login.to_string()))?;
+    if !store.set_password_hash(login, &hash_password(password)?)? {
+        return Err(AccountError::NoAccount(login.to_string()));
+    }
+    let mut revoked = 0;
+    for t in store.tokens(Some(a.id))? {
+        if t.revoked_at.is_none() && Some(t.id) != keep && store.revoke_token(t.id, at)? {
+            revoked += 1;
+        }
+    }
+    Ok(revoked)
+}
+
+/// What a session remembers of the credentials it began with: it changes
+/// with every password change (each hash has a fresh salt), so a session
+/// whose stamp no longer matches its account's has ended.
+pub fn credential_stamp(a: &Account) -> String {
+    secret_hash(&a.password_hash)
+}
+
+/// An entry for the access log, each text cut to `LOGGED_TEXT_MAX`.
 pub fn event(at: &str, actor: &str, origin: &str, action: &str, detail: &str) -> AccessEvent {
     AccessEvent {
         id: 0,
-        at: at.to_string(),
-        actor: actor.to_string(),
-        origin: origin.to_string(),
-        action: action.to_string(),
+        at: logged_text(at),
+        actor: logged_text(actor),
+        origin: logged_text(origin),
+        action: logged_text(action),
         kind: None,
         key: None,
-        detail: detail.to_string(),
+        detail: logged_text(detail),
     }
 }
 
@@ -388,6 +444,51 @@ mod tests {
         assert!(s.token_account(&secret).unwrap().is_none());
         s.revoke_token(id, t).unwrap();
         assert!(s.token_account(&secret_hash(&secret)).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_password_change_revokes_every_token_but_the_one_kept() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        let t = "2026-01-01T00:00:00Z";
+        add_account(&mut s, &spec("ci", "admin"), "long enough pw", t).unwrap();
+        add_account(&mut s, &spec("other", "admin"), "long enough pw", t).unwrap();
+        let (_, a) = issue_token(&mut s, "ci", "a", t).unwrap();
+        let (kept, b) = issue_token(&mut s, "ci", "b", t).unwrap();
+        let (_, c) = issue_token(&mut s, "other", "c", t).unwrap();
+        let before = credential_stamp(&s.account("ci").unwrap().unwrap());
+        assert!(matches!(
+            change_password(&mut s, "ci", "short", t, None),
+            Err(AccountError::WeakPassword)
+        ));
+        assert!(matches!(
+            change_password(&mut s, "nobody", "long enough pw", t, None),
+            Err(AccountError::NoAccount(_))
+        ));
+        assert_eq!(
+            change_password(&mut s, "ci", "another long pw", t, Some(kept)).unwrap(),
+            1
+        );
+        let after = s.account("ci").unwrap().unwrap();
+        assert_ne!(credential_stamp(&after), before);
+        assert!(verify_password("another long pw", &after.password_hash));
+        assert!(s.token_account(&secret_hash(&a)).unwrap().is_none());
+        assert!(s.token_account(&secret_hash(&b)).unwrap().is_some());
+        assert!(s.token_account(&secret_hash(&c)).unwrap().is_some());
+    }
+
+    #[test]
+    fn logged_text_is_capped() {
+        assert_eq!(logged_text("chief"), "chief");
+        let exact = "x".repeat(LOGGED_TEXT_MAX);
+        assert_eq!(logged_text(&exact), exact);
+        let long = "登".repeat(LOGGED_TEXT_MAX * 100);
+        let cut = logged_text(&long);
+        assert_eq!(cut.chars().count(), LOGGED_TEXT_MAX);
+        assert!(cut.ends_with('…'));
+        let e = event("t", &long, &long, "login_failed", &long);
+        assert!(e.actor.chars().count() <= LOGGED_TEXT_MAX);
+        assert!(e.origin.chars().count() <= LOGGED_TEXT_MAX);
+        assert!(e.detail.chars().count() <= LOGGED_TEXT_MAX);
     }
 
     #[test]

@@ -410,6 +410,7 @@ pub async fn explain(
         (None, None) => return Err(ApiError::BadRequest("give indicator or finding".into())),
     };
     let snap = state.snapshot_now().await?;
+    snap.known_year(q.year)?;
     tokio::task::spawn_blocking(move || {
         let key = format!("explain:{id}:{}:{:?}:{:?}", q.year, q.indicator, q.finding);
         let e = snap.memo(key, || {
@@ -494,6 +495,7 @@ pub async fn assessment(
     Query(q): Query<RankingQuery>,
 ) -> Result<Response, ApiError> {
     let snap = state.snapshot_now().await?;
+    snap.known_year(year)?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
         let method = st
@@ -594,6 +596,8 @@ pub async fn compare(
     Query(q): Query<CompareQuery>,
 ) -> ApiResult {
     let snap = state.snapshot_now().await?;
+    snap.known_year(q.from)?;
+    snap.known_year(q.to)?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
         let a = snap.assessment(q.from, &st.method);
@@ -661,6 +665,7 @@ pub async fn run_assessment(
     let method = state
         .method_by_id(q.get("method").map(String::as_str))
         .ok_or_else(|| ApiError::BadRequest("unknown method".into()))?;
+    state.snapshot_now().await?.known_year(year)?;
     let st = state.clone();
     let id = state
         .jobs

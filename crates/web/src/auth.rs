@@ -114,7 +114,7 @@ pub fn resolve(state: &AppState, parts: &axum::http::request::Parts) -> Result<C
             match m.get_mut(&h) {
                 Some(s) if s.seen.elapsed() < SESSION_IDLE => {
                     s.seen = Instant::now();
-                    Some((s.login.clone(), s.csrf.clone()))
+                    Some((s.login.clone(), s.csrf.clone(), s.stamp.clone()))
                 }
                 Some(_) => {
                     m.remove(&h);
@@ -123,9 +123,17 @@ pub fn resolve(state: &AppState, parts: &axum::http::request::Parts) -> Result<C
                 None => None,
             }
         };
-        if let Some((login, csrf)) = found {
+        if let Some((login, csrf, stamp)) = found {
             return match cached_account(state, &login)? {
-                Some(a) if !a.disabled => Ok(Caller::of(&a, origin, Some(csrf))),
+                Some(a) if !a.disabled && accounts::credential_stamp(&a) == stamp => {
+                    Ok(Caller::of(&a, origin, Some(csrf)))
+                }
+                Some(a) if !a.disabled => {
+                    lock(&state.sessions.by_hash).remove(&h);
+                    Err(ApiError::Unauthorized(
+                        "the password was changed: sign in again".into(),
+                    ))
+                }
                 _ => {
                     lock(&state.sessions.by_hash).remove(&h);
                     Err(ApiError::Unauthorized("the account is disabled".into()))
@@ -156,12 +164,40 @@ fn caller_json(c: &Caller) -> xiezuo_api::CallerBody {
     }
 }
 
+/// The largest sign-in body read, in bytes: a login and a password fit in
+/// far less, and the route is open to the public.
+pub const SIGN_IN_BODY_MAX: usize = 8 * 1024;
+
+/// The sign-in body, read up to `SIGN_IN_BODY_MAX` bytes (413 beyond).
+async fn sign_in_body(headers: &HeaderMap, body: axum::body::Body) -> Result<Login, ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if !json {
+        return Err(ApiError::BadRequest(
+            "Expected request with `Content-Type: application/json`".into(),
+        ));
+    }
+    let bytes = axum::body::to_bytes(body, SIGN_IN_BODY_MAX)
+        .await
+        .map_err(|_| {
+            ApiError::PayloadTooLarge(format!(
+                "a sign-in body has at most {SIGN_IN_BODY_MAX} bytes"
+            ))
+        })?;
+    axum::Json::<Login>::from_bytes(&bytes)
+        .map(|j| j.0)
+        .map_err(|e| ApiError::BadRequest(e.body_text()))
+}
+
 /// `POST /api/v1/session`: signs in with login and password.
 pub async fn login(
     State(state): State<AppState>,
     parts: axum::http::request::Parts,
-    crate::error::extract::JsonBody(body): crate::error::extract::JsonBody<Login>,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
+    let body = sign_in_body(&parts.headers, body).await?;
     let origin = origin_of(&parts);
     if !state.sessions.allow_attempt(&origin) {
         return Err(ApiError::RateLimited(format!(
@@ -208,6 +244,7 @@ pub async fn login(
             login: account.login.clone(),
             csrf: csrf.clone(),
             seen: Instant::now(),
+            stamp: accounts::credential_stamp(&account),
         },
     );
     lock(&state.sessions.accounts).insert(

@@ -299,7 +299,13 @@ pub mod extract {
             axum::Json::<T>::from_request(req, state)
                 .await
                 .map(|j| JsonBody(j.0))
-                .map_err(|e| ApiError::BadRequest(e.body_text()))
+                .map_err(|e| {
+                    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                        ApiError::PayloadTooLarge(e.body_text())
+                    } else {
+                        ApiError::BadRequest(e.body_text())
+                    }
+                })
         }
     }
 

@@ -65,7 +65,7 @@ pub async fn ranking_xlsx(
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         let snap = st.snapshot()?;
         let d = &snap.data;
-        let a = snap.assessment(year, &method);
+        let a = snap.assessment(snap.known_year(year)?, &method);
         let label = |c: &str| {
             method
                 .sides

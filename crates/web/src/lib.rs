@@ -10,6 +10,7 @@ pub mod access;
 mod api;
 mod assets;
 pub mod auth;
+mod cache;
 mod convert;
 mod error;
 mod files;
@@ -43,7 +44,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/health", get(api::health))
         .route(
             "/api/v1/session",
-            get(auth::me).post(auth::login).delete(auth::logout),
+            get(auth::me)
+                .post(auth::login)
+                .delete(auth::logout)
+                .layer(axum::extract::DefaultBodyLimit::max(auth::SIGN_IN_BODY_MAX)),
         )
         .route("/api/v1/access-log", get(records::access_log))
         .route("/api/v1/audit/export.csv", get(records::audit_export))
@@ -71,7 +75,11 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/labour/confirm",
             axum::routing::post(labour::confirm),
         )
-        .route("/api/v1/records/{kind}", axum::routing::post(records::save))
+        .route(
+            "/api/v1/records/{kind}",
+            axum::routing::post(records::save)
+                .layer(axum::extract::DefaultBodyLimit::max(records::FORM_BODY_MAX)),
+        )
         .route("/api/v1/records/{kind}/{key}", get(records::get))
         .route("/api/v1/records/{kind}/{key}/audit", get(records::audit))
         .route("/api/v1/projects/{id}", get(registry::project))
@@ -90,11 +98,78 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until the process ends.
+/// How long a client may take to send a request's head (line and headers)
+/// before its connection is closed; also how long an idle connection stays
+/// open between requests.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The most connections served at once: beyond it, new connections wait
+/// in the listener's queue until one closes.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// The limits of the server's connections.
+#[derive(Debug, Clone, Copy)]
+pub struct ServeLimits {
+    /// See `HEADER_READ_TIMEOUT`.
+    pub header_read_timeout: std::time::Duration,
+    /// See `MAX_CONNECTIONS`.
+    pub max_connections: usize,
+}
+
+impl Default for ServeLimits {
+    fn default() -> ServeLimits {
+        ServeLimits {
+            header_read_timeout: HEADER_READ_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
+        }
+    }
+}
+
+/// Serves until the process ends, with the default `ServeLimits`.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .await
+    serve_with(listener, state, ServeLimits::default()).await
+}
+
+/// Serves until the process ends: HTTP/1.1, each connection closed when
+/// its request head does not arrive within `header_read_timeout`, and at
+/// most `max_connections` at once.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    limits: ServeLimits,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let app = router(state);
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    loop {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            return Ok(());
+        };
+        let (stream, remote) = match listener.accept().await {
+            Ok(c) => c,
+            // Out of file descriptors or a connection reset before it was
+            // taken: wait a moment and go on.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(remote));
+                let mut app = app.clone();
+                tower_service::Service::call(&mut app, req.map(axum::body::Body::new))
+            });
+        tokio::spawn(async move {
+            let _permit = permit;
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_read_timeout)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
+            // A connection that fails (reset, timed out) only ends itself.
+            let _ = connection.await;
+        });
+    }
 }

@@ -113,6 +113,7 @@ fn session_path() -> Value {
                 "200": json_ok("the caller"),
                 "400": error("a body that does not parse (`code`: bad_request)"),
                 "401": error("wrong login or password, or a locked account (`code`: unauthorized)"),
+                "413": error("a body over 8 KiB (`code`: payload_too_large)"),
                 "429": error("too many attempts from this address (`code`: rate_limited)"),
                 "500": table_errors(&[ErrorKind::Internal])["500"],
                 "503": table_errors(&[ErrorKind::StoreUnavailable])["503"]

@@ -28,6 +28,11 @@ pub(crate) const FORM_KINDS: &[FileKind] = &[
     FileKind::Postings,
 ];
 
+/// The largest body of a one-record form, in bytes: a record's cells fit
+/// in far less, and what is saved also goes into the append-only audit
+/// trail.
+pub(crate) const FORM_BODY_MAX: usize = 64 * 1024;
+
 /// An internal failure (I/O, a task that did not finish, an import that failed).
 fn failed(e: impl std::fmt::Display) -> ApiError {
     ApiError::internal(e)
@@ -239,8 +244,10 @@ pub async fn audit_export(
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         st.with_reader(|s| {
             let mut w = csv::Writer::from_writer(Vec::new());
-            let row =
-                |w: &mut csv::Writer<Vec<u8>>, r: [&str; 10]| w.write_record(r).map_err(failed);
+            let row = |w: &mut csv::Writer<Vec<u8>>, r: [&str; 10]| {
+                w.write_record(r.map(spreadsheet_safe).iter().map(|c| c.as_bytes()))
+                    .map_err(failed)
+            };
             row(
                 &mut w,
                 [
@@ -272,18 +279,23 @@ pub async fn audit_export(
                 let src = batches.get(&e.batch_id).map_or("", String::as_str);
                 let old = masked_value(&e.kind, &e.field, &e.old).unwrap_or_default();
                 let new = masked_value(&e.kind, &e.field, &e.new).unwrap_or_default();
-                w.write_record([
-                    &format!("batch {}", e.batch_id),
-                    &e.at,
-                    &e.actor,
-                    src,
-                    "change",
-                    &e.kind,
-                    &e.key,
-                    &e.field,
-                    &old,
-                    &new,
-                ])
+                w.write_record(
+                    [
+                        &format!("batch {}", e.batch_id),
+                        &e.at,
+                        &e.actor,
+                        src,
+                        "change",
+                        &e.kind,
+                        &e.key,
+                        &e.field,
+                        &old,
+                        &new,
+                    ]
+                    .map(spreadsheet_safe)
+                    .iter()
+                    .map(|c| c.as_bytes()),
+                )
                 .map_err(|x| xiezuo_store::StoreError::Backend(x.to_string()))
             })?;
             for e in s.access_log(None, None)? {
@@ -321,6 +333,22 @@ pub async fn audit_export(
         .into_response())
 }
 
+/// A cell as a spreadsheet shows it, never as a formula (formula
+/// injection): text that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a leading `'`, unless it is a plain number (a
+/// negative amount) or a lone `-` (the public's actor name).
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if !risky
+        || cell == "-"
+        || (cell.len() > 1 && cell.parse::<f64>().is_ok() && !cell.starts_with(['\t', '\r']))
+    {
+        std::borrow::Cow::Borrowed(cell)
+    } else {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    }
+}
+
 /// `GET /api/v1/records/{kind}/{key}/audit`: every change of one record.
 pub async fn audit(
     State(state): State<AppState>,
@@ -336,4 +364,30 @@ pub async fn audit(
     Ok(Json(
         json!({ "kind": k.stem(), "key": key, "changes": items }),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for (given, shown) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1+2", "'+1+2"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("-500.25", "-500.25"),
+            ("-", "-"),
+            ("chief (127.0.0.1)", "chief (127.0.0.1)"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(given), shown, "{given:?}");
+        }
+    }
 }

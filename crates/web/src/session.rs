@@ -69,6 +69,10 @@ pub(crate) struct Session {
     pub(crate) login: String,
     pub(crate) csrf: String,
     pub(crate) seen: Instant,
+    /// The account's `credential_stamp` at sign-in: a password changed
+    /// since (by any process) ends the session when the account is next
+    /// read from the store (within `ACCOUNT_FRESH`).
+    pub(crate) stamp: String,
 }
 
 /// Sessions, cached accounts and sign-in attempts, in memory.

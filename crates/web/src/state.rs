@@ -11,8 +11,8 @@
 //! be seen at once can wait for the first snapshot that includes it
 //! (`wait_for`).
 
+use crate::cache::Once;
 use std::collections::{HashMap, HashSet};
-use std::hash::Hash;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::Instant;
@@ -23,72 +23,18 @@ use xiezuo_engine::assess::{Assessment, assess};
 use xiezuo_exchange::FileKind;
 use xiezuo_store::{Store, StoreError, read_consistent};
 
+/// The most assessments a snapshot keeps, by (year, method): beyond it the
+/// least recently used is dropped and computed again when asked for.
+pub const ASSESSMENTS_KEPT: usize = 64;
+/// The most years whose roll-ups and scopes a snapshot keeps.
+pub const YEARS_KEPT: usize = 64;
+/// The most response values a snapshot keeps (`memo`, `memo_kept`).
+pub const MEMO_KEPT: usize = 1024;
+/// The most serialized response bodies a snapshot keeps (`memo_body`).
+pub const BODIES_KEPT: usize = 64;
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// One value of `Once`: empty until computed.
-type Cell<V> = Arc<Mutex<Option<Arc<V>>>>;
-
-/// Values computed at most once each, by key: callers of a key being
-/// computed wait for that computation instead of repeating it.
-struct Once<K, V> {
-    cells: Mutex<HashMap<K, Cell<V>>>,
-}
-
-impl<K: Eq + Hash + Clone, V> Once<K, V> {
-    fn new() -> Self {
-        Once {
-            cells: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn with(entries: Vec<(K, Arc<V>)>) -> Self {
-        let cells = entries
-            .into_iter()
-            .map(|(k, v)| (k, Arc::new(Mutex::new(Some(v)))))
-            .collect();
-        Once {
-            cells: Mutex::new(cells),
-        }
-    }
-
-    fn get_or_try<E>(&self, key: K, f: impl FnOnce() -> Result<V, E>) -> Result<Arc<V>, E> {
-        let cell = lock(&self.cells).entry(key).or_default().clone();
-        let mut slot = lock(&cell);
-        if let Some(v) = slot.as_ref() {
-            return Ok(v.clone());
-        }
-        let v = Arc::new(f()?);
-        *slot = Some(v.clone());
-        Ok(v)
-    }
-
-    fn get_or(&self, key: K, f: impl FnOnce() -> V) -> Arc<V> {
-        match self.get_or_try(key, || Ok::<V, std::convert::Infallible>(f())) {
-            Ok(v) => v,
-            Err(never) => match never {},
-        }
-    }
-
-    /// The values computed so far (not those being computed now).
-    fn filled(&self) -> Vec<(K, Arc<V>)> {
-        let cells: Vec<(K, Cell<V>)> = lock(&self.cells)
-            .iter()
-            .map(|(k, c)| (k.clone(), c.clone()))
-            .collect();
-        cells
-            .into_iter()
-            .filter_map(|(k, c)| {
-                let slot = match c.try_lock() {
-                    Ok(s) => s,
-                    Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
-                    Err(std::sync::TryLockError::WouldBlock) => return None,
-                };
-                slot.clone().map(|v| (k, v))
-            })
-            .collect()
-    }
 }
 
 /// What read requests use: loaded from the store, with everything derived
@@ -158,8 +104,34 @@ impl Snapshot {
         kinds: &'static [FileKind],
         f: impl FnOnce() -> Result<serde_json::Value, E>,
     ) -> Result<Arc<serde_json::Value>, E> {
-        lock(&self.memo_kinds).insert(key.clone(), kinds);
+        {
+            let mut m = lock(&self.memo_kinds);
+            // Only a hint of what to carry into the next snapshot: when
+            // many keys have come and gone, it starts again (those bodies
+            // are then computed again after the next write).
+            if m.len() >= 4 * MEMO_KEPT {
+                m.clear();
+            }
+            m.insert(key.clone(), kinds);
+        }
         self.memo.get_or_try(key, f)
+    }
+
+    /// `year` when the data has it (a year with projects or meetings);
+    /// otherwise `not_found`, so that no year outside the data is computed
+    /// or kept.
+    pub fn known_year(&self, year: i32) -> Result<i32, crate::error::ApiError> {
+        if self.years.contains(&year) {
+            return Ok(year);
+        }
+        let known = match (self.years.first(), self.years.last()) {
+            (Some(a), Some(b)) if a == b => format!("the data has the year {a}"),
+            (Some(a), Some(b)) => format!("the data has the years {a} to {b}"),
+            _ => "the data has no year yet".to_string(),
+        };
+        Err(crate::error::ApiError::NotFound(format!(
+            "no data for the year {year}: {known}"
+        )))
     }
 
     /// The assessment of a year under a method, computed once.
@@ -514,10 +486,10 @@ impl AppState {
         // Year roll-ups and scopes depend only on the registry.
         let (year_ctx, scopes) = match base {
             Some(b) if !full => (
-                Once::with(b.year_ctx.filled()),
-                Once::with(b.scopes.filled()),
+                Once::with(YEARS_KEPT, b.year_ctx.filled()),
+                Once::with(YEARS_KEPT, b.scopes.filled()),
             ),
-            _ => (Once::new(), Once::new()),
+            _ => (Once::new(YEARS_KEPT), Once::new(YEARS_KEPT)),
         };
         let (memo, memo_kinds) = match base {
             Some(b) if !full && b.years == years => {
@@ -532,20 +504,20 @@ impl AppState {
                     .into_iter()
                     .filter(|(k, _)| kept.contains_key(k))
                     .collect();
-                (Once::with(bodies), kept)
+                (Once::with(MEMO_KEPT, bodies), kept)
             }
-            _ => (Once::new(), HashMap::new()),
+            _ => (Once::new(MEMO_KEPT), HashMap::new()),
         };
         let snap = Snapshot {
             data,
             years,
             index,
             generation: target,
-            assessments: Once::new(),
+            assessments: Once::new(ASSESSMENTS_KEPT),
             year_ctx,
             scopes,
             memo,
-            bodies: Once::new(),
+            bodies: Once::new(BODIES_KEPT),
             memo_kinds: Mutex::new(memo_kinds),
         };
         let warm_started = Instant::now();

@@ -26,6 +26,15 @@ pub struct Args {
     /// Env: XIEZUO_LOG_SNAPSHOTS.
     #[arg(long)]
     pub log_snapshots: bool,
+    /// Seconds a client may take to send a request's head (line and
+    /// headers) before its connection is closed; default 10.
+    /// Env: XIEZUO_HEADER_TIMEOUT.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: Option<u64>,
+    /// The most connections served at once (beyond it, new ones wait);
+    /// default 1024. Env: XIEZUO_MAX_CONNECTIONS.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: Option<u64>,
 }
 
 impl Args {
@@ -36,6 +45,8 @@ impl Args {
             map_dir: self.map_dir.clone(),
             methods_dir: self.methods_dir.clone(),
             log_snapshots: self.log_snapshots.then_some(true),
+            header_timeout_secs: self.header_timeout,
+            max_connections: self.max_connections.map(|n| n as usize),
         }
     }
 }
@@ -93,7 +104,13 @@ pub fn serve(settings: &crate::db::StoreSettings, a: &ServeSettings) -> Result<E
         // Warm the snapshot so the first page is fast.
         let warm = state.clone();
         tokio::task::spawn_blocking(move || warm.snapshot());
-        xiezuo_web::serve(listener, state).await.context("serving")
+        let limits = xiezuo_web::ServeLimits {
+            header_read_timeout: std::time::Duration::from_secs(a.header_timeout_secs.max(1)),
+            max_connections: a.max_connections,
+        };
+        xiezuo_web::serve_with(listener, state, limits)
+            .await
+            .context("serving")
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -41,7 +41,7 @@ pub enum UserCommand {
     Disable { login: String },
     /// Enable a disabled account.
     Enable { login: String },
-    /// Set a new password (read from standard input); clears a lock.
+    /// Set a new password (read from standard input); clears a lock, ends the account's sessions and revokes its API tokens.
     Passwd { login: String },
     /// Issue an API token for system-to-system upload; prints the secret once.
     Token {
@@ -147,14 +147,21 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
         }
         UserCommand::Passwd { login } => {
             let pw = read_password()?;
-            if pw.chars().count() < accounts::MIN_PASSWORD_LEN {
-                bail!("{}", accounts::AccountError::WeakPassword);
-            }
-            if !store.set_password_hash(&login, &accounts::hash_password(&pw)?)? {
-                bail!("no account {login:?}");
-            }
-            log(&mut store, "account_password", &login)?;
-            println!("password of {login} changed");
+            // The command line holds no session or token of its own: every
+            // session and token of the account ends.
+            let revoked = match accounts::change_password(store.as_mut(), &login, &pw, &at, None) {
+                Ok(n) => n,
+                Err(accounts::AccountError::NoAccount(_)) => bail!("no account {login:?}"),
+                Err(e) => bail!("{e}"),
+            };
+            log(
+                &mut store,
+                "account_password",
+                &format!("{login}: {revoked} API tokens revoked"),
+            )?;
+            println!(
+                "password of {login} changed; its sessions ended and {revoked} API tokens revoked"
+            );
         }
         UserCommand::Token { login, label } => {
             let (id, secret) = accounts::issue_token(store.as_mut(), &login, &label, &at)?;

@@ -171,6 +171,7 @@ fn resolved_values_reach_the_typed_settings() {
             map_dir: Some("m".into()),
             methods_dir: Some("d".into()),
             log_snapshots: true,
+            ..ServeSettings::default()
         }
     );
     assert_eq!(s.file.map(|f| f.path), Some(PathBuf::from("x.toml")));

@@ -13,6 +13,7 @@ mod labour;
 mod privacy;
 mod roundtrip;
 mod security_input;
+mod security_server;
 mod security_writes;
 mod support;
 mod tidy;

@@ -35,6 +35,13 @@ pub fn account_token<D: DbArgs + ?Sized>(db: &D, login: &str, role_args: &[&str]
     r.stdout.trim().to_string()
 }
 
+impl Server {
+    /// The server process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
