@@ -10,6 +10,7 @@ pub mod cell;
 pub mod reader;
 pub mod record;
 pub mod schema;
+pub mod text;
 pub mod writer;
 pub mod xlsx;
 

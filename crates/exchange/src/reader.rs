@@ -6,7 +6,7 @@ use crate::cell::{Cell, Quoting, parse_cell_quoting, quote_value};
 use crate::schema::FileKind;
 use crate::xlsx::{NumericCell, SheetRows, numeric_cell_problem};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Cursor, Read};
+use std::io::{Cursor, Read};
 use std::path::Path;
 
 /// The format of a dataset file.
@@ -185,6 +185,8 @@ pub enum RowSource {
     Csv {
         reader: csv::Reader<Box<dyn Read + Send>>,
         record: csv::StringRecord,
+        /// The physical line where each record starts.
+        lines: crate::text::Lines,
     },
     Rows(std::vec::IntoIter<RawRow>),
 }
@@ -284,16 +286,11 @@ impl TableReader {
         size: u64,
         input: Box<dyn Read + Send>,
     ) -> Result<TableReader, Vec<ImportError>> {
-        let mut buf = BufReader::with_capacity(1 << 20, input);
-        // Tolerate a UTF-8 byte order mark.
-        let has_bom = buf
-            .fill_buf()
-            .map(|b| b.starts_with(&[0xEF, 0xBB, 0xBF]))
-            .unwrap_or(false);
-        if has_bom {
-            buf.consume(3);
-        }
-        let boxed: Box<dyn Read + Send> = Box::new(buf);
+        // UTF-8 (a byte order mark tolerated) or GB18030, as Chinese Excel
+        // and WPS save "CSV"; lines counted as they physically are.
+        let (text, _encoding) = crate::text::decoded(input);
+        let (tap, lines) = crate::text::LineTap::new(text);
+        let boxed: Box<dyn Read + Send> = Box::new(tap);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -309,7 +306,7 @@ impl TableReader {
                     "empty file: a header row is required",
                 )]);
             }
-            Err(e) => return Err(vec![csv_error(&file, &e)]),
+            Err(e) => return Err(vec![csv_error(&file, &e, &lines)]),
         };
         let (header, header_errors) = HeaderMap::new(kind, &file, &header);
         let header = header.ok_or_else(|| header_errors.clone())?;
@@ -317,7 +314,11 @@ impl TableReader {
             kind,
             file,
             header,
-            source: RowSource::Csv { reader, record },
+            source: RowSource::Csv {
+                reader,
+                record,
+                lines,
+            },
             size,
             header_errors,
             warnings: Vec::new(),
@@ -365,17 +366,23 @@ impl TableReader {
     /// fields are then read with `fields` (no copy) or `raw` (owned).
     pub fn next_row(&mut self) -> Option<Result<u64, ImportError>> {
         match &mut self.source {
-            RowSource::Csv { reader, record } => loop {
+            RowSource::Csv {
+                reader,
+                record,
+                lines,
+            } => loop {
                 match reader.read_record(record) {
                     Ok(true) => {
-                        let line = record.position().map_or(0, |p| p.line());
+                        let line = record
+                            .position()
+                            .map_or(0, |p| lines.line_at(p.byte()).unwrap_or(p.line()));
                         if record.len() == 1 && record.get(0).is_some_and(|s| s.trim().is_empty()) {
                             continue; // blank line
                         }
                         return Some(Ok(line));
                     }
                     Ok(false) => return None,
-                    Err(e) => return Some(Err(csv_error(&self.file, &e))),
+                    Err(e) => return Some(Err(csv_error(&self.file, &e, lines))),
                 }
             },
             RowSource::Rows(it) => {
@@ -463,8 +470,10 @@ fn sheet_warnings(file: &str, sheet: &SheetRows) -> Vec<ImportError> {
     out
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> ImportError {
-    let line = e.position().map_or(0, |p| p.line());
+fn csv_error(file: &str, e: &csv::Error, lines: &crate::text::Lines) -> ImportError {
+    let line = e
+        .position()
+        .map_or(0, |p| lines.line_at(p.byte()).unwrap_or(p.line()));
     let reason = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
         csv::ErrorKind::Io(io) => format!("read error: {io}"),

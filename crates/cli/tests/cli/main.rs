@@ -10,6 +10,7 @@ mod errors;
 mod generated;
 mod kill;
 mod labour;
+mod office_files;
 mod privacy;
 mod roundtrip;
 mod security_input;

@@ -1,0 +1,201 @@
+//! The text of a CSV file as offices save it: UTF-8 (with or without a
+//! byte order mark) or GB18030/GBK, what Excel and WPS write for "CSV" on a
+//! Chinese Windows; and the physical line of every record, whatever the
+//! line endings (`\n` or `\r\n`) and line breaks inside quoted cells.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read};
+use std::sync::{Arc, Mutex};
+
+/// How much of a file is looked at to tell UTF-8 from GB18030.
+pub const SNIFF_BYTES: usize = 1 << 20;
+
+/// The encoding a file was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    /// GB18030 (a superset of GBK and GB2312).
+    Gb18030,
+}
+
+/// Opens the text of a file: a UTF-8 byte order mark is dropped; bytes that
+/// are not UTF-8 in the first `SNIFF_BYTES` mean the file is GB18030 and is
+/// decoded to UTF-8 as it is read.
+pub fn decoded(input: Box<dyn Read + Send>) -> (Box<dyn Read + Send>, Encoding) {
+    let mut buf = BufReader::with_capacity(SNIFF_BYTES, input);
+    let head = buf.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        buf.consume(3);
+        return (Box::new(buf), Encoding::Utf8);
+    }
+    let utf8 = match std::str::from_utf8(&head) {
+        Ok(_) => true,
+        // Only cut off at the end of what was looked at: still UTF-8.
+        Err(e) => e.error_len().is_none(),
+    };
+    if utf8 {
+        (Box::new(buf), Encoding::Utf8)
+    } else {
+        let decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+        (
+            Box::new(Gb18030Reader {
+                inner: buf,
+                decoder,
+                out: Vec::new(),
+                at: 0,
+                done: false,
+            }),
+            Encoding::Gb18030,
+        )
+    }
+}
+
+/// GB18030 bytes in, UTF-8 bytes out.
+struct Gb18030Reader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    out: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Read for Gb18030Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.out.len() && !self.done {
+            let input = self.inner.fill_buf()?;
+            let last = input.is_empty();
+            let mut out = vec![0u8; input.len() * 3 + 16];
+            let (_, read, written, _) = self.decoder.decode_to_utf8(input, &mut out, last);
+            out.truncate(written);
+            self.inner.consume(read);
+            self.out = out;
+            self.at = 0;
+            self.done = last;
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Where lines with content start: (byte offset, physical line), in the
+/// order the bytes pass. Filled by `LineTap`, read by `Lines::line_at`.
+#[derive(Debug, Default)]
+struct Starts {
+    starts: VecDeque<(u64, u64)>,
+    offset: u64,
+    line: u64,
+    at_line_start: bool,
+}
+
+/// The physical lines of a stream, as a CSV reader consumes it.
+#[derive(Debug, Clone)]
+pub struct Lines(Arc<Mutex<Starts>>);
+
+impl Lines {
+    /// The physical line of the record whose parse began at byte `offset`
+    /// (the CSV reader's record position): the first line with content at
+    /// or after it. Earlier lines are forgotten, so the memory stays
+    /// bounded by the reader's look-ahead.
+    pub fn line_at(&self, offset: u64) -> Option<u64> {
+        let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        while s.starts.front().is_some_and(|(o, _)| *o < offset) {
+            s.starts.pop_front();
+        }
+        s.starts.front().map(|(_, l)| *l)
+    }
+}
+
+/// Passes bytes through and notes where each line with content starts.
+pub struct LineTap<R> {
+    inner: R,
+    lines: Lines,
+}
+
+impl<R: Read> LineTap<R> {
+    pub fn new(inner: R) -> (LineTap<R>, Lines) {
+        let lines = Lines(Arc::new(Mutex::new(Starts {
+            line: 1,
+            at_line_start: true,
+            ..Starts::default()
+        })));
+        (
+            LineTap {
+                inner,
+                lines: lines.clone(),
+            },
+            lines,
+        )
+    }
+}
+
+impl<R: Read> Read for LineTap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut s = self.lines.0.lock().unwrap_or_else(|e| e.into_inner());
+        for &b in &buf[..n] {
+            match b {
+                b'\n' => {
+                    s.line += 1;
+                    s.at_line_start = true;
+                }
+                b'\r' => {}
+                _ => {
+                    if s.at_line_start {
+                        let at = (s.offset, s.line);
+                        s.starts.push_back(at);
+                        s.at_line_start = false;
+                    }
+                }
+            }
+            s.offset += 1;
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(data: &[u8]) -> Vec<(u64, String)> {
+        let (text, _) = decoded(Box::new(std::io::Cursor::new(data.to_vec())));
+        let (tap, lines) = LineTap::new(text);
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(tap);
+        let mut rec = csv::StringRecord::new();
+        let mut out = Vec::new();
+        while r.read_record(&mut rec).unwrap() {
+            let at = rec.position().map_or(0, |p| p.byte());
+            out.push((lines.line_at(at).unwrap(), rec.get(0).unwrap().to_string()));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_are_physical_whatever_the_line_endings() {
+        let lf = lines_of(b"a,b\n1,2\n\n3,4\n\"x\ny\",5\n6,7\n");
+        let crlf = lines_of(b"a,b\r\n1,2\r\n\r\n3,4\r\n\"x\r\ny\",5\r\n6,7\r\n");
+        let want = [1, 2, 4, 5, 7];
+        assert_eq!(lf.iter().map(|x| x.0).collect::<Vec<_>>(), want);
+        assert_eq!(crlf.iter().map(|x| x.0).collect::<Vec<_>>(), want);
+        assert_eq!(crlf[3].1, "x\r\ny");
+    }
+
+    #[test]
+    fn gbk_and_utf8_with_a_byte_order_mark_read_the_same() {
+        let text = "会议编号,结对编号\nMT1,PROV-44-45\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(text.as_bytes());
+        for data in [gbk.to_vec(), bom, text.as_bytes().to_vec()] {
+            let got = lines_of(&data);
+            assert_eq!(got, [(1, "会议编号".to_string()), (2, "MT1".to_string())]);
+        }
+        let (_, enc) = decoded(Box::new(std::io::Cursor::new(gbk.to_vec())));
+        assert_eq!(enc, Encoding::Gb18030);
+    }
+}
