@@ -118,6 +118,40 @@ pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
     parse_cell_quoting(col, s, Quoting::Prefix)
 }
 
+/// The first characters that make a spreadsheet read a cell as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A free-text cell as written to a CSV file that people open in Excel or
+/// WPS (公式注入防护): a value that would start a formula gets a leading `'`,
+/// which spreadsheets show as text. So that the round trip stays exact, a
+/// value that already starts with `'` before such a character (or before
+/// another `'`) gets one more. `unescape_text` undoes exactly this.
+pub fn escape_text(s: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = s.chars();
+    let needs = match chars.next() {
+        Some(c) if FORMULA_START.contains(&c) => true,
+        Some('\'') => chars
+            .next()
+            .is_some_and(|c| c == '\'' || FORMULA_START.contains(&c)),
+        _ => false,
+    };
+    if needs {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Reads a free-text cell written by `escape_text`: one leading `'` before a
+/// formula character or another `'` is dropped; anything else is as given.
+pub fn unescape_text(s: &str) -> &str {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some('\''), Some(c)) if c == '\'' || FORMULA_START.contains(&c) => &s[1..],
+        _ => s,
+    }
+}
+
 /// Parses one non-empty cell according to its column; the error is the
 /// reason, quoting the value as `q` allows.
 pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, String> {
@@ -131,7 +165,7 @@ pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, Str
     };
     Ok(match col.ty {
         ColType::Id => Cell::Text(Id::parse(s).map_err(|e| e.to_string())?.as_str().into()),
-        ColType::Text => Cell::Text(s.into()),
+        ColType::Text => Cell::Text(unescape_text(s).into()),
         ColType::Code => {
             Cell::Int(RegionCode::parse(s).map_err(|e| e.to_string())?.as_u64() as i64)
         }
@@ -148,7 +182,7 @@ pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, Str
                         .into(),
                 )
             } else {
-                Cell::Text(s.into())
+                Cell::Text(unescape_text(s).into())
             }
         }
         ColType::Date => {
@@ -253,6 +287,33 @@ pub fn format_decimal(v: f64) -> String {
 mod tests {
     use super::*;
     use crate::schema::FileKind;
+
+    #[test]
+    fn formula_escape_round_trips_exactly() {
+        for v in [
+            "=HYPERLINK(\"http://evil.example/x\",\"点击\")",
+            "+1",
+            "-",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "'=x",
+            "''",
+            "'abc",
+            "abc",
+            "",
+            "'",
+        ] {
+            let written = escape_text(v);
+            assert!(
+                !written.starts_with(FORMULA_START),
+                "{v:?} is written as {written:?}"
+            );
+            assert_eq!(unescape_text(&written), v, "{v:?}");
+        }
+        assert_eq!(escape_text("=1+1"), "'=1+1");
+        assert_eq!(escape_text("道路"), "道路");
+    }
 
     #[test]
     fn dates_strict() {

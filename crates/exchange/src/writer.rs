@@ -1,7 +1,7 @@
 //! Writing tables of canonical cells as CSV or XLSX, with English or
 //! Chinese headers.
 
-use crate::cell::{Cell, format_cell};
+use crate::cell::{Cell, escape_text, format_cell};
 use crate::schema::{ColType, FileKind};
 use crate::xlsx::MAX_SHEET_ROWS;
 use std::io::Write;
@@ -86,7 +86,12 @@ impl<W: Write> CsvTableWriter<W> {
     pub fn write(&mut self, cells: &[Cell]) -> Result<(), WriteError> {
         self.buf.clear();
         for (col, cell) in self.kind.columns().iter().zip(cells) {
-            self.buf.push(format_cell(col, cell));
+            let text = format_cell(col, cell);
+            // Free text is written safe for spreadsheets (and read back exactly).
+            self.buf.push(match col.ty {
+                ColType::Text | ColType::NameOrParty => escape_text(&text).into_owned(),
+                _ => text,
+            });
         }
         self.w
             .write_record(&self.buf)

@@ -148,12 +148,14 @@ fn write_rejects(path: &std::path::Path, r: &ImportReport) -> Result<()> {
             raw.write_record(e.raw.iter())?;
         }
         let raw = String::from_utf8(raw.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        // A report people open in a spreadsheet: no cell may start a formula.
+        let safe = xiezuo_exchange::cell::escape_text;
         w.write_record([
-            e.error.file.as_str(),
+            safe(&e.error.file).as_ref(),
             &e.error.line.to_string(),
-            &e.error.column,
-            &e.error.reason,
-            raw.trim_end(),
+            safe(&e.error.column).as_ref(),
+            safe(&e.error.reason).as_ref(),
+            safe(raw.trim_end()).as_ref(),
         ])?;
     }
     w.flush()?;

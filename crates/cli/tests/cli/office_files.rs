@@ -120,3 +120,57 @@ XM-W3,PROV-44-45,2019,路,infrastructure,450121000000,,abc,2019-01-01,2019-12-31
         .collect();
     assert_eq!(lines, [6], "{report}");
 }
+
+#[test]
+fn a_formula_in_a_name_is_exported_as_text_and_round_trips_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "f.db");
+    let data = tmp.path().join("data");
+    copy_dataset(&data_dir().join("dataset"), &data);
+    let evil = "=HYPERLINK(\"http://evil.example/x\",\"点击\")";
+    set_field(
+        &data.join("projects.csv"),
+        2,
+        "name",
+        &format!("\"{}\"", evil.replace('"', "\"\"")),
+    );
+    let r = imported(&db, &data);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = tmp.path().join("out");
+    assert_eq!(xiezuo(&db, &["export", out.to_str().unwrap()]).code, 0);
+    let text = std::fs::read_to_string(out.join("projects.csv")).unwrap();
+    assert!(
+        text.contains("\"'=HYPERLINK("),
+        "written safe: {}",
+        &text[..300]
+    );
+    for line in text.lines().flat_map(|l| l.split(',')) {
+        assert!(!line.starts_with('='), "a cell starts a formula: {line}");
+    }
+    // Read back, the name is the name as given; a second export is the same.
+    let db2 = TestDb::new(tmp.path(), "f2.db");
+    assert_eq!(imported(&db2, &out).code, 0);
+    let again = tmp.path().join("again");
+    assert_eq!(xiezuo(&db2, &["export", again.to_str().unwrap()]).code, 0);
+    assert_eq!(
+        std::fs::read(out.join("projects.csv")).unwrap(),
+        std::fs::read(again.join("projects.csv")).unwrap()
+    );
+    // XLSX keeps text as text: the cell reads back as the name itself.
+    let xlsx = tmp.path().join("xlsx");
+    assert_eq!(
+        xiezuo(
+            &db2,
+            &["export", xlsx.to_str().unwrap(), "--format", "xlsx"]
+        )
+        .code,
+        0
+    );
+    let sheet = xiezuo_exchange::xlsx::read_first_sheet(&xlsx.join("projects.xlsx")).unwrap();
+    assert!(
+        sheet
+            .rows
+            .iter()
+            .any(|r| r.fields.iter().any(|f| f == evil))
+    );
+}
