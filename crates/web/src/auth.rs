@@ -204,6 +204,28 @@ pub async fn login(
             "more than {LOGIN_ATTEMPTS_PER_MINUTE} sign-in attempts in a minute; wait and try again"
         )));
     }
+    // Repeated failures slow down this login from this address, and every
+    // login takes at most a few checks a second: the same answer whether
+    // the account exists or not, and never a lock the owner cannot pass.
+    if let Err(crate::session::Wait(w)) = state.sessions.may_try(&body.login, &origin) {
+        let secs = w.as_secs() + 1;
+        let now = (state.clock)();
+        let e = accounts::event(
+            &now,
+            &body.login,
+            &origin,
+            "login_throttled",
+            &format!("wait {secs} s"),
+        );
+        let st = state.clone();
+        tokio::task::spawn_blocking(move || st.with_store(|s| s.log_access(&e)))
+            .await
+            .map_err(ApiError::internal)??;
+        return Err(ApiError::RateLimited(format!(
+            "too many sign-in attempts for this login: try again in {secs} s"
+        )));
+    }
+    let login = body.login.clone();
     let st = state.clone();
     let now = (state.clock)();
     let at = chrono::DateTime::parse_from_rfc3339(&now)
@@ -214,10 +236,7 @@ pub async fn login(
         st.with_store(|s| {
             let r = accounts::sign_in(s, &body.login, &body.password, at);
             let action = if r.is_ok() { "login" } else { "login_failed" };
-            let mut e = accounts::event(&now, &body.login, &origin2, action, "");
-            if let Err(SignInError::Locked(u)) = &r {
-                e.detail = format!("locked until {u}");
-            }
+            let e = accounts::event(&now, &body.login, &origin2, action, "");
             s.log_access(&e)?;
             Ok::<_, ApiError>(r)
         })
@@ -225,13 +244,12 @@ pub async fn login(
     .await
     .map_err(ApiError::internal)??;
     let account = match result {
-        Ok(a) => a,
-        Err(SignInError::Locked(u)) => {
-            return Err(ApiError::Unauthorized(format!(
-                "too many failed sign-ins: the account is locked until {u}"
-            )));
+        Ok(a) => {
+            state.sessions.succeeded(&login, &origin);
+            a
         }
         Err(SignInError::Refused) => {
+            state.sessions.failed(&login, &origin);
             return Err(ApiError::Unauthorized("wrong login or password".into()));
         }
         Err(SignInError::Store(e)) => return Err(ApiError::Store(e)),

@@ -82,7 +82,27 @@ pub struct Sessions {
     pub(crate) accounts: Mutex<HashMap<String, (Option<Account>, Instant)>>,
     pub(crate) tokens: Mutex<HashMap<String, (Option<Account>, Instant)>>,
     attempts: Mutex<HashMap<String, VecDeque<Instant>>>,
+    /// Failed sign-ins by (login, address): how many, and when the next
+    /// try is allowed.
+    throttle: Mutex<HashMap<(String, String), (u32, Instant)>>,
+    /// The last password check of each login, from any address.
+    checked: Mutex<HashMap<String, Instant>>,
 }
+
+/// Failures from one address for one login before the waits begin.
+pub const FREE_FAILURES: u32 = 3;
+/// The longest wait between tries of one login from one address: growing
+/// from 1 s, doubling per failure, up to this.
+pub const MAX_THROTTLE: Duration = Duration::from_secs(60);
+/// At most one password check per login in this time, from all addresses
+/// together: a distributed guesser gains nothing, the owner waits a moment.
+pub const ACCOUNT_CHECK_INTERVAL: Duration = Duration::from_millis(500);
+/// Throttle entries kept (the oldest go first beyond this).
+const THROTTLE_KEPT: usize = 100_000;
+
+/// Why a sign-in must wait, and how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait(pub Duration);
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -105,6 +125,55 @@ impl Sessions {
         }
         q.push_back(now);
         true
+    }
+
+    /// Whether `login` may be tried from `origin` now; the same for logins
+    /// that exist and that do not, so the answer reveals nothing.
+    pub(crate) fn may_try(&self, login: &str, origin: &str) -> Result<(), Wait> {
+        let now = Instant::now();
+        let key = (login.to_string(), origin.to_string());
+        if let Some((_, next)) = lock(&self.throttle).get(&key)
+            && *next > now
+        {
+            return Err(Wait(*next - now));
+        }
+        let mut checked = lock(&self.checked);
+        if let Some(last) = checked.get(login)
+            && now.duration_since(*last) < ACCOUNT_CHECK_INTERVAL
+        {
+            return Err(Wait(ACCOUNT_CHECK_INTERVAL - now.duration_since(*last)));
+        }
+        if checked.len() >= THROTTLE_KEPT {
+            checked.retain(|_, t| now.duration_since(*t) < ACCOUNT_CHECK_INTERVAL);
+        }
+        checked.insert(login.to_string(), now);
+        Ok(())
+    }
+
+    /// Notes a failed sign-in: after `FREE_FAILURES`, each one doubles the
+    /// wait of this login from this address, up to `MAX_THROTTLE`. Returns
+    /// the failures counted.
+    pub(crate) fn failed(&self, login: &str, origin: &str) -> u32 {
+        let now = Instant::now();
+        let mut m = lock(&self.throttle);
+        if m.len() >= THROTTLE_KEPT {
+            m.retain(|_, (_, next)| *next > now);
+        }
+        let e = m
+            .entry((login.to_string(), origin.to_string()))
+            .or_insert((0, now));
+        e.0 = e.0.saturating_add(1);
+        if e.0 > FREE_FAILURES {
+            let exp = (e.0 - FREE_FAILURES - 1).min(16);
+            let wait = Duration::from_secs(1u64 << exp).min(MAX_THROTTLE);
+            e.1 = now + wait;
+        }
+        e.0
+    }
+
+    /// Clears the failures of a login from an address after a success.
+    pub(crate) fn succeeded(&self, login: &str, origin: &str) {
+        lock(&self.throttle).remove(&(login.to_string(), origin.to_string()));
     }
 
     /// Forgets cached accounts (after an account changes).

@@ -113,12 +113,14 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
         UserCommand::List => {
             println!("id\tlogin\trole\tregion\torganisation\tpersonal_data\tstatus");
             for u in store.accounts()? {
+                // Failed sign-ins since the last success (they slow the
+                // guesser down; they never lock the owner out).
                 let status = if u.disabled {
-                    "disabled"
-                } else if u.locked_until.is_some() {
-                    "locked"
+                    "disabled".to_string()
+                } else if u.failed_logins > 0 {
+                    format!("active, {} failed sign-ins", u.failed_logins)
                 } else {
-                    "active"
+                    "active".to_string()
                 };
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{status}",
