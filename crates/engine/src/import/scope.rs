@@ -351,71 +351,79 @@ impl Ctx<'_> {
         }
     }
 
-    fn parties_of(&mut self, id: &Id) -> Result<Option<(Party, Party)>, StoreError> {
-        if let Some(v) = self.scope_facts.parties.get(id) {
+    /// A fact of a stored (or this import's) row by id, looked up once.
+    fn lookup<V: Clone>(
+        &mut self,
+        kind: FileKind,
+        id: &Id,
+        facts: fn(&mut ScopeFacts) -> &mut HashMap<Id, Option<V>>,
+        pick: fn(Record) -> Option<V>,
+    ) -> Result<Option<V>, StoreError> {
+        if let Some(v) = facts(&mut self.scope_facts).get(id) {
             return Ok(v.clone());
         }
-        let v = match self.stored_record(FileKind::Pairings, id)? {
-            Some(Record::Pairing(p)) => Some((p.helper, p.helped)),
-            _ => None,
-        };
-        self.scope_facts.parties.insert(id.clone(), v.clone());
+        let v = self.stored_record(kind, id)?.and_then(pick);
+        facts(&mut self.scope_facts).insert(id.clone(), v.clone());
         Ok(v)
+    }
+
+    fn parties_of(&mut self, id: &Id) -> Result<Option<(Party, Party)>, StoreError> {
+        self.lookup(
+            FileKind::Pairings,
+            id,
+            |f| &mut f.parties,
+            |r| match r {
+                Record::Pairing(p) => Some((p.helper, p.helped)),
+                _ => None,
+            },
+        )
     }
 
     fn project_pairing(&mut self, id: &Id) -> Result<Option<Id>, StoreError> {
-        if let Some(v) = self.scope_facts.project_pairing.get(id) {
-            return Ok(v.clone());
-        }
-        let v = match self.stored_record(FileKind::Projects, id)? {
-            Some(Record::Project(p)) => Some(p.pairing_id),
-            _ => None,
-        };
-        self.scope_facts
-            .project_pairing
-            .insert(id.clone(), v.clone());
-        Ok(v)
+        self.lookup(
+            FileKind::Projects,
+            id,
+            |f| &mut f.project_pairing,
+            |r| match r {
+                Record::Project(p) => Some(p.pairing_id),
+                _ => None,
+            },
+        )
     }
 
     fn training_pairing(&mut self, id: &Id) -> Result<Option<Id>, StoreError> {
-        if let Some(v) = self.scope_facts.training_pairing.get(id) {
-            return Ok(v.clone());
-        }
-        let v = match self.stored_record(FileKind::Trainings, id)? {
-            Some(Record::Training(t)) => Some(t.pairing_id),
-            _ => None,
-        };
-        self.scope_facts
-            .training_pairing
-            .insert(id.clone(), v.clone());
-        Ok(v)
+        self.lookup(
+            FileKind::Trainings,
+            id,
+            |f| &mut f.training_pairing,
+            |r| match r {
+                Record::Training(t) => Some(t.pairing_id),
+                _ => None,
+            },
+        )
     }
 
     fn village_of(&mut self, household: &Id) -> Result<Option<RegionCode>, StoreError> {
-        if let Some(v) = self.scope_facts.household_village.get(household) {
-            return Ok(*v);
-        }
-        let v = match self.stored_record(FileKind::Households, household)? {
-            Some(Record::Household(h)) => Some(h.village),
-            _ => None,
-        };
-        self.scope_facts
-            .household_village
-            .insert(household.clone(), v);
-        Ok(v)
+        self.lookup(
+            FileKind::Households,
+            household,
+            |f| &mut f.household_village,
+            |r| match r {
+                Record::Household(h) => Some(h.village),
+                _ => None,
+            },
+        )
     }
 
     fn household_of(&mut self, person: &Id) -> Result<Option<Id>, StoreError> {
-        if let Some(v) = self.scope_facts.person_household.get(person) {
-            return Ok(v.clone());
-        }
-        let v = match self.stored_record(FileKind::Persons, person)? {
-            Some(Record::Person(p)) => Some(p.household_id),
-            _ => None,
-        };
-        self.scope_facts
-            .person_household
-            .insert(person.clone(), v.clone());
-        Ok(v)
+        self.lookup(
+            FileKind::Persons,
+            person,
+            |f| &mut f.person_household,
+            |r| match r {
+                Record::Person(p) => Some(p.household_id),
+                _ => None,
+            },
+        )
     }
 }
