@@ -152,6 +152,10 @@ test("the ranking ranks within the east and within the west", async () => {
     const ranks = rows.filter((r) => r[0] === side).map((r) => r[1]);
     assert.deepEqual(ranks, ranks.map((_, i) => i + 1), `ranks within ${side}`);
   }
+  // The comparison of two years names pairings too.
+  await page.goto(base + "/#/compare?from=2018&to=2019");
+  await page.waitForSelector("#app table tbody tr td a");
+  assert.match(await page.textContent("#app table tbody tr td a"), /—/);
   // Money reads in 万元 or 亿元 on the overview.
   await page.goto(base + "/");
   await page.waitForSelector(".kpi .v");

@@ -326,7 +326,7 @@ async function pairingsPage(app, params) {
 
 function treeHtml(node) {
   if (!node || !node.children.length) return "";
-  return `<ul>${node.children.map((c) => `<li><a href="#/pairing/${encodeURIComponent(c.pairing_id)}">${esc(c.pairing_id)}</a> <span class="muted">${t(c.level)}</span>${treeHtml(c)}</li>`).join("")}</ul>`;
+  return `<ul>${node.children.map((c) => `<li><a href="#/pairing/${encodeURIComponent(c.pairing_id)}">${esc(c.name || c.pairing_id)}</a> <span class="muted">${esc(c.pairing_id)} · ${t(c.level)}</span>${treeHtml(c)}</li>`).join("")}</ul>`;
 }
 
 // Why this grade: each component as points / maximum with the rules and
@@ -629,7 +629,7 @@ async function comparePage(app, params) {
   const sel = (id, v) => `<select id="${id}">${o.years.map((y) => `<option ${y === v ? "selected" : ""}>${y}</option>`).join("")}</select>`;
   app.innerHTML = `<h1>${t("compare")}</h1><div class="filters">${sel("f-from", from)} → ${sel("f-to", to)}</div>
     <table id="compare"><thead><tr><th>${t("pairing")}</th><th>${t("side")}</th><th class="num">${from}</th><th>${t("grade")}</th><th class="num">${to}</th><th>${t("grade")}</th><th class="num">${t("change")}</th></tr></thead>
-    <tbody>${r.rows.map((x) => `<tr><td><a href="#/pairing/${encodeURIComponent(x.pairing_id)}?year=${to}">${esc(x.pairing_id)}</a></td><td>${t(x.side)}</td>
+    <tbody>${r.rows.map((x) => `<tr><td><a href="#/pairing/${encodeURIComponent(x.pairing_id)}?year=${to}">${esc(x.name || x.pairing_id)}</a> <span class="muted">${esc(x.pairing_id)}</span></td><td>${t(x.side)}</td>
       <td class="num">${fmt(x.from_total)}</td><td>${x.from_grade ? `<span class="grade ${x.from_grade}">${t(x.from_grade)}</span>` : ""}</td>
       <td class="num">${fmt(x.to_total)}</td><td><span class="grade ${x.to_grade}">${t(x.to_grade)}</span></td><td class="num">${fmt(x.change)}</td></tr>`).join("")}</tbody></table>`;
   const go = () => (location.hash = `#/compare?from=${$("#f-from").value}&to=${$("#f-to").value}`);

@@ -380,7 +380,7 @@ fn children_tree(d: &AssessmentData, scopes: &[Vec<u32>], p: u32, depth: usize) 
     } else {
         vec![]
     };
-    json!({ "pairing_id": d.pairings[p as usize].pairing_id.as_str(), "level": d.pairings[p as usize].level.as_str(), "children": children })
+    json!({ "pairing_id": d.pairings[p as usize].pairing_id.as_str(), "name": pairing_name(d, p), "level": d.pairings[p as usize].level.as_str(), "children": children })
 }
 
 #[derive(Deserialize)]
@@ -617,6 +617,7 @@ pub async fn compare(
                     .and_then(|x| x.scores.iter().find(|y| y.side == s.side));
                 rows.push(json!({
                     "pairing_id": p.pairing_id,
+                    "name": snap.data.pairing_idx.get(p.pairing_id.as_str()).map(|&pi| pairing_name(&snap.data, pi)),
                     "side": s.side,
                     "from_total": before.map(|x| x.total),
                     "from_grade": before.map(|x| x.grade.clone()),

@@ -85,8 +85,9 @@ pub struct Sessions {
     /// Failed sign-ins by (login, address): how many, and when the next
     /// try is allowed.
     throttle: Mutex<HashMap<(String, String), (u32, Instant)>>,
-    /// The last password check of each login, from any address.
-    checked: Mutex<HashMap<String, Instant>>,
+    /// The last password check of each login from any address, and the
+    /// failures since its last success.
+    checked: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
 /// Failures from one address for one login before the waits begin.
@@ -94,8 +95,9 @@ pub const FREE_FAILURES: u32 = 3;
 /// The longest wait between tries of one login from one address: growing
 /// from 1 s, doubling per failure, up to this.
 pub const MAX_THROTTLE: Duration = Duration::from_secs(60);
-/// At most one password check per login in this time, from all addresses
-/// together: a distributed guesser gains nothing, the owner waits a moment.
+/// Once a login has failed `FREE_FAILURES` times (from any address), at
+/// most one password check of it in this time, from all addresses together:
+/// a distributed guesser gains nothing, the owner waits a moment.
 pub const ACCOUNT_CHECK_INTERVAL: Duration = Duration::from_millis(500);
 /// Throttle entries kept (the oldest go first beyond this).
 const THROTTLE_KEPT: usize = 100_000;
@@ -138,15 +140,16 @@ impl Sessions {
             return Err(Wait(*next - now));
         }
         let mut checked = lock(&self.checked);
-        if let Some(last) = checked.get(login)
+        if let Some((last, failures)) = checked.get(login)
+            && *failures >= FREE_FAILURES
             && now.duration_since(*last) < ACCOUNT_CHECK_INTERVAL
         {
             return Err(Wait(ACCOUNT_CHECK_INTERVAL - now.duration_since(*last)));
         }
         if checked.len() >= THROTTLE_KEPT {
-            checked.retain(|_, t| now.duration_since(*t) < ACCOUNT_CHECK_INTERVAL);
+            checked.retain(|_, (t, _)| now.duration_since(*t) < MAX_THROTTLE);
         }
-        checked.insert(login.to_string(), now);
+        checked.entry(login.to_string()).or_insert((now, 0)).0 = now;
         Ok(())
     }
 
@@ -159,6 +162,10 @@ impl Sessions {
         if m.len() >= THROTTLE_KEPT {
             m.retain(|_, (_, next)| *next > now);
         }
+        lock(&self.checked)
+            .entry(login.to_string())
+            .or_insert((now, 0))
+            .1 += 1;
         let e = m
             .entry((login.to_string(), origin.to_string()))
             .or_insert((0, now));
@@ -174,6 +181,9 @@ impl Sessions {
     /// Clears the failures of a login from an address after a success.
     pub(crate) fn succeeded(&self, login: &str, origin: &str) {
         lock(&self.throttle).remove(&(login.to_string(), origin.to_string()));
+        if let Some(c) = lock(&self.checked).get_mut(login) {
+            c.1 = 0;
+        }
     }
 
     /// Forgets cached accounts (after an account changes).
