@@ -18,9 +18,10 @@ pub enum Encoding {
     Gb18030,
 }
 
-/// Opens the text of a file: a UTF-8 byte order mark is dropped; bytes that
-/// are not UTF-8 in the first `SNIFF_BYTES` mean the file is GB18030 and is
-/// decoded to UTF-8 as it is read.
+/// Opens the text of a file: a UTF-8 byte order mark is dropped; a file
+/// whose first `SNIFF_BYTES` are not UTF-8 but are well-formed GB18030 is
+/// GB18030 and is decoded to UTF-8 as it is read; anything else is read as
+/// UTF-8 (its bad bytes are errors of their rows).
 pub fn decoded(input: Box<dyn Read + Send>) -> (Box<dyn Read + Send>, Encoding) {
     let mut buf = BufReader::with_capacity(SNIFF_BYTES, input);
     let head = buf.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
@@ -31,9 +32,14 @@ pub fn decoded(input: Box<dyn Read + Send>) -> (Box<dyn Read + Send>, Encoding) 
     let utf8 = match std::str::from_utf8(&head) {
         Ok(_) => true,
         // Only cut off at the end of what was looked at: still UTF-8.
-        Err(e) => e.error_len().is_none(),
+        Err(e) if e.error_len().is_none() => true,
+        // Chinese in UTF-8 before the first bad byte: a UTF-8 file with a
+        // bad byte (an error of its row), not a GB18030 file.
+        Err(e) => head[..e.valid_up_to()].iter().any(|b| *b >= 0x80),
     };
-    if utf8 {
+    // Not UTF-8, and GB18030 without a malformed sequence: GB18030. Bytes
+    // that are neither stay UTF-8, so that their rows get their error.
+    if utf8 || !is_gb18030(&head) {
         (Box::new(buf), Encoding::Utf8)
     } else {
         let decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
@@ -48,6 +54,15 @@ pub fn decoded(input: Box<dyn Read + Send>) -> (Box<dyn Read + Send>, Encoding) 
             Encoding::Gb18030,
         )
     }
+}
+
+/// Whether bytes read as GB18030 without a malformed sequence (a sequence
+/// cut off at the end of what was looked at is not malformed).
+fn is_gb18030(head: &[u8]) -> bool {
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut out = vec![0u8; head.len() * 3 + 16];
+    let (result, _, _) = decoder.decode_to_utf8_without_replacement(head, &mut out, false);
+    !matches!(result, encoding_rs::DecoderResult::Malformed(..))
 }
 
 /// GB18030 bytes in, UTF-8 bytes out.
@@ -197,5 +212,14 @@ mod tests {
         }
         let (_, enc) = decoded(Box::new(std::io::Cursor::new(gbk.to_vec())));
         assert_eq!(enc, Encoding::Gb18030);
+        // Bytes that are neither stay UTF-8, for their rows to be refused.
+        let (_, enc) = decoded(Box::new(std::io::Cursor::new(
+            b"a,b\n\xff\xff,1\n".to_vec(),
+        )));
+        assert_eq!(enc, Encoding::Utf8);
+        let mut mixed = "名称,b\n".as_bytes().to_vec();
+        mixed.extend_from_slice(b"\xb0\xa1,1\n");
+        let (_, enc) = decoded(Box::new(std::io::Cursor::new(mixed)));
+        assert_eq!(enc, Encoding::Utf8, "UTF-8 with one bad cell stays UTF-8");
     }
 }
