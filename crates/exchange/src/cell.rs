@@ -118,6 +118,26 @@ pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
     parse_cell_quoting(col, s, Quoting::Prefix)
 }
 
+/// Full-width ASCII forms (U+FF01 to U+FF5E) and the ideographic space as
+/// their ASCII characters; anything else unchanged.
+pub fn halfwidth(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+    {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
 /// The first characters that make a spreadsheet read a cell as a formula.
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -159,6 +179,13 @@ pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, Str
     if s.contains('\0') {
         return Err("contains a NUL character (U+0000)".into());
     }
+    // Full-width digits and signs, as Chinese input methods type them
+    // (１００.５), read as their ASCII forms in every column but free text.
+    let half = match col.ty {
+        ColType::Text | ColType::NameOrParty => std::borrow::Cow::Borrowed(s),
+        _ => halfwidth(s),
+    };
+    let s: &str = &half;
     let with_colon = |what: &str| match q {
         Quoting::Prefix => format!("{what}: {}", quote_value(s)),
         Quoting::Never => what.to_string(),
@@ -287,6 +314,28 @@ pub fn format_decimal(v: f64) -> String {
 mod tests {
     use super::*;
     use crate::schema::FileKind;
+
+    #[test]
+    fn full_width_digits_read_as_digits_outside_free_text() {
+        let cols = FileKind::Projects.columns();
+        let col = |n: &str| &cols[FileKind::Projects.col(n).unwrap()];
+        assert_eq!(
+            parse_cell(col("budget"), "１００.５").unwrap(),
+            Cell::Int(10050)
+        );
+        assert_eq!(
+            parse_cell(col("year"), "２０１９").unwrap(),
+            Cell::Int(2019)
+        );
+        assert_eq!(
+            parse_cell(col("start_date"), "２０１９－０５－０１").unwrap(),
+            parse_cell(col("start_date"), "2019-05-01").unwrap()
+        );
+        assert_eq!(
+            parse_cell(col("name"), "１号路").unwrap(),
+            Cell::Text("１号路".into())
+        );
+    }
 
     #[test]
     fn formula_escape_round_trips_exactly() {
