@@ -284,6 +284,12 @@ test("every page of the menu shows its content", async () => {
   await page.goto(base + "/#/pairing/CNTY-310102-530122?year=2019");
   await page.waitForSelector("#indicators a");
   assert.deepEqual(violations, []);
+  // One search box finds a province by its Chinese name, and its pairings.
+  await page.fill("#search", "广西");
+  await page.press("#search", "Enter");
+  await page.waitForSelector("#search-region tbody tr");
+  assert.match(await page.textContent("#search-region"), /广西壮族自治区/);
+  assert.ok(await page.$("#search-pairing tbody tr"));
   // The pairings list, as the menu opens it, lists pairings.
   await page.goto(base + "/#/pairings");
   await page.waitForSelector("#app table tbody tr");

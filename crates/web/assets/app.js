@@ -28,7 +28,7 @@ const T = {
     nav_labour: "劳务协作", labour: "劳务协作工作站", date: "日期", station: "工作站", seekers: "求职人员", open_postings: "在招岗位", open_positions: "空缺岗位数",
     proposals: "推荐匹配（最优）", greedy: "贪心对照", priority_households: "零就业家庭人员", poor_placed: "建档立卡贫困人口", fit: "匹配度",
     unmatched: "未匹配人员及原因", confirmed: "已确认就业", retention3: "3个月稳岗", retention6: "6个月稳岗", follow_up: "需跟踪回访（不足90天）", confirm: "确认本页推荐",
-    not_assessed: "该结对尚无考核年度（无活跃年度的数据）。", own_region: "本地区", own_pairings: "本地区参与的结对 {n} 个", map_arrow: "帮扶方向（省际结对）", map_pairings: "{n} 个省际结对", no_map: "该地区暂无底图（可用 --map-dir 提供审核通过的底图）。", grade_bands: "等次标准", below_all: "其余", points: "分", write_needs_account: "上传数据和填报记录需要登录有填报权限的账号。", read_only_account: "当前账号只能查看，不能上传或填报数据。", confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
+    not_assessed: "该结对尚无考核年度（无活跃年度的数据）。", search_all: "搜索地区、结对、项目、组织", search_results: "搜索结果", kind_region: "地区", kind_pairing: "结对", kind_project: "项目", kind_organisation: "组织", own_region: "本地区", own_pairings: "本地区参与的结对 {n} 个", map_arrow: "帮扶方向（省际结对）", map_pairings: "{n} 个省际结对", no_map: "该地区暂无底图（可用 --map-dir 提供审核通过的底图）。", grade_bands: "等次标准", below_all: "其余", points: "分", write_needs_account: "上传数据和填报记录需要登录有填报权限的账号。", read_only_account: "当前账号只能查看，不能上传或填报数据。", confirm_ask: "确认 {n} 条推荐为就业记录？", both_sides: "东西部两方（各自排名）", confirm_none: "没有可确认的推荐", confirm_refused: "未能确认：{m}", data_through: "最近有在招岗位的日期",
     posting: "岗位", wage: "月工资", person: "人员",
     already_employed: "已在岗", no_posting_in_reach: "意向地区或就业距离内无在招岗位", not_eligible: "不符合岗位条件",
     capacity_taken: "符合条件的岗位已满（优先安排零就业家庭和建档立卡人员、匹配度更高者）",
@@ -72,7 +72,7 @@ const T = {
     nav_labour: "Labour", labour: "Labour station", date: "Date", station: "Station", seekers: "Seekers", open_postings: "Open postings", open_positions: "Open positions",
     proposals: "Proposed matches (optimal)", greedy: "Greedy baseline", priority_households: "from households with no one employed", poor_placed: "registered poor placed", fit: "fit",
     unmatched: "Unmatched seekers and why", confirmed: "Confirmed placements", retention3: "Retained 3 months", retention6: "Retained 6 months", follow_up: "Follow-up (ended before 90 days)", confirm: "Confirm these proposals",
-    not_assessed: "This pairing has no assessed year yet.", own_region: "Your region", own_pairings: "{n} pairings your region takes part in", map_arrow: "helper to helped (pairings between provinces)", map_pairings: "{n} pairings between provinces", no_map: "No base map for this region (an approved one can be given with --map-dir).", grade_bands: "Grade bands", below_all: "otherwise", points: "points", write_needs_account: "Uploading and entering records needs an account that may write.", read_only_account: "This account reads only; it cannot upload or enter records.", confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
+    not_assessed: "This pairing has no assessed year yet.", search_all: "Search regions, pairings, projects, organisations", search_results: "Search results", kind_region: "Regions", kind_pairing: "Pairings", kind_project: "Projects", kind_organisation: "Organisations", own_region: "Your region", own_pairings: "{n} pairings your region takes part in", map_arrow: "helper to helped (pairings between provinces)", map_pairings: "{n} pairings between provinces", no_map: "No base map for this region (an approved one can be given with --map-dir).", grade_bands: "Grade bands", below_all: "otherwise", points: "points", write_needs_account: "Uploading and entering records needs an account that may write.", read_only_account: "This account reads only; it cannot upload or enter records.", confirm_ask: "Store {n} proposals as placements?", both_sides: "Both sides (ranked within each)", confirm_none: "Nothing to confirm", confirm_refused: "Not confirmed: {m}", data_through: "Latest day with open postings",
     posting: "Posting", wage: "Monthly wage", person: "Person",
     already_employed: "already employed", no_posting_in_reach: "no open posting within the wanted regions or distance", not_eligible: "not eligible",
     capacity_taken: "eligible postings filled by seekers of higher priority or better fit",
@@ -206,6 +206,8 @@ async function loginPage(app) {
 function applyStatic() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   document.querySelectorAll("[data-t]").forEach((el) => (el.textContent = t(el.dataset.t)));
+  const box = document.querySelector("#search");
+  if (box) box.placeholder = t("search_all");
   $("#lang").textContent = lang === "zh" ? "English" : "中文";
 }
 
@@ -224,6 +226,11 @@ function chart(el) {
   return c;
 }
 window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
+document.querySelector("#search-form")?.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const q = document.querySelector("#search").value.trim();
+  if (q) location.hash = `#/search?q=${encodeURIComponent(q)}`;
+});
 
 // An office's own region and pairings, first on its overview.
 async function ownFirst() {
@@ -299,6 +306,18 @@ async function overview(app) {
         .map((l) => ({ coords: [centre[l.helper], centre[l.helped]], from: nameOf[l.helper], to: nameOf[l.helped], n: l.pairings })),
     }],
   });
+}
+
+// One search box for regions, pairings, projects and organisations.
+async function searchPage(app, params) {
+  const q = params.get("q") || "";
+  const r = await api(`/api/v1/search?q=${encodeURIComponent(q)}`);
+  const link = (x) => x.kind === "region" ? `#/region/${x.id}` : x.kind === "pairing" ? `#/pairing/${encodeURIComponent(x.id)}`
+    : x.kind === "project" ? `#/project/${encodeURIComponent(x.id)}` : `#/region/${x.region}`;
+  const groups = ["region", "pairing", "project", "organisation"].map((k) => [k, r.results.filter((x) => x.kind === k)]).filter(([, xs]) => xs.length);
+  app.innerHTML = `<h1>${t("search_results")} · ${esc(q)}</h1>${groups.length ? groups.map(([k, xs]) => `<h2>${t("kind_" + k)} (${xs.length})</h2>
+    <table id="search-${k}"><tbody>${xs.map((x) => `<tr><td><a href="${link(x)}">${esc(x.name)}</a></td><td class="muted">${esc(x.id)}</td><td class="muted">${esc(t(String(x.detail)))}</td></tr>`).join("")}</tbody></table>`).join("")
+    : `<p class="muted">${t("none")}</p>`}`;
 }
 
 async function pairingsPage(app, params) {
@@ -691,6 +710,7 @@ async function route() {
     if (parts[0] === "login") await loginPage(app);
     else if (parts[0] === "pairing" && parts[1]) await pairingPage(app, decodeURIComponent(parts[1]), params);
     else if (parts[0] === "pairings") await pairingsPage(app, params);
+    else if (parts[0] === "search") await searchPage(app, params);
     else if (parts[0] === "assessment") await assessmentPage(app, params);
     else if (parts[0] === "data") await dataPage(app);
     else if (parts[0] === "compare") await comparePage(app, params);

@@ -76,6 +76,7 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/templates/{file}", Open),
     ("GET", "/api/v1/schema/{kind}", Open),
     ("GET", "/api/v1/pairings", SignedIn),
+    ("GET", "/api/v1/search", SignedIn),
     ("GET", "/api/v1/pairings/{id}", Pairing),
     ("GET", "/api/v1/pairings/{id}/explain", Pairing),
     ("GET", "/api/v1/assessments/compare", SignedIn),

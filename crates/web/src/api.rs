@@ -256,6 +256,78 @@ pub struct ListQuery {
     pub per_page: Option<usize>,
 }
 
+/// How many results a search gives at most, per kind.
+pub const SEARCH_PER_KIND: usize = 20;
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    pub q: Option<String>,
+}
+
+/// `GET /api/v1/search?q=`: regions, pairings, projects and organisations
+/// by Chinese name or code (one search box), each kind the caller may see,
+/// at most `SEARCH_PER_KIND` of each.
+pub async fn search(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<crate::session::Caller>,
+    Query(q): Query<SearchQuery>,
+) -> ApiResult {
+    let needle: String =
+        q.q.unwrap_or_default()
+            .trim()
+            .to_lowercase()
+            .chars()
+            .take(64)
+            .collect();
+    if needle.is_empty() {
+        return Ok(Json(json!({ "q": "", "results": [] })));
+    }
+    let snap = state.snapshot_now().await?;
+    let d = &snap.data;
+    let scope = crate::access::Scope { caller: &caller };
+    let hit = |s: &str| s.to_lowercase().contains(&needle);
+    let mut results: Vec<J> = Vec::new();
+    let regions = d
+        .regions
+        .iter()
+        .filter(|r| scope.region(r.code.as_u64()) && (hit(r.name.as_str()) || r.code.to_string().starts_with(&needle)))
+        .take(SEARCH_PER_KIND)
+        .map(|r| json!({ "kind": "region", "id": r.code.to_string(), "name": r.name.as_str(), "detail": r.level.as_str() }));
+    results.extend(regions);
+    let pairings = (0..d.pairings.len() as u32)
+        .filter(|&p| scope.pairing(d, p) && search_text(d, p).contains(&needle))
+        .take(SEARCH_PER_KIND)
+        .map(|p| json!({ "kind": "pairing", "id": d.pairings[p as usize].pairing_id.as_str(), "name": pairing_name(d, p), "detail": d.pairings[p as usize].level.as_str() }));
+    results.extend(pairings);
+    let projects = d
+        .projects
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| scope.pairing(d, d.project_pairing[*i]) && (hit(p.name.as_str()) || hit(p.project_id.as_str())))
+        .take(SEARCH_PER_KIND)
+        .map(|(_, p)| json!({ "kind": "project", "id": p.project_id.as_str(), "name": p.name.as_str(), "detail": p.year }));
+    results.extend(projects);
+    // Organisations: those of the pairings the caller sees (all for those
+    // who see every pairing), by name or id; they open on their region.
+    let orgs = (0..d.org_ids.len())
+        .filter(|&o| hit(d.org_names[o].as_str()) || hit(d.org_ids[o].as_str()))
+        .filter(|&o| {
+            scope.sees_all()
+                || (0..d.pairings.len() as u32).any(|p| {
+                    scope.pairing(d, p)
+                        && [d.pairing_helper[p as usize], d.pairing_helped[p as usize]]
+                            .contains(&PartyRef::Org(o as u32))
+                })
+        })
+        .take(SEARCH_PER_KIND)
+        .map(|o| {
+            let region = &d.regions[d.org_region[o] as usize];
+            json!({ "kind": "organisation", "id": d.org_ids[o].as_str(), "name": d.org_names[o].as_str(), "detail": region.name.as_str(), "region": region.code.to_string() })
+        });
+    results.extend(orgs);
+    Ok(Json(json!({ "q": needle, "results": results })))
+}
+
 fn paginate(total: usize, page: Option<usize>, per_page: Option<usize>) -> (usize, usize, usize) {
     let per = per_page.unwrap_or(50).clamp(1, 500);
     let page = page.unwrap_or(1).max(1);

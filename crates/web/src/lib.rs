@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/audit/export.csv", get(records::audit_export))
         .route("/api/v1/overview", get(api::overview))
         .route("/api/v1/pairings", get(api::pairings))
+        .route("/api/v1/search", get(api::search))
         .route("/api/v1/pairings/{id}", get(api::pairing))
         .route("/api/v1/pairings/{id}/explain", get(api::explain))
         .route("/api/v1/methods", get(api::methods))

@@ -299,6 +299,8 @@ fn spec_core() -> Value {
                 one_of("level", "pairing level", &["province", "prefecture", "county", "township", "village"]),
                 param("q", "query", false, "string", "text to look for (ids, names, codes)"),
                 page(), per_page()]),
+            "/api/v1/search": op("One search box: regions, pairings, projects and organisations by Chinese name or code, those the caller may see, at most 20 of each", vec![
+                example(param("q", "query", true, "string", "text to look for"), json!("贵州"))]),
             "/api/v1/pairings/{id}": op("One pairing: sub-pairings tree, indicators, scores and findings by year", vec![pairing()]),
             "/api/v1/pairings/{id}/explain": op("The records behind one indicator or finding", vec![
                 pairing(),

@@ -95,6 +95,12 @@ fn cases() -> Vec<Case> {
         case("GET", "/api/v1/pairings", true, "/api/v1/pairings"),
         case(
             "GET",
+            "/api/v1/search",
+            true,
+            "/api/v1/search?q=%E5%B9%BF%E8%A5%BF",
+        ),
+        case(
+            "GET",
             "/api/v1/pairings/{id}",
             true,
             "/api/v1/pairings/PROV-44-45",
@@ -276,6 +282,7 @@ fn expected(who: Who, c: &Case) -> bool {
     match (c.method, c.route) {
         // Lists: every signed-in caller, narrowed to its scope.
         ("GET", "/api/v1/pairings")
+        | ("GET", "/api/v1/search")
         | ("GET", "/api/v1/assessments/compare")
         | ("GET", "/api/v1/assessments/{year}")
         | ("GET", "/api/v1/assessments/{year}/export.xlsx")
@@ -509,6 +516,11 @@ fn lists_never_return_rows_outside_the_scope() {
     for who in [Who::OfficeOut, Who::Org] {
         let r = get_json(&s.addr, &token(who), "/api/v1/pairings?per_page=1000");
         assert_eq!(r["total"], 0, "{who:?}");
+    }
+    // The search box finds nothing outside the caller's scope either.
+    for who in [Who::OfficeOut, Who::Org] {
+        let r = get_json(&s.addr, &token(who), "/api/v1/search?q=%E5%B9%BF%E8%A5%BF");
+        assert_eq!(r["results"].as_array().unwrap().len(), 0, "{who:?}: {r}");
     }
 }
 

@@ -437,6 +437,20 @@ fn the_api_serves_the_assessment_and_the_records_behind_it() {
         ids.iter().any(|id| !id.starts_with("PROV")),
         "pairings below the province: {ids:?}"
     );
+    // One search box: regions, pairings, projects and organisations.
+    let found = json(&s.addr, "/api/v1/search?q=%E5%B9%BF%E8%A5%BF");
+    let kinds: Vec<&str> = found["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"region") && kinds.contains(&"pairing"),
+        "{found}"
+    );
+    let project = json(&s.addr, "/api/v1/search?q=XM2017-000001");
+    assert_eq!(project["results"][0]["kind"], "project", "{project}");
     // Answers documented by a wire type are exactly that type: read into it
     // and written back, nothing is lost or added.
     fn exactly<T: serde::de::DeserializeOwned + serde::Serialize>(v: &serde_json::Value) {
