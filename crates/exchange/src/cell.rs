@@ -141,6 +141,11 @@ pub fn halfwidth(s: &str) -> std::borrow::Cow<'_, str> {
 /// The first characters that make a spreadsheet read a cell as a formula.
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
+/// Whether a spreadsheet would read a cell with this text as a formula.
+pub fn starts_formula(s: &str) -> bool {
+    s.starts_with(FORMULA_START)
+}
+
 /// A free-text cell as written to a CSV file that people open in Excel or
 /// WPS (公式注入防护): a value that would start a formula gets a leading `'`,
 /// which spreadsheets show as text. So that the round trip stays exact, a
@@ -149,7 +154,7 @@ const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 pub fn escape_text(s: &str) -> std::borrow::Cow<'_, str> {
     let mut chars = s.chars();
     let needs = match chars.next() {
-        Some(c) if FORMULA_START.contains(&c) => true,
+        _ if starts_formula(s) => true,
         Some('\'') => chars
             .next()
             .is_some_and(|c| c == '\'' || FORMULA_START.contains(&c)),

@@ -79,11 +79,12 @@ impl<R: BufRead> Read for Gb18030Reader<R> {
         while self.at == self.out.len() && !self.done {
             let input = self.inner.fill_buf()?;
             let last = input.is_empty();
-            let mut out = vec![0u8; input.len() * 3 + 16];
-            let (_, read, written, _) = self.decoder.decode_to_utf8(input, &mut out, last);
-            out.truncate(written);
+            // One output buffer, reused for every chunk.
+            self.out.clear();
+            self.out.resize(input.len() * 3 + 16, 0);
+            let (_, read, written, _) = self.decoder.decode_to_utf8(input, &mut self.out, last);
+            self.out.truncate(written);
             self.inner.consume(read);
-            self.out = out;
             self.at = 0;
             self.done = last;
         }

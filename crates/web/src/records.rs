@@ -338,7 +338,7 @@ pub async fn audit_export(
 /// carriage return gets a leading `'`, unless it is a plain number (a
 /// negative amount) or a lone `-` (the public's actor name).
 fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let risky = xiezuo_exchange::cell::starts_formula(cell);
     if !risky
         || cell == "-"
         || (cell.len() > 1 && cell.parse::<f64>().is_ok() && !cell.starts_with(['\t', '\r']))

@@ -634,6 +634,23 @@ fn uploads_and_forms_outside_the_scope_store_nothing() {
     assert_eq!(scope_lines, vec![3], "{report}");
 }
 
+/// Adds an account whose password is "a long passphrase".
+fn add_with_passphrase(db: &TestDb, login: &str, role: &str) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xiezuo"))
+        .args(db.db_args())
+        .args(["user", "add", login, "--role", role, "--password-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"a long passphrase\n")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(out.status.success());
+}
+
 /// Signs in; returns (session cookie, CSRF token).
 fn sign_in(addr: &str, login: &str, password: &str) -> (u16, Option<(String, String)>, String) {
     let body = serde_json::json!({ "login": login, "password": password }).to_string();
@@ -686,19 +703,7 @@ fn sessions_csrf_rate_limit_and_revocation() {
     );
     // Accounts with known passwords.
     for (login, role) in [("chief", "admin"), ("clerk", "admin")] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_xiezuo"))
-            .args(db.db_args())
-            .args(["user", "add", login, "--role", role, "--password-stdin"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .and_then(|mut c| {
-                use std::io::Write;
-                c.stdin.take().unwrap().write_all(b"a long passphrase\n")?;
-                c.wait_with_output()
-            })
-            .unwrap();
-        assert!(out.status.success());
+        add_with_passphrase(&db, login, role);
     }
     let token = xiezuo(&db, &["user", "token", "clerk"])
         .stdout
@@ -844,26 +849,7 @@ fn full_views_of_personal_data_are_logged_and_masked_otherwise() {
 fn sign_in_is_throttled_never_locked() {
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "t.db");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xiezuo"))
-        .args(db.db_args())
-        .args([
-            "user",
-            "add",
-            "clerk",
-            "--role",
-            "admin",
-            "--password-stdin",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(b"a long passphrase\n")?;
-            c.wait_with_output()
-        })
-        .unwrap();
-    assert!(out.status.success());
+    add_with_passphrase(&db, "clerk", "admin");
     let s = serve_plain(&db, &[]);
     // Wrong passwords slow the guesser down: after three, each try of this
     // login from this address waits longer, with the same answer whether
