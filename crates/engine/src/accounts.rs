@@ -1,5 +1,5 @@
 //! Accounts and roles (账号与角色): who may use the platform and as what,
-//! passwords (argon2id), sign-in with lockout, API tokens, and the scope a
+//! passwords (argon2id), sign-in counting failures (never a lockout), API tokens, and the scope a
 //! caller may read and write.
 //!
 //! The rules live here, once; the store only keeps rows (`AccountStore`),
