@@ -117,6 +117,25 @@ impl HeaderMap {
         fields: &[&str],
         numeric: &[NumericCell],
     ) -> Result<Vec<Cell>, Vec<ImportError>> {
+        let (cells, errors) = self.parse_sheet_row_partial(file, line, fields, numeric);
+        if errors.is_empty() {
+            Ok(cells)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Parses a row as `parse_sheet_row` does, returning the cells that
+    /// parsed (a bad cell is `Null`) beside every error, so that the rest
+    /// of the row can still be checked; a row with the wrong number of
+    /// fields has no cells.
+    pub fn parse_sheet_row_partial(
+        &self,
+        file: &str,
+        line: u64,
+        fields: &[&str],
+        numeric: &[NumericCell],
+    ) -> (Vec<Cell>, Vec<ImportError>) {
         let cols = self.kind.columns();
         let quoting = Quoting::of_kind(self.kind);
         let mut cells = Vec::with_capacity(cols.len());
@@ -128,7 +147,7 @@ impl HeaderMap {
                 "?",
                 format!("expected {} fields, found {}", self.width, fields.len()),
             ));
-            return Err(errors);
+            return (Vec::new(), errors);
         }
         for (col, pos) in cols.iter().zip(&self.positions) {
             let raw = pos.and_then(|p| fields.get(p)).map_or("", |s| s.trim());
@@ -160,11 +179,7 @@ impl HeaderMap {
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(cells)
-        } else {
-            Err(errors)
-        }
+        (cells, errors)
     }
 }
 
@@ -408,6 +423,17 @@ impl TableReader {
     pub fn parse_current(&self, line: u64, fields: &[&str]) -> Result<Vec<Cell>, Vec<ImportError>> {
         self.header
             .parse_sheet_row(&self.file, line, fields, &self.current_numeric)
+    }
+
+    /// Parses the current row as `parse_current` does, keeping the cells
+    /// that parsed beside the errors (see `HeaderMap::parse_sheet_row_partial`).
+    pub fn parse_current_partial(
+        &self,
+        line: u64,
+        fields: &[&str],
+    ) -> (Vec<Cell>, Vec<ImportError>) {
+        self.header
+            .parse_sheet_row_partial(&self.file, line, fields, &self.current_numeric)
     }
 
     /// The fields of the current row, owned (for reports of rejected rows).

@@ -415,6 +415,44 @@ fn every_class_of_bad_input_is_reported_where_it_is_and_nothing_is_stored() {
 }
 
 #[test]
+fn a_row_reports_every_error_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "s.db");
+    let dir = tmp.path().join("d");
+    copy_dataset(&data_dir().join("dataset"), &dir);
+    // A bad date and an unknown pairing on one line; an unknown project and
+    // a bad date on a milestone.
+    set_field(&dir.join("meetings.csv"), 2, "date", "2019-02-30");
+    set_field(
+        &dir.join("meetings.csv"),
+        2,
+        "pairing_id",
+        "NO-SUCH-PAIRING",
+    );
+    set_field(&dir.join("milestones.csv"), 2, "due_date", "2019-13-01");
+    set_field(
+        &dir.join("milestones.csv"),
+        2,
+        "project_id",
+        "NO-SUCH-PROJECT",
+    );
+    let r = xiezuo(&db, &["import", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for want in [
+        "meetings.csv:2 [date]: ",
+        "meetings.csv:2 [pairing_id]: unknown pairing_id NO-SUCH-PAIRING",
+        "milestones.csv:2 [due_date]: ",
+        "milestones.csv:2 [project_id]: unknown project_id NO-SUCH-PROJECT",
+    ] {
+        assert!(
+            r.stderr.lines().any(|l| l.starts_with(want)),
+            "missing {want}; got:\n{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
 fn the_dirty_dataset_reports_every_manifest_row_and_stores_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "d.db");

@@ -315,3 +315,46 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_row_with_a_bad_cell_reports_its_references_only_within_the_scope() {
+    let w = world();
+    let s = serve_plain(&w.db, &[]);
+    // Its own pairing, a pairing that does not exist, another province's.
+    let content = "meeting_id,pairing_id,date,kind,top_leader\n\
+        MX-1,PROV-44-45,2019-02-30,joint_meeting,0\n\
+        MX-2,NO-SUCH-PAIRING,2019-02-30,joint_meeting,0\n\
+        MX-3,PROV-31-53,2019-02-30,joint_meeting,0\n";
+    let (report, commit) = upload_and_commit(&s.addr, &w.gx, "meetings.csv", content);
+    assert_eq!(commit["state"], "failed", "{commit}");
+    let errors = report["errors"].as_array().unwrap();
+    let of_line = |l: u64| -> Vec<(String, String)> {
+        errors
+            .iter()
+            .filter(|e| e["line"] == l)
+            .map(|e| {
+                (
+                    e["column"].as_str().unwrap_or("").to_string(),
+                    e["reason"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    // Its own row: only the date.
+    let own = of_line(2);
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert_eq!(own[0].0, "date", "{own:?}");
+    // An unknown pairing and another province's get one and the same answer:
+    // the date and the scope refusal, never "unknown pairing_id".
+    assert_eq!(of_line(3), of_line(4), "{report}");
+    let other = of_line(3);
+    assert!(other.iter().any(|(c, _)| c == "date"), "{other:?}");
+    assert!(
+        other.iter().any(|(_, r)| r.contains("outside your scope")),
+        "{other:?}"
+    );
+    assert!(
+        !report.to_string().contains("unknown pairing_id"),
+        "{report}"
+    );
+}

@@ -115,6 +115,7 @@ pub trait Progress {
 pub struct Quiet;
 impl Progress for Quiet {}
 
+mod partial;
 mod pipeline;
 mod resolve;
 mod rules;

@@ -107,9 +107,18 @@ pub(super) fn import_file(
                         line,
                         raw,
                         key,
-                        problems,
+                        mut problems,
+                        partial,
                     } => {
                         run.report.counts.entry(kind).or_default().read += 1;
+                        // Every error of the row at once: its references
+                        // are checked as far as its good cells allow.
+                        let (more, outside) =
+                            super::partial::reference_problems(ctx, kind, &partial, &problems)?;
+                        if outside {
+                            run.report.out_of_scope += 1;
+                        }
+                        problems.extend(more);
                         run.reject(ctx, line, &raw, key, problems);
                     }
                     Parsed::Good(row) => {
@@ -212,12 +221,15 @@ pub(super) fn prefetch<'r>(
 pub(super) enum Parsed {
     /// The record could not be read at all (bad CSV).
     Unreadable(ImportError),
-    /// Cells that do not parse: (line, raw fields, key if parsable, problems).
+    /// Cells that do not parse: (line, raw fields, key if parsable,
+    /// problems, and the cells that did parse, a bad one `Null`: empty when
+    /// the row cannot be checked further).
     Bad {
         line: u64,
         raw: RawFields,
         key: Option<String>,
         problems: Problems,
+        partial: Vec<Cell>,
     },
     Good(Row),
 }
@@ -245,8 +257,9 @@ pub(super) fn parse_rows(
             Err(e) => Parsed::Unreadable(e),
             Ok(line) => {
                 let fields = reader.fields();
-                match reader.parse_current(line, &fields) {
-                    Err(errs) => Parsed::Bad {
+                let (cells, errs) = reader.parse_current_partial(line, &fields);
+                match errs.is_empty() {
+                    false => Parsed::Bad {
                         line,
                         raw: reader.raw(),
                         key: key_if_parsable(kind, &reader.header, &fields),
@@ -254,13 +267,15 @@ pub(super) fn parse_rows(
                             .into_iter()
                             .map(|e| (col_static(kind, &e.column), e.reason))
                             .collect(),
+                        partial: cells,
                     },
-                    Ok(cells) => match Record::from_cells(kind, &cells) {
+                    true => match Record::from_cells(kind, &cells) {
                         Err(e) => Parsed::Bad {
                             line,
                             raw: reader.raw(),
                             key: Some(key_text(kind, &cells)),
                             problems: vec![(e.column, e.reason)],
+                            partial: Vec::new(),
                         },
                         Ok(rec) => Parsed::Good(Row {
                             line,

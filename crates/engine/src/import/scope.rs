@@ -132,6 +132,33 @@ fn places(rec: &Record) -> Vec<Place<'_>> {
     }
 }
 
+/// The columns whose cells decide a row's scope: its anchor, the places it
+/// names and the party an organisation writes as (see [`anchor`],
+/// [`places`] and [`acting_party`]). A row with a bad cell in one of them
+/// cannot be placed, so nothing more of it is checked for a writer whose
+/// scope is not everywhere.
+pub(super) fn scope_columns(kind: FileKind) -> &'static [&'static str] {
+    use FileKind as K;
+    match kind {
+        K::Regions | K::RegionStats => &["code"],
+        K::Organisations => &[],
+        K::Pairings => &["helper", "helped"],
+        K::Households => &["village"],
+        K::Persons | K::HouseholdIncome => &["household_id"],
+        K::Projects => &["pairing_id", "county", "village"],
+        K::Milestones => &["project_id"],
+        K::Beneficiaries => &["project_id", "household_id"],
+        K::Placements => &["pairing_id", "person_id", "employer"],
+        K::Postings => &["pairing_id", "work_region", "employer"],
+        K::Seekers => &["person_id"],
+        K::TrainingAttendance => &["training_id", "person_id"],
+        K::Investments => &["pairing_id", "county", "enterprise"],
+        K::Purchases => &["pairing_id", "seller_county", "buyer"],
+        K::Donations => &["pairing_id", "donor"],
+        K::Funds | K::Trainings | K::Secondments | K::Meetings | K::Targets => &["pairing_id"],
+    }
+}
+
 /// The party an organisation writes as: the donor, buyer, enterprise or
 /// employer of its own kinds of rows.
 fn acting_party(rec: &Record) -> Option<&Party> {
