@@ -15,11 +15,33 @@
 //! answer could tell which references exist outside the scope. An
 //! out-of-scope row gets the scope refusal beside its cell errors.
 
-use super::pipeline::Row;
+use super::pipeline::{FileRun, Row};
 use super::resolve::*;
 use super::*;
 use xiezuo_exchange::cell::parse_cell;
 use xiezuo_exchange::{ColType, Column};
+
+impl FileRun<'_> {
+    /// Rejects a row with bad cells, with every error of the row at once:
+    /// its cell errors, and its references as far as its good cells allow.
+    pub(super) fn reject_bad(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        line: u64,
+        raw: &RawFields,
+        key: Option<String>,
+        mut problems: Problems,
+        partial: &[Cell],
+    ) -> Result<(), StoreError> {
+        let (more, outside) = reference_problems(ctx, self.kind, partial, &problems)?;
+        if outside {
+            self.report.out_of_scope += 1;
+        }
+        problems.extend(more);
+        self.reject(ctx, line, raw, key, problems);
+        Ok(())
+    }
+}
 
 /// The problems of a row's references beyond `problems` (its cell errors),
 /// for the row's cells as far as they parsed (`cells`, a bad one `Null`;
@@ -85,10 +107,9 @@ fn checked(
 ) -> Result<Problems, StoreError> {
     let mut out = Vec::new();
     ctx.check(rec, &mut out)?;
-    out.retain(|(col, _)| {
-        !bad.contains(col)
-            && !(kind == FileKind::Funds && matches!(*col, "reverses" | "amount" | "date"))
-    });
+    let reversal =
+        |col: &str| kind == FileKind::Funds && matches!(col, "reverses" | "amount" | "date");
+    out.retain(|(col, _)| !(bad.contains(col) || reversal(col)));
     Ok(out)
 }
 

@@ -107,19 +107,11 @@ pub(super) fn import_file(
                         line,
                         raw,
                         key,
-                        mut problems,
+                        problems,
                         partial,
                     } => {
                         run.report.counts.entry(kind).or_default().read += 1;
-                        // Every error of the row at once: its references
-                        // are checked as far as its good cells allow.
-                        let (more, outside) =
-                            super::partial::reference_problems(ctx, kind, &partial, &problems)?;
-                        if outside {
-                            run.report.out_of_scope += 1;
-                        }
-                        problems.extend(more);
-                        run.reject(ctx, line, &raw, key, problems);
+                        run.reject_bad(ctx, line, &raw, key, problems, &partial)?;
                     }
                     Parsed::Good(row) => {
                         run.report.counts.entry(kind).or_default().read += 1;
