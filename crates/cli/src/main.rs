@@ -94,6 +94,10 @@ pub enum Command {
     MigrateStore(commands::migrate_store::Args),
     /// Accounts and API tokens: add, list, disable, enable, passwd, token, tokens, revoke.
     User(commands::user::Args),
+    /// The assessment round of a year (考核轮次): open, show, advance.
+    Round(commands::round::Args),
+    /// Freeze a round's data at the cut-off (数据锁定): assess then gives the frozen result.
+    Freeze(commands::round::FreezeArgs),
     /// Print the exchange-format column table (English and Chinese headers).
     Schema,
     /// The settings: `config check` prints them resolved, each with its source.

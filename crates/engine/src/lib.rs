@@ -1,13 +1,15 @@
 //! The engine: application services over the store. `import` validates and
 //! stores datasets; `assess` computes the yearly assessment (indicators,
 //! scores, findings) under a method loaded as data, and explains any number
-//! by its records; `export` writes the store back out.
+//! by its records; `export` writes the store back out; `round` runs the
+//! assessment as a procedure (states, freeze).
 
 pub mod accounts;
 pub mod assess;
 pub mod export;
 pub mod import;
 pub mod labour;
+pub mod round;
 pub mod views;
 
 pub use import::{

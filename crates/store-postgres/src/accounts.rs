@@ -273,4 +273,26 @@ impl AccountStore for PgStore {
             .map_err(pe)?;
         Ok(())
     }
+
+    fn replace_meta(
+        &mut self,
+        name: &str,
+        expected: Option<&str>,
+        value: &str,
+    ) -> Result<bool, StoreError> {
+        let mut conn = self.conn()?;
+        let client = &mut conn.client;
+        let changed = match expected {
+            None => client.execute(
+                "INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+                &[&name, &value],
+            ),
+            Some(old) => client.execute(
+                "UPDATE meta SET value = $3 WHERE name = $1 AND value = $2",
+                &[&name, &old, &value],
+            ),
+        }
+        .map_err(pe)?;
+        Ok(changed == 1)
+    }
 }

@@ -543,6 +543,14 @@ fn accounts_tokens_and_the_append_only_access_log() {
     s.set_meta("k", "1").unwrap();
     s.set_meta("k", "2").unwrap();
     assert_eq!(s.meta("k").unwrap().as_deref(), Some("2"));
+    // Compare and set: only from the expected value, only once.
+    assert!(!s.replace_meta("k", Some("1"), "3").unwrap());
+    assert!(s.replace_meta("k", Some("2"), "3").unwrap());
+    assert!(!s.replace_meta("k", None, "4").unwrap());
+    assert!(s.replace_meta("cas", None, "a").unwrap());
+    assert!(!s.replace_meta("cas", None, "b").unwrap());
+    assert_eq!(s.meta("k").unwrap().as_deref(), Some("3"));
+    assert_eq!(s.meta("cas").unwrap().as_deref(), Some("a"));
     assert_eq!(s.meta("none").unwrap(), None);
 }
 

@@ -237,4 +237,24 @@ impl AccountStore for SqliteStore {
             .map_err(be)?;
         Ok(())
     }
+
+    fn replace_meta(
+        &mut self,
+        name: &str,
+        expected: Option<&str>,
+        value: &str,
+    ) -> Result<bool, StoreError> {
+        let changed = match expected {
+            None => self.conn.execute(
+                "INSERT INTO meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+                params![name, value],
+            ),
+            Some(old) => self.conn.execute(
+                "UPDATE meta SET value = ?3 WHERE name = ?1 AND value = ?2",
+                params![name, old, value],
+            ),
+        }
+        .map_err(be)?;
+        Ok(changed == 1)
+    }
 }

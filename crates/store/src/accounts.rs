@@ -145,4 +145,13 @@ pub trait AccountStore {
     fn meta(&self, name: &str) -> Result<Option<String>, StoreError>;
     /// Sets a named setting.
     fn set_meta(&mut self, name: &str, value: &str) -> Result<(), StoreError>;
+    /// Sets a named setting only if it still holds `expected` (`None`: only
+    /// if it is absent), in one atomic step; false (and nothing written)
+    /// when another writer changed it first.
+    fn replace_meta(
+        &mut self,
+        name: &str,
+        expected: Option<&str>,
+        value: &str,
+    ) -> Result<bool, StoreError>;
 }

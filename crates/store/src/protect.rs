@@ -543,6 +543,14 @@ impl AccountStore for ProtectedStore {
     fn set_meta(&mut self, name: &str, value: &str) -> Result<(), StoreError> {
         self.inner.set_meta(name, value)
     }
+    fn replace_meta(
+        &mut self,
+        name: &str,
+        expected: Option<&str>,
+        value: &str,
+    ) -> Result<bool, StoreError> {
+        self.inner.replace_meta(name, expected, value)
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,10 @@ pub struct Args {
     /// Rows of the printed ranking per side.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// Compute from the current data even when the year's round is frozen
+    /// (a frozen year otherwise gives exactly its frozen result).
+    #[arg(long)]
+    pub live: bool,
 }
 
 /// Loads the method named on the command line, or the default.
@@ -34,6 +38,29 @@ pub fn load_method(path: Option<&PathBuf>) -> Result<Method> {
 pub fn run(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
     let method = load_method(a.method.as_ref())?;
     let store = settings.open()?;
+    if !a.live
+        && let Some((freeze, files)) = xiezuo_engine::round::frozen_outputs(store.as_ref(), a.year)?
+    {
+        if a.method.is_some() && method.id != freeze.method_id {
+            anyhow::bail!(
+                "the {} round was frozen with method {}, not {}: `--live` computes with another method",
+                a.year,
+                freeze.method_id,
+                method.id
+            );
+        }
+        std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+        for (name, bytes) in files {
+            let path = a.out.join(&name);
+            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        }
+        println!(
+            "assessment {} of {} as frozen on {} ({}); `--live` computes from current data",
+            freeze.method_id, a.year, freeze.at, freeze.reason
+        );
+        println!("output: {}", a.out.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let data = AssessmentData::load(store.as_ref()).context("reading the store")?;
     let result = assess(&data, a.year, &method);
     write_outputs(&result, &a.out).with_context(|| format!("writing {}", a.out.display()))?;

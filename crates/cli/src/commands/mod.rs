@@ -11,6 +11,7 @@ pub mod generate;
 pub mod import;
 pub mod matching;
 pub mod migrate_store;
+pub mod round;
 pub mod serve;
 pub mod user;
 
@@ -39,6 +40,8 @@ pub fn run(command: Command, settings: &Settings) -> Result<ExitCode> {
         Command::Restore(a) => backup::restore(store, a),
         Command::MigrateStore(a) => migrate_store::run(store, a),
         Command::User(a) => user::run(store, &actor, a),
+        Command::Round(a) => round::run(store, &actor, a),
+        Command::Freeze(a) => round::freeze(store, &actor, a),
         Command::Config(a) => config::run(settings, a),
         Command::Schema => {
             print!("{}", xiezuo_exchange::schema::labels_markdown());

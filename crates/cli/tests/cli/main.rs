@@ -12,6 +12,7 @@ mod kill;
 mod labour;
 mod office_files;
 mod privacy;
+mod rounds;
 mod roundtrip;
 mod security_input;
 mod security_server;

@@ -167,7 +167,30 @@ pub fn explain_in(
 /// Writes `indicators.csv`, `scores.csv` and `findings.csv` into `dir`.
 pub fn write_outputs(a: &Assessment, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("indicators.csv"))?);
+    for (name, bytes) in output_files(a) {
+        std::fs::write(dir.join(name), bytes)?;
+    }
+    Ok(())
+}
+
+/// The output files of an assessment, by name, as `write_outputs` writes
+/// them (a frozen round keeps exactly these bytes).
+pub fn output_files(a: &Assessment) -> Vec<(&'static str, Vec<u8>)> {
+    // Writing into memory does not fail.
+    let mut out = Vec::new();
+    let mut w = Vec::new();
+    let _ = write_indicators(a, &mut w);
+    out.push(("indicators.csv", w));
+    let mut w = Vec::new();
+    let _ = write_scores(a, &mut w);
+    out.push(("scores.csv", w));
+    let mut w = Vec::new();
+    let _ = write_findings(a, &mut w);
+    out.push(("findings.csv", w));
+    out
+}
+
+fn write_indicators(a: &Assessment, w: &mut impl Write) -> std::io::Result<()> {
     writeln!(w, "pairing_id,year,indicator,value")?;
     for p in &a.pairings {
         for (i, v) in &p.result.values {
@@ -181,8 +204,10 @@ pub fn write_outputs(a: &Assessment, dir: &Path) -> std::io::Result<()> {
             )?;
         }
     }
-    w.flush()?;
-    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("scores.csv"))?);
+    Ok(())
+}
+
+fn write_scores(a: &Assessment, w: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         w,
         "pairing_id,year,side,{},total,grade",
@@ -212,8 +237,10 @@ pub fn write_outputs(a: &Assessment, dir: &Path) -> std::io::Result<()> {
             )?;
         }
     }
-    w.flush()?;
-    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("findings.csv"))?);
+    Ok(())
+}
+
+fn write_findings(a: &Assessment, w: &mut impl Write) -> std::io::Result<()> {
     writeln!(w, "pairing_id,year,finding,record_kind,record_id")?;
     for p in &a.pairings {
         for f in &p.result.findings {
@@ -228,5 +255,5 @@ pub fn write_outputs(a: &Assessment, dir: &Path) -> std::io::Result<()> {
             )?;
         }
     }
-    w.flush()
+    Ok(())
 }

@@ -115,6 +115,7 @@ pub trait Progress {
 pub struct Quiet;
 impl Progress for Quiet {}
 
+mod frozen;
 mod partial;
 mod pipeline;
 mod resolve;
@@ -145,6 +146,10 @@ pub fn ingest(
             raw: RawFields::new(),
         });
     }
+    let frozen = crate::round::frozen_years(store).map_err(|e| match e {
+        crate::round::RoundError::Store(e) => ImportFailure::Store(e),
+        other => ImportFailure::Store(StoreError::Corrupt(other.to_string())),
+    })?;
     let tx = store.begin_import(batch)?;
     let mut ctx = Ctx {
         tx,
@@ -161,6 +166,7 @@ pub fn ingest(
         written: HashMap::new(),
         scope: policy.scope.clone(),
         scope_facts: Default::default(),
+        frozen: frozen::FrozenYears(frozen),
     };
     for (kind, table) in files {
         import_file(&mut ctx, kind, table, &mut report, progress)?;

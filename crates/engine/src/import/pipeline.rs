@@ -343,6 +343,8 @@ pub(super) fn process_row_with(
         return Ok(());
     }
     problems.extend(row.rec.row_checks());
+    // A frozen round's records stay as they were frozen.
+    problems.extend(ctx.frozen_problem(kind, &row)?);
     // On re-import, an identity number held by another stored person.
     if let (Record::Person(p), false) = (&row.rec, ctx.tx.was_empty(FileKind::Persons))
         && let Some((rowid, other)) = ctx.tx.person_by_id_number(p.id_number.expose())?

@@ -49,6 +49,8 @@ pub(super) struct Ctx<'t> {
     /// Who writes, and what the scope check has looked up.
     pub(super) scope: super::WriteScope,
     pub(super) scope_facts: super::scope::ScopeFacts,
+    /// The frozen assessment years whose records may not change.
+    pub(super) frozen: super::frozen::FrozenYears,
 }
 
 /// The rows one import wrote into one table: inserted rows have consecutive

@@ -1,0 +1,150 @@
+//! `xiezuo round open|show|advance` and `xiezuo freeze`: the assessment
+//! round of a year (考核轮次) and the freeze of its data (数据锁定).
+
+use anyhow::{Context, Result};
+use std::process::ExitCode;
+use xiezuo_engine::round::{self, Round, RoundState};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(clap::Subcommand)]
+pub enum Action {
+    /// Open the round of a year under a method.
+    Open {
+        #[arg(long)]
+        year: i32,
+        /// Method file (TOML); default: the shipped method xz-v1.
+        #[arg(long, value_name = "FILE")]
+        method: Option<std::path::PathBuf>,
+        /// Why, for the round's record.
+        #[arg(long, default_value = "opened for reporting")]
+        reason: String,
+    },
+    /// Show a year's round (or every round), its freeze and its history.
+    Show {
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Move a round one step on: self_evaluation, cross_check, review,
+    /// approved, published.
+    Advance {
+        #[arg(long)]
+        year: i32,
+        /// The next state.
+        #[arg(long)]
+        to: String,
+        /// Why, for the round's record (required).
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct FreezeArgs {
+    /// The year whose data the round freezes.
+    #[arg(long)]
+    pub year: i32,
+    /// Method file (TOML); default: the shipped method xz-v1.
+    #[arg(long, value_name = "FILE")]
+    pub method: Option<std::path::PathBuf>,
+    /// Why, for the round's record (required): e.g. the cut-off.
+    #[arg(long)]
+    pub reason: String,
+}
+
+pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<ExitCode> {
+    let mut store = settings.open()?;
+    let at = super::now_rfc3339();
+    match a.action {
+        Action::Open {
+            year,
+            method,
+            reason,
+        } => {
+            let m = super::assess::load_method(method.as_ref())?;
+            let r = round::open(store.as_mut(), year, &m.id, actor, &reason, &at)?;
+            print_round(&r);
+        }
+        Action::Show { year } => {
+            let rounds = round::rounds(store.as_ref())?;
+            let shown: Vec<&Round> = rounds
+                .values()
+                .filter(|r| year.is_none_or(|y| r.year == y))
+                .collect();
+            if shown.is_empty() {
+                match year {
+                    Some(y) => anyhow::bail!(round::RoundError::NoRound(y)),
+                    None => println!("no assessment rounds"),
+                }
+            }
+            for r in shown {
+                print_round(r);
+            }
+        }
+        Action::Advance { year, to, reason } => {
+            let to = RoundState::parse(&to).with_context(|| {
+                format!(
+                    "unknown round state {to:?}; expected one of: {}",
+                    RoundState::ALL.map(RoundState::as_str).join(", ")
+                )
+            })?;
+            let r = round::advance(store.as_mut(), year, to, actor, &reason, &at)?;
+            print_round(&r);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn freeze(settings: &crate::db::StoreSettings, actor: &str, a: FreezeArgs) -> Result<ExitCode> {
+    let mut store = settings.open()?;
+    let m = super::assess::load_method(a.method.as_ref())?;
+    let r = round::freeze(
+        store.as_mut(),
+        a.year,
+        &m,
+        actor,
+        &a.reason,
+        &super::now_rfc3339(),
+    )?;
+    print_round(&r);
+    println!(
+        "frozen: `xiezuo assess --year {}` now gives this result whatever is imported later; `--live` computes from current data",
+        a.year
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_round(r: &Round) {
+    println!(
+        "round {} ({}): {} {}",
+        r.year,
+        r.method_id,
+        r.state.as_str(),
+        r.state.label_zh()
+    );
+    match &r.frozen {
+        Some(f) => println!(
+            "  frozen {} by {} ({}), version {}, data to batch {}",
+            f.at,
+            f.actor,
+            f.reason,
+            f.version,
+            f.last_batch.map_or("none".into(), |b| b.to_string())
+        ),
+        None => println!("  not frozen"),
+    }
+    for e in &r.events {
+        println!(
+            "  {}  {:<8} {:<16} {} — {}",
+            e.at,
+            e.action,
+            e.to.as_str(),
+            e.actor,
+            e.reason
+        );
+    }
+}

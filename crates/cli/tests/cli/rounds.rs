@@ -1,0 +1,311 @@
+//! The assessment round as a procedure, through the real binary: states
+//! that move one step at a time with their history, the freeze, refused
+//! changes to what a frozen year reads, and `assess` of a frozen year giving
+//! its frozen result byte for byte whatever is imported later.
+
+use crate::support::*;
+use std::path::Path;
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn import_one(db: &TestDb, dir: &Path, file: &str, content: &str, skip: bool) -> Run {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join(file), content).unwrap();
+    let mut args = vec!["import"];
+    if skip {
+        args.push("--skip-invalid");
+    }
+    args.push(dir.to_str().unwrap());
+    xiezuo(db, &args)
+}
+
+#[test]
+fn a_frozen_round_keeps_its_result_and_refuses_changes_to_what_it_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "s.db");
+    let r = xiezuo(
+        &db,
+        &["import", data_dir().join("dataset").to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let before = tmp.path().join("before");
+    assert_eq!(
+        xiezuo(
+            &db,
+            &[
+                "assess",
+                "--year",
+                "2020",
+                "--out",
+                before.to_str().unwrap()
+            ]
+        )
+        .code,
+        0
+    );
+
+    // Nothing happens to a round that is not open.
+    let r = xiezuo(&db, &["freeze", "--year", "2020", "--reason", "截止"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("there is no assessment round for 2020"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(xiezuo(&db, &["round", "open", "--year", "2020"]).code, 0);
+    let r = xiezuo(&db, &["round", "open", "--year", "2020"]);
+    assert!(r.stderr.contains("open already"), "{}", r.stderr);
+    // One step at a time, and never across the cross-check unfrozen.
+    let r = xiezuo(
+        &db,
+        &[
+            "round",
+            "advance",
+            "--year",
+            "2020",
+            "--to",
+            "published",
+            "--reason",
+            "x",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("it moves only to self_evaluation, not to published"),
+        "{}",
+        r.stderr
+    );
+    let advance = |to: &str| {
+        xiezuo(
+            &db,
+            &[
+                "round",
+                "advance",
+                "--year",
+                "2020",
+                "--to",
+                to,
+                "--reason",
+                "按期推进",
+            ],
+        )
+    };
+    assert_eq!(advance("self_evaluation").code, 0);
+    let r = advance("cross_check");
+    assert!(r.stderr.contains("is not frozen"), "{}", r.stderr);
+    let r = xiezuo(
+        &db,
+        &[
+            "round", "advance", "--year", "2020", "--to", "review", "--reason", " ",
+        ],
+    );
+    assert!(
+        r.stderr.contains("a reason is required") || r.stderr.contains("moves only to"),
+        "{}",
+        r.stderr
+    );
+
+    let r = xiezuo(
+        &db,
+        &[
+            "freeze",
+            "--year",
+            "2020",
+            "--reason",
+            "2021-01-05 数据截止",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = xiezuo(&db, &["freeze", "--year", "2020", "--reason", "again"]);
+    assert!(r.stderr.contains("frozen already"), "{}", r.stderr);
+
+    // A 2020 meeting changed, and a placement ended inside 2020: refused,
+    // naming the round; nothing of the file is stored.
+    let edits = tmp.path().join("edits");
+    let r = import_one(
+        &db,
+        &edits.join("a"),
+        "meetings.csv",
+        "meeting_id,pairing_id,date,kind,top_leader\nMT000145,PROV-44-45,2020-10-15,joint_meeting,0\n",
+        false,
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("meetings.csv:2: the 2020 assessment round is frozen (since ")
+            && r.stderr.contains("2021-01-05 数据截止"),
+        "{}",
+        r.stderr
+    );
+    let placements =
+        "placement_id,person_id,pairing_id,employer,work_region,start_date,end_date,monthly_wage\n";
+    let r = import_one(
+        &db,
+        &edits.join("b"),
+        "placements.csv",
+        &format!(
+            "{placements}PL0000019,P000008469,CNTY-310201-530221,家政服务公司,310183000000,2019-11-01,2020-06-30,6726\n"
+        ),
+        false,
+    );
+    assert!(
+        r.stderr.contains("the 2020 assessment round is frozen"),
+        "{}",
+        r.stderr
+    );
+    // What 2020 does not read goes on: the same placement ended in 2021, a
+    // new meeting of 2021, a household's registry row.
+    let r = import_one(
+        &db,
+        &edits.join("c"),
+        "placements.csv",
+        &format!(
+            "{placements}PL0000019,P000008469,CNTY-310201-530221,家政服务公司,310183000000,2019-11-01,2021-03-31,6726\n"
+        ),
+        false,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = import_one(
+        &db,
+        &edits.join("d"),
+        "meetings.csv",
+        "meeting_id,pairing_id,date,kind,top_leader\nMT-2021-1,PROV-44-45,2021-03-01,joint_meeting,1\nMT000146,PROV-44-45,2020-08-21,joint_meeting,1\n",
+        false,
+    );
+    assert_eq!(r.code, 0, "an unchanged 2020 row passes: {}", r.stderr);
+    let r = import_one(
+        &db,
+        &edits.join("e"),
+        "households.csv",
+        "household_id,village,category,identified_year,exit_year,monitor_type,monitor_year\nH00000002,450121101201,dibao,2015,,,\n",
+        false,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // Random edits of every dated kind, stored where allowed.
+    random_edits(&db, &tmp.path().join("random"));
+
+    let frozen = tmp.path().join("frozen");
+    let r = xiezuo(
+        &db,
+        &[
+            "assess",
+            "--year",
+            "2020",
+            "--out",
+            frozen.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("as frozen on"), "{}", r.stdout);
+    assert_eq!(files(&before), files(&frozen), "the frozen result changed");
+    // `--live` computes from what is stored now.
+    let live = tmp.path().join("live");
+    let r = xiezuo(
+        &db,
+        &[
+            "assess",
+            "--year",
+            "2020",
+            "--live",
+            "--out",
+            live.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("as frozen on"), "{}", r.stdout);
+
+    // The rest of the procedure, and its history.
+    for to in ["cross_check", "review", "approved", "published"] {
+        let r = advance(to);
+        assert_eq!(r.code, 0, "{to}: {}", r.stderr);
+    }
+    let r = advance("published");
+    assert!(
+        r.stderr.contains("moves only to nothing (it is published)"),
+        "{}",
+        r.stderr
+    );
+    let r = xiezuo(&db, &["round", "show", "--year", "2020"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("round 2020 (xz-v1): published 已公布"),
+        "{}",
+        r.stdout
+    );
+    for action in ["open", "advance", "freeze"] {
+        assert!(r.stdout.contains(action), "{}", r.stdout);
+    }
+    // Opened, five steps on, frozen: each with its actor, time and reason.
+    let events = r.stdout.lines().filter(|l| l.starts_with("  20")).count();
+    assert_eq!(events, 1 + 5 + 1, "{}", r.stdout);
+}
+
+/// Changes a random cell of random rows of the dated files, importing each
+/// edit with `--skip-invalid`: whatever is stored, the frozen result stays.
+fn random_edits(db: &TestDb, dir: &Path) {
+    let base = data_dir().join("dataset");
+    let mut seed: u64 = 0x5eed_2020;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut refused = 0;
+    for (i, file) in [
+        "meetings.csv",
+        "funds.csv",
+        "placements.csv",
+        "trainings.csv",
+        "milestones.csv",
+        "donations.csv",
+        "purchases.csv",
+    ]
+    .iter()
+    .cycle()
+    .take(14)
+    .enumerate()
+    {
+        let text = std::fs::read_to_string(base.join(file)).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        let header = lines.remove(0);
+        let row = lines[next(lines.len())];
+        let mut cells: Vec<String> = row.split(',').map(str::to_string).collect();
+        // A date moved by a day, or a figure changed, in a column that is not the key.
+        let col = 1 + next(cells.len() - 1);
+        let cell = &cells[col];
+        cells[col] = if cell.len() == 10 && cell.as_bytes()[4] == b'-' {
+            let d = chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d").unwrap();
+            (d + chrono::Duration::days(1)).to_string()
+        } else if let Ok(n) = cell.parse::<i64>() {
+            (n + 1).to_string()
+        } else {
+            cell.clone()
+        };
+        let r = import_one(
+            db,
+            &dir.join(i.to_string()),
+            file,
+            &format!("{header}\n{}\n", cells.join(",")),
+            true,
+        );
+        assert_eq!(r.code, 0, "{file}: {}", r.stderr);
+        refused += r.stderr.matches("assessment round is frozen").count();
+    }
+    assert!(refused > 0, "no random edit touched the frozen year");
+}

@@ -1,0 +1,140 @@
+//! Frozen years (数据锁定): once an assessment round is frozen, a change to
+//! a record that the frozen year's assessment reads is refused, naming the
+//! round; the frozen result stands whatever is imported later.
+//!
+//! What a year reads of a record is its *view* of it: records dated in the
+//! year (ledger rows, meetings, investments, purchases, donations, trainings,
+//! milestones due in it), records of the year (projects, statistics,
+//! incomes, targets), and the part inside the year of records that last a
+//! period (pairings, placements, secondments): a placement running since
+//! 2019 may still get its end date in 2021 without touching 2020. A
+//! beneficiary is read by its project's year, an attendance by its
+//! training's. The registry (regions, organisations, households, persons)
+//! and the labour market (postings, seekers) go on: a frozen result keeps
+//! its own files, so their later changes do not alter it.
+//!
+//! A change is refused when, for some frozen year, the stored row's view
+//! and the new row's view differ (a new row has no stored view); a row
+//! given again unchanged passes.
+
+use super::pipeline::Row;
+use super::resolve::*;
+use super::*;
+use crate::round::Freeze;
+use chrono::Datelike;
+use xiezuo_domain::{DateRange, Year};
+
+/// The frozen years an import must respect.
+#[derive(Default)]
+pub(super) struct FrozenYears(pub(super) Vec<(Year, Freeze)>);
+
+impl Ctx<'_> {
+    /// The refusal of a row that would change what a frozen year reads.
+    pub(super) fn frozen_problem(
+        &mut self,
+        kind: FileKind,
+        row: &Row,
+    ) -> Result<Option<(&'static str, String)>, StoreError> {
+        if self.frozen.0.is_empty() {
+            return Ok(None);
+        }
+        let old = if self.tx.was_empty(kind) {
+            None
+        } else {
+            self.tx
+                .get(kind, &key_cells(kind, &row.cells))?
+                .and_then(|o| Record::from_cells(kind, &o.cells).ok())
+        };
+        let years: Vec<(Year, String)> = self
+            .frozen
+            .0
+            .iter()
+            .map(|(y, f)| (*y, format!("since {}: {}", f.at, f.reason)))
+            .collect();
+        for (year, since) in years {
+            let new = self.year_view(&row.rec, year)?;
+            let stored = match &old {
+                Some(o) => self.year_view(o, year)?,
+                None => None,
+            };
+            if new != stored {
+                return Ok(Some((
+                    "",
+                    format!(
+                        "the {year} assessment round is frozen ({since}): this row changes a record its assessment reads, so it is refused; the frozen result stands until a correction is approved"
+                    ),
+                )));
+            }
+        }
+        Ok(None)
+    }
+
+    /// What year `y` reads of a record, as comparable text; `None` when it
+    /// reads nothing of it.
+    fn year_view(&mut self, rec: &Record, y: Year) -> Result<Option<String>, StoreError> {
+        let dated = |d: chrono::NaiveDate| d.year() == y;
+        let show = |on: bool| on.then(|| format!("{rec:?}"));
+        let clipped = |p: &DateRange| {
+            p.clip_to_year(y).map(|(s, e)| DateRange {
+                start: s,
+                end: Some(e),
+            })
+        };
+        Ok(match rec {
+            Record::RegionStat(r) => show(r.year == y),
+            Record::HouseholdIncome(h) => show(h.year == y),
+            Record::Target(t) => show(t.year == y),
+            Record::Project(p) => show(p.year == y),
+            Record::Milestone(m) => show(dated(m.due_date)),
+            Record::FundTxn(t) => show(dated(t.date)),
+            Record::Investment(i) => show(dated(i.date)),
+            Record::Purchase(p) => show(dated(p.date)),
+            Record::Donation(d) => show(dated(d.date)),
+            Record::Meeting(m) => show(dated(m.date)),
+            Record::Training(t) => show(dated(t.start_date)),
+            Record::Pairing(p) => clipped(&p.period).map(|period| {
+                let mut p = p.clone();
+                p.period = period;
+                format!("{p:?}")
+            }),
+            Record::Placement(p) => clipped(&p.period).map(|period| {
+                let mut p = p.clone();
+                p.period = period;
+                format!("{p:?}")
+            }),
+            Record::Secondment(s) => clipped(&s.period).map(|period| {
+                let mut s = s.clone();
+                s.period = period;
+                format!("{s:?}")
+            }),
+            Record::Beneficiary(b) => {
+                let of_year = match self.stored(FileKind::Projects, &b.project_id)? {
+                    Some(Record::Project(p)) => p.year == y,
+                    _ => false,
+                };
+                show(of_year)
+            }
+            Record::Attendance(a) => {
+                let of_year = match self.stored(FileKind::Trainings, &a.training_id)? {
+                    Some(Record::Training(t)) => dated(t.start_date),
+                    _ => false,
+                };
+                show(of_year)
+            }
+            Record::Region(_)
+            | Record::Organisation(_)
+            | Record::Household(_)
+            | Record::Person(_)
+            | Record::Posting(_)
+            | Record::Seeker(_) => None,
+        })
+    }
+
+    /// A stored (or just imported) record by its one-column key.
+    fn stored(&mut self, kind: FileKind, id: &Id) -> Result<Option<Record>, StoreError> {
+        Ok(self
+            .tx
+            .get(kind, &[id_cell(id)])?
+            .and_then(|r| Record::from_cells(kind, &r.cells).ok()))
+    }
+}
