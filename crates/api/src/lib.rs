@@ -267,6 +267,72 @@ pub struct ConfirmedBody {
     pub errors: Vec<RowError>,
 }
 
+/// A round's freeze (数据锁定): when, by whom, why, and what it fixed.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct FreezeBody {
+    pub version: u32,
+    pub at: String,
+    pub actor: String,
+    pub reason: String,
+    /// The last import batch the frozen data contains.
+    pub last_batch: Option<i64>,
+    pub method_id: String,
+    /// The frozen output files.
+    pub files: Vec<String>,
+}
+
+/// One recorded step of a round.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RoundEventBody {
+    pub at: String,
+    pub actor: String,
+    /// `open`, `advance` or `freeze`.
+    pub action: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub reason: String,
+}
+
+/// `GET /api/v1/rounds/{year}`: the assessment round of a year (考核轮次).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RoundBody {
+    pub year: i32,
+    pub method_id: String,
+    /// open, self_evaluation, cross_check, review, approved, published.
+    pub state: String,
+    /// The state's Chinese name.
+    pub state_zh: String,
+    /// The state a step may move it to, if any.
+    pub next: Option<String>,
+    pub frozen: Option<FreezeBody>,
+    pub events: Vec<RoundEventBody>,
+}
+
+/// `GET /api/v1/rounds`: every round, by year.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RoundsBody {
+    pub rounds: Vec<RoundBody>,
+}
+
+/// The body of `POST /api/v1/rounds/{year}/advance`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RoundStep {
+    /// The next state.
+    pub to: String,
+    /// Why (required).
+    pub reason: String,
+}
+
+/// The body of `POST /api/v1/rounds/{year}/open` and `/freeze`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RoundReason {
+    /// Why (required).
+    pub reason: String,
+    /// The method id (default xz-v1).
+    #[serde(default)]
+    pub method: Option<String>,
+}
+
 /// The component schemas of every wire type, by name, as the OpenAPI 3.1
 /// document holds them (`#/components/schemas/<Name>`).
 pub fn schemas() -> Map<String, Value> {
@@ -304,6 +370,10 @@ pub fn schemas() -> Map<String, Value> {
         JobBody,
         SavedRecord,
         ConfirmedBody,
+        RoundBody,
+        RoundsBody,
+        RoundStep,
+        RoundReason,
     )
 }
 

@@ -55,6 +55,9 @@ pub enum Rule {
     Audit,
     /// A job: the caller who started it, or an administrator.
     Job,
+    /// Moving an assessment round and freezing its data: administrators
+    /// (the national office).
+    Rounds,
 }
 
 use Rule::*;
@@ -95,6 +98,11 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/labour/confirm", Confirm),
     ("GET", "/api/v1/access-log", Audit),
     ("GET", "/api/v1/audit/export.csv", Audit),
+    ("GET", "/api/v1/rounds", SignedIn),
+    ("GET", "/api/v1/rounds/{year}", SignedIn),
+    ("POST", "/api/v1/rounds/{year}/open", Rounds),
+    ("POST", "/api/v1/rounds/{year}/advance", Rounds),
+    ("POST", "/api/v1/rounds/{year}/freeze", Rounds),
 ];
 
 /// The rule of a route, if it is listed.
@@ -245,6 +253,10 @@ async fn check(
     match rule {
         Open => Ok(()),
         SignedIn => signed_in.then_some(()).ok_or_else(|| deny(caller, "this")),
+        Rounds => match caller.role {
+            Role::Admin => Ok(()),
+            _ => Err(deny(caller, "moving an assessment round")),
+        },
         Assess | Audit => match caller.role {
             Role::Admin | Role::Assessor => Ok(()),
             _ => Err(deny(caller, "this")),

@@ -21,6 +21,7 @@ mod openapi;
 mod pending;
 mod records;
 mod registry;
+mod rounds;
 pub mod session;
 pub mod state;
 mod upload;
@@ -84,6 +85,23 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/records/{kind}/{key}", get(records::get))
         .route("/api/v1/records/{kind}/{key}/audit", get(records::audit))
         .route("/api/v1/projects/{id}", get(registry::project))
+        .route("/api/v1/rounds", get(rounds::list))
+        .route("/api/v1/rounds/{year}", get(rounds::get))
+        .route(
+            "/api/v1/rounds/{year}/open",
+            axum::routing::post(rounds::open)
+                .layer(axum::extract::DefaultBodyLimit::max(rounds::ROUND_BODY_MAX)),
+        )
+        .route(
+            "/api/v1/rounds/{year}/advance",
+            axum::routing::post(rounds::advance)
+                .layer(axum::extract::DefaultBodyLimit::max(rounds::ROUND_BODY_MAX)),
+        )
+        .route(
+            "/api/v1/rounds/{year}/freeze",
+            axum::routing::post(rounds::freeze)
+                .layer(axum::extract::DefaultBodyLimit::max(rounds::ROUND_BODY_MAX)),
+        )
         .route("/api/v1/uploads", axum::routing::post(upload::create))
         .route(
             "/api/v1/uploads/{token}/commit",

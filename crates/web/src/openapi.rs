@@ -151,6 +151,37 @@ fn upload_paths() -> Value {
     })
 }
 
+/// The assessment rounds: read by every signed-in caller, moved by
+/// administrators.
+fn round_paths() -> Value {
+    let year = || {
+        example(
+            constrained(
+                param("year", "path", true, "integer", "the assessed year"),
+                json!({ "format": "int32" }),
+            ),
+            json!(2020),
+        )
+    };
+    let step = |summary: &str, body: &str| {
+        let mut responses = error_responses();
+        responses["200"] = json_ok("the round after the step");
+        json!({ "post": {
+            "summary": summary,
+            "parameters": [year()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{body}") } } } },
+            "responses": responses
+        } })
+    };
+    json!({
+        "/api/v1/rounds": op("Every assessment round (考核轮次): its state, freeze and history", vec![]),
+        "/api/v1/rounds/{year}": op("The assessment round of a year: its state, the next step, its freeze and every step with actor, time and reason", vec![year()]),
+        "/api/v1/rounds/{year}/open": step("Open the round of a year under a method (administrators)", "RoundReason"),
+        "/api/v1/rounds/{year}/advance": step("Move a round one step on: open → self_evaluation → cross_check (only once frozen) → review → approved → published (administrators); any other step is refused with 409", "RoundStep"),
+        "/api/v1/rounds/{year}/freeze": step("Freeze the data of a round (数据锁定): compute the year's assessment from the store as it is and keep it as the round's result; from then on a change to a record the year reads is refused (administrators; 423 when frozen already)", "RoundReason"),
+    })
+}
+
 /// Security schemes, and the schemas of the wire types (`xiezuo_api`),
 /// the error body's codes from the error table.
 fn components() -> Value {
@@ -192,6 +223,11 @@ const TYPED_RESPONSES: &[(&str, &str, &str, &str)] = &[
     ("/api/v1/labour/confirm", "post", "200", "ConfirmedBody"),
     ("/api/v1/records/{kind}", "post", "200", "SavedRecord"),
     ("/api/v1/uploads", "post", "200", "JobStarted"),
+    ("/api/v1/rounds", "get", "200", "RoundsBody"),
+    ("/api/v1/rounds/{year}", "get", "200", "RoundBody"),
+    ("/api/v1/rounds/{year}/open", "post", "200", "RoundBody"),
+    ("/api/v1/rounds/{year}/advance", "post", "200", "RoundBody"),
+    ("/api/v1/rounds/{year}/freeze", "post", "200", "RoundBody"),
     (
         "/api/v1/uploads/{token}/commit",
         "post",
@@ -205,6 +241,9 @@ pub fn spec() -> Value {
     let mut doc = spec_core();
     doc["paths"]["/api/v1/session"] = session_path();
     for (path, v) in upload_paths().as_object().into_iter().flatten() {
+        doc["paths"][path] = v.clone();
+    }
+    for (path, v) in round_paths().as_object().into_iter().flatten() {
         doc["paths"][path] = v.clone();
     }
     doc["security"] = json!([{ "bearer": [] }, { "session": [] }, {}]);

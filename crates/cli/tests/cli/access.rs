@@ -244,6 +244,32 @@ fn cases() -> Vec<Case> {
             "meeting_id,pairing_id,date,kind,top_leader\nMT-UP,PROV-44-45,2018-05-07,joint_meeting,0\n",
         )),
     });
+    c.push(case("GET", "/api/v1/rounds", true, "/api/v1/rounds"));
+    c.push(case(
+        "GET",
+        "/api/v1/rounds/{year}",
+        true,
+        "/api/v1/rounds/2031",
+    ));
+    for (route, path, body) in [
+        (
+            "/api/v1/rounds/{year}/open",
+            "/api/v1/rounds/2031/open",
+            serde_json::json!({ "reason": "opened" }),
+        ),
+        (
+            "/api/v1/rounds/{year}/advance",
+            "/api/v1/rounds/2031/advance",
+            serde_json::json!({ "to": "self_evaluation", "reason": "on time" }),
+        ),
+        (
+            "/api/v1/rounds/{year}/freeze",
+            "/api/v1/rounds/2031/freeze",
+            serde_json::json!({ "reason": "cut-off" }),
+        ),
+    ] {
+        c.push(json_case(route, true, path, body));
+    }
     c.push(json_case(
         "/api/v1/session",
         true,
@@ -286,7 +312,13 @@ fn expected(who: Who, c: &Case) -> bool {
         | ("GET", "/api/v1/assessments/compare")
         | ("GET", "/api/v1/assessments/{year}")
         | ("GET", "/api/v1/assessments/{year}/export.xlsx")
-        | ("GET", "/api/v1/jobs/{id}") => who != Public,
+        | ("GET", "/api/v1/jobs/{id}")
+        | ("GET", "/api/v1/rounds")
+        | ("GET", "/api/v1/rounds/{year}") => who != Public,
+        // The national office moves the rounds.
+        ("POST", "/api/v1/rounds/{year}/open")
+        | ("POST", "/api/v1/rounds/{year}/advance")
+        | ("POST", "/api/v1/rounds/{year}/freeze") => who == Admin,
         ("GET", "/api/v1/pairings/{id}")
         | ("GET", "/api/v1/pairings/{id}/explain")
         | ("GET", "/api/v1/projects/{id}")

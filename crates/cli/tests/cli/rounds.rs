@@ -309,3 +309,85 @@ fn random_edits(db: &TestDb, dir: &Path) {
     }
     assert!(refused > 0, "no random edit touched the frozen year");
 }
+
+#[test]
+fn rounds_over_the_api_are_moved_by_administrators_and_read_by_everyone_signed_in() {
+    use crate::web::{account_token, raw_request, serve_plain};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "s.db");
+    let r = xiezuo(
+        &db,
+        &["import", data_dir().join("dataset").to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let admin = account_token(&db, "nat", &["--role", "admin"]);
+    let gx = account_token(&db, "gx", &["--role", "office", "--region", "450000"]);
+    let s = serve_plain(&db, &[]);
+    let send = |token: &str, method: &str, path: &str, body: &str| -> (u16, serde_json::Value) {
+        let headers =
+            format!("Authorization: Bearer {token}\r\nContent-Type: application/json\r\n");
+        let (st, text) = raw_request(&s.addr, method, path, &headers, body);
+        (
+            st,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    };
+    let (st, _) = send(&gx, "POST", "/api/v1/rounds/2020/open", r#"{"reason":"x"}"#);
+    assert_eq!(st, 403);
+    let (st, b) = send(
+        &admin,
+        "POST",
+        "/api/v1/rounds/2020/open",
+        r#"{"reason":"开始填报"}"#,
+    );
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["state_zh"], "填报中");
+    let (st, b) = send(
+        &admin,
+        "POST",
+        "/api/v1/rounds/2020/advance",
+        r#"{"to":"review","reason":"跳步"}"#,
+    );
+    assert_eq!((st, b["code"].as_str()), (409, Some("conflict")), "{b}");
+    let (st, b) = send(
+        &admin,
+        "POST",
+        "/api/v1/rounds/2020/freeze",
+        r#"{"reason":""}"#,
+    );
+    assert_eq!(st, 400, "{b}");
+    let (st, b) = send(
+        &admin,
+        "POST",
+        "/api/v1/rounds/2020/freeze",
+        r#"{"reason":"2021-01-05 截止"}"#,
+    );
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["frozen"]["actor"], "nat");
+    let (st, b) = send(
+        &admin,
+        "POST",
+        "/api/v1/rounds/2020/freeze",
+        r#"{"reason":"again"}"#,
+    );
+    assert_eq!((st, b["code"].as_str()), (423, Some("frozen")), "{b}");
+    // A form save of a 2020 meeting is refused, naming the round.
+    let meeting = r#"{"meeting_id":"MT000145","pairing_id":"PROV-44-45","date":"2020-10-15","kind":"joint_meeting","top_leader":"0"}"#;
+    let (_, b) = send(&admin, "POST", "/api/v1/records/meetings", meeting);
+    assert!(
+        b.to_string()
+            .contains("the 2020 assessment round is frozen"),
+        "{b}"
+    );
+    // Every signed-in caller reads the round and its history.
+    let (st, b) = send(&gx, "GET", "/api/v1/rounds/2020", "");
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["events"].as_array().map(Vec::len), Some(2), "{b}");
+    assert_eq!(b["next"], "self_evaluation");
+    let (st, b) = send(&gx, "GET", "/api/v1/rounds", "");
+    assert_eq!(
+        (st, b["rounds"].as_array().map(Vec::len)),
+        (200, Some(1)),
+        "{b}"
+    );
+}

@@ -1,0 +1,138 @@
+//! The assessment rounds (考核轮次) over HTTP: every signed-in caller reads
+//! them; administrators open, advance and freeze them (the access rule
+//! `Rounds`). The procedure itself is `xiezuo_engine::round`.
+
+use crate::error::ApiError;
+use crate::error::extract::{JsonBody, Path};
+use crate::session::Caller;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use xiezuo_api as wire;
+use xiezuo_engine::round::{self, Round, RoundError, RoundState};
+
+/// The largest body of a round step: a reason and a method id.
+pub(crate) const ROUND_BODY_MAX: usize = 8 * 1024;
+
+fn body(r: &Round) -> wire::RoundBody {
+    wire::RoundBody {
+        year: r.year,
+        method_id: r.method_id.clone(),
+        state: r.state.as_str().into(),
+        state_zh: r.state.label_zh().into(),
+        next: r.state.next().map(|s| s.as_str().to_string()),
+        frozen: r.frozen.as_ref().map(|f| wire::FreezeBody {
+            version: f.version,
+            at: f.at.clone(),
+            actor: f.actor.clone(),
+            reason: f.reason.clone(),
+            last_batch: f.last_batch,
+            method_id: f.method_id.clone(),
+            files: f.files.clone(),
+        }),
+        events: r
+            .events
+            .iter()
+            .map(|e| wire::RoundEventBody {
+                at: e.at.clone(),
+                actor: e.actor.clone(),
+                action: e.action.clone(),
+                from: e.from.map(|s| s.as_str().to_string()),
+                to: e.to.as_str().into(),
+                reason: e.reason.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn api_error(e: RoundError) -> ApiError {
+    match e {
+        RoundError::NoRound(_) => ApiError::NotFound(e.to_string()),
+        RoundError::NoReason => ApiError::BadRequest(e.to_string()),
+        RoundError::AlreadyFrozen { .. } | RoundError::TooLateToFreeze { .. } => {
+            ApiError::Frozen(e.to_string())
+        }
+        RoundError::Exists(_)
+        | RoundError::OutOfOrder { .. }
+        | RoundError::NotFrozen(_)
+        | RoundError::Concurrent => ApiError::Conflict(e.to_string()),
+        RoundError::Store(s) => ApiError::Store(s),
+        RoundError::Corrupt(_) => ApiError::internal(e),
+    }
+}
+
+/// `GET /api/v1/rounds`.
+pub async fn list(State(state): State<AppState>) -> Result<Json<wire::RoundsBody>, ApiError> {
+    let rounds = state.with_store(|s| round::rounds(s)).map_err(api_error)?;
+    Ok(Json(wire::RoundsBody {
+        rounds: rounds.values().map(body).collect(),
+    }))
+}
+
+/// `GET /api/v1/rounds/{year}`.
+pub async fn get(
+    State(state): State<AppState>,
+    Path(year): Path<i32>,
+) -> Result<Json<wire::RoundBody>, ApiError> {
+    let r = state
+        .with_store(|s| round::round(s, year))
+        .map_err(api_error)?
+        .ok_or_else(|| api_error(RoundError::NoRound(year)))?;
+    Ok(Json(body(&r)))
+}
+
+/// `POST /api/v1/rounds/{year}/open`.
+pub async fn open(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<Caller>,
+    Path(year): Path<i32>,
+    JsonBody(b): JsonBody<wire::RoundReason>,
+) -> Result<Json<wire::RoundBody>, ApiError> {
+    let method = state
+        .method_by_id(b.method.as_deref())
+        .ok_or_else(|| ApiError::BadRequest("unknown method".into()))?;
+    let at = (state.clock)();
+    let r = state
+        .with_store(|s| round::open(s, year, &method.id, &caller.login, &b.reason, &at))
+        .map_err(api_error)?;
+    Ok(Json(body(&r)))
+}
+
+/// `POST /api/v1/rounds/{year}/advance`.
+pub async fn advance(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<Caller>,
+    Path(year): Path<i32>,
+    JsonBody(b): JsonBody<wire::RoundStep>,
+) -> Result<Json<wire::RoundBody>, ApiError> {
+    let to = RoundState::parse(&b.to).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "unknown round state {:?}; expected one of: {}",
+            b.to,
+            RoundState::ALL.map(RoundState::as_str).join(", ")
+        ))
+    })?;
+    let at = (state.clock)();
+    let r = state
+        .with_store(|s| round::advance(s, year, to, &caller.login, &b.reason, &at))
+        .map_err(api_error)?;
+    Ok(Json(body(&r)))
+}
+
+/// `POST /api/v1/rounds/{year}/freeze`: computes the year's assessment from
+/// the store as it is and keeps it as the round's result.
+pub async fn freeze(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<Caller>,
+    Path(year): Path<i32>,
+    JsonBody(b): JsonBody<wire::RoundReason>,
+) -> Result<Json<wire::RoundBody>, ApiError> {
+    let method = state
+        .method_by_id(b.method.as_deref())
+        .ok_or_else(|| ApiError::BadRequest("unknown method".into()))?;
+    let at = (state.clock)();
+    let r = state
+        .with_store(|s| round::freeze(s, year, &method, &caller.login, &b.reason, &at))
+        .map_err(api_error)?;
+    Ok(Json(body(&r)))
+}
