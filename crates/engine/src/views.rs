@@ -221,6 +221,7 @@ mod tests {
         };
         Assessed {
             pairing_id: id.into(),
+            level: "county",
             result: PairingResult {
                 pairing: 0,
                 values: Vec::new(),

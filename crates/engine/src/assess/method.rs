@@ -29,6 +29,10 @@ struct RawMethod {
     /// explained to.
     #[serde(default)]
     definitions: std::collections::BTreeMap<String, String>,
+    /// `bands` (default: by each grade's `min`) or `quota` (by each
+    /// grade's `share` of a group, best first).
+    #[serde(default)]
+    grading: Option<String>,
     grades: Vec<RawGrade>,
     sides: Vec<RawSide>,
 }
@@ -40,6 +44,7 @@ struct RawGrade {
     #[serde(default)]
     label: String,
     min: Option<f64>,
+    share: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,12 +179,27 @@ pub struct SideMethod {
     pub components: Vec<Component>,
 }
 
-/// A grade band: totals at or above `min` (None: any total).
+/// A grade band: totals at or above `min` (None: any total); under quota
+/// grading, the `share` of a group that gets it (None: the rest).
 #[derive(Debug, Clone)]
 pub struct Grade {
     pub grade: String,
     pub label: String,
     pub min: Option<f64>,
+    pub share: Option<f64>,
+}
+
+/// How totals become grades (定档).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grading {
+    /// By score bands: the first grade whose `min` the total reaches.
+    Bands,
+    /// By quota within each group (a side and a pairing level): the best
+    /// `share` of the group gets the first grade, the next share the
+    /// second, and so on (at least one pairing where the share is above
+    /// zero, rounded up); the last grade takes the rest. Ties share the
+    /// better grade.
+    Quota,
 }
 
 /// An assessment method.
@@ -189,6 +209,7 @@ pub struct Method {
     pub title: String,
     /// Indicator definitions in Chinese (indicators without one are left out).
     pub definitions: Vec<(Indicator, String)>,
+    pub grading: Grading,
     pub grades: Vec<Grade>,
     pub sides: Vec<SideMethod>,
 }
@@ -208,6 +229,7 @@ impl Method {
             id: "invalid".into(),
             title: String::new(),
             definitions: vec![],
+            grading: Grading::Bands,
             grades: vec![],
             sides: vec![],
         })
@@ -285,8 +307,36 @@ impl Method {
                 grade: g.grade,
                 label: g.label,
                 min: g.min,
+                share: g.share,
             })
             .collect();
+        let grading = match raw.grading.as_deref() {
+            None | Some("bands") => Grading::Bands,
+            Some("quota") => {
+                let (last, rest) = grades
+                    .split_last()
+                    .ok_or_else(|| invalid("a method needs grades and sides".into()))?;
+                let mut sum = 0.0;
+                for g in rest {
+                    let share = g.share.filter(|s| (0.0..=1.0).contains(s)).ok_or_else(|| {
+                        invalid(format!(
+                            "grade {}: quota grading needs a share between 0 and 1",
+                            g.grade
+                        ))
+                    })?;
+                    sum += share;
+                }
+                if sum > 1.0 + 1e-9 || last.share.is_some() {
+                    return Err(invalid(
+                        "quota grading: the shares add up to at most 1, and the last grade takes the rest (no share)".into(),
+                    ));
+                }
+                Grading::Quota
+            }
+            Some(other) => {
+                return Err(invalid(format!("unknown grading {other:?} (bands, quota)")));
+            }
+        };
 
         if grades.is_empty() || sides.is_empty() {
             return Err(invalid("a method needs grades and sides".into()));
@@ -298,6 +348,7 @@ impl Method {
             definitions.push((i, text));
         }
         Ok(Method {
+            grading,
             id: raw.id,
             title: raw.title,
             definitions,

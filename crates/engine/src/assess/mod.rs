@@ -6,6 +6,7 @@ pub mod compute;
 pub mod data;
 mod indicators;
 pub mod method;
+pub mod ranking;
 #[cfg(test)]
 mod tests;
 
@@ -21,6 +22,8 @@ use xiezuo_domain::{Finding, Indicator, Year};
 #[derive(Debug, Clone)]
 pub struct Assessed {
     pub pairing_id: String,
+    /// The pairing's level (`province` … `village`), as ranks group it.
+    pub level: &'static str,
     pub result: PairingResult,
     pub scores: Vec<SideScore>,
 }
@@ -62,17 +65,20 @@ pub fn assess(d: &AssessmentData, year: Year, method: &Method) -> Assessment {
             );
             Assessed {
                 pairing_id: d.pairings[p as usize].pairing_id.to_string(),
+                level: xiezuo_domain::enums::Vocabulary::as_str(d.pairings[p as usize].level),
                 result,
                 scores,
             }
         })
         .collect();
-    Assessment {
+    let mut a = Assessment {
         year,
         method_id: method.id.clone(),
         columns: method.component_columns(),
         pairings,
-    }
+    };
+    ranking::apply_quota(&mut a, method);
+    a
 }
 
 /// What `explain` is asked about.
@@ -164,7 +170,8 @@ pub fn explain_in(
     })
 }
 
-/// Writes `indicators.csv`, `scores.csv` and `findings.csv` into `dir`.
+/// Writes `indicators.csv`, `scores.csv`, `findings.csv` and `ranking.csv`
+/// into `dir`.
 pub fn write_outputs(a: &Assessment, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for (name, bytes) in output_files(a) {
@@ -187,6 +194,9 @@ pub fn output_files(a: &Assessment) -> Vec<(&'static str, Vec<u8>)> {
     let mut w = Vec::new();
     let _ = write_findings(a, &mut w);
     out.push(("findings.csv", w));
+    let mut w = Vec::new();
+    let _ = ranking::write_ranking(a, &mut w);
+    out.push(("ranking.csv", w));
     out
 }
 
