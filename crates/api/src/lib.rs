@@ -333,6 +333,74 @@ pub struct RoundReason {
     pub method: Option<String>,
 }
 
+/// One indicator of a self-evaluation: the frozen value and the claim
+/// (empty: null).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ClaimBody {
+    pub indicator: String,
+    pub computed: String,
+    pub claimed: String,
+    /// The claim differs from the frozen value: a finding of the round.
+    pub differs: bool,
+}
+
+/// The paired party's opinion of a self-evaluation.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OpinionBody {
+    pub by: String,
+    pub at: String,
+    pub agrees: bool,
+    pub text: String,
+}
+
+/// One side's self-evaluation (自评) of a pairing.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SideEvaluationBody {
+    /// `east` or `west`.
+    pub side: String,
+    /// The side's party: a region code or `org:<id>`.
+    pub party: String,
+    /// Whether the caller may submit this side's self-evaluation.
+    pub may_submit: bool,
+    /// Whether the caller may give the paired party's opinion of it.
+    pub may_give_opinion: bool,
+    /// Absent until the side submits.
+    pub submitted_by: Option<String>,
+    pub submitted_at: Option<String>,
+    pub narrative: Option<String>,
+    pub claims: Vec<ClaimBody>,
+    /// How many claims differ from the frozen values.
+    pub mismatches: usize,
+    pub opinion: Option<OpinionBody>,
+    /// Earlier submissions.
+    pub resubmissions: usize,
+}
+
+/// `GET /api/v1/rounds/{year}/self-evaluations/{id}`: both sides of a pairing.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SelfEvaluationsBody {
+    pub year: i32,
+    pub pairing_id: String,
+    pub sides: Vec<SideEvaluationBody>,
+}
+
+/// The body of `POST /api/v1/rounds/{year}/self-evaluations/{id}/{side}`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SelfEvaluationSubmit {
+    /// Claimed values by indicator id; an indicator left out claims its
+    /// frozen value, an empty one null.
+    #[serde(default)]
+    pub claims: std::collections::BTreeMap<String, String>,
+    pub narrative: String,
+}
+
+/// The body of `POST /api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct OpinionSubmit {
+    pub agrees: bool,
+    pub text: String,
+}
+
 /// The component schemas of every wire type, by name, as the OpenAPI 3.1
 /// document holds them (`#/components/schemas/<Name>`).
 pub fn schemas() -> Map<String, Value> {
@@ -374,6 +442,9 @@ pub fn schemas() -> Map<String, Value> {
         RoundsBody,
         RoundStep,
         RoundReason,
+        SelfEvaluationsBody,
+        SelfEvaluationSubmit,
+        OpinionSubmit,
     )
 }
 

@@ -10,6 +10,7 @@ pub mod export;
 pub mod import;
 pub mod labour;
 pub mod round;
+pub mod self_evaluation;
 pub mod views;
 
 pub use import::{

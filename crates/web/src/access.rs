@@ -103,6 +103,22 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/rounds/{year}/open", Rounds),
     ("POST", "/api/v1/rounds/{year}/advance", Rounds),
     ("POST", "/api/v1/rounds/{year}/freeze", Rounds),
+    (
+        "GET",
+        "/api/v1/rounds/{year}/self-evaluations/{id}",
+        Pairing,
+    ),
+    // Each party writes only its own side: checked by the handler.
+    (
+        "POST",
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}",
+        Pairing,
+    ),
+    (
+        "POST",
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion",
+        Pairing,
+    ),
 ];
 
 /// The rule of a route, if it is listed.

@@ -22,6 +22,7 @@ mod pending;
 mod records;
 mod registry;
 mod rounds;
+mod self_evaluations;
 pub mod session;
 pub mod state;
 mod upload;
@@ -101,6 +102,22 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/rounds/{year}/freeze",
             axum::routing::post(rounds::freeze)
                 .layer(axum::extract::DefaultBodyLimit::max(rounds::ROUND_BODY_MAX)),
+        )
+        .route(
+            "/api/v1/rounds/{year}/self-evaluations/{id}",
+            get(self_evaluations::get),
+        )
+        .route(
+            "/api/v1/rounds/{year}/self-evaluations/{id}/{side}",
+            axum::routing::post(self_evaluations::submit).layer(
+                axum::extract::DefaultBodyLimit::max(self_evaluations::SELF_EVALUATION_BODY_MAX),
+            ),
+        )
+        .route(
+            "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion",
+            axum::routing::post(self_evaluations::opinion).layer(
+                axum::extract::DefaultBodyLimit::max(self_evaluations::SELF_EVALUATION_BODY_MAX),
+            ),
         )
         .route("/api/v1/uploads", axum::routing::post(upload::create))
         .route(

@@ -173,13 +173,41 @@ fn round_paths() -> Value {
             "responses": responses
         } })
     };
-    json!({
+    let id = || param("id", "path", true, "string", "pairing id");
+    let side = || {
+        let mut p = param(
+            "side",
+            "path",
+            true,
+            "string",
+            "the side: east (helper) or west (helped)",
+        );
+        p["schema"]["enum"] = json!(["east", "west"]);
+        p
+    };
+    let mut evaluations = json!({
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}": step("Submit a side's self-evaluation (自评) during the round's self_evaluation step: claimed values by indicator (pre-filled with the frozen result) and a narrative; only the side's own party (an office covering it, or an administrator); a claim that differs from the frozen value is a finding", "SelfEvaluationSubmit"),
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion": step("The paired party's opinion of a side's self-evaluation (only the other side's party)", "OpinionSubmit"),
+    });
+    for (_, v) in evaluations.as_object_mut().into_iter().flatten() {
+        v["post"]["parameters"] = json!([year(), id(), side()]);
+    }
+    let get_one = op(
+        "Both sides' self-evaluations of a pairing in a round: claims beside the frozen values, mismatches, the paired party's opinion, and what the caller may do",
+        vec![year(), id()],
+    );
+    evaluations["/api/v1/rounds/{year}/self-evaluations/{id}"] = get_one;
+    let mut paths = json!({
         "/api/v1/rounds": op("Every assessment round (考核轮次): its state, freeze and history", vec![]),
         "/api/v1/rounds/{year}": op("The assessment round of a year: its state, the next step, its freeze and every step with actor, time and reason", vec![year()]),
         "/api/v1/rounds/{year}/open": step("Open the round of a year under a method (administrators)", "RoundReason"),
         "/api/v1/rounds/{year}/advance": step("Move a round one step on: open → self_evaluation → cross_check (only once frozen) → review → approved → published (administrators); any other step is refused with 409", "RoundStep"),
         "/api/v1/rounds/{year}/freeze": step("Freeze the data of a round (数据锁定): compute the year's assessment from the store as it is and keep it as the round's result; from then on a change to a record the year reads is refused (administrators; 423 when frozen already)", "RoundReason"),
-    })
+    });
+    for (k, v) in evaluations.as_object().into_iter().flatten() {
+        paths[k] = v.clone();
+    }
+    paths
 }
 
 /// Security schemes, and the schemas of the wire types (`xiezuo_api`),
@@ -228,6 +256,24 @@ const TYPED_RESPONSES: &[(&str, &str, &str, &str)] = &[
     ("/api/v1/rounds/{year}/open", "post", "200", "RoundBody"),
     ("/api/v1/rounds/{year}/advance", "post", "200", "RoundBody"),
     ("/api/v1/rounds/{year}/freeze", "post", "200", "RoundBody"),
+    (
+        "/api/v1/rounds/{year}/self-evaluations/{id}",
+        "get",
+        "200",
+        "SelfEvaluationsBody",
+    ),
+    (
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}",
+        "post",
+        "200",
+        "SelfEvaluationsBody",
+    ),
+    (
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion",
+        "post",
+        "200",
+        "SelfEvaluationsBody",
+    ),
     (
         "/api/v1/uploads/{token}/commit",
         "post",

@@ -45,7 +45,7 @@ fn body(r: &Round) -> wire::RoundBody {
     }
 }
 
-fn api_error(e: RoundError) -> ApiError {
+pub(crate) fn api_error(e: RoundError) -> ApiError {
     match e {
         RoundError::NoRound(_) => ApiError::NotFound(e.to_string()),
         RoundError::NoReason => ApiError::BadRequest(e.to_string()),

@@ -270,6 +270,27 @@ fn cases() -> Vec<Case> {
     ] {
         c.push(json_case(route, true, path, body));
     }
+    for (inside, pairing) in [(true, "PROV-44-45"), (false, "PROV-31-53")] {
+        c.push(case(
+            "GET",
+            "/api/v1/rounds/{year}/self-evaluations/{id}",
+            inside,
+            &format!("/api/v1/rounds/2031/self-evaluations/{pairing}"),
+        ));
+    }
+    // The Guangxi office is the helped (west) party of PROV-44-45.
+    c.push(json_case(
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}",
+        true,
+        "/api/v1/rounds/2031/self-evaluations/PROV-44-45/west",
+        serde_json::json!({ "narrative": "自评", "claims": {} }),
+    ));
+    c.push(json_case(
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion",
+        true,
+        "/api/v1/rounds/2031/self-evaluations/PROV-44-45/east/opinion",
+        serde_json::json!({ "agrees": true, "text": "同意" }),
+    ));
     c.push(json_case(
         "/api/v1/session",
         true,
@@ -315,6 +336,12 @@ fn expected(who: Who, c: &Case) -> bool {
         | ("GET", "/api/v1/jobs/{id}")
         | ("GET", "/api/v1/rounds")
         | ("GET", "/api/v1/rounds/{year}") => who != Public,
+        ("GET", "/api/v1/rounds/{year}/self-evaluations/{id}") => office_scope(c.inside),
+        // A party writes its own side, and its opinion of the paired side.
+        ("POST", "/api/v1/rounds/{year}/self-evaluations/{id}/{side}")
+        | ("POST", "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion") => {
+            matches!(who, Admin | OfficeIn)
+        }
         // The national office moves the rounds.
         ("POST", "/api/v1/rounds/{year}/open")
         | ("POST", "/api/v1/rounds/{year}/advance")

@@ -391,3 +391,128 @@ fn rounds_over_the_api_are_moved_by_administrators_and_read_by_everyone_signed_i
         "{b}"
     );
 }
+
+#[test]
+fn each_party_evaluates_its_own_side_and_the_paired_party_gives_its_opinion() {
+    use crate::web::{account_token, raw_request, serve_plain};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "s.db");
+    let r = xiezuo(
+        &db,
+        &["import", data_dir().join("dataset").to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for args in [
+        vec!["round", "open", "--year", "2020"],
+        vec![
+            "round",
+            "advance",
+            "--year",
+            "2020",
+            "--to",
+            "self_evaluation",
+            "--reason",
+            "自评开始",
+        ],
+        vec!["freeze", "--year", "2020", "--reason", "截止"],
+    ] {
+        let r = xiezuo(&db, &args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    // PROV-44-45: Guangdong (east) helps Guangxi (west).
+    let gx = account_token(&db, "gx", &["--role", "office", "--region", "450000"]);
+    let gd = account_token(&db, "gd", &["--role", "office", "--region", "440000"]);
+    let s = serve_plain(&db, &[]);
+    let send = |token: &str, method: &str, path: &str, body: &str| -> (u16, serde_json::Value) {
+        let headers =
+            format!("Authorization: Bearer {token}\r\nContent-Type: application/json\r\n");
+        let (st, text) = raw_request(&s.addr, method, path, &headers, body);
+        (
+            st,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    };
+    let base = "/api/v1/rounds/2020/self-evaluations/PROV-44-45";
+    let (st, b) = send(&gx, "GET", base, "");
+    assert_eq!(st, 200, "{b}");
+    let west = &b["sides"][1];
+    assert_eq!(
+        (west["side"].as_str(), west["may_submit"].as_bool()),
+        (Some("west"), Some(true)),
+        "{b}"
+    );
+    assert_eq!(b["sides"][0]["may_submit"], false, "{b}");
+    let claims = west["claims"].as_array().unwrap();
+    assert!(!claims.is_empty());
+    let employed = claims
+        .iter()
+        .find(|c| c["indicator"] == "poor_employed")
+        .expect("poor_employed is assessed");
+    let computed: i64 = employed["computed"].as_str().unwrap().parse().unwrap();
+    // Its own side only.
+    let (st, _) = send(&gx, "POST", &format!("{base}/east"), r#"{"narrative":"x"}"#);
+    assert_eq!(st, 403);
+    let body = serde_json::json!({ "narrative": "本年度完成协议目标。", "claims": { "poor_employed": (computed + 5).to_string() } });
+    let (st, b) = send(&gx, "POST", &format!("{base}/west"), &body.to_string());
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["sides"][1]["mismatches"], 1, "{b}");
+    assert_eq!(b["sides"][1]["submitted_by"], "gx");
+    let (st, b) = send(
+        &gx,
+        "POST",
+        &format!("{base}/west"),
+        r#"{"narrative":"x","claims":{"poor_employed":"many"}}"#,
+    );
+    assert_eq!(st, 400, "{b}");
+    // The opinion is the paired party's.
+    let (st, _) = send(
+        &gx,
+        "POST",
+        &format!("{base}/west/opinion"),
+        r#"{"agrees":true,"text":"同意"}"#,
+    );
+    assert_eq!(st, 403);
+    let (st, _) = send(
+        &gd,
+        "POST",
+        &format!("{base}/east/opinion"),
+        r#"{"agrees":true,"text":"同意"}"#,
+    );
+    assert_eq!(st, 403);
+    let (st, b) = send(
+        &gx,
+        "POST",
+        &format!("{base}/east/opinion"),
+        r#"{"agrees":true,"text":"x"}"#,
+    );
+    assert_eq!(
+        (st, b["code"].as_str()),
+        (409, Some("conflict")),
+        "not submitted yet: {b}"
+    );
+    let (st, b) = send(
+        &gd,
+        "POST",
+        &format!("{base}/west/opinion"),
+        r#"{"agrees":false,"text":"转移就业人数与台账不符"}"#,
+    );
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["sides"][1]["opinion"]["agrees"], false, "{b}");
+    // Past the self-evaluation, nothing more is written.
+    let r = xiezuo(
+        &db,
+        &[
+            "round",
+            "advance",
+            "--year",
+            "2020",
+            "--to",
+            "cross_check",
+            "--reason",
+            "核查",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (st, b) = send(&gx, "POST", &format!("{base}/west"), &body.to_string());
+    assert_eq!(st, 409, "{b}");
+}

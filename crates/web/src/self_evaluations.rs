@@ -1,0 +1,214 @@
+//! Self-evaluations (自评) over HTTP. The `Pairing` rule admits callers
+//! whose scope holds the pairing; the handler then lets each party write
+//! only its own side — an office whose region covers the side's party, the
+//! organisation that is the party, or an administrator — and the opinion on
+//! a side only to the paired party. The procedure is
+//! `xiezuo_engine::self_evaluation`.
+
+use crate::error::ApiError;
+use crate::error::extract::{JsonBody, Path};
+use crate::session::Caller;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use xiezuo_api as wire;
+use xiezuo_domain::{Party, Year};
+use xiezuo_engine::accounts::{Role, region_covers};
+use xiezuo_engine::self_evaluation::{self as se, SelfEvaluation, SelfEvaluationError};
+use xiezuo_exchange::{Cell, FileKind, Record};
+use xiezuo_store::Store;
+
+/// The largest body of a self-evaluation: claims for every indicator and a
+/// narrative of some pages.
+pub(crate) const SELF_EVALUATION_BODY_MAX: usize = 128 * 1024;
+
+fn api_error(e: SelfEvaluationError) -> ApiError {
+    use SelfEvaluationError as E;
+    match e {
+        E::Round(r) => crate::rounds::api_error(r),
+        E::NotAssessed { .. } => ApiError::NotFound(e.to_string()),
+        E::BadSide(_) | E::UnknownIndicator(_) | E::BadValue { .. } => {
+            ApiError::BadRequest(e.to_string())
+        }
+        E::NotNow { .. } | E::NotFrozen(_) | E::NotSubmitted { .. } | E::Concurrent => {
+            ApiError::Conflict(e.to_string())
+        }
+        E::Store(s) => ApiError::Store(s),
+        E::Corrupt(_) => ApiError::internal(e),
+    }
+}
+
+/// The two parties of a pairing: (east helper, west helped).
+fn parties(store: &dyn Store, pairing: &str) -> Result<(Party, Party), ApiError> {
+    let row = store
+        .get(FileKind::Pairings, &[Cell::Text(pairing.into())])?
+        .ok_or_else(|| ApiError::NotFound(format!("unknown pairing {pairing}")))?;
+    match Record::from_cells(FileKind::Pairings, &row.cells) {
+        Ok(Record::Pairing(p)) => Ok((p.helper, p.helped)),
+        _ => Err(ApiError::internal(format!("pairing {pairing}"))),
+    }
+}
+
+/// Whether the caller acts for a party.
+fn acts_for(caller: &Caller, party: &Party) -> bool {
+    match (caller.role, party) {
+        (Role::Admin, _) => true,
+        (Role::Office, Party::Region(code)) => caller
+            .region
+            .is_some_and(|r| region_covers(r, code.as_u64())),
+        (Role::Organisation, Party::Org(id)) => caller.organisation.as_deref() == Some(id.as_str()),
+        _ => false,
+    }
+}
+
+/// The side's party and the other side's.
+fn side_parties<'p>(
+    side: &str,
+    (east, west): &'p (Party, Party),
+) -> Result<(&'p Party, &'p Party), ApiError> {
+    match side {
+        "east" => Ok((east, west)),
+        "west" => Ok((west, east)),
+        other => Err(api_error(SelfEvaluationError::BadSide(other.to_string()))),
+    }
+}
+
+fn side_body(
+    caller: &Caller,
+    side: &str,
+    ps: &(Party, Party),
+    prefill: &[(String, String)],
+    s: Option<&SelfEvaluation>,
+) -> Result<wire::SideEvaluationBody, ApiError> {
+    let (own, other) = side_parties(side, ps)?;
+    let claims: Vec<wire::ClaimBody> = match s {
+        Some(s) => s
+            .current
+            .claims
+            .iter()
+            .map(|c| wire::ClaimBody {
+                indicator: c.indicator.clone(),
+                computed: c.computed.clone(),
+                claimed: c.claimed.clone(),
+                differs: c.differs(),
+            })
+            .collect(),
+        // Not yet submitted: the frozen values, as the form starts.
+        None => prefill
+            .iter()
+            .map(|(i, v)| wire::ClaimBody {
+                indicator: i.clone(),
+                computed: v.clone(),
+                claimed: v.clone(),
+                differs: false,
+            })
+            .collect(),
+    };
+    Ok(wire::SideEvaluationBody {
+        side: side.to_string(),
+        party: own.to_string(),
+        may_submit: acts_for(caller, own),
+        may_give_opinion: s.is_some() && acts_for(caller, other),
+        submitted_by: s.map(|s| s.current.by.clone()),
+        submitted_at: s.map(|s| s.current.at.clone()),
+        narrative: s.map(|s| s.current.narrative.clone()),
+        mismatches: claims.iter().filter(|c| c.differs).count(),
+        claims,
+        opinion: s
+            .and_then(|s| s.opinion.as_ref())
+            .map(|o| wire::OpinionBody {
+                by: o.by.clone(),
+                at: o.at.clone(),
+                agrees: o.agrees,
+                text: o.text.clone(),
+            }),
+        resubmissions: s.map_or(0, |s| s.history.len()),
+    })
+}
+
+fn body(
+    store: &dyn Store,
+    caller: &Caller,
+    year: Year,
+    pairing: &str,
+) -> Result<wire::SelfEvaluationsBody, ApiError> {
+    let ps = parties(store, pairing)?;
+    let prefill = se::prefill(store, year, pairing).map_err(api_error)?;
+    let mut sides = Vec::new();
+    for side in se::SIDES {
+        let s = se::get(store, year, pairing, side).map_err(api_error)?;
+        sides.push(side_body(caller, side, &ps, &prefill, s.as_ref())?);
+    }
+    Ok(wire::SelfEvaluationsBody {
+        year,
+        pairing_id: pairing.to_string(),
+        sides,
+    })
+}
+
+/// `GET /api/v1/rounds/{year}/self-evaluations/{id}`: both sides, each
+/// pre-filled with the frozen values until it submits.
+pub async fn get(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<Caller>,
+    Path((year, id)): Path<(i32, String)>,
+) -> Result<Json<wire::SelfEvaluationsBody>, ApiError> {
+    Ok(Json(state.with_store(|s| body(s, &caller, year, &id))?))
+}
+
+/// `POST /api/v1/rounds/{year}/self-evaluations/{id}/{side}`.
+pub async fn submit(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<Caller>,
+    Path((year, id, side)): Path<(i32, String, String)>,
+    JsonBody(b): JsonBody<wire::SelfEvaluationSubmit>,
+) -> Result<Json<wire::SelfEvaluationsBody>, ApiError> {
+    let at = (state.clock)();
+    state
+        .with_store(|s| {
+            let ps = parties(s, &id)?;
+            let (own, _) = side_parties(&side, &ps)?;
+            if !acts_for(&caller, own) {
+                return Err(ApiError::Forbidden(format!(
+                    "only the {side} party ({own}) writes its self-evaluation"
+                )));
+            }
+            se::submit(
+                s,
+                year,
+                &id,
+                &side,
+                &b.claims,
+                &b.narrative,
+                &caller.login,
+                &at,
+            )
+            .map_err(api_error)?;
+            body(s, &caller, year, &id)
+        })
+        .map(Json)
+}
+
+/// `POST /api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion`: the
+/// paired party's opinion of the side's self-evaluation.
+pub async fn opinion(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<Caller>,
+    Path((year, id, side)): Path<(i32, String, String)>,
+    JsonBody(b): JsonBody<wire::OpinionSubmit>,
+) -> Result<Json<wire::SelfEvaluationsBody>, ApiError> {
+    let at = (state.clock)();
+    state.with_store(|s| {
+        let ps = parties(s, &id)?;
+        let (_, other) = side_parties(&side, &ps)?;
+        if !acts_for(&caller, other) {
+            return Err(ApiError::Forbidden(format!(
+                "only the paired party ({other}) gives its opinion of the {side} side's self-evaluation"
+            )));
+        }
+        se::give_opinion(s, year, &id, &side, b.agrees, &b.text, &caller.login, &at)
+            .map_err(api_error)?;
+        body(s, &caller, year, &id)
+    })
+    .map(Json)
+}
