@@ -306,6 +306,20 @@ pub struct RoundBody {
     pub next: Option<String>,
     pub frozen: Option<FreezeBody>,
     pub events: Vec<RoundEventBody>,
+    /// Each step's deadline from the method file, and whether it is late.
+    pub deadlines: Vec<StepDueBody>,
+}
+
+/// A step's deadline in a round (考核时间节点).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct StepDueBody {
+    pub step: String,
+    /// YYYY-MM-DD.
+    pub due: String,
+    /// The round has moved past the step.
+    pub done: bool,
+    /// Not done and past its date (China time): 逾期.
+    pub overdue: bool,
 }
 
 /// `GET /api/v1/rounds`: every round, by year.

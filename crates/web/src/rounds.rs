@@ -14,8 +14,29 @@ use xiezuo_engine::round::{self, Round, RoundError, RoundState};
 /// The largest body of a round step: a reason and a method id.
 pub(crate) const ROUND_BODY_MAX: usize = 8 * 1024;
 
-fn body(r: &Round) -> wire::RoundBody {
+/// Today in China time (UTC+8), from the server's clock.
+fn today(state: &AppState) -> chrono::NaiveDate {
+    let now = (state.clock)();
+    chrono::DateTime::parse_from_rfc3339(&now)
+        .map(|t| (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(8)).date_naive())
+        .unwrap_or_default()
+}
+
+fn body(state: &AppState, r: &Round) -> wire::RoundBody {
+    let deadlines = match state.method_by_id(Some(&r.method_id)) {
+        Some(m) => xiezuo_engine::schedule::schedule(r, &m, today(state))
+            .into_iter()
+            .map(|d| wire::StepDueBody {
+                step: d.step.as_str().into(),
+                due: d.due.to_string(),
+                done: d.done,
+                overdue: d.overdue,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     wire::RoundBody {
+        deadlines,
         year: r.year,
         method_id: r.method_id.clone(),
         state: r.state.as_str().into(),
@@ -65,7 +86,7 @@ pub(crate) fn api_error(e: RoundError) -> ApiError {
 pub async fn list(State(state): State<AppState>) -> Result<Json<wire::RoundsBody>, ApiError> {
     let rounds = state.with_store(|s| round::rounds(s)).map_err(api_error)?;
     Ok(Json(wire::RoundsBody {
-        rounds: rounds.values().map(body).collect(),
+        rounds: rounds.values().map(|r| body(&state, r)).collect(),
     }))
 }
 
@@ -78,7 +99,7 @@ pub async fn get(
         .with_store(|s| round::round(s, year))
         .map_err(api_error)?
         .ok_or_else(|| api_error(RoundError::NoRound(year)))?;
-    Ok(Json(body(&r)))
+    Ok(Json(body(&state, &r)))
 }
 
 /// `POST /api/v1/rounds/{year}/open`.
@@ -95,7 +116,7 @@ pub async fn open(
     let r = state
         .with_store(|s| round::open(s, year, &method.id, &caller.login, &b.reason, &at))
         .map_err(api_error)?;
-    Ok(Json(body(&r)))
+    Ok(Json(body(&state, &r)))
 }
 
 /// `POST /api/v1/rounds/{year}/advance`.
@@ -116,7 +137,7 @@ pub async fn advance(
     let r = state
         .with_store(|s| round::advance(s, year, to, &caller.login, &b.reason, &at))
         .map_err(api_error)?;
-    Ok(Json(body(&r)))
+    Ok(Json(body(&state, &r)))
 }
 
 /// `POST /api/v1/rounds/{year}/freeze`: computes the year's assessment from
@@ -134,5 +155,5 @@ pub async fn freeze(
     let r = state
         .with_store(|s| round::freeze(s, year, &method, &caller.login, &b.reason, &at))
         .map_err(api_error)?;
-    Ok(Json(body(&r)))
+    Ok(Json(body(&state, &r)))
 }

@@ -81,8 +81,31 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
                     None => println!("no assessment rounds"),
                 }
             }
+            // Today in China time, for the late steps.
+            let today = (chrono::DateTime::parse_from_rfc3339(&at)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .unwrap_or_default()
+                + chrono::Duration::hours(8))
+            .date_naive();
             for r in shown {
                 print_round(r);
+                let m = super::assess::load_method(None)?;
+                if m.id == r.method_id {
+                    for d in xiezuo_engine::schedule::schedule(r, &m, today) {
+                        println!(
+                            "  due {}  {:<16} {}",
+                            d.due,
+                            d.step.as_str(),
+                            if d.done {
+                                "done"
+                            } else if d.overdue {
+                                "OVERDUE 逾期"
+                            } else {
+                                "pending"
+                            }
+                        );
+                    }
+                }
             }
         }
         Action::Advance { year, to, reason } => {

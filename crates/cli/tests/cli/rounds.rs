@@ -250,6 +250,11 @@ fn a_frozen_round_keeps_its_result_and_refuses_changes_to_what_it_reads() {
     for action in ["open", "advance", "freeze"] {
         assert!(r.stdout.contains(action), "{}", r.stdout);
     }
+    assert!(
+        r.stdout.contains("due 2021-01-31  cross_check      done"),
+        "{}",
+        r.stdout
+    );
     // Opened, five steps on, frozen: each with its actor, time and reason.
     let events = r.stdout.lines().filter(|l| l.starts_with("  20")).count();
     assert_eq!(events, 1 + 5 + 1, "{}", r.stdout);
@@ -342,6 +347,10 @@ fn rounds_over_the_api_are_moved_by_administrators_and_read_by_everyone_signed_i
     );
     assert_eq!(st, 200, "{b}");
     assert_eq!(b["state_zh"], "填报中");
+    // The method's schedule: every step dated, the open step late by now.
+    assert_eq!(b["deadlines"].as_array().map(Vec::len), Some(5), "{b}");
+    assert_eq!(b["deadlines"][1]["due"], "2020-12-31", "{b}");
+    assert_eq!(b["deadlines"][0]["overdue"], true, "{b}");
     let (st, b) = send(
         &admin,
         "POST",

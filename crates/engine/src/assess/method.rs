@@ -29,6 +29,10 @@ struct RawMethod {
     /// explained to.
     #[serde(default)]
     definitions: std::collections::BTreeMap<String, String>,
+    /// When each step of the round is due: step → `MM-DD` of the assessed
+    /// year, or `+N-MM-DD` of N years later.
+    #[serde(default)]
+    deadlines: std::collections::BTreeMap<String, String>,
     /// `bands` (default: by each grade's `min`) or `quota` (by each
     /// grade's `share` of a group, best first).
     #[serde(default)]
@@ -189,6 +193,70 @@ pub struct Grade {
     pub share: Option<f64>,
 }
 
+/// The steps of a round that have a deadline, in their order: a step is
+/// due when the round must have moved past it.
+pub const DEADLINE_STEPS: [&str; 5] = [
+    "open",
+    "self_evaluation",
+    "cross_check",
+    "review",
+    "approved",
+];
+
+/// When a step of a round is due: a month and day of the assessed year plus
+/// `years_after` (the self-evaluation by the end of the year, the
+/// cross-check by the end of January after it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    pub step: String,
+    pub years_after: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Deadline {
+    /// The date the step is due in the round of `year`.
+    /// `02-29` is the 28th in a year without it.
+    pub fn due(&self, year: i32) -> Option<chrono::NaiveDate> {
+        let y = year + self.years_after;
+        chrono::NaiveDate::from_ymd_opt(y, self.month, self.day).or_else(|| {
+            (self.month == 2 && self.day == 29)
+                .then(|| chrono::NaiveDate::from_ymd_opt(y, 2, 28))
+                .flatten()
+        })
+    }
+
+    fn parse(step: &str, text: &str) -> Result<Deadline, String> {
+        if !DEADLINE_STEPS.contains(&step) {
+            return Err(format!(
+                "deadlines: unknown step {step:?} ({})",
+                DEADLINE_STEPS.join(", ")
+            ));
+        }
+        let bad = || format!("deadlines: {step} = {text:?} is not MM-DD or +N-MM-DD");
+        let (years_after, md) = match text.strip_prefix('+') {
+            Some(rest) => {
+                let (n, md) = rest.split_once('-').ok_or_else(bad)?;
+                (n.parse::<i32>().map_err(|_| bad())?, md)
+            }
+            None => (0, text),
+        };
+        let (m, d) = md.split_once('-').ok_or_else(bad)?;
+        let (month, day) = (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+        let dl = Deadline {
+            step: step.to_string(),
+            years_after,
+            month,
+            day,
+        };
+        // Any date of a leap year (2000).
+        if !(0..=2).contains(&years_after) || dl.due(2000).is_none() {
+            return Err(bad());
+        }
+        Ok(dl)
+    }
+}
+
 /// How totals become grades (定档).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Grading {
@@ -209,6 +277,8 @@ pub struct Method {
     pub title: String,
     /// Indicator definitions in Chinese (indicators without one are left out).
     pub definitions: Vec<(Indicator, String)>,
+    /// When each step of a round is due (see [`Deadline`]), in step order.
+    pub deadlines: Vec<Deadline>,
     pub grading: Grading,
     pub grades: Vec<Grade>,
     pub sides: Vec<SideMethod>,
@@ -229,6 +299,7 @@ impl Method {
             id: "invalid".into(),
             title: String::new(),
             definitions: vec![],
+            deadlines: vec![],
             grading: Grading::Bands,
             grades: vec![],
             sides: vec![],
@@ -341,6 +412,19 @@ impl Method {
         if grades.is_empty() || sides.is_empty() {
             return Err(invalid("a method needs grades and sides".into()));
         }
+        let mut deadlines = Vec::new();
+        for step in DEADLINE_STEPS {
+            if let Some(text) = raw.deadlines.get(step) {
+                deadlines.push(Deadline::parse(step, text).map_err(invalid)?);
+            }
+        }
+        if let Some(step) = raw
+            .deadlines
+            .keys()
+            .find(|k| !DEADLINE_STEPS.contains(&k.as_str()))
+        {
+            return Err(invalid(Deadline::parse(step, "").unwrap_err()));
+        }
         let mut definitions = Vec::new();
         for (name, text) in raw.definitions {
             let i = Indicator::parse(&name)
@@ -348,6 +432,7 @@ impl Method {
             definitions.push((i, text));
         }
         Ok(Method {
+            deadlines,
             grading,
             id: raw.id,
             title: raw.title,
