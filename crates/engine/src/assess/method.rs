@@ -423,7 +423,10 @@ impl Method {
             .keys()
             .find(|k| !DEADLINE_STEPS.contains(&k.as_str()))
         {
-            return Err(invalid(Deadline::parse(step, "").unwrap_err()));
+            return Err(invalid(format!(
+                "deadlines: unknown step {step:?} ({})",
+                DEADLINE_STEPS.join(", ")
+            )));
         }
         let mut definitions = Vec::new();
         for (name, text) in raw.definitions {
