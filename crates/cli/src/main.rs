@@ -98,6 +98,8 @@ pub enum Command {
     Round(commands::round::Args),
     /// Freeze a round's data at the cut-off (数据锁定): assess then gives the frozen result.
     Freeze(commands::round::FreezeArgs),
+    /// Appeals of a round in review (申诉): file, decide (an upheld one re-runs the frozen assessment), list.
+    Appeal(commands::appeal::Args),
     /// Print the exchange-format column table (English and Chinese headers).
     Schema,
     /// The settings: `config check` prints them resolved, each with its source.

@@ -5,6 +5,7 @@
 //! assessment as a procedure (states, freeze).
 
 pub mod accounts;
+pub mod appeal;
 pub mod assess;
 pub mod export;
 pub mod import;

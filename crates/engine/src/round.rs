@@ -111,7 +111,7 @@ pub struct Freeze {
 pub struct RoundEvent {
     pub at: String,
     pub actor: String,
-    /// `open`, `advance` or `freeze`.
+    /// `open`, `advance`, `freeze` or `version` (a new frozen version).
     pub action: String,
     pub from: Option<RoundState>,
     pub to: RoundState,
@@ -332,6 +332,46 @@ pub fn freeze(
             reason,
         });
         Ok(r.clone())
+    })
+}
+
+/// Keeps a new version of a frozen round's result (an upheld appeal, an
+/// approved correction): the files under the next version, then the
+/// round's freeze pointing at them, with the step recorded. Returns the
+/// version.
+pub fn new_version(
+    store: &mut dyn Store,
+    year: Year,
+    files: &OutputFiles,
+    actor: &str,
+    reason: &str,
+    at: &str,
+) -> Result<u32, RoundError> {
+    let r = round(store, year)?.ok_or(RoundError::NoRound(year))?;
+    let f = r.frozen.ok_or(RoundError::NotFrozen(year))?;
+    let version = f.version + 1;
+    for (name, bytes) in files {
+        let text =
+            String::from_utf8(bytes.clone()).map_err(|e| RoundError::Corrupt(e.to_string()))?;
+        store.set_meta(&file_key(year, version, name), &text)?;
+    }
+    update(store, |rounds| {
+        let r = rounds.get_mut(&year).ok_or(RoundError::NoRound(year))?;
+        let f = r.frozen.as_mut().ok_or(RoundError::NotFrozen(year))?;
+        if f.version + 1 != version {
+            return Err(RoundError::Concurrent);
+        }
+        f.version = version;
+        f.files = files.iter().map(|(n, _)| n.clone()).collect();
+        r.events.push(RoundEvent {
+            at: at.to_string(),
+            actor: actor.to_string(),
+            action: "version".into(),
+            from: Some(r.state),
+            to: r.state,
+            reason: reason.to_string(),
+        });
+        Ok(version)
     })
 }
 

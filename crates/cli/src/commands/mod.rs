@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod appeal;
 pub mod assess;
 pub mod backup;
 pub mod bench;
@@ -41,6 +42,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<ExitCode> {
         Command::MigrateStore(a) => migrate_store::run(store, a),
         Command::User(a) => user::run(store, &actor, a),
         Command::Round(a) => round::run(store, &actor, a),
+        Command::Appeal(a) => appeal::run(store, &actor, a),
         Command::Freeze(a) => round::freeze(store, &actor, a),
         Command::Config(a) => config::run(settings, a),
         Command::Schema => {

@@ -525,3 +525,261 @@ fn each_party_evaluates_its_own_side_and_the_paired_party_gives_its_opinion() {
     let (st, b) = send(&gx, "POST", &format!("{base}/west"), &body.to_string());
     assert_eq!(st, 409, "{b}");
 }
+
+#[test]
+fn an_upheld_appeal_reruns_the_frozen_assessment_with_the_decision_and_nothing_else_moves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "s.db");
+    let r = xiezuo(
+        &db,
+        &["import", data_dir().join("dataset").to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v1 = tmp.path().join("v1");
+    assert_eq!(
+        xiezuo(
+            &db,
+            &["assess", "--year", "2020", "--out", v1.to_str().unwrap()]
+        )
+        .code,
+        0
+    );
+    let run = |args: &[&str]| {
+        let r = xiezuo(&db, args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        r
+    };
+    run(&["round", "open", "--year", "2020"]);
+    run(&[
+        "round",
+        "advance",
+        "--year",
+        "2020",
+        "--to",
+        "self_evaluation",
+        "--reason",
+        "自评",
+    ]);
+    // Not yet: appeals come with the preliminary results (review).
+    let r = xiezuo(
+        &db,
+        &[
+            "appeal",
+            "file",
+            "--year",
+            "2020",
+            "--pairing",
+            "PROV-44-45",
+            "--side",
+            "west",
+            "--indicator",
+            "poor_employed",
+            "--value",
+            "1",
+            "--reason",
+            "x",
+        ],
+    );
+    assert!(r.stderr.contains("during its review step"), "{}", r.stderr);
+    run(&["freeze", "--year", "2020", "--reason", "截止"]);
+    run(&[
+        "round",
+        "advance",
+        "--year",
+        "2020",
+        "--to",
+        "cross_check",
+        "--reason",
+        "核查",
+    ]);
+    run(&[
+        "round",
+        "advance",
+        "--year",
+        "2020",
+        "--to",
+        "review",
+        "--reason",
+        "初步结果",
+    ]);
+
+    // A finding appealed and upheld: only findings.csv changes; every score
+    // read back and computed again is byte-identical.
+    let findings = std::fs::read_to_string(v1.join("findings.csv")).unwrap();
+    let first = findings
+        .lines()
+        .nth(1)
+        .expect("the 2020 result has findings");
+    let f: Vec<&str> = first.split(',').collect();
+    let r = run(&[
+        "appeal",
+        "file",
+        "--year",
+        "2020",
+        "--pairing",
+        f[0],
+        "--side",
+        "west",
+        "--finding",
+        f[2],
+        "--record-kind",
+        f[3],
+        "--record-id",
+        f[4],
+        "--reason",
+        "该节点已按期完成",
+        "--evidence",
+        "验收单 2020-06-30",
+    ]);
+    assert!(r.stdout.contains("appeal 1 "), "{}", r.stdout);
+    let r = xiezuo(
+        &db,
+        &[
+            "appeal",
+            "decide",
+            "--year",
+            "2020",
+            "--id",
+            "1",
+            "--uphold",
+            "--comment",
+            " ",
+        ],
+    );
+    assert!(r.stderr.contains("needs a comment"), "{}", r.stderr);
+    let r = run(&[
+        "appeal",
+        "decide",
+        "--year",
+        "2020",
+        "--id",
+        "1",
+        "--uphold",
+        "--comment",
+        "核实无误，撤销",
+    ]);
+    assert!(
+        r.stdout.contains("upheld") && r.stdout.contains("frozen version 2"),
+        "{}",
+        r.stdout
+    );
+    let r = xiezuo(
+        &db,
+        &[
+            "appeal",
+            "decide",
+            "--year",
+            "2020",
+            "--id",
+            "1",
+            "--reject",
+            "--comment",
+            "again",
+        ],
+    );
+    assert!(r.stderr.contains("decided already"), "{}", r.stderr);
+    let v2 = tmp.path().join("v2");
+    run(&["assess", "--year", "2020", "--out", v2.to_str().unwrap()]);
+    for file in ["indicators.csv", "scores.csv", "ranking.csv"] {
+        assert_eq!(
+            std::fs::read(v1.join(file)).unwrap(),
+            std::fs::read(v2.join(file)).unwrap(),
+            "{file} moved"
+        );
+    }
+    let after = std::fs::read_to_string(v2.join("findings.csv")).unwrap();
+    assert_eq!(after.lines().count() + 1, findings.lines().count());
+    assert!(!after.lines().any(|l| l == first));
+
+    // An indicator appealed and upheld: that value, and that pairing's scores.
+    let indicators = std::fs::read_to_string(v1.join("indicators.csv")).unwrap();
+    let line = indicators
+        .lines()
+        .find(|l| l.starts_with("PROV-44-45,2020,poor_employed,"))
+        .unwrap();
+    let claimed = line.rsplit(',').next().unwrap().parse::<i64>().unwrap() + 1000;
+    run(&[
+        "appeal",
+        "file",
+        "--year",
+        "2020",
+        "--pairing",
+        "PROV-44-45",
+        "--side",
+        "west",
+        "--indicator",
+        "poor_employed",
+        "--value",
+        &claimed.to_string(),
+        "--reason",
+        "漏报",
+    ]);
+    run(&[
+        "appeal",
+        "file",
+        "--year",
+        "2020",
+        "--pairing",
+        "PROV-44-45",
+        "--side",
+        "east",
+        "--indicator",
+        "joint_meetings",
+        "--value",
+        "99",
+        "--reason",
+        "x",
+    ]);
+    run(&[
+        "appeal",
+        "decide",
+        "--year",
+        "2020",
+        "--id",
+        "3",
+        "--reject",
+        "--comment",
+        "无依据",
+    ]);
+    run(&[
+        "appeal",
+        "decide",
+        "--year",
+        "2020",
+        "--id",
+        "2",
+        "--uphold",
+        "--comment",
+        "核实",
+    ]);
+    let v3 = tmp.path().join("v3");
+    run(&["assess", "--year", "2020", "--out", v3.to_str().unwrap()]);
+    let now = std::fs::read_to_string(v3.join("indicators.csv")).unwrap();
+    let changed: Vec<(&str, &str)> = indicators
+        .lines()
+        .zip(now.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        changed,
+        [(
+            line,
+            format!("PROV-44-45,2020,poor_employed,{claimed}").as_str()
+        )]
+    );
+    let scores_then = std::fs::read_to_string(v1.join("scores.csv")).unwrap();
+    let scores_now = std::fs::read_to_string(v3.join("scores.csv")).unwrap();
+    for (a, b) in scores_then.lines().zip(scores_now.lines()) {
+        if !a.starts_with("PROV-44-45,") {
+            assert_eq!(a, b);
+        }
+    }
+    let r = run(&["appeal", "list", "--year", "2020"]);
+    assert!(
+        r.stdout.contains("rejected") && r.stdout.matches("upheld").count() == 2,
+        "{}",
+        r.stdout
+    );
+    let r = run(&["round", "show", "--year", "2020"]);
+    assert!(r.stdout.contains("version 3"), "{}", r.stdout);
+}
