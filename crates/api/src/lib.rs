@@ -415,6 +415,72 @@ pub struct OpinionSubmit {
     pub text: String,
 }
 
+/// An assessor's decision on an appeal.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct DecisionBody {
+    pub upheld: bool,
+    pub comment: String,
+    pub by: String,
+    pub at: String,
+    /// The frozen version an upheld appeal made.
+    pub version: Option<u32>,
+}
+
+/// An appeal (申诉) of a round: of an indicator value (`indicator`,
+/// `value`) or of a finding (`finding`, `record_kind`, `record_id`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct AppealBody {
+    pub id: u32,
+    pub pairing_id: String,
+    pub side: String,
+    /// `indicator` or `finding`.
+    pub kind: String,
+    pub indicator: Option<String>,
+    pub value: Option<String>,
+    pub finding: Option<String>,
+    pub record_kind: Option<String>,
+    pub record_id: Option<String>,
+    pub reason: String,
+    pub evidence: String,
+    pub by: String,
+    pub at: String,
+    pub decision: Option<DecisionBody>,
+}
+
+/// `GET /api/v1/rounds/{year}/appeals`: the appeals the caller may see.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct AppealsBody {
+    pub year: i32,
+    pub appeals: Vec<AppealBody>,
+}
+
+/// The body of `POST /api/v1/rounds/{year}/appeals`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct AppealSubmit {
+    pub pairing_id: String,
+    pub side: String,
+    #[serde(default)]
+    pub indicator: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub finding: Option<String>,
+    #[serde(default)]
+    pub record_kind: Option<String>,
+    #[serde(default)]
+    pub record_id: Option<String>,
+    pub reason: String,
+    #[serde(default)]
+    pub evidence: String,
+}
+
+/// The body of `POST /api/v1/rounds/{year}/appeals/{id}/decision`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct DecisionSubmit {
+    pub upheld: bool,
+    pub comment: String,
+}
+
 /// The component schemas of every wire type, by name, as the OpenAPI 3.1
 /// document holds them (`#/components/schemas/<Name>`).
 pub fn schemas() -> Map<String, Value> {
@@ -459,6 +525,10 @@ pub fn schemas() -> Map<String, Value> {
         SelfEvaluationsBody,
         SelfEvaluationSubmit,
         OpinionSubmit,
+        AppealBody,
+        AppealsBody,
+        AppealSubmit,
+        DecisionSubmit,
     )
 }
 

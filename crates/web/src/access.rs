@@ -119,6 +119,14 @@ pub const RULES: &[(&str, &str, Rule)] = &[
         "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion",
         Pairing,
     ),
+    // Narrowed to the caller's pairings; filing checks the side's party.
+    ("GET", "/api/v1/rounds/{year}/appeals", SignedIn),
+    ("POST", "/api/v1/rounds/{year}/appeals", Write),
+    (
+        "POST",
+        "/api/v1/rounds/{year}/appeals/{id}/decision",
+        Assess,
+    ),
 ];
 
 /// The rule of a route, if it is listed.

@@ -8,6 +8,7 @@
 
 pub mod access;
 mod api;
+mod appeals;
 mod assets;
 pub mod auth;
 mod cache;
@@ -118,6 +119,20 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(self_evaluations::opinion).layer(
                 axum::extract::DefaultBodyLimit::max(self_evaluations::SELF_EVALUATION_BODY_MAX),
             ),
+        )
+        .route(
+            "/api/v1/rounds/{year}/appeals",
+            get(appeals::list)
+                .post(appeals::file)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    appeals::APPEAL_BODY_MAX,
+                )),
+        )
+        .route(
+            "/api/v1/rounds/{year}/appeals/{id}/decision",
+            axum::routing::post(appeals::decide).layer(axum::extract::DefaultBodyLimit::max(
+                appeals::APPEAL_BODY_MAX,
+            )),
         )
         .route("/api/v1/uploads", axum::routing::post(upload::create))
         .route(

@@ -192,6 +192,23 @@ fn round_paths() -> Value {
     for (_, v) in evaluations.as_object_mut().into_iter().flatten() {
         v["post"]["parameters"] = json!([year(), id(), side()]);
     }
+    evaluations["/api/v1/rounds/{year}/appeals"] = {
+        let mut v = op(
+            "The appeals (申诉) of a round on the caller's pairings, with their decisions",
+            vec![year()],
+        );
+        v["post"] = step("File an appeal during the round's review step: an indicator value (indicator, value) or a finding (finding, record_kind, record_id) of the pairing, with reason and evidence; only the appealing side's own party", "AppealSubmit")["post"].clone();
+        v
+    };
+    evaluations["/api/v1/rounds/{year}/appeals/{id}/decision"] = {
+        let mut v = step(
+            "Decide an appeal (assessors): an upheld appeal re-runs the frozen assessment with the decision as the round's next frozen version",
+            "DecisionSubmit",
+        );
+        v["post"]["parameters"] =
+            json!([year(), param("id", "path", true, "integer", "appeal id")]);
+        v
+    };
     let get_one = op(
         "Both sides' self-evaluations of a pairing in a round: claims beside the frozen values, mismatches, the paired party's opinion, and what the caller may do",
         vec![year(), id()],
@@ -256,6 +273,14 @@ const TYPED_RESPONSES: &[(&str, &str, &str, &str)] = &[
     ("/api/v1/rounds/{year}/open", "post", "200", "RoundBody"),
     ("/api/v1/rounds/{year}/advance", "post", "200", "RoundBody"),
     ("/api/v1/rounds/{year}/freeze", "post", "200", "RoundBody"),
+    ("/api/v1/rounds/{year}/appeals", "get", "200", "AppealsBody"),
+    ("/api/v1/rounds/{year}/appeals", "post", "200", "AppealBody"),
+    (
+        "/api/v1/rounds/{year}/appeals/{id}/decision",
+        "post",
+        "200",
+        "AppealBody",
+    ),
     (
         "/api/v1/rounds/{year}/self-evaluations/{id}",
         "get",

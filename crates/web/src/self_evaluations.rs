@@ -61,6 +61,18 @@ fn acts_for(caller: &Caller, party: &Party) -> bool {
     }
 }
 
+/// Whether the caller acts for the party of a pairing's side.
+pub(crate) fn acts_for_side(
+    store: &dyn Store,
+    caller: &Caller,
+    pairing: &str,
+    side: &str,
+) -> Result<bool, ApiError> {
+    let ps = parties(store, pairing)?;
+    let (own, _) = side_parties(side, &ps)?;
+    Ok(acts_for(caller, own))
+}
+
 /// The side's party and the other side's.
 fn side_parties<'p>(
     side: &str,

@@ -291,6 +291,24 @@ fn cases() -> Vec<Case> {
         "/api/v1/rounds/2031/self-evaluations/PROV-44-45/east/opinion",
         serde_json::json!({ "agrees": true, "text": "同意" }),
     ));
+    c.push(case(
+        "GET",
+        "/api/v1/rounds/{year}/appeals",
+        true,
+        "/api/v1/rounds/2031/appeals",
+    ));
+    c.push(json_case(
+        "/api/v1/rounds/{year}/appeals",
+        true,
+        "/api/v1/rounds/2031/appeals",
+        serde_json::json!({ "pairing_id": "PROV-44-45", "side": "west", "indicator": "poor_employed", "value": "1", "reason": "漏报" }),
+    ));
+    c.push(json_case(
+        "/api/v1/rounds/{year}/appeals/{id}/decision",
+        true,
+        "/api/v1/rounds/2031/appeals/1/decision",
+        serde_json::json!({ "upheld": false, "comment": "无依据" }),
+    ));
     c.push(json_case(
         "/api/v1/session",
         true,
@@ -341,6 +359,12 @@ fn expected(who: Who, c: &Case) -> bool {
         ("POST", "/api/v1/rounds/{year}/self-evaluations/{id}/{side}")
         | ("POST", "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion") => {
             matches!(who, Admin | OfficeIn)
+        }
+        ("GET", "/api/v1/rounds/{year}/appeals") => who != Public,
+        // A party appeals for its own side; assessors decide.
+        ("POST", "/api/v1/rounds/{year}/appeals") => matches!(who, Admin | OfficeIn),
+        ("POST", "/api/v1/rounds/{year}/appeals/{id}/decision") => {
+            matches!(who, Admin | Assessor)
         }
         // The national office moves the rounds.
         ("POST", "/api/v1/rounds/{year}/open")

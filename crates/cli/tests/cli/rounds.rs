@@ -783,3 +783,105 @@ fn an_upheld_appeal_reruns_the_frozen_assessment_with_the_decision_and_nothing_e
     let r = run(&["round", "show", "--year", "2020"]);
     assert!(r.stdout.contains("version 3"), "{}", r.stdout);
 }
+
+#[test]
+fn appeals_over_the_api_are_filed_by_the_party_and_decided_by_assessors() {
+    use crate::web::{account_token, raw_request, serve_plain};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "s.db");
+    let r = xiezuo(
+        &db,
+        &["import", data_dir().join("dataset").to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for args in [
+        vec!["round", "open", "--year", "2020"],
+        vec![
+            "round",
+            "advance",
+            "--year",
+            "2020",
+            "--to",
+            "self_evaluation",
+            "--reason",
+            "自评",
+        ],
+        vec!["freeze", "--year", "2020", "--reason", "截止"],
+        vec![
+            "round",
+            "advance",
+            "--year",
+            "2020",
+            "--to",
+            "cross_check",
+            "--reason",
+            "核查",
+        ],
+        vec![
+            "round",
+            "advance",
+            "--year",
+            "2020",
+            "--to",
+            "review",
+            "--reason",
+            "初步结果",
+        ],
+    ] {
+        let r = xiezuo(&db, &args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    let gx = account_token(&db, "gx", &["--role", "office", "--region", "450000"]);
+    let yn = account_token(&db, "yn", &["--role", "office", "--region", "530000"]);
+    let assessor = account_token(&db, "as", &["--role", "assessor"]);
+    let s = serve_plain(&db, &[]);
+    let send = |token: &str, method: &str, path: &str, body: &str| -> (u16, serde_json::Value) {
+        let headers =
+            format!("Authorization: Bearer {token}\r\nContent-Type: application/json\r\n");
+        let (st, text) = raw_request(&s.addr, method, path, &headers, body);
+        (
+            st,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    };
+    let appeal = r#"{"pairing_id":"PROV-44-45","side":"west","indicator":"poor_employed","value":"99999","reason":"漏报外省就业","evidence":"就业台账"}"#;
+    let (st, _) = send(&yn, "POST", "/api/v1/rounds/2020/appeals", appeal);
+    assert_eq!(st, 403, "not its pairing");
+    let (st, b) = send(&gx, "POST", "/api/v1/rounds/2020/appeals", appeal);
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(
+        (b["id"].as_u64(), b["kind"].as_str()),
+        (Some(1), Some("indicator")),
+        "{b}"
+    );
+    let (st, _) = send(
+        &gx,
+        "POST",
+        "/api/v1/rounds/2020/appeals/1/decision",
+        r#"{"upheld":true,"comment":"x"}"#,
+    );
+    assert_eq!(st, 403, "a party does not decide its own appeal");
+    let (st, b) = send(
+        &assessor,
+        "POST",
+        "/api/v1/rounds/2020/appeals/1/decision",
+        r#"{"upheld":true,"comment":"核实属实"}"#,
+    );
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["decision"]["version"], 2, "{b}");
+    let (_, b) = send(&gx, "GET", "/api/v1/rounds/2020/appeals", "");
+    assert_eq!(b["appeals"].as_array().map(Vec::len), Some(1), "{b}");
+    let (_, b) = send(&yn, "GET", "/api/v1/rounds/2020/appeals", "");
+    assert_eq!(b["appeals"].as_array().map(Vec::len), Some(0), "{b}");
+    let out = tmp.path().join("v2");
+    let r = xiezuo(
+        &db,
+        &["assess", "--year", "2020", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ind = std::fs::read_to_string(out.join("indicators.csv")).unwrap();
+    assert!(
+        ind.contains("PROV-44-45,2020,poor_employed,99999\n"),
+        "the upheld value is the round's"
+    );
+}
