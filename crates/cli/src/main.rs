@@ -98,6 +98,8 @@ pub enum Command {
     Round(commands::round::Args),
     /// Freeze a round's data at the cut-off (数据锁定): assess then gives the frozen result.
     Freeze(commands::round::FreezeArgs),
+    /// Draw the cross-check sample of a frozen year (交叉核查抽样): records and teams by lot.
+    Sample(commands::sample::Args),
     /// Print the exchange-format column table (English and Chinese headers).
     Schema,
     /// The settings: `config check` prints them resolved, each with its source.
