@@ -54,7 +54,11 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
     for (kind, n) in &drawn.record.counts {
         println!("  {kind:<12} {n}");
     }
-    let unteamed = s.teams.iter().filter(|t| t.team_province.is_empty()).count();
+    let unteamed = s
+        .teams
+        .iter()
+        .filter(|t| t.team_province.is_empty())
+        .count();
     if unteamed > 0 {
         println!("  {unteamed} pairings have no province to check them");
     }

@@ -239,9 +239,8 @@ fn draw<T: Clone>(seed: u64, parts: &[&str], items: &[T], k: u32) -> Vec<T> {
 pub fn household_ids(store: &dyn Store) -> Result<Vec<Option<Id>>, StoreError> {
     let mut ids: Vec<Option<Id>> = Vec::new();
     store.scan(FileKind::Households, &mut |row, _| {
-        let rec = Record::from_cells(FileKind::Households, &row.cells).map_err(|e| {
-            StoreError::Corrupt(format!("households row {}: {e}", row.rowid))
-        })?;
+        let rec = Record::from_cells(FileKind::Households, &row.cells)
+            .map_err(|e| StoreError::Corrupt(format!("households row {}: {e}", row.rowid)))?;
         if let Record::Household(h) = rec {
             let i = usize::try_from(row.rowid)
                 .map_err(|_| StoreError::Corrupt("household row id".into()))?;
@@ -402,7 +401,13 @@ fn registry_records(f: &Frame, p: u32, s: &[u32], out: &mut Vec<SampledRecord>) 
             .collect();
         let parts = [pid, code.as_str(), "village"];
         for v in draw(f.seed, &parts, &villages, f.sizes.villages_per_county) {
-            out.push(record(pid, &code, "village", d.regions[v as usize].code.to_string(), &stratum));
+            out.push(record(
+                pid,
+                &code,
+                "village",
+                d.regions[v as usize].code.to_string(),
+                &stratum,
+            ));
         }
         let households: Vec<(u32, Id)> = f
             .households
@@ -447,7 +452,11 @@ fn household_records(
         }
     }
     for (pairing, person, pl) in &d.placements {
-        let hh = d.person_household.get(*person as usize).copied().unwrap_or(0);
+        let hh = d
+            .person_household
+            .get(*person as usize)
+            .copied()
+            .unwrap_or(0);
         if let Some(hid) = rows.get(&hh)
             && in_scope.contains(pairing)
             && pl.period.active_in(f.year)
@@ -476,10 +485,21 @@ fn activity_records(f: &Frame, p: u32, s: &[u32], out: &mut Vec<SampledRecord>) 
         let (x, y) = (&d.projects[a as usize], &d.projects[b as usize]);
         x.project_id.as_str().cmp(y.project_id.as_str())
     });
-    for i in draw(f.seed, &[pid, "project"], &projects, f.sizes.projects_per_pairing) {
+    for i in draw(
+        f.seed,
+        &[pid, "project"],
+        &projects,
+        f.sizes.projects_per_pairing,
+    ) {
         let pr = &d.projects[i as usize];
         let county = pr.county.to_string();
-        out.push(record(pid, &county, "project", pr.project_id.to_string(), &stratum));
+        out.push(record(
+            pid,
+            &county,
+            "project",
+            pr.project_id.to_string(),
+            &stratum,
+        ));
         let mut ms: Vec<(i64, String)> = f.ix.milestones_by_project[i as usize]
             .iter()
             .map(|&m| &d.milestones[m as usize].1)
@@ -501,7 +521,12 @@ fn activity_records(f: &Frame, p: u32, s: &[u32], out: &mut Vec<SampledRecord>) 
         let (x, y) = (&d.funds[a as usize].1, &d.funds[b as usize].1);
         x.txn_id.as_str().cmp(y.txn_id.as_str())
     });
-    for i in draw(f.seed, &[pid, "fund"], &funds, f.sizes.ledger_rows_per_pairing) {
+    for i in draw(
+        f.seed,
+        &[pid, "fund"],
+        &funds,
+        f.sizes.ledger_rows_per_pairing,
+    ) {
         let id = d.funds[i as usize].1.txn_id.to_string();
         out.push(record(pid, "", "fund", id, &stratum));
     }
@@ -520,9 +545,20 @@ fn training_records(f: &Frame, pid: &str, s: &[u32], stratum: &str, out: &mut Ve
         let (x, y) = (&d.trainings[a as usize].1, &d.trainings[b as usize].1);
         x.training_id.as_str().cmp(y.training_id.as_str())
     });
-    for i in draw(f.seed, &[pid, "training"], &trainings, f.sizes.trainings_per_pairing) {
+    for i in draw(
+        f.seed,
+        &[pid, "training"],
+        &trainings,
+        f.sizes.trainings_per_pairing,
+    ) {
         let t = &d.trainings[i as usize].1;
-        out.push(record(pid, "", "training", t.training_id.to_string(), stratum));
+        out.push(record(
+            pid,
+            "",
+            "training",
+            t.training_id.to_string(),
+            stratum,
+        ));
         let mut att: Vec<String> = f.ix.attendance_by_training[i as usize]
             .iter()
             .map(|&a| d.attendance[a as usize].2.to_string())
@@ -635,7 +671,10 @@ pub fn sample(
         method_id: method.id.clone(),
         counts: sample.counts(),
     };
-    let files = vec![("sample.csv", sample_csv), ("teams.csv", sample.teams_csv())];
+    let files = vec![
+        ("sample.csv", sample_csv),
+        ("teams.csv", sample.teams_csv()),
+    ];
     let round = record_sample(store, year, record.clone())?;
     Ok(DrawnSample {
         sample,
@@ -643,4 +682,155 @@ pub fn sample(
         record,
         round,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::import::{Quiet, Source, WritePolicy, ingest};
+    use xiezuo_store::BatchInfo;
+    use xiezuo_store_sqlite::SqliteStore;
+
+    /// The repository's test dataset, imported into an in-memory store.
+    fn dataset() -> (AssessmentData, Vec<Option<Id>>) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/dataset");
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let batch = BatchInfo {
+            actor: "test".into(),
+            at: "2021-01-01T00:00:00Z".into(),
+            source: "unit test".into(),
+        };
+        let report = ingest(
+            &mut store,
+            Source::Dir(&dir),
+            &batch,
+            &WritePolicy::everywhere(),
+            &Quiet,
+        )
+        .unwrap();
+        assert!(report.errors.is_empty());
+        let d = AssessmentData::load(&store).unwrap();
+        let ids = household_ids(&store).unwrap();
+        (d, ids)
+    }
+
+    #[test]
+    fn the_sampling_table_gives_the_sizes_and_refuses_unknown_keys() {
+        use crate::assess::method::XZ_V1;
+        assert_eq!(Method::default_v1().sampling, Sampling::default());
+        let text = XZ_V1.replace("villages_per_county = 5", "villages_per_county = 7");
+        let m = Method::parse(&text, "m.toml").unwrap();
+        assert_eq!(m.sampling.villages_per_county, 7);
+        assert_eq!(m.sampling.households_per_county, 100);
+        let text = XZ_V1.replace(
+            "villages_per_county = 5",
+            "villages_per_county = 5\nwards = 2",
+        );
+        let e = Method::parse(&text, "m.toml").unwrap_err().to_string();
+        assert!(e.contains("wards"), "{e}");
+    }
+
+    #[test]
+    fn choose_is_sorted_distinct_capped_and_reproducible() {
+        for (n, k) in [(0, 3), (2, 5), (10, 10), (100, 7), (1000, 100)] {
+            let a = choose(&mut stream(9, &["x"]), n, k);
+            let b = choose(&mut stream(9, &["x"]), n, k);
+            assert_eq!(a, b);
+            assert_eq!(a.len(), k.min(n));
+            assert!(a.windows(2).all(|w| w[0] < w[1]));
+            assert!(a.iter().all(|&i| i < n));
+        }
+        let a = choose(&mut stream(9, &["x"]), 1000, 10);
+        let b = choose(&mut stream(10, &["x"]), 1000, 10);
+        let c = choose(&mut stream(9, &["y"]), 1000, 10);
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_sample_and_another_seed_another() {
+        let (d, ids) = dataset();
+        let a = draw_sample(&d, &ids, 2020, 7, Sampling::default());
+        let b = draw_sample(&d, &ids, 2020, 7, Sampling::default());
+        assert_eq!(a.sample_csv(), b.sample_csv());
+        assert_eq!(a.teams_csv(), b.teams_csv());
+        let c = draw_sample(&d, &ids, 2020, 8, Sampling::default());
+        assert_ne!(a.sample_csv(), c.sample_csv());
+        // Pairings in id order, and within a stratum ids in sorted order.
+        let pairings: Vec<&str> = a.teams.iter().map(|t| t.pairing_id.as_str()).collect();
+        assert!(pairings.windows(2).all(|w| w[0] < w[1]));
+        for w in a.records.windows(2) {
+            if w[0].stratum == w[1].stratum && w[0].record_kind == w[1].record_kind {
+                assert!(w[0].record_id < w[1].record_id, "{:?}", w);
+            }
+        }
+    }
+
+    #[test]
+    fn sizes_are_capped_by_the_method_and_by_what_there_is() {
+        let (d, ids) = dataset();
+        let sizes = Sampling {
+            villages_per_county: 2,
+            households_per_county: 3,
+            projects_per_pairing: 1,
+            ledger_rows_per_pairing: 2,
+            trainings_per_pairing: 1,
+        };
+        let s = draw_sample(&d, &ids, 2020, 1, sizes);
+        let mut per: BTreeMap<(String, &str, String), u32> = BTreeMap::new();
+        for r in &s.records {
+            *per.entry((r.pairing_id.clone(), r.record_kind, r.stratum.clone()))
+                .or_default() += 1;
+        }
+        for ((_, kind, _), n) in &per {
+            let cap = match *kind {
+                "village" => 2,
+                "household" => 3,
+                "project" => 1,
+                "fund" => 2,
+                "training" => 1,
+                _ => u32::MAX,
+            };
+            assert!(*n <= cap, "{kind}: {n}");
+        }
+        let big = Sampling {
+            villages_per_county: 1000,
+            ..Sampling::default()
+        };
+        let s = draw_sample(&d, &ids, 2020, 1, big);
+        // Every village of a county-level pairing's county.
+        let county = "450122000000";
+        let villages = s
+            .records
+            .iter()
+            .filter(|r| r.pairing_id == "CNTY-440101-450122" && r.record_kind == "village")
+            .count();
+        let there = d
+            .regions
+            .iter()
+            .filter(|r| {
+                r.level == RegionLevel::Village && r.code.to_string().starts_with(&county[..6])
+            })
+            .count();
+        assert_eq!(villages, there);
+        assert!(there > 0);
+    }
+
+    #[test]
+    fn a_team_never_checks_its_own_province_or_a_partner() {
+        let (d, ids) = dataset();
+        for seed in 0..20 {
+            let s = draw_sample(&d, &ids, 2020, seed, Sampling::default());
+            for t in &s.teams {
+                assert!(!t.team_province.is_empty(), "{t:?}");
+                assert_ne!(t.team_province, t.helper_province);
+                assert_ne!(t.team_province, t.helped_province);
+                if t.pairing_id == "PROV-44-45" {
+                    // Guangdong also helps Yunnan: Yunnan is a partner.
+                    assert!(["310000000000", "410000000000"].contains(&t.team_province.as_str()));
+                }
+            }
+        }
+    }
 }
