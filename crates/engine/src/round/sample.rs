@@ -277,6 +277,10 @@ struct Frame<'a> {
     villages: BTreeMap<u32, Vec<u32>>,
     /// Households registered by the year (row id, id), by county, sorted by id.
     households: BTreeMap<u32, Vec<(u32, Id)>>,
+    /// Beneficiary rows by household row id.
+    benefits_of: BTreeMap<u32, Vec<u32>>,
+    /// Placements by the household row id of the person placed.
+    placements_of: BTreeMap<u32, Vec<u32>>,
 }
 
 impl<'a> Frame<'a> {
@@ -316,8 +320,25 @@ impl<'a> Frame<'a> {
         for v in households.values_mut() {
             v.sort_by(|a, b| a.1.as_str().cmp(b.1.as_str()));
         }
+        let mut benefits_of: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (i, b) in d.beneficiaries.iter().enumerate() {
+            benefits_of.entry(b.1).or_default().push(i as u32);
+        }
+        let mut placements_of: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (i, (_, person, _)) in d.placements.iter().enumerate() {
+            let hh = d
+                .person_household
+                .get(*person as usize)
+                .copied()
+                .unwrap_or(0);
+            if hh != 0 {
+                placements_of.entry(hh).or_default().push(i as u32);
+            }
+        }
         Frame {
             d,
+            benefits_of,
+            placements_of,
             ix: Index::new(d),
             y: YearCtx::new(d, year),
             year,
@@ -332,6 +353,9 @@ impl<'a> Frame<'a> {
     fn counties(&self, area: u32) -> Vec<u32> {
         let d = self.d;
         let level = d.regions[area as usize].level;
+        if level == RegionLevel::County {
+            return vec![area];
+        }
         if matches!(level, RegionLevel::Township | RegionLevel::Village) {
             return ancestor_at(d, area, RegionLevel::County)
                 .into_iter()
@@ -439,29 +463,21 @@ fn household_records(
     out: &mut Vec<SampledRecord>,
 ) {
     let d = f.d;
-    let rows: BTreeMap<u32, &Id> = drawn.iter().map(|(r, id)| (*r, id)).collect();
     let mut found: Vec<(String, &'static str, String)> = Vec::new();
-    for &(proj, hh, ref hid) in &d.beneficiaries {
-        let pr = &d.projects[proj as usize];
-        if rows.contains_key(&hh)
-            && pr.year == f.year
-            && in_scope.contains(&d.project_pairing[proj as usize])
-        {
-            let id = format!("{}/{}", pr.project_id, hid);
-            found.push((hid.to_string(), "beneficiary", id));
+    for (hh, hid) in drawn {
+        for &i in f.benefits_of.get(hh).into_iter().flatten() {
+            let (proj, _, _) = &d.beneficiaries[i as usize];
+            let pr = &d.projects[*proj as usize];
+            if pr.year == f.year && in_scope.contains(&d.project_pairing[*proj as usize]) {
+                let id = format!("{}/{}", pr.project_id, hid);
+                found.push((hid.to_string(), "beneficiary", id));
+            }
         }
-    }
-    for (pairing, person, pl) in &d.placements {
-        let hh = d
-            .person_household
-            .get(*person as usize)
-            .copied()
-            .unwrap_or(0);
-        if let Some(hid) = rows.get(&hh)
-            && in_scope.contains(pairing)
-            && pl.period.active_in(f.year)
-        {
-            found.push((hid.to_string(), "placement", pl.placement_id.to_string()));
+        for &i in f.placements_of.get(hh).into_iter().flatten() {
+            let (pairing, _, pl) = &d.placements[i as usize];
+            if in_scope.contains(pairing) && pl.period.active_in(f.year) {
+                found.push((hid.to_string(), "placement", pl.placement_id.to_string()));
+            }
         }
     }
     found.sort();
