@@ -599,7 +599,7 @@ fn record(pid: &str, county: &str, kind: &'static str, id: String, stratum: &str
     }
 }
 
-/// The province of a party side of pairing `p`.
+/// The province a pairing side (a region or an organisation) lies in.
 fn side_province(d: &AssessmentData, side: crate::assess::data::PartyRef) -> Option<u32> {
     ancestor_at(d, d.area(side), RegionLevel::Province)
 }
