@@ -308,6 +308,21 @@ pub struct RoundBody {
     pub events: Vec<RoundEventBody>,
     /// Each step's deadline from the method file, and whether it is late.
     pub deadlines: Vec<StepDueBody>,
+    /// The cross-check samples drawn (`xiezuo sample`), with their seeds.
+    pub samples: Vec<SampleBody>,
+}
+
+/// A cross-check sample drawn for a round (交叉核查抽样).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SampleBody {
+    pub seed: u64,
+    pub at: String,
+    pub actor: String,
+    /// SHA-256 of `sample.csv`, lower-case hex.
+    pub digest: String,
+    pub method_id: String,
+    /// Sampled rows by record kind.
+    pub counts: std::collections::BTreeMap<String, u64>,
 }
 
 /// A step's deadline in a round (考核时间节点).

@@ -100,6 +100,8 @@ pub enum Command {
     Freeze(commands::round::FreezeArgs),
     /// Appeals of a round in review (申诉): file, decide (an upheld one re-runs the frozen assessment), list.
     Appeal(commands::appeal::Args),
+    /// Draw the cross-check sample of a frozen year (交叉核查抽样): records and teams by lot.
+    Sample(commands::sample::Args),
     /// Print the exchange-format column table (English and Chinese headers).
     Schema,
     /// The settings: `config check` prints them resolved, each with its source.

@@ -48,6 +48,7 @@ mod tests {
             state: RoundState::SelfEvaluation,
             frozen: None,
             events: vec![],
+            samples: vec![],
         };
         let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let s = schedule(&r, &m, day("2021-01-02"));

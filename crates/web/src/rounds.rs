@@ -37,6 +37,18 @@ fn body(state: &AppState, r: &Round) -> wire::RoundBody {
     };
     wire::RoundBody {
         deadlines,
+        samples: r
+            .samples
+            .iter()
+            .map(|x| wire::SampleBody {
+                seed: x.seed,
+                at: x.at.clone(),
+                actor: x.actor.clone(),
+                digest: x.digest.clone(),
+                method_id: x.method_id.clone(),
+                counts: x.counts.clone(),
+            })
+            .collect(),
         year: r.year,
         method_id: r.method_id.clone(),
         state: r.state.as_str().into(),

@@ -13,6 +13,7 @@ pub mod import;
 pub mod matching;
 pub mod migrate_store;
 pub mod round;
+pub mod sample;
 pub mod serve;
 pub mod user;
 
@@ -44,6 +45,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<ExitCode> {
         Command::Round(a) => round::run(store, &actor, a),
         Command::Appeal(a) => appeal::run(store, &actor, a),
         Command::Freeze(a) => round::freeze(store, &actor, a),
+        Command::Sample(a) => sample::run(store, &actor, a),
         Command::Config(a) => config::run(settings, a),
         Command::Schema => {
             print!("{}", xiezuo_exchange::schema::labels_markdown());

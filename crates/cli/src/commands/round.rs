@@ -160,6 +160,12 @@ fn print_round(r: &Round) {
         ),
         None => println!("  not frozen"),
     }
+    for s in &r.samples {
+        println!(
+            "  sample {} by {}: seed {}, sha256 {}",
+            s.at, s.actor, s.seed, s.digest
+        );
+    }
     for e in &r.events {
         println!(
             "  {}  {:<8} {:<16} {} — {}",

@@ -14,6 +14,7 @@ mod office_files;
 mod privacy;
 mod rounds;
 mod roundtrip;
+mod sample;
 mod security_input;
 mod security_server;
 mod security_writes;

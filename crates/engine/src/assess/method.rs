@@ -39,6 +39,59 @@ struct RawMethod {
     grading: Option<String>,
     grades: Vec<RawGrade>,
     sides: Vec<RawSide>,
+    /// The sizes of the cross-check sample (交叉核查抽样).
+    #[serde(default)]
+    sampling: Option<RawSampling>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSampling {
+    villages_per_county: Option<u32>,
+    households_per_county: Option<u32>,
+    projects_per_pairing: Option<u32>,
+    ledger_rows_per_pairing: Option<u32>,
+    trainings_per_pairing: Option<u32>,
+}
+
+/// How many records the cross-check sample (交叉核查抽样) draws per stratum;
+/// fewer when a stratum has fewer. The defaults are the assessment's
+/// minimum on site: 5 villages and 100 households per county.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sampling {
+    pub villages_per_county: u32,
+    pub households_per_county: u32,
+    pub projects_per_pairing: u32,
+    pub ledger_rows_per_pairing: u32,
+    pub trainings_per_pairing: u32,
+}
+
+impl Default for Sampling {
+    fn default() -> Sampling {
+        Sampling {
+            villages_per_county: 5,
+            households_per_county: 100,
+            projects_per_pairing: 5,
+            ledger_rows_per_pairing: 10,
+            trainings_per_pairing: 3,
+        }
+    }
+}
+
+impl Sampling {
+    fn from_raw(r: Option<RawSampling>) -> Sampling {
+        let d = Sampling::default();
+        let Some(r) = r else { return d };
+        Sampling {
+            villages_per_county: r.villages_per_county.unwrap_or(d.villages_per_county),
+            households_per_county: r.households_per_county.unwrap_or(d.households_per_county),
+            projects_per_pairing: r.projects_per_pairing.unwrap_or(d.projects_per_pairing),
+            ledger_rows_per_pairing: r
+                .ledger_rows_per_pairing
+                .unwrap_or(d.ledger_rows_per_pairing),
+            trainings_per_pairing: r.trainings_per_pairing.unwrap_or(d.trainings_per_pairing),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -282,6 +335,8 @@ pub struct Method {
     pub grading: Grading,
     pub grades: Vec<Grade>,
     pub sides: Vec<SideMethod>,
+    /// The sizes of the cross-check sample (`[sampling]`).
+    pub sampling: Sampling,
 }
 
 impl Method {
@@ -303,6 +358,7 @@ impl Method {
             grading: Grading::Bands,
             grades: vec![],
             sides: vec![],
+            sampling: Sampling::default(),
         })
     }
 
@@ -313,6 +369,7 @@ impl Method {
             msg,
         };
         let raw: RawMethod = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let sampling = Sampling::from_raw(raw.sampling);
         let ind =
             |name: &Option<String>, what: &str, comp: &str| -> Result<Indicator, MethodError> {
                 let n = name
@@ -436,6 +493,7 @@ impl Method {
         }
         Ok(Method {
             deadlines,
+            sampling,
             grading,
             id: raw.id,
             title: raw.title,

@@ -15,6 +15,12 @@
 //! (`assessment_rounds`), written by compare-and-set so that two writers
 //! never both move a round; the frozen files are kept beside it under
 //! `assessment_round/<year>/v<version>/<file>`.
+//!
+//! The cross-check sample (交叉核查抽样, `sample`) is drawn from a frozen
+//! round, and its seed and digest are recorded in the round
+//! (`record_sample`).
+
+pub mod sample;
 
 use crate::assess::data::AssessmentData;
 use crate::assess::method::Method;
@@ -126,6 +132,25 @@ pub struct Round {
     pub state: RoundState,
     pub frozen: Option<Freeze>,
     pub events: Vec<RoundEvent>,
+    /// The cross-check samples drawn from the frozen data, in the order drawn.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<SampleRecord>,
+}
+
+/// A recorded cross-check sample (交叉核查抽样): who drew it when, with
+/// which seed, and the SHA-256 of its `sample.csv`, so that the files a team
+/// takes on site can be checked against the round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampleRecord {
+    pub seed: u64,
+    pub at: String,
+    pub actor: String,
+    /// Lower-case hex SHA-256 of `sample.csv`.
+    pub digest: String,
+    /// The method the sizes came from.
+    pub method_id: String,
+    /// Sampled rows by record kind.
+    pub counts: BTreeMap<String, u64>,
 }
 
 /// Why a step of a round was refused.
@@ -233,6 +258,7 @@ pub fn open(
             method_id: method_id.to_string(),
             state: RoundState::Open,
             frozen: None,
+            samples: Vec::new(),
             events: vec![RoundEvent {
                 at: at.to_string(),
                 actor: actor.to_string(),
@@ -372,6 +398,23 @@ pub fn new_version(
             reason: reason.to_string(),
         });
         Ok(version)
+    })
+}
+
+/// Records a cross-check sample in the round of `year`, by compare-and-set
+/// like every other step; the round must be frozen.
+pub fn record_sample(
+    store: &mut dyn Store,
+    year: Year,
+    sample: SampleRecord,
+) -> Result<Round, RoundError> {
+    update(store, |rounds| {
+        let r = rounds.get_mut(&year).ok_or(RoundError::NoRound(year))?;
+        if r.frozen.is_none() {
+            return Err(RoundError::NotFrozen(year));
+        }
+        r.samples.push(sample);
+        Ok(r.clone())
     })
 }
 
