@@ -885,3 +885,187 @@ fn appeals_over_the_api_are_filed_by_the_party_and_decided_by_assessors() {
         "the upheld value is the round's"
     );
 }
+
+#[test]
+fn cross_check_results_are_checked_against_the_drawn_sample_and_give_verified_rates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "s.db");
+    let r = xiezuo(
+        &db,
+        &["import", data_dir().join("dataset").to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = tmp.path().join("sample");
+    for args in [
+        vec!["round", "open", "--year", "2020"],
+        vec![
+            "round",
+            "advance",
+            "--year",
+            "2020",
+            "--to",
+            "self_evaluation",
+            "--reason",
+            "自评",
+        ],
+        vec!["freeze", "--year", "2020", "--reason", "截止"],
+        vec![
+            "sample",
+            "--year",
+            "2020",
+            "--seed",
+            "7",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        vec![
+            "round",
+            "advance",
+            "--year",
+            "2020",
+            "--to",
+            "cross_check",
+            "--reason",
+            "核查",
+        ],
+    ] {
+        let r = xiezuo(&db, &args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    let text = std::fs::read_to_string(out.join("sample.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let placements: Vec<usize> = (1..lines.len())
+        .filter(|&i| lines[i].split(',').nth(4) == Some("placement"))
+        .take(4)
+        .collect();
+    assert!(placements.len() >= 2, "the sample holds placements");
+    let set = |l: &mut String, result: &str, note: &str| {
+        let mut f: Vec<String> = l.split(',').map(str::to_string).collect();
+        f[7] = result.into();
+        f[8] = note.into();
+        *l = f.join(",");
+    };
+    for &i in &placements {
+        set(&mut lines[i], "confirmed", "");
+    }
+    let last = *placements.last().unwrap();
+    set(&mut lines[last], "falsified", "");
+    // A row that is not in the drawn sample.
+    let forged = lines[placements[0]].clone();
+    let f: Vec<&str> = forged.split(',').collect();
+    let forged = format!(
+        "{},{},{},{},{},PL-NOT-DRAWN,{},confirmed,",
+        f[0], f[1], f[2], f[3], f[4], f[6]
+    );
+    lines.push(forged);
+    let filled = tmp.path().join("filled.csv");
+    std::fs::write(&filled, lines.join("\n") + "\n").unwrap();
+    let r = xiezuo(
+        &db,
+        &[
+            "check",
+            "record",
+            "--year",
+            "2020",
+            filled.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(&format!(
+            "filled.csv:{} [note]: a falsified record needs its evidence in note",
+            last + 1
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "filled.csv:{} [record_id]: placement PL-NOT-DRAWN",
+            lines.len()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("nothing was stored"), "{}", r.stdout);
+    lines.pop();
+    set(&mut lines[last], "falsified", "工资表与银行流水不符");
+    std::fs::write(&filled, lines.join("\n") + "\n").unwrap();
+    let r = xiezuo(
+        &db,
+        &[
+            "check",
+            "record",
+            "--year",
+            "2020",
+            filled.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains(&format!("recorded {} results", placements.len())),
+        "{}",
+        r.stdout
+    );
+    let report = tmp.path().join("report");
+    let r = xiezuo(
+        &db,
+        &[
+            "check",
+            "report",
+            "--year",
+            "2020",
+            "--out",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let csv = std::fs::read_to_string(report.join("cross_check.csv")).unwrap();
+    let pairing = lines[placements[0]].split(',').nth(2).unwrap().to_string();
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("{pairing},placement,")))
+        .unwrap_or_else(|| panic!("{csv}"));
+    let f: Vec<&str> = row.split(',').collect();
+    let checked: u64 = f[2].parse().unwrap();
+    let confirmed: u64 = f[3].parse().unwrap();
+    assert!(checked >= 1 && confirmed <= checked, "{row}");
+    let (rate, lo, hi): (f64, f64, f64) = (
+        f[7].parse().unwrap(),
+        f[8].parse().unwrap(),
+        f[9].parse().unwrap(),
+    );
+    assert!(lo <= rate && rate <= hi, "{row}");
+    assert_eq!(f[10], "poor_employed", "{row}");
+    // Outside the cross-check step nothing is recorded.
+    let r = xiezuo(
+        &db,
+        &[
+            "round",
+            "advance",
+            "--year",
+            "2020",
+            "--to",
+            "review",
+            "--reason",
+            "初步结果",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = xiezuo(
+        &db,
+        &[
+            "check",
+            "record",
+            "--year",
+            "2020",
+            filled.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        r.stderr.contains("during its cross_check step"),
+        "{}",
+        r.stderr
+    );
+}

@@ -20,6 +20,7 @@
 //! round, and its seed and digest are recorded in the round
 //! (`record_sample`).
 
+pub mod check;
 pub mod sample;
 
 use crate::assess::data::AssessmentData;
