@@ -194,7 +194,7 @@ pub fn file(
         return Err(AppealError::NoReason);
     }
     let files = in_review(store, year)?;
-    let a = rebuild(store, year, &files, None)?;
+    let a = rebuild(store, year, &files, None)?.assessment;
     let p = a
         .pairings
         .iter()
@@ -277,11 +277,8 @@ pub fn decide(
         return Err(AppealError::Decided(id));
     }
     let version = if upheld {
-        let a = rebuild(store, year, &files, Some((method, appeal)))?;
-        let files: OutputFiles = output_files(&a)
-            .into_iter()
-            .map(|(n, b)| (n.to_string(), b))
-            .collect();
+        let upheld: &Appeal = appeal;
+        let files = rebuild(store, year, &files, Some((method, &|a| apply(a, upheld))))?.files();
         let reason = format!("appeal {id} upheld: {}", comment.trim());
         Some(round::new_version(store, year, &files, by, &reason, at)?)
     } else {
@@ -299,14 +296,15 @@ pub fn decide(
     Ok(decided)
 }
 
-/// The assessment the frozen files hold, read back; with a method and an
-/// upheld appeal, that appeal applied and every pairing scored again.
+/// The assessment the frozen files hold, read back; with a method and a
+/// change (an upheld appeal), the change made, the round's penalties (if
+/// applied) taken again, and every pairing scored again.
 pub fn rebuild(
     store: &dyn Store,
     year: Year,
     files: &OutputFiles,
-    decision: Option<(&Method, &Appeal)>,
-) -> Result<Assessment, AppealError> {
+    change: Option<(&Method, Change<'_>)>,
+) -> Result<Rebuilt, AppealError> {
     let data = AssessmentData::load(store)?;
     let scores = file_text(files, "scores.csv")?;
     let columns: Vec<String> = scores
@@ -372,32 +370,68 @@ pub fn rebuild(
         columns,
         pairings,
     };
-    match decision {
-        None => {
-            // The frozen scores, as they were written.
-            read_scores(&mut a, scores)?;
-            a.method_id = round::round(store, year)?
-                .and_then(|r| r.frozen)
-                .map(|f| f.method_id)
-                .unwrap_or_default();
-        }
-        Some((method, appeal)) => {
-            apply(&mut a, appeal);
-            for p in &mut a.pairings {
-                let targets = PairingTargets {
-                    data: &data,
-                    pairing: p.result.pairing,
-                    year,
-                };
-                p.scores = score(method, &p.result, &targets);
-            }
-            a.method_id = method.id.clone();
-            a.columns = method.component_columns();
-            ranking::apply_quota(&mut a, method);
-        }
+    let Some((method, change)) = change else {
+        // The frozen scores, as they were written.
+        read_scores(&mut a, scores)?;
+        a.method_id = round::round(store, year)?
+            .and_then(|r| r.frozen)
+            .map(|f| f.method_id)
+            .unwrap_or_default();
+        return Ok(Rebuilt {
+            assessment: a,
+            penalties: None,
+        });
+    };
+    change(&mut a);
+    let falsified = if round::penalty::applied(store, year)? {
+        Some(round::penalty::falsified(store, year)?)
+    } else {
+        None
+    };
+    if let Some(f) = &falsified {
+        round::penalty::zero_items(&mut a, f);
     }
-    Ok(a)
+    for p in &mut a.pairings {
+        let targets = PairingTargets {
+            data: &data,
+            pairing: p.result.pairing,
+            year,
+        };
+        p.scores = score(method, &p.result, &targets);
+    }
+    a.method_id = method.id.clone();
+    a.columns = method.component_columns();
+    ranking::apply_quota(&mut a, method);
+    let penalties = falsified.map(|f| round::penalty::deduct(&mut a, &f, method));
+    Ok(Rebuilt {
+        assessment: a,
+        penalties,
+    })
 }
+
+/// An assessment read back or re-run, with `penalties.csv` when the
+/// round's penalties are applied.
+pub struct Rebuilt {
+    pub assessment: Assessment,
+    pub penalties: Option<Vec<u8>>,
+}
+
+impl Rebuilt {
+    /// The output files of the re-run.
+    pub fn files(&self) -> OutputFiles {
+        let mut files: OutputFiles = output_files(&self.assessment)
+            .into_iter()
+            .map(|(n, b)| (n.to_string(), b))
+            .collect();
+        if let Some(p) = &self.penalties {
+            files.push(("penalties.csv".into(), p.clone()));
+        }
+        files
+    }
+}
+
+/// A change made to an assessment read back, before it is scored again.
+pub type Change<'c> = &'c dyn Fn(&mut Assessment);
 
 /// The record kinds that findings name.
 const RECORD_KINDS: [&str; 5] = [

@@ -88,7 +88,9 @@ pub(crate) fn api_error(e: RoundError) -> ApiError {
         RoundError::Exists(_)
         | RoundError::OutOfOrder { .. }
         | RoundError::NotFrozen(_)
-        | RoundError::Concurrent => ApiError::Conflict(e.to_string()),
+        | RoundError::Concurrent
+        | RoundError::PenaltiesNotNow { .. }
+        | RoundError::PenaltiesApplied(_) => ApiError::Conflict(e.to_string()),
         RoundError::Store(s) => ApiError::Store(s),
         RoundError::Corrupt(_) => ApiError::internal(e),
     }

@@ -26,6 +26,16 @@ pub enum Action {
         /// The filled-in sample.csv.
         file: PathBuf,
     },
+    /// Apply the penalties of the falsified records (the method's
+    /// `[penalties]`) as the round's next frozen version, once, at the end
+    /// of the cross-check step.
+    Apply {
+        #[arg(long)]
+        year: i32,
+        /// Method file (TOML); default: the shipped method xz-v1.
+        #[arg(long, value_name = "FILE")]
+        method: Option<PathBuf>,
+    },
     /// Write cross_check.csv: verified rates with 95 % intervals, and the
     /// indicators they adjust.
     Report {
@@ -58,6 +68,14 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+        Action::Apply { year, method } => {
+            let m = super::assess::load_method(method.as_ref())?;
+            let at = super::now_rfc3339();
+            let v = xiezuo_engine::round::penalty::apply(store.as_mut(), year, &m, actor, &at)?;
+            println!(
+                "penalties applied: the {year} round's result is now frozen version {v} (penalties.csv beside the outputs)"
+            );
         }
         Action::Report { year, out } => {
             let bytes = check::report(store.as_ref(), year)?;

@@ -1038,6 +1038,54 @@ fn cross_check_results_are_checked_against_the_drawn_sample_and_give_verified_ra
     );
     assert!(lo <= rate && rate <= hi, "{row}");
     assert_eq!(f[10], "poor_employed", "{row}");
+    // The falsified record costs its pairing: the item, points, the grade.
+    let before = tmp.path().join("before");
+    let r = xiezuo(
+        &db,
+        &[
+            "assess",
+            "--year",
+            "2020",
+            "--out",
+            before.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = xiezuo(&db, &["check", "apply", "--year", "2020"]);
+    assert!(
+        r.stdout.contains("frozen version 2"),
+        "{} {}",
+        r.stdout,
+        r.stderr
+    );
+    let r = xiezuo(&db, &["check", "apply", "--year", "2020"]);
+    assert!(r.stderr.contains("applied already"), "{}", r.stderr);
+    let after = tmp.path().join("after");
+    let r = xiezuo(
+        &db,
+        &["assess", "--year", "2020", "--out", after.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let penalties = std::fs::read_to_string(after.join("penalties.csv")).unwrap();
+    let falsified_id = lines[last].split(',').nth(5).unwrap().to_string();
+    assert!(
+        penalties.contains(&format!(
+            ",placement,{falsified_id},1.00,工资表与银行流水不符"
+        )),
+        "{penalties}"
+    );
+    let scores_before = std::fs::read_to_string(before.join("scores.csv")).unwrap();
+    let scores_after = std::fs::read_to_string(after.join("scores.csv")).unwrap();
+    let falsified_pairing = lines[last].split(',').nth(2).unwrap().to_string();
+    for (a, b) in scores_before.lines().zip(scores_after.lines()) {
+        if a.starts_with(&format!("{falsified_pairing},")) {
+            assert!(b.ends_with(",poor"), "vetoed: {b}");
+            let total = |l: &str| l.rsplit(',').nth(1).unwrap().parse::<f64>().unwrap();
+            assert!(total(b) < total(a) || total(a) == 0.0, "{a} → {b}");
+        } else {
+            assert_eq!(a, b, "another pairing moved");
+        }
+    }
     // Outside the cross-check step nothing is recorded.
     let r = xiezuo(
         &db,

@@ -42,6 +42,59 @@ struct RawMethod {
     /// The sizes of the cross-check sample (交叉核查抽样).
     #[serde(default)]
     sampling: Option<RawSampling>,
+    #[serde(default)]
+    penalties: Option<RawPenalties>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPenalties {
+    points_per_falsified: Option<f64>,
+    max_points: Option<f64>,
+    veto_grade: Option<String>,
+}
+
+/// What proven falsification (弄虚作假) costs a pairing: the item it
+/// counts scores nothing, `points_per_falsified` points come off each
+/// side's total per falsified record, at most `max_points`, and the grade
+/// is vetoed down to `veto_grade` (none: no veto).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Penalties {
+    pub points_per_falsified: f64,
+    pub max_points: f64,
+    pub veto_grade: Option<String>,
+}
+
+impl Penalties {
+    fn from_raw(raw: Option<RawPenalties>) -> Result<Penalties, String> {
+        let d = Penalties::default();
+        let Some(p) = raw else {
+            return Ok(d);
+        };
+        let pen = Penalties {
+            points_per_falsified: p.points_per_falsified.unwrap_or(d.points_per_falsified),
+            max_points: p.max_points.unwrap_or(d.max_points),
+            veto_grade: match p.veto_grade.as_deref() {
+                None => d.veto_grade,
+                Some("") => None,
+                Some(g) => Some(g.to_string()),
+            },
+        };
+        if !(pen.points_per_falsified >= 0.0 && pen.max_points >= 0.0) {
+            return Err("penalties: points must not be negative".into());
+        }
+        Ok(pen)
+    }
+}
+
+impl Default for Penalties {
+    fn default() -> Self {
+        Penalties {
+            points_per_falsified: 1.0,
+            max_points: 10.0,
+            veto_grade: Some("poor".into()),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -337,6 +390,7 @@ pub struct Method {
     pub sides: Vec<SideMethod>,
     /// The sizes of the cross-check sample (`[sampling]`).
     pub sampling: Sampling,
+    pub penalties: Penalties,
 }
 
 impl Method {
@@ -359,6 +413,7 @@ impl Method {
             grades: vec![],
             sides: vec![],
             sampling: Sampling::default(),
+            penalties: Penalties::default(),
         })
     }
 
@@ -370,6 +425,7 @@ impl Method {
         };
         let raw: RawMethod = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let sampling = Sampling::from_raw(raw.sampling);
+        let penalties = Penalties::from_raw(raw.penalties).map_err(invalid)?;
         let ind =
             |name: &Option<String>, what: &str, comp: &str| -> Result<Indicator, MethodError> {
                 let n = name
@@ -491,9 +547,15 @@ impl Method {
                 .ok_or_else(|| invalid(format!("definitions: unknown indicator {name:?}")))?;
             definitions.push((i, text));
         }
+        if let Some(g) = &penalties.veto_grade
+            && !grades.iter().any(|x| &x.grade == g)
+        {
+            return Err(invalid(format!("penalties: unknown veto_grade {g:?}")));
+        }
         Ok(Method {
             deadlines,
             sampling,
+            penalties,
             grading,
             id: raw.id,
             title: raw.title,

@@ -21,6 +21,7 @@
 //! (`record_sample`).
 
 pub mod check;
+pub mod penalty;
 pub mod sample;
 
 use crate::assess::data::AssessmentData;
@@ -181,6 +182,10 @@ pub enum RoundError {
     TooLateToFreeze { year: Year, state: RoundState },
     #[error("a reason is required")]
     NoReason,
+    #[error("the {year} assessment round is {state}: penalties are applied at the end of its cross_check step", state = .state.as_str())]
+    PenaltiesNotNow { year: Year, state: RoundState },
+    #[error("the penalties of {0} are applied already")]
+    PenaltiesApplied(Year),
     #[error("the assessment rounds were changed by another writer meanwhile; try again")]
     Concurrent,
     #[error("the stored assessment rounds cannot be read: {0}")]
