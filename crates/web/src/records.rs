@@ -111,6 +111,40 @@ pub struct SaveQuery {
     /// Answer only once the platform's aggregates (pairings, rankings,
     /// project pages) include the record.
     pub wait: Option<bool>,
+    /// The batch of the stored record the entry was based on (`0`: the
+    /// entry is a new record). When the record was changed since (or a
+    /// new record's key already exists) nothing is written and the answer
+    /// is 409 `conflict`: an entry recorded offline never silently
+    /// overwrites a newer change.
+    pub base_batch: Option<i64>,
+}
+
+/// Refuses a save whose base batch is no longer the stored record's.
+fn check_base(state: &AppState, k: FileKind, text: &[String], base: i64) -> Result<(), ApiError> {
+    let cells: Result<Vec<_>, _> = k
+        .key()
+        .iter()
+        .map(|&i| xiezuo_exchange::cell::parse_cell(&k.columns()[i], &text[i]))
+        .collect();
+    // A key that does not parse is rejected by the importer as a row error.
+    let Ok(cells) = cells else { return Ok(()) };
+    let current = state.with_reader(|s| s.get(k, &cells))?.map(|r| r.batch_id);
+    match current {
+        None if base == 0 => Ok(()),
+        Some(now) if now == base => Ok(()),
+        Some(now) if base == 0 => Err(ApiError::Conflict(format!(
+            "this {} already exists (batch {now})",
+            k.stem()
+        ))),
+        Some(now) => Err(ApiError::Conflict(format!(
+            "this {} was changed since batch {base} (now batch {now})",
+            k.stem()
+        ))),
+        None => Err(ApiError::Conflict(format!(
+            "this {} no longer exists",
+            k.stem()
+        ))),
+    }
 }
 
 /// `POST /api/v1/records/{kind}?wait=`: saves one record (new, or an update
@@ -142,6 +176,9 @@ pub async fn save(
                 .unwrap_or_default()
         })
         .collect();
+    if let Some(base) = q.base_batch {
+        check_base(&state, k, &text, base)?;
+    }
     let rows = Rows {
         kind: k,
         name: k.file_name("csv"),
