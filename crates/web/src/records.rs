@@ -119,8 +119,14 @@ pub struct SaveQuery {
     pub base_batch: Option<i64>,
 }
 
-/// Refuses a save whose base batch is no longer the stored record's.
-fn check_base(state: &AppState, k: FileKind, text: &[String], base: i64) -> Result<(), ApiError> {
+/// Refuses a save whose base batch is no longer the stored record's. Run
+/// with the store held for the write, so no other save comes in between.
+fn check_base(
+    store: &mut dyn xiezuo_store::Store,
+    k: FileKind,
+    text: &[String],
+    base: i64,
+) -> Result<(), ApiError> {
     let cells: Result<Vec<_>, _> = k
         .key()
         .iter()
@@ -128,7 +134,7 @@ fn check_base(state: &AppState, k: FileKind, text: &[String], base: i64) -> Resu
         .collect();
     // A key that does not parse is rejected by the importer as a row error.
     let Ok(cells) = cells else { return Ok(()) };
-    let current = state.with_reader(|s| s.get(k, &cells))?.map(|r| r.batch_id);
+    let current = store.get(k, &cells)?.map(|r| r.batch_id);
     match current {
         None if base == 0 => Ok(()),
         Some(now) if now == base => Ok(()),
@@ -176,9 +182,9 @@ pub async fn save(
                 .unwrap_or_default()
         })
         .collect();
-    if let Some(base) = q.base_batch {
-        check_base(&state, k, &text, base)?;
-    }
+    // The stored record is shown to the person by its own route (and its
+    // read rule): the conflict answer names only the batches.
+    let precondition = q.base_batch.map(|base| (base, text.clone()));
     let rows = Rows {
         kind: k,
         name: k.file_name("csv"),
@@ -192,8 +198,12 @@ pub async fn save(
     };
     let st = state.clone();
     let report = tokio::task::spawn_blocking(move || {
-        st.with_store(|store| ingest(store, Source::Rows(vec![rows]), &batch, &policy, &Quiet))
-            .map_err(failed)
+        st.with_store(|store| {
+            if let Some((base, text)) = &precondition {
+                check_base(store, k, text, *base)?;
+            }
+            ingest(store, Source::Rows(vec![rows]), &batch, &policy, &Quiet).map_err(failed)
+        })
     })
     .await
     .map_err(failed)??;
