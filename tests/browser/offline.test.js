@@ -147,6 +147,8 @@ test("entries recorded offline queue on the device, survive a reload and sync; r
   assert.equal(mt.status, 200, JSON.stringify(mt.body));
   assert.equal((await apiCall("GET", "/api/v1/records/meetings/MT990102")).status, 404);
   // The rejection shows its row error beside the field.
+  // The key of a rejected entry stays as it is: it is still about the same record.
+  assert.equal(await page.getAttribute(".queue-entry.rejected input[data-field=meeting_id]", "readonly"), "");
   const rowErrors = (await page.$$eval(".queue-entry.rejected .error", (els) => els.map((e) => e.textContent))).join("");
   assert.ok(rowErrors.length > 0, "the row errors are shown");
   console.log("row errors:", rowErrors);

@@ -631,7 +631,7 @@ async function editPage(app, kind, key) {
     const sent = await Offline.save(kind, recordKey, body, base, async () => {
       const r = await xfetch(`/api/v1/records/${kind}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       return { r, res: await r.json() };
-    });
+    }, schema.columns.filter((c) => c.key).map((c) => c.name));
     if (sent.queued) { $("#status").innerHTML = `<a href="#/offline">${esc(Offline.queuedMessage(sent.queued))}</a>`; return; }
     const { r, res } = sent;
     if (!r.ok) { $("#status").textContent = res.message; return; }

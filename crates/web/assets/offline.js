@@ -19,14 +19,14 @@ const Offline = (() => {
       waiting: "待发送", sent: "已发送", rejected: "被拒绝", conflict: "冲突", empty: "队列为空。", kind: "类型", key: "记录", at: "录入时间", state: "状态",
       resend: "修改后重新发送", remove: "删除此条", clear_sent: "清除已发送", sync_now: "立即同步", keep_mine: "保留我的（覆盖服务器）", take_server: "采用服务器的（放弃我的）",
       mine: "我的记录", server: "服务器上的记录", field: "字段", none: "（不存在）", offline_now: "当前离线", batch: "批次", base: "基于批次",
-      conflict_hint: "这条记录在您离线期间已被修改。请对比后选择。",
+      conflict_hint: "这条记录在您离线期间已被修改。请对比后选择。", sign_in_to_send: "登录后才能发送。",
     },
     en: {
       queue: "Offline queue", queue_hint: "Records queued on this device: sent automatically when the connection returns.", queued: "No connection: kept on this device, sent when the connection returns ({n} waiting).",
       waiting: "Waiting", sent: "Sent", rejected: "Rejected", conflict: "Conflict", empty: "The queue is empty.", kind: "Kind", key: "Record", at: "Recorded", state: "State",
       resend: "Resend as corrected", remove: "Delete this entry", clear_sent: "Clear sent", sync_now: "Sync now", keep_mine: "Keep mine (override the server)", take_server: "Take the server's (discard mine)",
       mine: "My entry", server: "On the server", field: "Field", none: "(none)", offline_now: "Offline now", batch: "batch", base: "based on batch",
-      conflict_hint: "This record was changed while you were offline. Compare and choose.",
+      conflict_hint: "This record was changed while you were offline. Compare and choose.", sign_in_to_send: "Sign in to send.",
     },
   };
   const tr = (k) => (TEXT[typeof lang === "string" && lang === "en" ? "en" : "zh"][k] || k);
@@ -54,9 +54,11 @@ const Offline = (() => {
 
   // Queues an entry: `base` is the batch of the record the form was opened
   // on (0: a new record).
-  function enqueue(kind, key, values, base) {
+  // `keyFields` name the record's key columns (kept as they are when a
+  // rejected entry is corrected: the entry stays about the same record).
+  function enqueue(kind, key, values, base, keyFields = []) {
     const q = load();
-    q.push({ id: `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, kind, key, values, base_batch: base, at: new Date().toISOString(), state: "waiting", errors: [] });
+    q.push({ id: `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, kind, key, key_fields: keyFields, values, base_batch: base, at: new Date().toISOString(), state: "waiting", errors: [] });
     store(q);
     return q.filter((e) => e.state === "waiting").length;
   }
@@ -68,7 +70,8 @@ const Offline = (() => {
     try {
       r = await xfetch(`/api/v1/records/${e.kind}?wait=true&base_batch=${e.base_batch}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(e.values) });
     } catch (_) { return false; }
-    if (r.status === 503 || r.status >= 500 || r.status === 401) return false;
+    if (r.status === 401) { update(e.id, (x) => { x.message = tr("sign_in_to_send"); }); return false; }
+    if (r.status >= 500) return false;
     let body = {};
     try { body = await r.json(); } catch (_) { /* not JSON: kept as a message below */ }
     if (r.status === 409) {
@@ -100,19 +103,19 @@ const Offline = (() => {
     } finally {
       syncing = false;
       badge();
-      if (location.hash.startsWith("#/offline")) page(document.querySelector("#app"));
+      if (location.hash.startsWith("#/offline") && !document.activeElement?.matches?.(".queue-entry input")) page(document.querySelector("#app"));
     }
   }
 
   // The form's save: online as before; queued when offline or when the
   // request fails for network reasons. Returns the answer, or null when queued.
-  async function save(kind, key, values, base, post) {
-    if (KINDS.includes(kind) && !navigator.onLine) return { queued: enqueue(kind, key, values, base) };
+  async function save(kind, key, values, base, post, keyFields = []) {
+    if (KINDS.includes(kind) && !navigator.onLine) return { queued: enqueue(kind, key, values, base, keyFields) };
     try {
       return await post();
     } catch (err) {
       if (!KINDS.includes(kind)) throw err;
-      return { queued: enqueue(kind, key, values, base) };
+      return { queued: enqueue(kind, key, values, base, keyFields) };
     }
   }
 
@@ -121,7 +124,7 @@ const Offline = (() => {
     const errs = Object.fromEntries((e.errors || []).map((x) => [x.column, x.reason]));
     const editable = e.state === "rejected";
     return `<table class="queue-values"><tbody>${names.map((n) => `<tr><th><label for="q-${h(e.id)}-${h(n)}">${h(n)}</label></th>
-      <td>${editable ? `<input id="q-${h(e.id)}-${h(n)}" data-field="${h(n)}" value="${h(e.values[n])}">` : h(e.values[n])}</td>
+      <td>${editable ? `<input id="q-${h(e.id)}-${h(n)}" data-field="${h(n)}" value="${h(e.values[n])}" ${(e.key_fields || []).includes(n) ? "readonly" : ""}>` : h(e.values[n])}</td>
       <td class="error">${h(errs[n] || "")}</td></tr>`).join("")}</tbody></table>
       ${(e.errors || []).filter((x) => !names.includes(x.column)).map((x) => `<p class="error">${h(x.column)}: ${h(x.reason)}</p>`).join("")}`;
   }
@@ -146,7 +149,7 @@ const Offline = (() => {
     return `<li class="card queue-entry ${e.state}" data-id="${h(e.id)}">
       <p><span class="state ${e.state}">${tr(e.state)}</span> <b>${h(e.kind)}</b> ${h(e.key)}
       <span class="muted">${tr("at")} ${h(typeof chinaTime === "function" ? chinaTime(e.at) : e.at)}${e.batch_id ? ` · ${tr("batch")} ${e.batch_id}` : ""}</span></p>
-      ${e.state === "rejected" && e.message ? `<p class="error">${h(e.message)}</p>` : ""}
+      ${(e.state === "rejected" || e.state === "waiting") && e.message ? `<p class="error">${h(e.message)}</p>` : ""}
       ${e.state === "conflict" ? conflictTable(e) : valuesTable(e)}
       <p class="queue-actions">${actions}</p></li>`;
   }
@@ -180,6 +183,7 @@ const Offline = (() => {
 
   window.addEventListener("online", () => { badge(); sync(); });
   window.addEventListener("offline", badge);
+  document.querySelector("#lang")?.addEventListener("click", () => setTimeout(badge));
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/assets/sw.js", { scope: "/" }).catch(() => { /* the platform still works online */ });
   }
