@@ -597,7 +597,10 @@ async function editPage(app, kind, key) {
   if (!["admin", "office", "organisation"].includes(session.role)) return dataPage(app);
   const schema = await api(`/api/v1/schema/${kind}`);
   let values = {};
-  if (key) values = (await api(`/api/v1/records/${kind}/${encodeURIComponent(key)}`)).values;
+  // The batch of the record as opened (0: a new record): an entry queued
+  // offline is stored only if the record has not changed since.
+  let base = 0;
+  if (key) ({ values, batch_id: base } = await api(`/api/v1/records/${kind}/${encodeURIComponent(key)}`));
   const input = (c) => {
     const v = values[c.name] ?? "";
     const attrs = `name="${c.name}" id="in-${c.name}" ${key && c.key ? "readonly" : ""}`;
@@ -622,9 +625,15 @@ async function editPage(app, kind, key) {
     const body = {};
     schema.columns.forEach((c) => (body[c.name] = $(`#in-${c.name}`).value));
     document.querySelectorAll("[id^=err-]").forEach((e) => (e.textContent = ""));
-    // Wait until every page shows the saved record.
-    const r = await xfetch(`/api/v1/records/${kind}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const res = await r.json();
+    const recordKey = schema.columns.filter((c) => c.key).map((c) => body[c.name]).join("/");
+    // Wait until every page shows the saved record; without a connection the
+    // entry is queued on the device (offline.js).
+    const sent = await Offline.save(kind, recordKey, body, base, async () => {
+      const r = await xfetch(`/api/v1/records/${kind}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { r, res: await r.json() };
+    }, schema.columns.filter((c) => c.key).map((c) => c.name));
+    if (sent.queued) { $("#status").innerHTML = `<a href="#/offline">${esc(Offline.queuedMessage(sent.queued))}</a>`; return; }
+    const { r, res } = sent;
     if (!r.ok) { $("#status").textContent = res.message; return; }
     if (res.saved) {
       $("#status").textContent = t("saved").replace("{b}", res.batch_id);
@@ -716,6 +725,7 @@ async function route() {
     else if (parts[0] === "compare") await comparePage(app, params);
     else if (parts[0] === "region" && parts[1]) await regionPage(app, parts[1], params);
     else if (parts[0] === "labour") await labourPage(app, params);
+    else if (parts[0] === "offline") Offline.page(app);
     else if (parts[0] === "edit" && parts[1]) await editPage(app, parts[1], parts[2] ? decodeURIComponent(parts[2]) : "");
     else if (parts[0] === "project" && parts[1]) await projectPage(app, decodeURIComponent(parts[1]));
     else await overview(app);
@@ -726,4 +736,4 @@ async function route() {
 
 window.addEventListener("hashchange", route);
 applyStatic();
-loadSession().then(route);
+loadSession().then(() => { route(); Offline.sync(); });

@@ -3,7 +3,8 @@
 //! province, `/map/<province>.geojson` its prefectures and
 //! `/map/<prefecture>.geojson` its counties. An operator can put an approved
 //! base map (审图号) in a directory of `<code>.geojson` files and point
-//! `--map-dir` at it.
+//! `--map-dir` at it. The service worker (`/assets/sw.js`, scope `/`)
+//! keeps the shell and the forms recorded in the field on the device.
 
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -13,6 +14,10 @@ use axum::response::{IntoResponse, Response};
 const INDEX: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
 const APP_CSS: &str = include_str!("../assets/app.css");
+/// Offline entry (离线录入): the device's queue of records and their sync.
+const OFFLINE_JS: &str = include_str!("../assets/offline.js");
+/// The service worker that keeps the shell and the offline forms on the device.
+const SERVICE_WORKER_JS: &str = include_str!("../assets/sw.js");
 const ECHARTS: &str = include_str!("../assets/vendor/echarts.min.js");
 const CHINA: &str = include_str!("../assets/map/100000.geojson");
 /// Prefectures of each province and counties of each prefecture, as
@@ -33,8 +38,25 @@ pub async fn index() -> Response {
 }
 
 pub async fn asset(Path(file): Path<String>) -> Response {
+    if file == "sw.js" {
+        // Served under /assets/ but controls the whole platform (scope `/`),
+        // and always checked for a newer version.
+        return (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-cache"),
+                (
+                    header::HeaderName::from_static("service-worker-allowed"),
+                    "/",
+                ),
+            ],
+            SERVICE_WORKER_JS,
+        )
+            .into_response();
+    }
     let (body, ty) = match file.as_str() {
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "offline.js" => (OFFLINE_JS, "text/javascript; charset=utf-8"),
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         "echarts.min.js" => (ECHARTS, "text/javascript; charset=utf-8"),
         _ => return (StatusCode::NOT_FOUND, "not found").into_response(),

@@ -455,7 +455,7 @@ fn spec_core() -> Value {
                 record_key()]),
             "/api/v1/records/{kind}": { "post": {
                 "summary": "Save one record (new, or an update of the record with the same key) with the validation of an import",
-                "parameters": [form_kind(), param("wait", "query", false, "boolean", "answer only once pairings, rankings and project pages include the record (without it they do within one snapshot rebuild)")],
+                "parameters": [form_kind(), param("wait", "query", false, "boolean", "answer only once pairings, rankings and project pages include the record (without it they do within one snapshot rebuild)"), param("base_batch", "query", false, "integer", "the batch of the stored record the entry was based on (0: a new record); when the record changed since, nothing is written and the answer is 409 conflict")],
                 "requestBody": { "content": { "application/json": { "schema": { "type": "object", "additionalProperties": { "type": "string" } } } } },
                 "responses": error_responses_with_ok()
             } },

@@ -111,6 +111,46 @@ pub struct SaveQuery {
     /// Answer only once the platform's aggregates (pairings, rankings,
     /// project pages) include the record.
     pub wait: Option<bool>,
+    /// The batch of the stored record the entry was based on (`0`: the
+    /// entry is a new record). When the record was changed since (or a
+    /// new record's key already exists) nothing is written and the answer
+    /// is 409 `conflict`: an entry recorded offline never silently
+    /// overwrites a newer change.
+    pub base_batch: Option<i64>,
+}
+
+/// Refuses a save whose base batch is no longer the stored record's. Run
+/// with the store held for the write, so no other save comes in between.
+fn check_base(
+    store: &mut dyn xiezuo_store::Store,
+    k: FileKind,
+    text: &[String],
+    base: i64,
+) -> Result<(), ApiError> {
+    let cells: Result<Vec<_>, _> = k
+        .key()
+        .iter()
+        .map(|&i| xiezuo_exchange::cell::parse_cell(&k.columns()[i], &text[i]))
+        .collect();
+    // A key that does not parse is rejected by the importer as a row error.
+    let Ok(cells) = cells else { return Ok(()) };
+    let current = store.get(k, &cells)?.map(|r| r.batch_id);
+    match current {
+        None if base == 0 => Ok(()),
+        Some(now) if now == base => Ok(()),
+        Some(now) if base == 0 => Err(ApiError::Conflict(format!(
+            "this {} already exists (batch {now})",
+            k.stem()
+        ))),
+        Some(now) => Err(ApiError::Conflict(format!(
+            "this {} was changed since batch {base} (now batch {now})",
+            k.stem()
+        ))),
+        None => Err(ApiError::Conflict(format!(
+            "this {} no longer exists",
+            k.stem()
+        ))),
+    }
 }
 
 /// `POST /api/v1/records/{kind}?wait=`: saves one record (new, or an update
@@ -142,6 +182,9 @@ pub async fn save(
                 .unwrap_or_default()
         })
         .collect();
+    // The stored record is shown to the person by its own route (and its
+    // read rule): the conflict answer names only the batches.
+    let precondition = q.base_batch.map(|base| (base, text.clone()));
     let rows = Rows {
         kind: k,
         name: k.file_name("csv"),
@@ -155,8 +198,12 @@ pub async fn save(
     };
     let st = state.clone();
     let report = tokio::task::spawn_blocking(move || {
-        st.with_store(|store| ingest(store, Source::Rows(vec![rows]), &batch, &policy, &Quiet))
-            .map_err(failed)
+        st.with_store(|store| {
+            if let Some((base, text)) = &precondition {
+                check_base(store, k, text, *base)?;
+            }
+            ingest(store, Source::Rows(vec![rows]), &batch, &policy, &Quiet).map_err(failed)
+        })
     })
     .await
     .map_err(failed)??;

@@ -11,6 +11,7 @@ mod generated;
 mod kill;
 mod labour;
 mod office_files;
+mod offline;
 mod privacy;
 mod rounds;
 mod roundtrip;
