@@ -10,6 +10,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// An error answer.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -18,6 +19,9 @@ pub struct ErrorBody {
     pub code: String,
     /// What went wrong; for internal failures a generic message.
     pub message: String,
+    /// What went wrong, in Chinese.
+    #[serde(default)]
+    pub message_zh: String,
     /// A short id of the log line of an internal failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
@@ -176,7 +180,20 @@ pub struct RowError {
     pub line: u64,
     /// The column, or empty for the whole row.
     pub column: String,
+    /// The column's Chinese label (the schema's), or the column as given.
+    #[serde(default)]
+    pub column_zh: String,
+    /// The stable code of the reason (`other`: a reason given as text only).
+    #[serde(default)]
+    pub code: String,
+    /// The reason's parameters by name.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    /// The reason in English.
     pub reason: String,
+    /// The reason in Chinese.
+    #[serde(default)]
+    pub reason_zh: String,
 }
 
 /// Rows of one file kind: read, new, changed, unchanged, rejected.
@@ -244,7 +261,20 @@ pub struct JobBody {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct FieldError {
     pub column: String,
+    /// The column's Chinese label.
+    #[serde(default)]
+    pub column_zh: String,
+    /// The stable code of the reason.
+    #[serde(default)]
+    pub code: String,
+    /// The reason's parameters by name.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    /// The reason in English.
     pub reason: String,
+    /// The reason in Chinese.
+    #[serde(default)]
+    pub reason_zh: String,
 }
 
 /// `POST /api/v1/records/{kind}`: what saving one record did.

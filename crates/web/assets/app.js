@@ -88,6 +88,11 @@ const T = {
 let lang = localStorage.getItem("xiezuo.lang") || "zh";
 // English falls back to the readable id (indicator and finding ids are English).
 const t = (k) => (T[lang] && T[lang][k]) || (lang === "en" ? String(k).replace(/_/g, " ") : T.zh[k]) || k;
+// Messages of the API in the interface's language: row errors carry
+// reason/reason_zh and column/column_zh, error bodies message/message_zh.
+const reasonOf = (e) => (lang === "zh" && e.reason_zh) || e.reason;
+const columnOf = (e) => (lang === "zh" && e.column_zh) || e.column;
+const messageOf = (b) => (lang === "zh" && b.message_zh) || b.message;
 const $ = (sel, el = document) => el.querySelector(sel);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 // Money as offices read it: 亿元 and 万元 with sensible precision (yuan in).
@@ -151,7 +156,7 @@ async function api(path) {
     location.hash = "#/login";
     throw new Error(t("need_sign_in"));
   }
-  if (!r.ok) throw new Error(body.message || r.statusText);
+  if (!r.ok) throw new Error(messageOf(body) || r.statusText);
   return body;
 }
 
@@ -195,7 +200,7 @@ async function loginPage(app) {
     });
     const body = await r.json();
     if (!r.ok) {
-      $("#login-status").textContent = body.message || r.statusText;
+      $("#login-status").textContent = messageOf(body) || r.statusText;
       return;
     }
     await loadSession();
@@ -382,7 +387,7 @@ async function pairingPage(app, id, params) {
     </div>
     <h2>${t("indicators")}${y ? ` · ${year}` : ""}</h2>${y ? "" : `<p class="muted">${t("not_assessed")}</p>`}
     <table id="indicators"><thead><tr><th>${t("indicator")}</th><th class="num">${t("value")}</th></tr></thead><tbody>
-      ${y ? y.indicators.map((i) => `<tr><td>${i.unit === "yuan" ? noUnit(t(i.id)) : t(i.id)} <span class="muted">${i.id}</span>${method?.definitions?.[i.id] ? `<div class="definition">${esc(method.definitions[i.id])}</div>` : ""}</td><td class="num"><a class="num" data-indicator="${i.id}">${esc(i.text === "" ? "—" : indicatorValue(i))}</a></td></tr>`).join("") : ""}
+      ${y ? y.indicators.map((i) => `<tr><td><span title="${esc(i.id)}">${i.unit === "yuan" ? noUnit(t(i.id)) : t(i.id)}</span>${method?.definitions?.[i.id] ? `<div class="definition">${esc(method.definitions[i.id])}</div>` : ""}</td><td class="num"><a class="num" data-indicator="${i.id}">${esc(i.text === "" ? "—" : indicatorValue(i))}</a></td></tr>`).join("") : ""}
     </tbody></table>
     <h2>${t("findings")}</h2>
     ${y && y.findings.length ? `<table><thead><tr><th>${t("finding")}</th><th>${t("record_kind")}</th><th>${t("record_id")}</th></tr></thead><tbody>
@@ -581,7 +586,7 @@ async function labourPage(app, params) {
     const c = await xfetch(`/api/v1/labour/confirm?date=${date}&station=${encodeURIComponent(station)}`, { method: "POST" });
     const b = await c.json();
     if (!c.ok || b.batch_id === null) {
-      const why = b.message || (b.errors || []).map((e) => e.reason).join("; ");
+      const why = messageOf(b) || (b.errors || []).map(reasonOf).join("; ");
       $("#status").textContent = t("confirm_refused").replace("{m}", why);
       return;
     }
@@ -625,14 +630,14 @@ async function editPage(app, kind, key) {
     // Wait until every page shows the saved record.
     const r = await xfetch(`/api/v1/records/${kind}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const res = await r.json();
-    if (!r.ok) { $("#status").textContent = res.message; return; }
+    if (!r.ok) { $("#status").textContent = messageOf(res); return; }
     if (res.saved) {
       $("#status").textContent = t("saved").replace("{b}", res.batch_id);
       const keyCols = schema.columns.filter((c) => c.key).map((c) => body[c.name]);
       showHistory(keyCols.join("/"));
     } else {
-      $("#status").textContent = t("not_saved") + res.errors.map((e) => e.reason).join("; ");
-      res.errors.forEach((e) => { const el = $(`#err-${e.column}`); if (el) el.textContent = e.reason; });
+      $("#status").textContent = t("not_saved") + res.errors.map(reasonOf).join("; ");
+      res.errors.forEach((e) => { const el = $(`#err-${e.column}`); if (el) el.textContent = reasonOf(e); });
     }
   });
 }
@@ -676,21 +681,21 @@ async function dataPage(app) {
     box.innerHTML = `<p class="muted">${t("loading")}</p>`;
     const r = await xfetch("/api/v1/uploads", { method: "POST", body: fd });
     const started = await r.json();
-    if (!r.ok) { box.innerHTML = `<p class="error">${esc(started.message)}</p>`; return; }
+    if (!r.ok) { box.innerHTML = `<p class="error">${esc(messageOf(started))}</p>`; return; }
     let body;
     try { body = await awaitJob(started.job, box); } catch (e) { box.innerHTML = `<p class="error">${esc(e.message)}</p>`; return; }
     box.innerHTML = countsTable(body.counts) + (body.valid
       ? `<p id="status">${t("valid")}</p><button id="commit" type="button">${t("commit")}</button>`
       : `<p id="status" class="error">${t("invalid").replace("{n}", body.errors.length)}</p>
          <table id="errors"><thead><tr><th>${t("file")}</th><th class="num">${t("line")}</th><th>${t("column")}</th><th>${t("reason")}</th></tr></thead>
-         <tbody>${body.errors.map((e) => `<tr><td>${esc(e.file)}</td><td class="num">${e.line}</td><td>${esc(e.column)}</td><td>${esc(e.reason)}</td></tr>`).join("")}</tbody></table>`);
+         <tbody>${body.errors.map((e) => `<tr><td>${esc(e.file)}</td><td class="num">${e.line}</td><td title="${esc(e.column)}">${esc(columnOf(e))}</td><td title="${esc(e.code || "")}">${esc(reasonOf(e))}</td></tr>`).join("")}</tbody></table>`);
     $("#commit")?.addEventListener("click", async () => {
       const c = await xfetch(`/api/v1/uploads/${body.token}/commit`, { method: "POST" });
       const started = await c.json();
       let cb = started;
       if (c.ok) { try { cb = await awaitJob(started.job, box); } catch (e) { cb = { message: e.message }; } }
       box.innerHTML = c.ok && cb.batch_id ? countsTable(cb.counts) + `<p id="status">${t("imported").replace("{b}", cb.batch_id)}</p>`
-        : `<p id="status" class="error">${esc(cb.message || t("invalid").replace("{n}", (cb.errors || []).length))}</p>`;
+        : `<p id="status" class="error">${esc(messageOf(cb) || t("invalid").replace("{n}", (cb.errors || []).length))}</p>`;
     });
   });
 }

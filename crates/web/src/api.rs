@@ -26,7 +26,10 @@ pub async fn health() -> Json<wire::Health> {
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError::NotFound("no such page or endpoint".into())
+    ApiError::said(
+        crate::error::ErrorKind::NotFound,
+        xiezuo_domain::Message::new("api.no_route"),
+    )
 }
 
 fn party_json(d: &AssessmentData, p: PartyRef) -> J {
