@@ -27,6 +27,28 @@ pub struct ErrorBody {
     pub reference: Option<String>,
 }
 
+/// A value with its Chinese and English label.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Label {
+    /// The value as files and the API write it.
+    pub value: String,
+    pub zh: String,
+    pub en: String,
+}
+
+/// `GET /api/v1/labels`: the labels of what the interface shows.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct LabelsBody {
+    /// The values of every enum column by `kind.column` (`projects.status`).
+    pub values: BTreeMap<String, Vec<Label>>,
+    /// Every column's label by `kind.column`.
+    pub columns: BTreeMap<String, Label>,
+    /// The dataset file kinds (by file stem).
+    pub kinds: Vec<Label>,
+    /// The account roles.
+    pub roles: Vec<Label>,
+}
+
 /// `GET /api/v1/health`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Health {
@@ -459,6 +481,7 @@ pub fn schemas() -> Map<String, Value> {
     all!(
         ErrorBody,
         Health,
+        LabelsBody,
         CallerBody,
         RankingBody,
         StationBody,

@@ -550,6 +550,43 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "this {kind} row is outside your scope ({whose})",
         "这行{kind_zh}数据超出您的写入范围（{whose_zh}）",
     ),
+    // Details of the records behind an indicator (engine::assess traces).
+    ("trace.meeting", "{date} {kind}", "{date} {kind_zh}"),
+    (
+        "trace.fund_source",
+        "{date} {source} {amount}",
+        "{date} {source_zh} {amount}",
+    ),
+    (
+        "trace.secondment",
+        "{role} {start}–{end}",
+        "{role_zh} {start}–{end_zh}",
+    ),
+    (
+        "trace.training",
+        "{kind} {attendees} attendees",
+        "{kind_zh} {attendees} 人参加",
+    ),
+    (
+        "trace.person_days",
+        "person {person} {days} days in {year}",
+        "人员 {person} {year}年在岗 {days} 天",
+    ),
+    (
+        "trace.milestone_due",
+        "due {due} done {done}",
+        "计划 {due} 完成 {done}",
+    ),
+    (
+        "trace.milestone_late",
+        "late: due {due} done {done}",
+        "逾期：计划 {due} 完成 {done}",
+    ),
+    (
+        "trace.beneficiary",
+        "beneficiary of {project} ({members} members)",
+        "项目 {project} 的受益户（{members} 人）",
+    ),
     // Answers of the HTTP API (errors of the web edge).
     (
         "api.wrong_password",

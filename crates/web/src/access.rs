@@ -72,6 +72,7 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/openapi.json", Open),
     ("GET", "/api/docs", Open),
     ("GET", "/api/v1/health", Open),
+    ("GET", "/api/v1/labels", Open),
     ("GET", "/api/v1/session", Open),
     ("POST", "/api/v1/session", Open),
     ("DELETE", "/api/v1/session", Open),
