@@ -245,8 +245,10 @@ pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, Mes
         ColType::Enum(spec) => Cell::Text(
             (spec.parse)(s)
                 .ok_or_else(|| {
+                    let zh: Vec<&str> = (spec.values)().into_iter().map(|(_, z)| z).collect();
                     q.quote(Message::new("cell.unknown_value"), s)
                         .with("expected", (spec.expected)())
+                        .with("expected_zh", zh.join("、"))
                 })?
                 .into(),
         ),

@@ -309,7 +309,7 @@ async function overview(app) {
   mapChart.setOption({
     tooltip: { trigger: "item", formatter: (p) => {
       const code = codeOf[p.name];
-      return code ? `${p.name}<br>${sideOf[code] ? t(sideOf[code]) : ""} · ${t("map_pairings").replace("{n}", count[code] || 0)}` : p.name;
+      return code ? `${p.name}<br>${sideOf[code] ? esc(enumLabel("regions.side", sideOf[code])) : ""} · ${t("map_pairings").replace("{n}", count[code] || 0)}` : p.name;
     } },
     geo: { map: "china", roam: true, itemStyle: { areaColor: "#f1f3f4", borderColor: "#999" }, emphasis: { itemStyle: { areaColor: "#fde7e4" } },
       regions: Object.entries(sideOf).filter(([c]) => nameOf[c]).map(([c, s]) => ({ name: nameOf[c], itemStyle: { areaColor: s === "east" ? "#f8c9c4" : s === "west" ? "#c6dafc" : "#eee" } })) },
@@ -343,7 +343,7 @@ async function pairingsPage(app, params) {
       .map((l) => `<option value="${l}" ${l === level ? "selected" : ""}>${t(l)}</option>`).join("")}</select></label>
       <input id="f-q" placeholder="${t("search")}" value="${esc(q)}"> <span class="muted">${r.total}</span></div>
     <table><thead><tr><th>${t("pairing")}</th><th>${t("level")}</th><th>${t("helper")}</th><th>${t("helped")}</th><th>${t("start")}</th><th>${t("end")}</th></tr></thead>
-    <tbody>${r.items.map((p) => `<tr><td><a href="#/pairing/${encodeURIComponent(p.pairing_id)}">${esc(p.pairing_id)}</a></td><td>${t(p.level)}</td>
+    <tbody>${r.items.map((p) => `<tr><td><a href="#/pairing/${encodeURIComponent(p.pairing_id)}">${esc(p.pairing_id)}</a></td><td>${esc(enumLabel("pairings.level", p.level))}</td>
       <td>${esc(partyName(p.helper))}</td><td>${esc(partyName(p.helped))}</td><td>${p.start_date}</td><td>${p.end_date || ""}</td></tr>`).join("")}</tbody></table>
     <div class="pager">${page > 1 ? `<button class="link" id="prev">${t("prev")}</button>` : ""}
       <span class="muted">${t("page").replace("{p}", page).replace("{n}", r.total)}</span>

@@ -361,15 +361,19 @@ pub(super) fn duplicate_reason(
                 }
                 _ => None,
             };
-            let m = match line {
-                Some(l) => Message::new("duplicate.value_in_file").with("line", l),
-                None => Message::new("duplicate.value_stored"),
+            // In this file (the line of the other row) or already stored.
+            let code = if line.is_some() {
+                "duplicate.value_in_file"
+            } else {
+                "duplicate.value_stored"
             };
             let column = &kind.columns()[c];
             (
                 col,
-                m.with("column", col)
+                Message::new(code)
+                    .with("column", col)
                     .with("column_zh", column.zh)
+                    .with_opt("line", line)
                     .with_opt("person", holder),
             )
         }
