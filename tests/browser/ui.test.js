@@ -180,11 +180,15 @@ test("an upload with errors lists each error and stores nothing; a good one chan
   await page.click("#upload button[type=submit]");
   await page.waitForSelector("#errors tbody tr");
   const errors = await page.$$eval("#errors tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  // In Chinese: the column's label and the reason's Chinese text, the
+  // English column name as the cell's tooltip.
   assert.deepEqual(errors.map((e) => [e[0], e[1], e[2]]), [
-    ["meetings.csv", "2", "date"],
-    ["meetings.csv", "3", "pairing_id"],
-    ["meetings.csv", "4", "top_leader"],
+    ["meetings.csv", "2", "日期"],
+    ["meetings.csv", "3", "结对编号"],
+    ["meetings.csv", "4", "主要领导带队"],
   ]);
+  assert.deepEqual(errors.map((e) => e[3]), ["无效日期 2019-02-30", "未知的结对编号 NO-SUCH", "不是“是/否”值"]);
+  assert.deepEqual(await page.$$eval("#errors tbody tr td:nth-child(3)", (tds) => tds.map((td) => td.title)), ["date", "pairing_id", "top_leader"]);
   assert.equal(await page.$("#commit"), null, "no import button for a dataset with errors");
   await page.screenshot({ path: path.join(shots, "upload-errors.png"), fullPage: true });
   const same = await (await context.request.get(base + "/api/v1/pairings/PROV-44-45")).json();
@@ -215,8 +219,10 @@ test("a form edits one milestone with the import's validation and shows its hist
   await page.fill("#in-done_date", "2019-06-20");
   await page.click("#record button[type=submit]");
   await page.waitForSelector("#audit tbody tr");
-  const history = await page.$$eval("#audit tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  // The changed field by its label, its column name as the tooltip.
+  const history = await page.$$eval("#audit tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.title || c.textContent)));
   assert.ok(history.some((h) => h[2] === "done_date" && h[3] === "" && h[4] === "2019-06-20"), JSON.stringify(history));
+  assert.ok(await page.$$eval("#audit tbody td", (tds) => tds.some((td) => td.textContent === "实际完成日期")));
   await page.screenshot({ path: path.join(shots, "edit-milestone.png"), fullPage: true });
   // The finding is gone: the milestone is no longer late.
   const p = await (await context.request.get(base + "/api/v1/pairings/CNTY-310102-530122")).json();
@@ -369,4 +375,56 @@ test("a province opens with its prefectures on the map and its registry", async 
   await page.waitForSelector("#c-status canvas");
   assert.deepEqual(missing, []);
   await page.close();
+});
+
+// Words in Latin letters that a Chinese page may show: names of formats,
+// standards and programs, and the switch to English. Ids, codes, numbers
+// and file names (anything with a digit, or with - _ . : / inside) pass.
+const LATIN_ALLOWED = new Set(["English", "CSV", "XLSX", "API", "JSON", "Excel", "WPS", "UTC", "GB", "ID", "OpenAPI", "YYYY", "MM", "DD", "X", "Bearer", "office1", "zip", "ZIP"]);
+
+// The Latin words of a page's visible text that are not allowed.
+async function latinWords(page) {
+  const text = await page.evaluate(() => document.body.innerText);
+  const words = text.match(/[A-Za-z0-9][A-Za-z0-9_.:\/\-]*/g) || [];
+  return [...new Set(words.filter((w) => /[A-Za-z]/.test(w) && !/\d/.test(w) && !/[_.:\/\-]/.test(w) && !LATIN_ALLOWED.has(w)))];
+}
+
+test("in Chinese, no page of the menu, upload error or form error shows an English word", async () => {
+  const page = await context.newPage();
+  await page.addInitScript(() => localStorage.setItem("xiezuo.lang", "zh"));
+  const found = {};
+  const visit = async (href, selector) => {
+    await page.goto(base + "/" + href);
+    await page.waitForSelector(selector || "#app h1");
+    await page.waitForTimeout(300);
+    const w = await latinWords(page);
+    if (w.length) found[href] = w;
+  };
+  for (const href of ["#/", "#/pairings", "#/assessment?year=2019", "#/labour", "#/data", "#/edit/meetings", "#/pairing/PROV-44-45", "#/project/XM2019-000223"]) await visit(href);
+  // A drill-down of an indicator.
+  await visit("#/pairing/CNTY-310102-530122");
+  await page.click("#indicators a[data-indicator='milestones_due']");
+  await page.waitForTimeout(500);
+  let w = await latinWords(page);
+  if (w.length) found["drill-down"] = w;
+  // A bad upload.
+  const { writeFileSync } = await import("node:fs");
+  const bad = path.join(dir, "bad-zh");
+  mkdirSync(bad, { recursive: true });
+  writeFileSync(path.join(bad, "meetings.csv"), "meeting_id,pairing_id,date,kind,top_leader\nMT-Z1,PROV-44-45,2019-02-30,joint_meeting,1\nMT-Z2,NO-SUCH,2019-03-01,joint_meeting,1\nMT-Z3,PROV-44-45,2019-03-01,joint_meeting,maybe\nMT-Z4,PROV-44-45,2019-03-01,茶话会,1\n");
+  await visit("#/data");
+  await page.setInputFiles("#files", path.join(bad, "meetings.csv"));
+  await page.click("#upload button[type=submit]");
+  await page.waitForSelector("#errors tbody tr");
+  w = await latinWords(page);
+  if (w.length) found["upload errors"] = w;
+  // A bad form.
+  await visit("#/edit/milestones/" + encodeURIComponent("XM2019-000223/4"), "#in-done_date");
+  await page.fill("#in-responsible", "");
+  await page.click("#record button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#err-responsible").textContent.length > 0);
+  w = await latinWords(page);
+  if (w.length) found["form errors"] = w;
+  await page.close();
+  assert.deepEqual(found, {});
 });

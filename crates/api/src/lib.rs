@@ -10,6 +10,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// An error answer.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -18,9 +19,34 @@ pub struct ErrorBody {
     pub code: String,
     /// What went wrong; for internal failures a generic message.
     pub message: String,
+    /// What went wrong, in Chinese.
+    #[serde(default)]
+    pub message_zh: String,
     /// A short id of the log line of an internal failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+}
+
+/// A value with its Chinese and English label.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Label {
+    /// The value as files and the API write it.
+    pub value: String,
+    pub zh: String,
+    pub en: String,
+}
+
+/// `GET /api/v1/labels`: the labels of what the interface shows.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct LabelsBody {
+    /// The values of every enum column by `kind.column` (`projects.status`).
+    pub values: BTreeMap<String, Vec<Label>>,
+    /// Every column's label by `kind.column`.
+    pub columns: BTreeMap<String, Label>,
+    /// The dataset file kinds (by file stem).
+    pub kinds: Vec<Label>,
+    /// The account roles.
+    pub roles: Vec<Label>,
 }
 
 /// `GET /api/v1/health`.
@@ -176,7 +202,20 @@ pub struct RowError {
     pub line: u64,
     /// The column, or empty for the whole row.
     pub column: String,
+    /// The column's Chinese label (the schema's), or the column as given.
+    #[serde(default)]
+    pub column_zh: String,
+    /// The stable code of the reason (`other`: a reason given as text only).
+    #[serde(default)]
+    pub code: String,
+    /// The reason's parameters by name.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    /// The reason in English.
     pub reason: String,
+    /// The reason in Chinese.
+    #[serde(default)]
+    pub reason_zh: String,
 }
 
 /// Rows of one file kind: read, new, changed, unchanged, rejected.
@@ -244,7 +283,20 @@ pub struct JobBody {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct FieldError {
     pub column: String,
+    /// The column's Chinese label.
+    #[serde(default)]
+    pub column_zh: String,
+    /// The stable code of the reason.
+    #[serde(default)]
+    pub code: String,
+    /// The reason's parameters by name.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    /// The reason in English.
     pub reason: String,
+    /// The reason in Chinese.
+    #[serde(default)]
+    pub reason_zh: String,
 }
 
 /// `POST /api/v1/records/{kind}`: what saving one record did.
@@ -524,6 +576,7 @@ pub fn schemas() -> Map<String, Value> {
     all!(
         ErrorBody,
         Health,
+        LabelsBody,
         CallerBody,
         RankingBody,
         StationBody,

@@ -7,6 +7,7 @@
 pub mod enums;
 pub mod id_number;
 pub mod indicator;
+pub mod message;
 pub mod money;
 pub mod records;
 pub mod region;
@@ -17,6 +18,7 @@ pub mod types;
 pub use enums::*;
 pub use id_number::{IdNumber, IdNumberError};
 pub use indicator::{Finding, Indicator, IndicatorUnit};
+pub use message::Message;
 pub use money::{Fen, MoneyError};
 pub use records::*;
 pub use region::{RegionCode, RegionCodeError};

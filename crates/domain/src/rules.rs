@@ -6,13 +6,14 @@
 //! importer's, because they need the dataset and the store.
 
 use crate::enums::{HelperKind, Labor, RegionLevel, SecondmentRole, Sex};
+use crate::message::Message as M;
 use crate::records::{
     FundTxn, Household, Pairing, Person, Placement, Posting, Project, Region, Secondment,
 };
-use crate::{DateRange, Party};
+use crate::{DateRange, Message, Party, Vocabulary};
 
 /// A problem found in one row: the column and the reason.
-pub type Problem = (&'static str, String);
+pub type Problem = (&'static str, Message);
 
 /// Every row rule: (id, record kind, what it requires).
 pub const ROW_RULES: &[(&str, &str, &str)] = &[
@@ -97,7 +98,7 @@ pub trait RowRules {
 /// Rule `period.order`.
 pub fn check_period(out: &mut Vec<Problem>, r: &DateRange, col: &'static str) {
     if r.end.is_some_and(|e| e < r.start) {
-        out.push((col, "end_date before start_date".into()));
+        out.push((col, M::new("period.end_before_start")));
     }
 }
 
@@ -108,44 +109,41 @@ impl RowRules for Region {
         if r.code.level() != r.level {
             out.push((
                 "level",
-                format!(
-                    "code {} is of level {}, not {}",
-                    r.code,
-                    r.code.level(),
-                    r.level
-                ),
+                M::new("region.level_mismatch")
+                    .with("code", r.code)
+                    .with("actual", r.code.level())
+                    .with("actual_zh", r.code.level().label_zh())
+                    .with("level", r.level)
+                    .with("level_zh", r.level.label_zh()),
             ));
         }
         // region.side, region.parent
         if r.level == RegionLevel::Province {
             if r.side.is_none() {
-                out.push(("side", "required on provinces".into()));
+                out.push(("side", M::new("region.side_required")));
             }
             if r.parent.is_some() {
-                out.push(("parent", "a province has no parent".into()));
+                out.push(("parent", M::new("region.province_no_parent")));
             }
         } else {
             if r.side.is_some() {
-                out.push(("side", "side only on provinces".into()));
+                out.push(("side", M::new("region.side_only_provinces")));
             }
             if r.parent.is_none() {
-                out.push(("parent", "required below province level".into()));
+                out.push(("parent", M::new("region.parent_required")));
             }
         }
         // region.flags
         if r.poor_county.is_some() && r.level != RegionLevel::County {
-            out.push(("poor_county", "poor_county only on counties".into()));
+            out.push(("poor_county", M::new("region.poor_county_only")));
         }
         if r.poor_village.is_some() && r.level != RegionLevel::Village {
-            out.push(("poor_village", "poor_village only on villages".into()));
+            out.push(("poor_village", M::new("region.poor_village_only")));
         }
         if r.deep_poverty.is_some()
             && !matches!(r.level, RegionLevel::County | RegionLevel::Village)
         {
-            out.push((
-                "deep_poverty",
-                "deep_poverty only on counties and villages".into(),
-            ));
+            out.push(("deep_poverty", M::new("region.deep_poverty_only")));
         }
     }
 }
@@ -158,14 +156,13 @@ impl RowRules for Pairing {
             (Party::Region(_), HelperKind::Government) | (Party::Org(_), _) => {}
             (Party::Region(_), k) => out.push((
                 "helper_kind",
-                format!("helper is a region, so helper_kind must be government, not {k}"),
+                M::new("pairing.region_is_government")
+                    .with("helper_kind", k)
+                    .with("helper_kind_zh", k.label_zh()),
             )),
         }
         if matches!(p.helper, Party::Org(_)) && p.helper_kind == HelperKind::Government {
-            out.push((
-                "helper_kind",
-                "helper is an organisation, so helper_kind cannot be government".into(),
-            ));
+            out.push(("helper_kind", M::new("pairing.org_not_government")));
         }
         check_period(out, &p.period, "end_date");
     }
@@ -175,11 +172,14 @@ impl RowRules for Household {
     fn check(&self, out: &mut Vec<Problem>) {
         // household.village
         if self.village.level() != RegionLevel::Village {
-            out.push(("village", format!("{} is not a village code", self.village)));
+            out.push((
+                "village",
+                M::new("region.not_village_code").with("code", self.village),
+            ));
         }
         // household.exit
         if self.exit_year.is_some_and(|e| e < self.identified_year) {
-            out.push(("exit_year", "exit_year before identified_year".into()));
+            out.push(("exit_year", M::new("household.exit_before_identified")));
         }
     }
 }
@@ -188,13 +188,10 @@ impl RowRules for Person {
     fn check(&self, out: &mut Vec<Problem>) {
         // person.id_number
         if self.id_number.birth_date() != Some(self.birth_date) {
-            out.push((
-                "birth_date",
-                "birth date differs from the one in id_number".into(),
-            ));
+            out.push(("birth_date", M::new("person.birth_date")));
         }
         if self.id_number.is_male() != (self.sex == Sex::M) {
-            out.push(("sex", "sex differs from the sex digit of id_number".into()));
+            out.push(("sex", M::new("person.sex")));
         }
     }
 }
@@ -204,19 +201,24 @@ impl RowRules for Project {
         let p = self;
         // project.dates
         if p.end_date < p.start_date {
-            out.push(("end_date", "end_date before start_date".into()));
+            out.push(("end_date", M::new("period.end_before_start")));
         }
         // project.place
         if p.county.level() != RegionLevel::County {
-            out.push(("county", format!("{} is not a county code", p.county)));
+            out.push((
+                "county",
+                M::new("region.not_county_code").with("code", p.county),
+            ));
         }
         if let Some(v) = p.village {
             if v.level() != RegionLevel::Village {
-                out.push(("village", format!("{v} is not a village code")));
+                out.push(("village", M::new("region.not_village_code").with("code", v)));
             } else if v.truncated(RegionLevel::County) != Some(p.county) {
                 out.push((
                     "village",
-                    format!("village {v} is not within county {}", p.county),
+                    M::new("region.village_outside_county")
+                        .with("village", v)
+                        .with("county", p.county),
                 ));
             }
         }
@@ -228,13 +230,13 @@ impl RowRules for FundTxn {
         let t = self;
         // funds.sign
         if t.amount.0 < 0 && t.reverses.is_none() {
-            out.push(("amount", "negative amount without reverses".into()));
+            out.push(("amount", M::new("funds.negative_without_reverses")));
         }
         if t.reverses.is_some() && t.amount.0 >= 0 {
-            out.push(("amount", "a reversal must have a negative amount".into()));
+            out.push(("amount", M::new("funds.reversal_not_negative")));
         }
         if t.reverses.as_ref() == Some(&t.txn_id) {
-            out.push(("reverses", "a transaction cannot reverse itself".into()));
+            out.push(("reverses", M::new("funds.reverses_itself")));
         }
     }
 }
@@ -252,16 +254,13 @@ impl RowRules for Posting {
         if let (Some(lo), Some(hi)) = (p.age_min, p.age_max)
             && hi < lo
         {
-            out.push(("age_max", "age_max below age_min".into()));
+            out.push(("age_max", M::new("posting.age_order")));
         }
         if p.positions == 0 {
-            out.push(("positions", "a posting needs at least one position".into()));
+            out.push(("positions", M::new("posting.no_positions")));
         }
         if p.labor_required == Labor::None {
-            out.push((
-                "labor_required",
-                "a job needs labour capacity: full or weak".into(),
-            ));
+            out.push(("labor_required", M::new("posting.labor_required")));
         }
     }
 }
@@ -271,7 +270,7 @@ impl RowRules for Secondment {
         check_period(out, &self.period, "end_date");
         // secondment.field
         if self.role == SecondmentRole::Technician && self.field.is_none() {
-            out.push(("field", "required for technicians".into()));
+            out.push(("field", M::new("secondment.field_required")));
         }
     }
 }

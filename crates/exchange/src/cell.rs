@@ -5,7 +5,7 @@ use crate::schema::{ColType, Column};
 use chrono::NaiveDate;
 use compact_str::CompactString;
 use xiezuo_domain::{
-    Fen, Id, IdNumber, IdNumberError, Indicator, MoneyError, Party, RegionCode, enums::parse_bool,
+    Fen, Id, IdNumber, Indicator, Message, MoneyError, Party, RegionCode, enums::parse_bool,
 };
 
 /// A canonical cell value.
@@ -39,7 +39,7 @@ impl Cell {
 }
 
 /// Parses a date in the strict `YYYY-MM-DD` form.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(s: &str) -> Result<NaiveDate, Message> {
     let b = s.as_bytes();
     let shape = b.len() == 10
         && b[4] == b'-'
@@ -48,12 +48,12 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
-        return Err("date not in YYYY-MM-DD form".into());
+        return Err(Message::new("date.shape"));
     }
     let num =
         |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
     NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
-        .ok_or_else(|| format!("invalid date {s}"))
+        .ok_or_else(|| Message::new("date.invalid").with("value", s))
 }
 
 /// The most characters of an input value an error quotes.
@@ -92,20 +92,17 @@ impl Quoting {
         }
     }
 
-    /// `what` followed by the quoted value, or `what` alone.
-    fn say(self, what: &str, value: &str) -> String {
+    /// `m` with the quoted value as its `value`, or `m` alone.
+    fn quote(self, m: Message, value: &str) -> Message {
         match self {
-            Quoting::Prefix => format!("{what} {}", quote_value(value)),
-            Quoting::Never => what.to_string(),
+            Quoting::Prefix => m.with("value", quote_value(value)),
+            Quoting::Never => m,
         }
     }
 }
 
-fn parse_nonneg_int(s: &str, q: Quoting) -> Result<i64, String> {
-    let bad = || match q {
-        Quoting::Prefix => format!("not a non-negative integer: {}", quote_value(s)),
-        Quoting::Never => "not a non-negative integer".to_string(),
-    };
+fn parse_nonneg_int(s: &str, q: Quoting) -> Result<i64, Message> {
+    let bad = || q.quote(Message::new("cell.not_nonneg_int"), s);
     if s.is_empty() || s.len() > 18 || !s.bytes().all(|c| c.is_ascii_digit()) {
         return Err(bad());
     }
@@ -114,7 +111,7 @@ fn parse_nonneg_int(s: &str, q: Quoting) -> Result<i64, String> {
 
 /// Parses one non-empty cell according to its column; the error is the
 /// reason, quoting at most a short prefix of the value.
-pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, String> {
+pub fn parse_cell(col: &Column, s: &str) -> Result<Cell, Message> {
     parse_cell_quoting(col, s, Quoting::Prefix)
 }
 
@@ -179,10 +176,10 @@ pub fn unescape_text(s: &str) -> &str {
 
 /// Parses one non-empty cell according to its column; the error is the
 /// reason, quoting the value as `q` allows.
-pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, String> {
+pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, Message> {
     // No store keeps it (PostgreSQL text cannot hold it), and no record needs it.
     if s.contains('\0') {
-        return Err("contains a NUL character (U+0000)".into());
+        return Err(Message::new("cell.nul"));
     }
     // Full-width digits and signs, as Chinese input methods type them
     // (１００.５), read as their ASCII forms in every column but free text.
@@ -191,17 +188,16 @@ pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, Str
         _ => halfwidth(s),
     };
     let s: &str = &half;
-    let with_colon = |what: &str| match q {
-        Quoting::Prefix => format!("{what}: {}", quote_value(s)),
-        Quoting::Never => what.to_string(),
-    };
+    let with_colon = |code: &'static str| q.quote(Message::new(code), s);
     Ok(match col.ty {
-        ColType::Id => Cell::Text(Id::parse(s).map_err(|e| e.to_string())?.as_str().into()),
+        ColType::Id => Cell::Text(Id::parse(s).map_err(|e| Message::from(&e))?.as_str().into()),
         ColType::Text => Cell::Text(unescape_text(s).into()),
-        ColType::Code => {
-            Cell::Int(RegionCode::parse(s).map_err(|e| e.to_string())?.as_u64() as i64)
-        }
-        ColType::Party => match Party::parse(s).map_err(|e| e.to_string())? {
+        ColType::Code => Cell::Int(
+            RegionCode::parse(s)
+                .map_err(|e| Message::from(&e))?
+                .as_u64() as i64,
+        ),
+        ColType::Party => match Party::parse(s).map_err(|e| Message::from(&e))? {
             Party::Org(_) => Cell::Text(s.into()),
             p @ Party::Region(_) => Cell::Text(p.to_string().into()),
         },
@@ -209,7 +205,7 @@ pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, Str
             if Party::looks_like_party(s) {
                 Cell::Text(
                     Party::parse(s)
-                        .map_err(|e| e.to_string())?
+                        .map_err(|e| Message::from(&e))?
                         .to_string()
                         .into(),
                 )
@@ -222,48 +218,43 @@ pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, Str
             // Its reason quotes the value only when it has the date's shape
             // (ten characters).
             parse_date(s).map_err(|e| match q {
-                Quoting::Never if e.starts_with("invalid date") => {
-                    "invalid date (no such day in YYYY-MM-DD)".to_string()
-                }
+                Quoting::Never if e.code == "date.invalid" => Message::new("date.no_such_day"),
                 _ => e,
             })?;
             Cell::Text(s.into())
         }
         ColType::Int => Cell::Int(parse_nonneg_int(s, q)?),
         ColType::Decimal => {
-            let v: f64 = s.parse().map_err(|_| with_colon("not a decimal number"))?;
+            let v: f64 = s.parse().map_err(|_| with_colon("cell.not_decimal"))?;
             if !v.is_finite() {
-                return Err(with_colon("not a decimal number"));
+                return Err(with_colon("cell.not_decimal"));
             }
             Cell::Real(v)
         }
         ColType::Money => Cell::Int(
             Fen::parse_yuan(s)
                 .map_err(|e| match e {
-                    MoneyError::TooPrecise => "more than 2 fractional digits".to_string(),
-                    MoneyError::NotDecimal => with_colon("not an amount in yuan"),
-                    MoneyError::Overflow => "amount too large".to_string(),
+                    MoneyError::NotDecimal => with_colon("cell.not_yuan"),
+                    other => Message::from(&other),
                 })?
                 .0,
         ),
-        ColType::Bool => Cell::Int(i64::from(parse_bool(s).ok_or("not a boolean")?)),
+        ColType::Bool => Cell::Int(i64::from(
+            parse_bool(s).ok_or(Message::new("cell.not_bool"))?,
+        )),
         ColType::Enum(spec) => Cell::Text(
             (spec.parse)(s)
                 .ok_or_else(|| {
-                    format!(
-                        "{} (expected {})",
-                        q.say("unknown value", s),
-                        (spec.expected)()
-                    )
+                    let zh: Vec<&str> = (spec.values)().into_iter().map(|(_, z)| z).collect();
+                    q.quote(Message::new("cell.unknown_value"), s)
+                        .with("expected", (spec.expected)())
+                        .with("expected_zh", zh.join("、"))
                 })?
                 .into(),
         ),
         ColType::IdNumber => Cell::Text(
             IdNumber::parse(s)
-                .map_err(|e| match e {
-                    IdNumberError::CheckDigit => "bad GB 11643 check digit".to_string(),
-                    other => other.to_string(),
-                })?
+                .map_err(|e| Message::from(&e))?
                 .expose()
                 .into(),
         ),
@@ -276,10 +267,7 @@ pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, Str
             {
                 out.push(
                     RegionCode::parse(part)
-                        .map_err(|e| match q {
-                            Quoting::Prefix => format!("{e}: {}", quote_value(part)),
-                            Quoting::Never => e.to_string(),
-                        })?
+                        .map_err(|e| q.quote(Message::from(&e), part))?
                         .to_string(),
                 );
             }
@@ -287,7 +275,7 @@ pub fn parse_cell_quoting(col: &Column, s: &str, q: Quoting) -> Result<Cell, Str
         }
         ColType::Indicator => Cell::Text(
             Indicator::parse(s)
-                .ok_or_else(|| q.say("unknown indicator", s))?
+                .ok_or_else(|| q.quote(Message::new("cell.unknown_indicator"), s))?
                 .as_str()
                 .into(),
         ),
@@ -373,11 +361,11 @@ mod tests {
     fn dates_strict() {
         assert!(parse_date("2019-02-28").is_ok());
         assert_eq!(
-            parse_date("2019-02-30").unwrap_err(),
+            parse_date("2019-02-30").unwrap_err().en(),
             "invalid date 2019-02-30"
         );
         assert_eq!(
-            parse_date("2019/05/01").unwrap_err(),
+            parse_date("2019/05/01").unwrap_err().en(),
             "date not in YYYY-MM-DD form"
         );
         assert!(parse_date("19-05-01").is_err());
@@ -390,19 +378,20 @@ mod tests {
         let v = parse_cell(amount, "1193333.34").unwrap();
         assert_eq!(format_cell(amount, &v), "1193333.34");
         assert_eq!(
-            parse_cell(amount, "12.345").unwrap_err(),
+            parse_cell(amount, "12.345").unwrap_err().en(),
             "more than 2 fractional digits"
         );
         let regions = FileKind::Regions.columns();
         let code = parse_cell(&regions[0], "450121").unwrap();
         assert_eq!(format_cell(&regions[0], &code), "450121000000");
         assert_eq!(
-            parse_cell(&regions[5], "maybe").unwrap_err(),
+            parse_cell(&regions[5], "maybe").unwrap_err().en(),
             "not a boolean"
         );
         assert!(
             parse_cell(&regions[2], "城市")
                 .unwrap_err()
+                .en()
                 .contains("expected province|")
         );
         assert_eq!(format_decimal(73.0), "73");
@@ -421,13 +410,13 @@ mod tests {
         );
         let huge = "a".repeat(50 << 20);
         let regions = FileKind::Regions.columns();
-        let reason = parse_cell(&regions[2], &huge).unwrap_err();
+        let reason = parse_cell(&regions[2], &huge).unwrap_err().en();
         assert!(reason.len() < 200, "{}", &reason[..200.min(reason.len())]);
         assert!(reason.starts_with("unknown value \"aaaa"), "{reason}");
         assert!(reason.contains("(52428800 characters) (expected province|"));
         let stats = FileKind::RegionStats.columns();
-        assert!(parse_cell(&stats[1], &huge).unwrap_err().len() < 200);
-        assert!(parse_cell(&stats[3], &huge).unwrap_err().len() < 200);
+        assert!(parse_cell(&stats[1], &huge).unwrap_err().en().len() < 200);
+        assert!(parse_cell(&stats[3], &huge).unwrap_err().en().len() < 200);
     }
 
     #[test]
@@ -437,20 +426,26 @@ mod tests {
         assert_eq!(Quoting::of_kind(FileKind::Persons), Quoting::Never);
         assert_eq!(Quoting::of_kind(FileKind::Meetings), Quoting::Prefix);
         assert_eq!(
-            parse_cell_quoting(sex, "吕金静", Quoting::Never).unwrap_err(),
+            parse_cell_quoting(sex, "吕金静", Quoting::Never)
+                .unwrap_err()
+                .en(),
             "unknown value (expected M|F)"
         );
         let birth = &persons[5];
         assert_eq!(
-            parse_cell_quoting(birth, "1960-02-30", Quoting::Never).unwrap_err(),
+            parse_cell_quoting(birth, "1960-02-30", Quoting::Never)
+                .unwrap_err()
+                .en(),
             "invalid date (no such day in YYYY-MM-DD)"
         );
         let id = "450121196001184277";
         for col in persons {
-            if let Err(reason) = parse_cell_quoting(col, id, Quoting::Never) {
+            if let Err(reason) = parse_cell_quoting(col, id, Quoting::Never).map_err(|m| m.en()) {
                 assert!(!reason.contains(id), "{}: {reason}", col.name);
             }
-            if let Err(reason) = parse_cell_quoting(col, "吕金静", Quoting::Never) {
+            if let Err(reason) =
+                parse_cell_quoting(col, "吕金静", Quoting::Never).map_err(|m| m.en())
+            {
                 assert!(!reason.contains("吕金静"), "{}: {reason}", col.name);
             }
         }
@@ -464,7 +459,7 @@ mod tests {
         let orgs = FileKind::Organisations.columns();
         assert!(parse_cell(&orgs[1], "宁信科技").is_ok());
         assert_eq!(
-            parse_cell(&orgs[1], "宁信\0科技").unwrap_err(),
+            parse_cell(&orgs[1], "宁信\0科技").unwrap_err().en(),
             "contains a NUL character (U+0000)"
         );
     }

@@ -1,10 +1,10 @@
 //! Reading dataset files (CSV or XLSX) into raw rows, with header mapping
 //! (English names or Chinese labels) and file/line/column error reporting.
 
-use crate::ImportError;
 use crate::cell::{Cell, Quoting, parse_cell_quoting, quote_value};
 use crate::schema::FileKind;
 use crate::xlsx::{NumericCell, SheetRows, numeric_cell_problem};
+use crate::{ImportError, Message};
 use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -64,11 +64,14 @@ impl HeaderMap {
             // Templates mark required columns with a trailing `*`.
             let h = h.trim().trim_end_matches(['*', '＊']).trim();
             match cols.iter().position(|c| c.name == h || c.zh == h) {
-                Some(p) if positions[p].is_some() => {
-                    errors.push(ImportError::new(file, 1, h, "duplicate column"))
-                }
+                Some(p) if positions[p].is_some() => errors.push(ImportError::message(
+                    file,
+                    1,
+                    h,
+                    Message::new("header.duplicate_column"),
+                )),
                 Some(p) => positions[p] = Some(i),
-                None => errors.push(ImportError::new(
+                None => errors.push(ImportError::message(
                     file,
                     1,
                     &if h.is_empty() {
@@ -76,14 +79,19 @@ impl HeaderMap {
                     } else {
                         quote_value(h)
                     },
-                    "unknown column",
+                    Message::new("header.unknown_column"),
                 )),
             }
         }
         let mut fatal = false;
         for (p, c) in cols.iter().enumerate() {
             if c.required && positions[p].is_none() {
-                errors.push(ImportError::new(file, 1, c.name, "missing column"));
+                errors.push(ImportError::message(
+                    file,
+                    1,
+                    c.name,
+                    Message::new("header.missing_column"),
+                ));
                 fatal = true;
             }
         }
@@ -141,11 +149,13 @@ impl HeaderMap {
         let mut cells = Vec::with_capacity(cols.len());
         let mut errors = Vec::new();
         if fields.len() != self.width {
-            errors.push(ImportError::new(
+            errors.push(ImportError::message(
                 file,
                 line,
                 "?",
-                format!("expected {} fields, found {}", self.width, fields.len()),
+                Message::new("row.field_count")
+                    .with("expected", self.width)
+                    .with("found", fields.len()),
             ));
             return (Vec::new(), errors);
         }
@@ -153,11 +163,11 @@ impl HeaderMap {
             let raw = pos.and_then(|p| fields.get(p)).map_or("", |s| s.trim());
             if raw.is_empty() {
                 if col.required {
-                    errors.push(ImportError::new(
+                    errors.push(ImportError::message(
                         file,
                         line,
                         col.name,
-                        "required cell is empty",
+                        Message::new("cell.required_empty"),
                     ));
                 }
                 cells.push(Cell::Null);
@@ -167,14 +177,14 @@ impl HeaderMap {
                 .and_then(|p| numeric.iter().find(|n| n.position == p))
                 .and_then(|n| numeric_cell_problem(col.ty, *n));
             if let Some(reason) = problem {
-                errors.push(ImportError::new(file, line, col.name, reason));
+                errors.push(ImportError::message(file, line, col.name, reason));
                 cells.push(Cell::Null);
                 continue;
             }
             match parse_cell_quoting(col, raw, quoting) {
                 Ok(c) => cells.push(c),
                 Err(reason) => {
-                    errors.push(ImportError::new(file, line, col.name, reason));
+                    errors.push(ImportError::message(file, line, col.name, reason));
                     cells.push(Cell::Null);
                 }
             }
@@ -232,13 +242,18 @@ impl TableReader {
         match Format::of_name(&file) {
             Format::Csv => {
                 let f = File::open(path).map_err(|e| {
-                    vec![ImportError::new(&file, 0, "", format!("cannot open: {e}"))]
+                    vec![ImportError::message(
+                        &file,
+                        0,
+                        "",
+                        Message::new("file.cannot_open").with("detail", e),
+                    )]
                 })?;
                 Self::csv(kind, file, size, Box::new(f))
             }
             Format::Xlsx => {
                 let rows = crate::xlsx::read_first_sheet(path)
-                    .map_err(|e| vec![ImportError::new(&file, 0, "", e)])?;
+                    .map_err(|e| vec![unreadable_sheet(&file, e)])?;
                 Self::sheet(kind, file, size, rows)
             }
         }
@@ -256,7 +271,7 @@ impl TableReader {
             Format::Csv => Self::csv(kind, name.to_string(), size, Box::new(Cursor::new(bytes))),
             Format::Xlsx => {
                 let rows = crate::xlsx::read_first_sheet_from(Cursor::new(bytes))
-                    .map_err(|e| vec![ImportError::new(name, 0, "", e)])?;
+                    .map_err(|e| vec![unreadable_sheet(name, e)])?;
                 Self::sheet(kind, name.to_string(), size, rows)
             }
         }
@@ -314,11 +329,11 @@ impl TableReader {
         let header = match reader.read_record(&mut record) {
             Ok(true) => record.iter().map(str::to_string).collect::<Vec<_>>(),
             Ok(false) => {
-                return Err(vec![ImportError::new(
+                return Err(vec![ImportError::message(
                     &file,
                     1,
                     "",
-                    "empty file: a header row is required",
+                    Message::new("file.empty"),
                 )]);
             }
             Err(e) => return Err(vec![csv_error(&file, &e, &lines)]),
@@ -353,11 +368,11 @@ impl TableReader {
         let header = match rows.next() {
             Some(h) => h.fields,
             None => {
-                return Err(vec![ImportError::new(
+                return Err(vec![ImportError::message(
                     &file,
                     1,
                     "",
-                    "empty sheet: a header row is required",
+                    Message::new("sheet.empty"),
                 )]);
             }
         };
@@ -470,27 +485,25 @@ fn sheet_warnings(file: &str, sheet: &SheetRows) -> Vec<ImportError> {
         if n > HIDDEN_LINES_LISTED {
             lines.push("…".into());
         }
-        out.push(ImportError::new(
+        out.push(ImportError::message(
             file,
             first,
             "",
-            format!(
-                "{n} hidden row{} of the sheet {} read like the others (lines {}): unhide them to check them, or delete the rows that are not meant to be imported",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "is" } else { "are" },
-                lines.join(", ")
-            ),
+            Message::new(if n == 1 {
+                "sheet.hidden_row"
+            } else {
+                "sheet.hidden_rows"
+            })
+            .with("n", n)
+            .with("lines", lines.join(", ")),
         ));
     }
     if let Some(why) = &sheet.hidden_unknown {
-        out.push(ImportError::new(
+        out.push(ImportError::message(
             file,
             0,
             "",
-            format!(
-                "cannot tell which rows of the sheet are hidden: {}",
-                quote_value(why)
-            ),
+            Message::new("sheet.hidden_unknown").with("detail", quote_value(why)),
         ));
     }
     out
@@ -501,9 +514,19 @@ fn csv_error(file: &str, e: &csv::Error, lines: &crate::text::Lines) -> ImportEr
         .position()
         .map_or(0, |p| lines.line_at(p.byte()).unwrap_or(p.line()));
     let reason = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
-        csv::ErrorKind::Io(io) => format!("read error: {io}"),
-        other => format!("malformed CSV: {other:?}"),
+        csv::ErrorKind::Utf8 { .. } => Message::new("csv.not_utf8"),
+        csv::ErrorKind::Io(io) => Message::new("csv.read_error").with("detail", io),
+        other => Message::new("csv.malformed").with("detail", format!("{other:?}")),
     };
-    ImportError::new(file, line, "", reason)
+    ImportError::message(file, line, "", reason)
+}
+
+/// An XLSX file that could not be read as a workbook.
+fn unreadable_sheet(file: &str, detail: impl std::fmt::Display) -> ImportError {
+    ImportError::message(
+        file,
+        0,
+        "",
+        Message::new("sheet.unreadable").with("detail", detail),
+    )
 }

@@ -7,14 +7,14 @@ use chrono::NaiveDate;
 use xiezuo_domain::enums::*;
 use xiezuo_domain::records::*;
 use xiezuo_domain::rules::RowRules;
-use xiezuo_domain::{DateRange, Fen, Id, IdNumber, IdNumberError, Indicator, Party, RegionCode};
+use xiezuo_domain::{DateRange, Fen, Id, IdNumber, Indicator, Message, Party, RegionCode};
 
 /// A stored or parsed value did not have the shape its column requires.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("column {column}: {reason}")]
 pub struct DecodeError {
     pub column: &'static str,
-    pub reason: String,
+    pub reason: Message,
 }
 
 /// One record of any kind.
@@ -56,29 +56,26 @@ impl<'a> Cursor<'a> {
         let col = cols.get(self.i).map_or("?", |c| c.name);
         let cell = self.cells.get(self.i).ok_or(DecodeError {
             column: col,
-            reason: "missing cell".into(),
+            reason: Message::new("decode.missing_cell"),
         })?;
         self.i += 1;
         Ok((col, cell))
     }
-    fn err<T>(column: &'static str, reason: impl Into<String>) -> Result<T, DecodeError> {
-        Err(DecodeError {
-            column,
-            reason: reason.into(),
-        })
+    fn err<T>(column: &'static str, reason: Message) -> Result<T, DecodeError> {
+        Err(DecodeError { column, reason })
     }
     fn opt_text(&mut self) -> Result<Option<&'a str>, DecodeError> {
         match self.next()? {
             (_, Cell::Null) => Ok(None),
             (_, Cell::Text(t)) => Ok(Some(t.as_str())),
-            (c, _) => Self::err(c, "expected text"),
+            (c, _) => Self::err(c, Message::new("decode.expected_text")),
         }
     }
     fn text(&mut self) -> Result<Text, DecodeError> {
         let col = self.col_name();
         self.opt_text()?
             .map(Text::from)
-            .map_or_else(|| Self::err(col, "required"), Ok)
+            .map_or_else(|| Self::err(col, Message::new("required")), Ok)
     }
     fn col_name(&self) -> &'static str {
         self.kind.columns().get(self.i).map_or("?", |c| c.name)
@@ -86,34 +83,36 @@ impl<'a> Cursor<'a> {
     fn opt_id(&mut self) -> Result<Option<Id>, DecodeError> {
         let col = self.col_name();
         self.opt_text()?
-            .map(|t| Id::parse(t).or_else(|e| Self::err(col, e.to_string())))
+            .map(|t| Id::parse(t).or_else(|e| Self::err(col, Message::from(&e))))
             .transpose()
     }
     fn id(&mut self) -> Result<Id, DecodeError> {
         let col = self.col_name();
         self.opt_id()?
-            .map_or_else(|| Self::err(col, "required"), Ok)
+            .map_or_else(|| Self::err(col, Message::new("required")), Ok)
     }
     fn opt_int(&mut self) -> Result<Option<i64>, DecodeError> {
         match self.next()? {
             (_, Cell::Null) => Ok(None),
             (_, Cell::Int(v)) => Ok(Some(*v)),
-            (c, _) => Self::err(c, "expected an integer"),
+            (c, _) => Self::err(c, Message::new("decode.expected_integer")),
         }
     }
     fn int(&mut self) -> Result<i64, DecodeError> {
         let col = self.col_name();
         self.opt_int()?
-            .map_or_else(|| Self::err(col, "required"), Ok)
+            .map_or_else(|| Self::err(col, Message::new("required")), Ok)
     }
     fn year(&mut self) -> Result<i32, DecodeError> {
         let col = self.col_name();
-        i32::try_from(self.int()?).or_else(|_| Self::err(col, "year out of range"))
+        i32::try_from(self.int()?).or_else(|_| Self::err(col, Message::new("decode.year_range")))
     }
     fn opt_year(&mut self) -> Result<Option<i32>, DecodeError> {
         let col = self.col_name();
         self.opt_int()?
-            .map(|v| i32::try_from(v).or_else(|_| Self::err(col, "year out of range")))
+            .map(|v| {
+                i32::try_from(v).or_else(|_| Self::err(col, Message::new("decode.year_range")))
+            })
             .transpose()
     }
     fn opt_code(&mut self) -> Result<Option<RegionCode>, DecodeError> {
@@ -123,14 +122,17 @@ impl<'a> Cursor<'a> {
                 u64::try_from(v)
                     .ok()
                     .and_then(RegionCode::from_u64)
-                    .map_or_else(|| Self::err(col, "bad region code"), Ok)
+                    .map_or_else(
+                        || Self::err(col, Message::new("decode.bad_region_code")),
+                        Ok,
+                    )
             })
             .transpose()
     }
     fn code(&mut self) -> Result<RegionCode, DecodeError> {
         let col = self.col_name();
         self.opt_code()?
-            .map_or_else(|| Self::err(col, "required"), Ok)
+            .map_or_else(|| Self::err(col, Message::new("required")), Ok)
     }
     fn money(&mut self) -> Result<Fen, DecodeError> {
         Ok(Fen(self.int()?))
@@ -153,33 +155,38 @@ impl<'a> Cursor<'a> {
     fn date(&mut self) -> Result<NaiveDate, DecodeError> {
         let col = self.col_name();
         self.opt_date()?
-            .map_or_else(|| Self::err(col, "required"), Ok)
+            .map_or_else(|| Self::err(col, Message::new("required")), Ok)
     }
     fn opt_vocab<V: Vocabulary>(&mut self) -> Result<Option<V>, DecodeError> {
         let col = self.col_name();
         self.opt_text()?
-            .map(|t| V::parse(t).map_or_else(|| Self::err(col, format!("unknown value {t}")), Ok))
+            .map(|t| {
+                V::parse(t).map_or_else(
+                    || Self::err(col, Message::new("decode.unknown_value").with("value", t)),
+                    Ok,
+                )
+            })
             .transpose()
     }
     fn vocab<V: Vocabulary>(&mut self) -> Result<V, DecodeError> {
         let col = self.col_name();
         self.opt_vocab()?
-            .map_or_else(|| Self::err(col, "required"), Ok)
+            .map_or_else(|| Self::err(col, Message::new("required")), Ok)
     }
     fn party(&mut self) -> Result<Party, DecodeError> {
         let col = self.col_name();
         let t = self
             .opt_text()?
-            .map_or_else(|| Self::err(col, "required"), Ok)?;
-        Party::parse(t).or_else(|e| Self::err(col, e.to_string()))
+            .map_or_else(|| Self::err(col, Message::new("required")), Ok)?;
+        Party::parse(t).or_else(|e| Self::err(col, Message::from(&e)))
     }
     fn name_or_party(&mut self) -> Result<NameOrParty, DecodeError> {
         let col = self.col_name();
         let t = self
             .opt_text()?
-            .map_or_else(|| Self::err(col, "required"), Ok)?;
+            .map_or_else(|| Self::err(col, Message::new("required")), Ok)?;
         Ok(if Party::looks_like_party(t) {
-            NameOrParty::Party(Party::parse(t).or_else(|e| Self::err(col, e.to_string()))?)
+            NameOrParty::Party(Party::parse(t).or_else(|e| Self::err(col, Message::from(&e)))?)
         } else {
             NameOrParty::Name(t.into())
         })
@@ -224,7 +231,7 @@ impl Record {
 
     /// The row rules of this record (`xiezuo_domain::rules`): each problem
     /// is (column, reason).
-    pub fn row_checks(&self) -> Vec<(&'static str, String)> {
+    pub fn row_checks(&self) -> Vec<xiezuo_domain::rules::Problem> {
         let mut out = Vec::new();
         let rules: Option<&dyn RowRules> = match self {
             Record::Region(r) => Some(r),
@@ -306,7 +313,7 @@ fn decode_registry(c: &mut Cursor<'_>) -> Result<Record, DecodeError> {
             household_id: c.id()?,
             id_number: {
                 let t = c.text()?;
-                IdNumber::parse(&t).or_else(|e| Cursor::err("id_number", id_reason(e)))?
+                IdNumber::parse(&t).or_else(|e| Cursor::err("id_number", Message::from(&e)))?
             },
             name: c.text()?,
             sex: c.vocab()?,
@@ -318,7 +325,12 @@ fn decode_registry(c: &mut Cursor<'_>) -> Result<Record, DecodeError> {
             year: c.year()?,
             income_per_capita: c.money()?,
         }),
-        other => return Cursor::err("", format!("{other:?} is decoded elsewhere")),
+        other => {
+            return Cursor::err(
+                "",
+                Message::new("decode.elsewhere").with("kind", format!("{other:?}")),
+            );
+        }
     })
 }
 
@@ -395,7 +407,9 @@ fn decode_projects_and_labour(c: &mut Cursor<'_>) -> Result<Record, DecodeError>
                     None => Vec::new(),
                     Some(t) => t
                         .split(';')
-                        .map(|x| RegionCode::parse(x).or_else(|e| Cursor::err(col, e.to_string())))
+                        .map(|x| {
+                            RegionCode::parse(x).or_else(|e| Cursor::err(col, Message::from(&e)))
+                        })
                         .collect::<Result<_, _>>()?,
                 }
             },
@@ -404,7 +418,12 @@ fn decode_projects_and_labour(c: &mut Cursor<'_>) -> Result<Record, DecodeError>
             skills: c.opt_text()?.map(Text::from),
             available_from: c.date()?,
         }),
-        other => return Cursor::err("", format!("{other:?} is decoded elsewhere")),
+        other => {
+            return Cursor::err(
+                "",
+                Message::new("decode.elsewhere").with("kind", format!("{other:?}")),
+            );
+        }
     })
 }
 
@@ -479,23 +498,26 @@ fn decode_cooperation(c: &mut Cursor<'_>) -> Result<Record, DecodeError> {
             indicator: {
                 let t = c.text()?;
                 Indicator::parse(&t).map_or_else(
-                    || Cursor::err("indicator", format!("unknown indicator {t}")),
+                    || {
+                        Cursor::err(
+                            "indicator",
+                            Message::new("cell.unknown_indicator").with("value", &t),
+                        )
+                    },
                     Ok,
                 )?
             },
             target: match c.next()? {
                 (_, Cell::Real(v)) => *v,
                 (_, Cell::Int(v)) => *v as f64,
-                (col, _) => return Cursor::err(col, "expected a number"),
+                (col, _) => return Cursor::err(col, Message::new("decode.expected_number")),
             },
         }),
-        other => return Cursor::err("", format!("{other:?} is decoded elsewhere")),
+        other => {
+            return Cursor::err(
+                "",
+                Message::new("decode.elsewhere").with("kind", format!("{other:?}")),
+            );
+        }
     })
-}
-
-fn id_reason(e: IdNumberError) -> String {
-    match e {
-        IdNumberError::CheckDigit => "bad GB 11643 check digit".into(),
-        other => other.to_string(),
-    }
 }

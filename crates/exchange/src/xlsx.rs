@@ -163,17 +163,16 @@ fn numeric_cell(position: usize, d: &Data) -> Option<NumericCell> {
 
 /// Why a numeric cell cannot be read in a column of type `ty` (see the
 /// module doc), or `None` when its text is what was typed.
-pub fn numeric_cell_problem(ty: crate::ColType, cell: NumericCell) -> Option<&'static str> {
+pub fn numeric_cell_problem(
+    ty: crate::ColType,
+    cell: NumericCell,
+) -> Option<xiezuo_domain::Message> {
     use crate::ColType::*;
     match ty {
-        IdNumber => Some(
-            "Excel turned this identity number into a number, which keeps only 15 digits: \
-             format the column as Text before typing, or start the value with an apostrophe (')",
-        ),
-        Id | Code | CodeList | Party | NameOrParty if !cell.exact_integer => Some(
-            "Excel turned this identifier into a number that is not exactly what was typed: \
-             format the column as Text before typing, or start the value with an apostrophe (')",
-        ),
+        IdNumber => Some(xiezuo_domain::Message::new("sheet.id_number_as_number")),
+        Id | Code | CodeList | Party | NameOrParty if !cell.exact_integer => {
+            Some(xiezuo_domain::Message::new("sheet.id_as_number"))
+        }
         _ => None,
     }
 }

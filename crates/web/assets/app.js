@@ -88,6 +88,21 @@ const T = {
 let lang = localStorage.getItem("xiezuo.lang") || "zh";
 // English falls back to the readable id (indicator and finding ids are English).
 const t = (k) => (T[lang] && T[lang][k]) || (lang === "en" ? String(k).replace(/_/g, " ") : T.zh[k]) || k;
+// Messages of the API in the interface's language: row errors carry
+// reason/reason_zh and column/column_zh, error bodies message/message_zh.
+const reasonOf = (e) => (lang === "zh" && e.reason_zh) || e.reason;
+const columnOf = (e) => (lang === "zh" && e.column_zh) || e.column;
+const messageOf = (b) => (lang === "zh" && b.message_zh) || b.message;
+// Labels of enum values, columns, file kinds and roles come from the API
+// (GET /api/v1/labels), loaded once before the first page.
+let LABELS = { values: {}, columns: {}, kinds: [], roles: [] };
+const labelsLoaded = fetch("/api/v1/labels").then((r) => (r.ok ? r.json() : LABELS)).then((l) => { LABELS = l; }).catch(() => {});
+const pick = (l) => (l ? (lang === "zh" ? l.zh : l.en) : null);
+const enumLabel = (key, v) => (v == null || v === "" ? "" : pick((LABELS.values[key] || []).find((x) => x.value === v)) || v);
+const kindLabel = (k) => pick(LABELS.kinds.find((x) => x.value === k)) || k;
+// A record kind of the assessment (`placement`, `beneficiary`) by its file kind.
+const RECORD_FILE = { beneficiary: "beneficiaries", attendance: "training_attendance", fund: "funds", region_stat: "region_stats" };
+const recordKindLabel = (k) => { const f = RECORD_FILE[k] || (LABELS.kinds.some((x) => x.value === k) ? k : `${k}s`); const l = pick(LABELS.kinds.find((x) => x.value === f)); return l || k; };
 const $ = (sel, el = document) => el.querySelector(sel);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 // Money as offices read it: 亿元 and 万元 with sensible precision (yuan in).
@@ -151,7 +166,7 @@ async function api(path) {
     location.hash = "#/login";
     throw new Error(t("need_sign_in"));
   }
-  if (!r.ok) throw new Error(body.message || r.statusText);
+  if (!r.ok) throw new Error(messageOf(body) || r.statusText);
   return body;
 }
 
@@ -195,7 +210,7 @@ async function loginPage(app) {
     });
     const body = await r.json();
     if (!r.ok) {
-      $("#login-status").textContent = body.message || r.statusText;
+      $("#login-status").textContent = messageOf(body) || r.statusText;
       return;
     }
     await loadSession();
@@ -294,7 +309,7 @@ async function overview(app) {
   mapChart.setOption({
     tooltip: { trigger: "item", formatter: (p) => {
       const code = codeOf[p.name];
-      return code ? `${p.name}<br>${sideOf[code] ? t(sideOf[code]) : ""} · ${t("map_pairings").replace("{n}", count[code] || 0)}` : p.name;
+      return code ? `${p.name}<br>${sideOf[code] ? esc(enumLabel("regions.side", sideOf[code])) : ""} · ${t("map_pairings").replace("{n}", count[code] || 0)}` : p.name;
     } },
     geo: { map: "china", roam: true, itemStyle: { areaColor: "#f1f3f4", borderColor: "#999" }, emphasis: { itemStyle: { areaColor: "#fde7e4" } },
       regions: Object.entries(sideOf).filter(([c]) => nameOf[c]).map(([c, s]) => ({ name: nameOf[c], itemStyle: { areaColor: s === "east" ? "#f8c9c4" : s === "west" ? "#c6dafc" : "#eee" } })) },
@@ -328,7 +343,7 @@ async function pairingsPage(app, params) {
       .map((l) => `<option value="${l}" ${l === level ? "selected" : ""}>${t(l)}</option>`).join("")}</select></label>
       <input id="f-q" placeholder="${t("search")}" value="${esc(q)}"> <span class="muted">${r.total}</span></div>
     <table><thead><tr><th>${t("pairing")}</th><th>${t("level")}</th><th>${t("helper")}</th><th>${t("helped")}</th><th>${t("start")}</th><th>${t("end")}</th></tr></thead>
-    <tbody>${r.items.map((p) => `<tr><td><a href="#/pairing/${encodeURIComponent(p.pairing_id)}">${esc(p.pairing_id)}</a></td><td>${t(p.level)}</td>
+    <tbody>${r.items.map((p) => `<tr><td><a href="#/pairing/${encodeURIComponent(p.pairing_id)}">${esc(p.pairing_id)}</a></td><td>${esc(enumLabel("pairings.level", p.level))}</td>
       <td>${esc(partyName(p.helper))}</td><td>${esc(partyName(p.helped))}</td><td>${p.start_date}</td><td>${p.end_date || ""}</td></tr>`).join("")}</tbody></table>
     <div class="pager">${page > 1 ? `<button class="link" id="prev">${t("prev")}</button>` : ""}
       <span class="muted">${t("page").replace("{p}", page).replace("{n}", r.total)}</span>
@@ -345,7 +360,7 @@ async function pairingsPage(app, params) {
 
 function treeHtml(node) {
   if (!node || !node.children.length) return "";
-  return `<ul>${node.children.map((c) => `<li><a href="#/pairing/${encodeURIComponent(c.pairing_id)}">${esc(c.name || c.pairing_id)}</a> <span class="muted">${esc(c.pairing_id)} · ${t(c.level)}</span>${treeHtml(c)}</li>`).join("")}</ul>`;
+  return `<ul>${node.children.map((c) => `<li><a href="#/pairing/${encodeURIComponent(c.pairing_id)}">${esc(c.name || c.pairing_id)}</a> <span class="muted">${esc(c.pairing_id)} · ${esc(enumLabel("pairings.level", c.level))}</span>${treeHtml(c)}</li>`).join("")}</ul>`;
 }
 
 // Why this grade: each component as points / maximum with the rules and
@@ -373,7 +388,7 @@ async function pairingPage(app, id, params) {
   const y = r.years.find((x) => x.year === year);
   const p = r.pairing;
   app.innerHTML = `<h1>${t("pairing")} ${esc(pairingName(p))} <span class="muted">${esc(p.pairing_id)}</span></h1>
-    <p>${t(p.level)} · ${partyLink(p.helper)} → ${partyLink(p.helped)} · ${p.start_date} – ${p.end_date || ""}</p>
+    <p>${esc(enumLabel("pairings.level", p.level))} · ${partyLink(p.helper)} → ${partyLink(p.helped)} · ${p.start_date} – ${p.end_date || ""}</p>
     <div class="filters"><label>${t("year")} <select id="f-year">${years.map((v) => `<option ${v === year ? "selected" : ""}>${v}</option>`).join("")}</select></label>
       <span class="muted">${t("click_hint")}</span></div>
     <div class="grid">
@@ -382,11 +397,11 @@ async function pairingPage(app, id, params) {
     </div>
     <h2>${t("indicators")}${y ? ` · ${year}` : ""}</h2>${y ? "" : `<p class="muted">${t("not_assessed")}</p>`}
     <table id="indicators"><thead><tr><th>${t("indicator")}</th><th class="num">${t("value")}</th></tr></thead><tbody>
-      ${y ? y.indicators.map((i) => `<tr><td>${i.unit === "yuan" ? noUnit(t(i.id)) : t(i.id)} <span class="muted">${i.id}</span>${method?.definitions?.[i.id] ? `<div class="definition">${esc(method.definitions[i.id])}</div>` : ""}</td><td class="num"><a class="num" data-indicator="${i.id}">${esc(i.text === "" ? "—" : indicatorValue(i))}</a></td></tr>`).join("") : ""}
+      ${y ? y.indicators.map((i) => `<tr><td><span title="${esc(i.id)}">${i.unit === "yuan" ? noUnit(t(i.id)) : t(i.id)}</span>${method?.definitions?.[i.id] ? `<div class="definition">${esc(method.definitions[i.id])}</div>` : ""}</td><td class="num"><a class="num" data-indicator="${i.id}">${esc(i.text === "" ? "—" : indicatorValue(i))}</a></td></tr>`).join("") : ""}
     </tbody></table>
     <h2>${t("findings")}</h2>
     ${y && y.findings.length ? `<table><thead><tr><th>${t("finding")}</th><th>${t("record_kind")}</th><th>${t("record_id")}</th></tr></thead><tbody>
-      ${y.findings.map((f) => `<tr><td>${t(f.finding)}</td><td>${f.record_kind}</td><td>${recordLink(f.record_kind, f.record_id)}</td></tr>`).join("")}</tbody></table>` : `<p class="muted">${t("none")}</p>`}
+      ${y.findings.map((f) => `<tr><td>${t(f.finding)}</td><td title="${esc(f.record_kind)}">${esc(recordKindLabel(f.record_kind))}</td><td>${recordLink(f.record_kind, f.record_id)}</td></tr>`).join("")}</tbody></table>` : `<p class="muted">${t("none")}</p>`}
     <div id="records" class="records"></div>`;
   $("#f-year").addEventListener("change", (e) => (location.hash = `#/pairing/${encodeURIComponent(id)}?year=${e.target.value}`));
   app.querySelectorAll("a[data-indicator]").forEach((a) => a.addEventListener("click", () => showRecords(id, year, a.dataset.indicator, 1)));
@@ -397,7 +412,7 @@ async function showRecords(id, year, indicator, page) {
   const r = await api(`/api/v1/pairings/${encodeURIComponent(id)}/explain?year=${year}&indicator=${indicator}&page=${page}&per_page=25`);
   box.innerHTML = `<h2>${t("records")}: ${t(indicator)} = ${esc(r.value)}</h2>
     <table><thead><tr><th>${t("record_kind")}</th><th>${t("record_id")}</th><th>${t("detail")}</th></tr></thead>
-    <tbody>${r.items.map((x) => `<tr><td>${esc(x.record_kind)}</td><td>${recordLink(x.record_kind, x.record_id)}</td><td>${esc(x.detail)}</td></tr>`).join("")}</tbody></table>
+    <tbody>${r.items.map((x) => `<tr><td title="${esc(x.record_kind)}">${esc(recordKindLabel(x.record_kind))}</td><td>${recordLink(x.record_kind, x.record_id)}</td><td>${esc((lang === "zh" && x.detail_zh) || x.detail)}</td></tr>`).join("")}</tbody></table>
     <div class="pager">${page > 1 ? `<button class="link" id="r-prev">${t("prev")}</button>` : ""}
       <span class="muted">${t("page").replace("{p}", page).replace("{n}", r.total)}</span>
       ${page * r.per_page < r.total ? `<button class="link" id="r-next">${t("next")}</button>` : ""}</div>`;
@@ -462,7 +477,7 @@ async function regionPage(app, code, params) {
   const r = await api(`/api/v1/regions/${code}?page=${page}&per_page=20${full ? "&full=true" : ""}`);
   const g = r.region;
   const fullLink = session.personal_data && !full ? ` <a id="full-view" href="#/region/${code}?page=${page}&full=1">${t("full_view")}</a>` : "";
-  app.innerHTML = `<h1>${t("region")} ${esc(g.name)} <span class="muted">${g.code} · ${t(g.level)}</span></h1>${fullLink}
+  app.innerHTML = `<h1>${t("region")} ${esc(g.name)} <span class="muted">${g.code} · ${esc(enumLabel("regions.level", g.level))}</span></h1>${fullLink}
     <p>${r.parents.map((p) => `<a href="#/region/${p.code}">${esc(p.name)}</a>`).join(" › ")}</p>
     <div class="card" id="region-map-card" style="display:none;margin-bottom:16px"><div id="c-region-map" class="map"></div></div>
     <div class="grid">
@@ -472,7 +487,7 @@ async function regionPage(app, code, params) {
     </div>
     <h2>${t("households")} (${r.households.total})</h2>
     <table id="households"><thead><tr><th>${t("households")}</th><th>${t("category")}</th><th>${t("identified_year")}</th><th>${t("exit_year")}</th><th>${t("members")}</th></tr></thead>
-    <tbody>${r.households.items.map((h) => `<tr><td>${esc(h.household_id)}</td><td>${esc(h.category)}</td><td>${h.identified_year}</td><td>${h.exit_year ?? ""}</td>
+    <tbody>${r.households.items.map((h) => `<tr><td>${esc(h.household_id)}</td><td>${esc(enumLabel("households.category", h.category))}</td><td>${h.identified_year}</td><td>${h.exit_year ?? ""}</td>
       <td>${h.members.map((m) => `${esc(m.name)} <span class="muted">${esc(m.id_number)}</span>`).join("<br>")}</td></tr>`).join("")}</tbody></table>
     <div class="pager">${page > 1 ? `<a href="#/region/${code}?page=${page - 1}">${t("prev")}</a>` : ""}
       <span class="muted">${t("page").replace("{p}", page).replace("{n}", r.households.total)}</span>
@@ -519,14 +534,14 @@ async function projectPage(app, id) {
   const r = await api(`/api/v1/projects/${encodeURIComponent(id)}`);
   const p = r.project;
   app.innerHTML = `<h1>${t("project")} ${esc(p.name)} <span class="muted">${esc(p.project_id)}</span> <a href="#/edit/projects/${encodeURIComponent(p.project_id)}">${t("edit")}</a></h1>
-    <p><a href="#/pairing/${encodeURIComponent(p.pairing_id)}">${esc(p.pairing_id)}</a> · ${p.year} · ${esc(p.status)} ·
+    <p><a href="#/pairing/${encodeURIComponent(p.pairing_id)}">${esc(p.pairing_id)}</a> · ${p.year} · ${esc(enumLabel("projects.status", p.status))} ·
       <a href="#/region/${p.county}">${esc(p.county_name || p.county)}</a>${p.village ? ` · <a href="#/region/${p.village}">${esc(p.village_name || p.village)}</a>` : ""} · ${p.start_date} – ${p.end_date}</p>
     <div class="grid">
       <div class="card"><h2>${t("budget")} / ${t("funds")}</h2><div id="c-funds" class="chart"></div></div>
       <div class="card"><h2>${t("milestones")}</h2><div id="c-ms" class="chart"></div></div>
     </div>
     <h2>${t("milestones")}</h2>
-    <table id="milestones"><thead><tr><th>#</th><th>${t("name")}</th><th>${t("due")}</th><th>${t("done")}</th><th>${t("responsible")}</th><th></th></tr></thead>
+    <table id="milestones"><thead><tr><th>#</th><th>${esc(pick(LABELS.columns["milestones.name"]) || t("name"))}</th><th>${t("due")}</th><th>${t("done")}</th><th>${t("responsible")}</th><th></th></tr></thead>
     <tbody>${r.milestones.map((m) => `<tr><td>${m.seq}</td><td>${esc(m.name)}</td><td>${m.due_date}</td><td>${m.done_date || ""}</td><td>${esc(m.responsible)}</td><td>${m.late ? `<span class="grade poor">${t("late")}</span>` : ""}</td>
       <td><a href="#/edit/milestones/${encodeURIComponent(p.project_id + "/" + m.seq)}">${t("edit")}</a></td></tr>`).join("")}</tbody></table>
     <h2>${t("beneficiaries")} (${r.beneficiaries.length})</h2>
@@ -581,7 +596,7 @@ async function labourPage(app, params) {
     const c = await xfetch(`/api/v1/labour/confirm?date=${date}&station=${encodeURIComponent(station)}`, { method: "POST" });
     const b = await c.json();
     if (!c.ok || b.batch_id === null) {
-      const why = b.message || (b.errors || []).map((e) => e.reason).join("; ");
+      const why = messageOf(b) || (b.errors || []).map(reasonOf).join("; ");
       $("#status").textContent = t("confirm_refused").replace("{m}", why);
       return;
     }
@@ -608,16 +623,15 @@ async function editPage(app, kind, key) {
     const type = c.type === "date" ? "date" : "text";
     return `<input type="${type}" ${attrs} value="${esc(v)}">`;
   };
-  app.innerHTML = `<h1>${esc(schema.label)} <span class="muted">${kind}</span>${key ? ` · ${esc(key)}` : ""}</h1>
-    <form id="record" class="card"><table><tbody>${schema.columns.map((c) => `<tr><td><label for="in-${c.name}">${esc(c.label)}${c.required ? " *" : ""}</label>
-      <div class="muted">${c.name}</div></td><td>${input(c)}</td><td class="error" id="err-${c.name}"></td></tr>`).join("")}</tbody></table>
+  app.innerHTML = `<h1 title="${esc(kind)}">${esc(schema.label)}${key ? ` · ${esc(key)}` : ""}</h1>
+    <form id="record" class="card"><table><tbody>${schema.columns.map((c) => `<tr><td><label for="in-${c.name}" title="${c.name}">${esc(c.label)}${c.required ? " *" : ""}</label></td><td>${input(c)}</td><td class="error" id="err-${c.name}"></td></tr>`).join("")}</tbody></table>
       <p><button type="submit">${t("save")}</button> <span id="status"></span></p></form>
     <div id="history"></div>`;
   const showHistory = async (k) => {
     if (!k) return;
     const h = await api(`/api/v1/records/${kind}/${encodeURIComponent(k)}/audit`);
     $("#history").innerHTML = `<h2>${t("history")}</h2>${h.changes.length ? `<table id="audit"><thead><tr><th>${t("at")}</th><th>${t("actor")}</th><th>${t("field")}</th><th>${t("old")}</th><th>${t("new_value")}</th></tr></thead>
-      <tbody>${h.changes.map((c) => `<tr><td>${esc(chinaTime(c.at))}</td><td>${esc(c.actor)}</td><td>${esc(c.field)}</td><td>${esc(c.old)}</td><td>${esc(c.new)}</td></tr>`).join("")}</tbody></table>` : `<p class="muted">${t("none")}</p>`}`;
+      <tbody>${h.changes.map((c) => `<tr><td>${esc(chinaTime(c.at))}</td><td>${esc(c.actor)}</td><td title="${esc(c.field)}">${esc(pick(LABELS.columns[`${kind}.${c.field}`]) || c.field)}</td><td>${esc(c.old)}</td><td>${esc(c.new)}</td></tr>`).join("")}</tbody></table>` : `<p class="muted">${t("none")}</p>`}`;
   };
   showHistory(key);
   $("#record").addEventListener("submit", async (ev) => {
@@ -634,14 +648,14 @@ async function editPage(app, kind, key) {
     }, schema.columns.filter((c) => c.key).map((c) => c.name));
     if (sent.queued) { $("#status").innerHTML = `<a href="#/offline">${esc(Offline.queuedMessage(sent.queued))}</a>`; return; }
     const { r, res } = sent;
-    if (!r.ok) { $("#status").textContent = res.message; return; }
+    if (!r.ok) { $("#status").textContent = messageOf(res); return; }
     if (res.saved) {
       $("#status").textContent = t("saved").replace("{b}", res.batch_id);
       const keyCols = schema.columns.filter((c) => c.key).map((c) => body[c.name]);
       showHistory(keyCols.join("/"));
     } else {
-      $("#status").textContent = t("not_saved") + res.errors.map((e) => e.reason).join("; ");
-      res.errors.forEach((e) => { const el = $(`#err-${e.column}`); if (el) el.textContent = e.reason; });
+      $("#status").textContent = t("not_saved") + res.errors.map(reasonOf).join("; ");
+      res.errors.forEach((e) => { const el = $(`#err-${e.column}`); if (el) el.textContent = reasonOf(e); });
     }
   });
 }
@@ -669,14 +683,14 @@ async function dataPage(app) {
   // Only accounts that write see the upload and the forms.
   if (!["admin", "office", "organisation"].includes(session.role)) {
     app.innerHTML = `<h1>${t("data")}</h1><p class="muted">${session.role === "public" ? `<a href="#/login">${t("sign_in")}</a> · ${t("write_needs_account")}` : t("read_only_account")}</p>
-      <h2>${t("templates")}</h2><p id="templates">${KINDS.map((k) => `<a href="/api/v1/templates/${k}.xlsx">${k}.xlsx</a>`).join(" · ")}</p>`;
+      <h2>${t("templates")}</h2><p id="templates">${KINDS.map((k) => `<a href="/api/v1/templates/${k}.xlsx" title="${k}.xlsx">${esc(kindLabel(k))}</a>`).join(" · ")}</p>`;
     return;
   }
   app.innerHTML = `<h1>${t("data")}</h1><p class="muted">${t("upload_hint")}</p>
     <form id="upload" class="filters"><input type="file" id="files" name="files" multiple accept=".csv,.xlsx,.zip">
       <button type="submit">${t("check")}</button></form><div id="report"></div>
-    <h2>${t("add_record")}</h2><p>${FORM_KINDS.map((k) => `<a href="#/edit/${k}">${k}</a>`).join(" · ")}</p>
-    <h2>${t("templates")}</h2><p id="templates">${KINDS.map((k) => `<a href="/api/v1/templates/${k}.xlsx">${k}.xlsx</a>`).join(" · ")}</p>`;
+    <h2>${t("add_record")}</h2><p>${FORM_KINDS.map((k) => `<a href="#/edit/${k}" title="${k}">${esc(kindLabel(k))}</a>`).join(" · ")}</p>
+    <h2>${t("templates")}</h2><p id="templates">${KINDS.map((k) => `<a href="/api/v1/templates/${k}.xlsx" title="${k}.xlsx">${esc(kindLabel(k))}</a>`).join(" · ")}</p>`;
   $("#upload").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const fd = new FormData();
@@ -685,28 +699,28 @@ async function dataPage(app) {
     box.innerHTML = `<p class="muted">${t("loading")}</p>`;
     const r = await xfetch("/api/v1/uploads", { method: "POST", body: fd });
     const started = await r.json();
-    if (!r.ok) { box.innerHTML = `<p class="error">${esc(started.message)}</p>`; return; }
+    if (!r.ok) { box.innerHTML = `<p class="error">${esc(messageOf(started))}</p>`; return; }
     let body;
     try { body = await awaitJob(started.job, box); } catch (e) { box.innerHTML = `<p class="error">${esc(e.message)}</p>`; return; }
     box.innerHTML = countsTable(body.counts) + (body.valid
       ? `<p id="status">${t("valid")}</p><button id="commit" type="button">${t("commit")}</button>`
       : `<p id="status" class="error">${t("invalid").replace("{n}", body.errors.length)}</p>
          <table id="errors"><thead><tr><th>${t("file")}</th><th class="num">${t("line")}</th><th>${t("column")}</th><th>${t("reason")}</th></tr></thead>
-         <tbody>${body.errors.map((e) => `<tr><td>${esc(e.file)}</td><td class="num">${e.line}</td><td>${esc(e.column)}</td><td>${esc(e.reason)}</td></tr>`).join("")}</tbody></table>`);
+         <tbody>${body.errors.map((e) => `<tr><td>${esc(e.file)}</td><td class="num">${e.line}</td><td title="${esc(e.column)}">${esc(columnOf(e))}</td><td title="${esc(e.code || "")}">${esc(reasonOf(e))}</td></tr>`).join("")}</tbody></table>`);
     $("#commit")?.addEventListener("click", async () => {
       const c = await xfetch(`/api/v1/uploads/${body.token}/commit`, { method: "POST" });
       const started = await c.json();
       let cb = started;
       if (c.ok) { try { cb = await awaitJob(started.job, box); } catch (e) { cb = { message: e.message }; } }
       box.innerHTML = c.ok && cb.batch_id ? countsTable(cb.counts) + `<p id="status">${t("imported").replace("{b}", cb.batch_id)}</p>`
-        : `<p id="status" class="error">${esc(cb.message || t("invalid").replace("{n}", (cb.errors || []).length))}</p>`;
+        : `<p id="status" class="error">${esc(messageOf(cb) || t("invalid").replace("{n}", (cb.errors || []).length))}</p>`;
     });
   });
 }
 
 function countsTable(counts) {
   return `<table id="counts"><thead><tr><th>${t("file")}</th>${["read", "new", "changed", "unchanged", "rejected"].map((k) => `<th class="num">${t(k)}</th>`).join("")}</tr></thead>
-    <tbody>${counts.map((c) => `<tr><td>${c.file}</td>${["read", "new", "changed", "unchanged", "rejected"].map((k) => `<td class="num">${c[k]}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
+    <tbody>${counts.map((c) => `<tr><td title="${esc(c.file)}">${esc(kindLabel(c.file))}</td>${["read", "new", "changed", "unchanged", "rejected"].map((k) => `<td class="num">${c[k]}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
 }
 
 async function route() {
@@ -736,4 +750,4 @@ async function route() {
 
 window.addEventListener("hashchange", route);
 applyStatic();
-loadSession().then(() => { route(); Offline.sync(); });
+Promise.all([loadSession(), labelsLoaded]).then(() => { route(); Offline.sync(); });

@@ -7,13 +7,14 @@
 //! `Scope`, the same predicate the rules use.
 
 use crate::auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorKind};
 use crate::session::Caller;
 use crate::state::AppState;
 use axum::extract::{MatchedPath, RawPathParams, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use xiezuo_domain::Message;
 use xiezuo_engine::accounts::{Role, region_covers};
 use xiezuo_engine::assess::data::{AssessmentData, PartyRef};
 use xiezuo_exchange::FileKind;
@@ -71,6 +72,7 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/openapi.json", Open),
     ("GET", "/api/docs", Open),
     ("GET", "/api/v1/health", Open),
+    ("GET", "/api/v1/labels", Open),
     ("GET", "/api/v1/session", Open),
     ("POST", "/api/v1/session", Open),
     ("DELETE", "/api/v1/session", Open),
@@ -255,11 +257,27 @@ impl Scope<'_> {
 }
 
 fn deny(c: &Caller, what: &str) -> ApiError {
-    if c.role == Role::Public {
-        ApiError::Unauthorized(format!("sign in to see {what}"))
+    let what_zh = match what {
+        "moving an assessment round" => "推进考核轮次",
+        "writing" => "写入数据",
+        "this job" => "此任务",
+        "the labour station" => "劳务工作站",
+        "confirming matches" => "确认匹配",
+        "this region's registry" => "此地区的台账",
+        "this record" => "此记录",
+        _ => "此内容",
+    };
+    let (kind, code) = if c.role == Role::Public {
+        (ErrorKind::Unauthorized, "api.sign_in_to_see")
     } else {
-        ApiError::Forbidden(format!("{what} is outside your scope"))
-    }
+        (ErrorKind::Forbidden, "api.outside_scope")
+    };
+    ApiError::said(
+        kind,
+        Message::new(code)
+            .with("what", what)
+            .with("what_zh", what_zh),
+    )
 }
 
 fn param<'a>(params: &'a RawPathParams, name: &str) -> Option<&'a str> {

@@ -26,7 +26,10 @@ pub async fn health() -> Json<wire::Health> {
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError::NotFound("no such page or endpoint".into())
+    ApiError::said(
+        crate::error::ErrorKind::NotFound,
+        xiezuo_domain::Message::new("api.no_route"),
+    )
 }
 
 fn party_json(d: &AssessmentData, p: PartyRef) -> J {
@@ -493,7 +496,7 @@ pub async fn explain(
             })?;
             Ok::<_, ApiError>(json!({
                 "value": e.value,
-                "records": e.records.iter().map(|(k, id, detail)| json!({ "record_kind": k, "record_id": id, "detail": detail })).collect::<Vec<_>>(),
+                "records": e.records.iter().zip(&e.details_zh).map(|((k, id, detail), zh)| json!({ "record_kind": k, "record_id": id, "detail": detail, "detail_zh": zh })).collect::<Vec<_>>(),
             }))
         })?;
         let records = e["records"].as_array().map_or(&[][..], |v| v.as_slice());

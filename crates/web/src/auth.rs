@@ -7,7 +7,7 @@
 //! `X-CSRF-Token` header. API tokens (`Authorization: Bearer …`) carry no
 //! ambient authority, so they need no CSRF token.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorKind};
 use crate::session::{
     ACCOUNT_FRESH, COOKIE, Caller, LOGIN_ATTEMPTS_PER_MINUTE, SESSION_IDLE, Session, lock,
 };
@@ -20,6 +20,7 @@ use serde::Deserialize;
 use serde_json::json;
 use std::net::SocketAddr;
 use std::time::Instant;
+use xiezuo_domain::Message;
 use xiezuo_engine::accounts::{self, SignInError};
 use xiezuo_store::Account;
 
@@ -99,11 +100,14 @@ pub fn resolve(state: &AppState, parts: &axum::http::request::Parts) -> Result<C
             .to_str()
             .ok()
             .and_then(|s| s.strip_prefix("Bearer "))
-            .ok_or_else(|| ApiError::Unauthorized("use 'Authorization: Bearer <token>'".into()))?;
+            .ok_or_else(|| {
+                ApiError::said(ErrorKind::Unauthorized, Message::new("api.bearer_format"))
+            })?;
         return match token_account(state, secret.trim())? {
             Some(a) if !a.disabled => Ok(Caller::of(&a, origin, None)),
-            _ => Err(ApiError::Unauthorized(
-                "the API token is unknown, revoked or its account disabled".into(),
+            _ => Err(ApiError::said(
+                ErrorKind::Unauthorized,
+                Message::new("api.token_unknown"),
             )),
         };
     }
@@ -130,13 +134,17 @@ pub fn resolve(state: &AppState, parts: &axum::http::request::Parts) -> Result<C
                 }
                 Some(a) if !a.disabled => {
                     lock(&state.sessions.by_hash).remove(&h);
-                    Err(ApiError::Unauthorized(
-                        "the password was changed: sign in again".into(),
+                    Err(ApiError::said(
+                        ErrorKind::Unauthorized,
+                        Message::new("api.password_changed"),
                     ))
                 }
                 _ => {
                     lock(&state.sessions.by_hash).remove(&h);
-                    Err(ApiError::Unauthorized("the account is disabled".into()))
+                    Err(ApiError::said(
+                        ErrorKind::Unauthorized,
+                        Message::new("api.account_disabled"),
+                    ))
                 }
             };
         }
@@ -175,16 +183,18 @@ async fn sign_in_body(headers: &HeaderMap, body: axum::body::Body) -> Result<Log
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim_start().starts_with("application/json"));
     if !json {
-        return Err(ApiError::BadRequest(
-            "Expected request with `Content-Type: application/json`".into(),
+        return Err(ApiError::said(
+            ErrorKind::BadRequest,
+            Message::new("api.json_expected"),
         ));
     }
     let bytes = axum::body::to_bytes(body, SIGN_IN_BODY_MAX)
         .await
         .map_err(|_| {
-            ApiError::PayloadTooLarge(format!(
-                "a sign-in body has at most {SIGN_IN_BODY_MAX} bytes"
-            ))
+            ApiError::said(
+                ErrorKind::PayloadTooLarge,
+                Message::new("api.sign_in_too_large").with("max", SIGN_IN_BODY_MAX),
+            )
         })?;
     axum::Json::<Login>::from_bytes(&bytes)
         .map(|j| j.0)
@@ -200,9 +210,10 @@ pub async fn login(
     let body = sign_in_body(&parts.headers, body).await?;
     let origin = origin_of(&parts);
     if !state.sessions.allow_attempt(&origin) {
-        return Err(ApiError::RateLimited(format!(
-            "more than {LOGIN_ATTEMPTS_PER_MINUTE} sign-in attempts in a minute; wait and try again"
-        )));
+        return Err(ApiError::said(
+            ErrorKind::RateLimited,
+            Message::new("api.too_many_attempts").with("max", LOGIN_ATTEMPTS_PER_MINUTE),
+        ));
     }
     // Repeated failures slow down this login from this address, and every
     // login takes at most a few checks a second: the same answer whether
@@ -221,9 +232,10 @@ pub async fn login(
         tokio::task::spawn_blocking(move || st.with_store(|s| s.log_access(&e)))
             .await
             .map_err(ApiError::internal)??;
-        return Err(ApiError::RateLimited(format!(
-            "too many sign-in attempts for this login: try again in {secs} s"
-        )));
+        return Err(ApiError::said(
+            ErrorKind::RateLimited,
+            Message::new("api.login_locked").with("secs", secs),
+        ));
     }
     let login = body.login.clone();
     let st = state.clone();
@@ -250,7 +262,10 @@ pub async fn login(
         }
         Err(SignInError::Refused) => {
             state.sessions.failed(&login, &origin);
-            return Err(ApiError::Unauthorized("wrong login or password".into()));
+            return Err(ApiError::said(
+                ErrorKind::Unauthorized,
+                Message::new("api.wrong_password"),
+            ));
         }
         Err(SignInError::Store(e)) => return Err(ApiError::Store(e)),
     };

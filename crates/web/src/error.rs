@@ -1,11 +1,15 @@
 //! The one error type of the HTTP edge (接口错误), with stable codes from one
-//! table ([`ERROR_TABLE`]): `{"code", "message"}` bodies, and for internal
-//! failures `{"code", "message", "reference"}` with a generic message; the
+//! table ([`ERROR_TABLE`]): `{"code", "message", "message_zh"}` bodies, and
+//! for internal failures also `"reference"`, with a generic message; the
 //! detail of an internal failure goes to the log only, under its reference.
+//! An error made from a `Message` (`ApiError::said`) has its Chinese text
+//! from the message catalogue; any other says its kind in Chinese before
+//! its English detail.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use xiezuo_domain::Message;
 use xiezuo_store::StoreError;
 
 /// Who is at fault for an error: the client (4xx) or the server (5xx).
@@ -175,12 +179,46 @@ pub enum ApiError {
     Internal(String),
     #[error("the store could not be read: {0}")]
     Store(#[from] StoreError),
+    /// A client error of any kind with its message (code and parameters).
+    #[error("{1}")]
+    Said(ErrorKind, Message),
+}
+
+impl ErrorKind {
+    /// What this kind of error means, in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            ErrorKind::BadRequest => "请求有误",
+            ErrorKind::Unauthorized => "未登录或凭据无效",
+            ErrorKind::Forbidden => "无权执行此操作",
+            ErrorKind::NotFound => "未找到",
+            ErrorKind::Conflict => "与已存数据冲突",
+            ErrorKind::Frozen => "考核已冻结，数据不能更改",
+            ErrorKind::PayloadTooLarge => "请求内容过大",
+            ErrorKind::RateLimited => "尝试次数过多",
+            ErrorKind::Internal => "内部错误",
+            ErrorKind::StoreUnavailable => "数据存储暂不可用",
+        }
+    }
 }
 
 impl ApiError {
     /// An internal failure with its detail (logged only).
     pub fn internal(e: impl std::fmt::Display) -> ApiError {
         ApiError::Internal(e.to_string())
+    }
+
+    /// A client error of `kind` with its message.
+    pub fn said(kind: ErrorKind, message: Message) -> ApiError {
+        ApiError::Said(kind, message)
+    }
+
+    /// The message in Chinese.
+    pub fn message_zh(&self) -> String {
+        match self {
+            ApiError::Said(_, m) => m.zh(),
+            other => format!("{}：{other}", other.kind().zh()),
+        }
     }
 
     /// The kind of error, the key of [`ERROR_TABLE`].
@@ -197,6 +235,7 @@ impl ApiError {
             ApiError::Internal(_) => ErrorKind::Internal,
             ApiError::Store(StoreError::Backend(_)) => ErrorKind::StoreUnavailable,
             ApiError::Store(_) => ErrorKind::Internal,
+            ApiError::Said(k, _) => *k,
         }
     }
 
@@ -241,12 +280,14 @@ impl IntoResponse for ApiError {
             xiezuo_api::ErrorBody {
                 code: row.code.into(),
                 message: message.into(),
+                message_zh: kind.zh().into(),
                 reference: Some(reference),
             }
         } else {
             xiezuo_api::ErrorBody {
                 code: row.code.into(),
                 message: self.to_string(),
+                message_zh: self.message_zh(),
                 reference: None,
             }
         };

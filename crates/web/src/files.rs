@@ -35,8 +35,12 @@ fn attachment(name: &str, bytes: Vec<u8>) -> Response {
 /// `GET /api/v1/templates/{kind}.xlsx`
 pub async fn template(Path(file): Path<String>) -> Result<Response, ApiError> {
     let stem = file.strip_suffix(".xlsx").unwrap_or(&file);
-    let kind = FileKind::from_stem(stem)
-        .ok_or_else(|| ApiError::NotFound(format!("no template {file}")))?;
+    let kind = FileKind::from_stem(stem).ok_or_else(|| {
+        ApiError::said(
+            crate::error::ErrorKind::NotFound,
+            xiezuo_domain::Message::new("api.no_template").with("file", &file),
+        )
+    })?;
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
         template_bytes(kind).map_err(failed)
     })

@@ -17,6 +17,7 @@ mod error;
 mod files;
 mod headers;
 mod jobs;
+mod labels;
 mod labour;
 mod openapi;
 mod pending;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::docs))
         .route("/api/v1/health", get(api::health))
+        .route("/api/v1/labels", get(labels::get_labels))
         .route(
             "/api/v1/session",
             get(auth::me)

@@ -254,6 +254,7 @@ fn components() -> Value {
 /// The answers whose body is a wire type: (path, method, status, schema).
 const TYPED_RESPONSES: &[(&str, &str, &str, &str)] = &[
     ("/api/v1/health", "get", "200", "Health"),
+    ("/api/v1/labels", "get", "200", "LabelsBody"),
     ("/api/v1/session", "get", "200", "CallerBody"),
     ("/api/v1/session", "post", "200", "CallerBody"),
     ("/api/v1/assessments/{year}", "get", "200", "RankingBody"),
@@ -400,6 +401,7 @@ fn spec_core() -> Value {
         "info": { "title": "Xiezuo (协作) API", "version": env!("CARGO_PKG_VERSION"), "description": "East-West cooperation (东西部协作): pairings, records and the yearly assessment." },
         "paths": {
             "/api/v1/health": op("Liveness", vec![]),
+            "/api/v1/labels": op("The Chinese and English labels of enum values, columns, file kinds and roles", vec![]),
             "/api/v1/access-log": op("The access log: sign-ins, account changes and full views of personal data, oldest first", vec![
                 param("kind", "query", false, "string", "record kind"),
                 param("key", "query", false, "string", "record key")]),

@@ -3,13 +3,14 @@
 //! validation of an import (it is a one-row import, audited as a batch),
 //! and the audit history of a record.
 
-use crate::error::ApiError;
 use crate::error::extract::Path;
+use crate::error::{ApiError, ErrorKind};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use serde_json::{Value as J, json};
 use std::collections::BTreeMap;
+use xiezuo_domain::Message;
 use xiezuo_engine::import::{Quiet, Rows, Source, WritePolicy, ingest};
 use xiezuo_exchange::cell::format_cell;
 use xiezuo_exchange::{ColType, FileKind};
@@ -41,7 +42,12 @@ fn failed(e: impl std::fmt::Display) -> ApiError {
 fn form_kind(kind: &str) -> Result<FileKind, ApiError> {
     FileKind::from_stem(kind)
         .filter(|k| FORM_KINDS.contains(k))
-        .ok_or_else(|| ApiError::NotFound(format!("no form for {kind}")))
+        .ok_or_else(|| {
+            ApiError::said(
+                ErrorKind::NotFound,
+                Message::new("api.no_form").with("kind", kind),
+            )
+        })
 }
 
 fn type_name(t: ColType) -> &'static str {
@@ -92,9 +98,15 @@ pub async fn get(
 ) -> Result<Json<J>, ApiError> {
     let k = form_kind(&kind)?;
     let cells = crate::access::key_cells(k, &key)?;
-    let row = state
-        .with_reader(|s| s.get(k, &cells))?
-        .ok_or_else(|| ApiError::NotFound(format!("no {} {key}", k.stem())))?;
+    let row = state.with_reader(|s| s.get(k, &cells))?.ok_or_else(|| {
+        ApiError::said(
+            ErrorKind::NotFound,
+            Message::new("api.no_record")
+                .with("kind", k.stem())
+                .with("kind_zh", k.label_zh())
+                .with("key", &key),
+        )
+    })?;
     let values: BTreeMap<&str, String> = k
         .columns()
         .iter()
@@ -167,7 +179,10 @@ pub async fn save(
     let k = form_kind(&kind)?;
     for name in values.keys() {
         if k.col(name).is_none() {
-            return Err(ApiError::BadRequest(format!("unknown field {name}")));
+            return Err(ApiError::said(
+                ErrorKind::BadRequest,
+                Message::new("api.unknown_field").with("name", name),
+            ));
         }
     }
     // Raw text, every cell parsed by the importer; the write scope (the
@@ -208,18 +223,17 @@ pub async fn save(
     .await
     .map_err(failed)??;
     if report.out_of_scope > 0 {
-        return Err(ApiError::Forbidden(format!(
-            "this {} is outside your scope",
-            k.stem()
-        )));
+        return Err(ApiError::said(
+            ErrorKind::Forbidden,
+            Message::new("api.record_outside_scope")
+                .with("kind", k.stem())
+                .with("kind_zh", k.label_zh()),
+        ));
     }
     let errors = report
         .errors
         .iter()
-        .map(|e| xiezuo_api::FieldError {
-            column: e.error.column.clone(),
-            reason: e.error.reason.clone(),
-        })
+        .map(|e| crate::convert::field_error(k, &e.error))
         .collect();
     if report.batch_id.is_some() {
         let g = state.written(&[k]);

@@ -60,8 +60,9 @@ pub async fn region(
         RegionCode::parse(&code).map_err(|e| ApiError::BadRequest(format!("{code}: {e}")))?;
     let full = q.full.unwrap_or(false);
     if full && !(crate::access::Scope { caller: &caller }).full_view(code.as_u64()) {
-        return Err(ApiError::Forbidden(
-            "your account may not see identity numbers and names in full".into(),
+        return Err(ApiError::said(
+            crate::error::ErrorKind::Forbidden,
+            xiezuo_domain::Message::new("api.no_full_view"),
         ));
     }
     let st = state.clone();
@@ -110,10 +111,12 @@ fn region_body(
 ) -> Result<J, ApiError> {
     {
         let d: &AssessmentData = &snap.data;
-        let r = *d
-            .region_idx
-            .get(&code)
-            .ok_or_else(|| ApiError::NotFound(format!("unknown region {code}")))?;
+        let r = *d.region_idx.get(&code).ok_or_else(|| {
+            ApiError::said(
+                crate::error::ErrorKind::NotFound,
+                xiezuo_domain::Message::new("api.unknown_region").with("code", code),
+            )
+        })?;
         let node = &d.regions[r as usize];
         let mut parents = Vec::new();
         let mut cur = node.parent;
@@ -210,7 +213,7 @@ pub async fn project(
     tokio::task::spawn_blocking(move || -> Result<Json<J>, ApiError> {
         let snap = st.snapshot()?;
         let d = &snap.data;
-        let pi = *d.project_idx.get(id.as_str()).ok_or_else(|| ApiError::NotFound(format!("unknown project {id}")))?;
+        let pi = *d.project_idx.get(id.as_str()).ok_or_else(|| ApiError::said(crate::error::ErrorKind::NotFound, xiezuo_domain::Message::new("api.unknown_project").with("id", &id)))?;
         let p = &d.projects[pi as usize];
         let today = (st.clock)().get(..10).and_then(|s| xiezuo_exchange::cell::parse_date(s).ok());
         let funds = st.with_reader(|s| s.funds_of_project(&id))?;

@@ -123,9 +123,12 @@ pub async fn open(
     Path(year): Path<i32>,
     JsonBody(b): JsonBody<wire::RoundReason>,
 ) -> Result<Json<wire::RoundBody>, ApiError> {
-    let method = state
-        .method_by_id(b.method.as_deref())
-        .ok_or_else(|| ApiError::BadRequest("unknown method".into()))?;
+    let method = state.method_by_id(b.method.as_deref()).ok_or_else(|| {
+        ApiError::said(
+            crate::error::ErrorKind::BadRequest,
+            xiezuo_domain::Message::new("api.unknown_method"),
+        )
+    })?;
     let at = (state.clock)();
     let r = state
         .with_store(|s| round::open(s, year, &method.id, &caller.login, &b.reason, &at))
@@ -162,9 +165,12 @@ pub async fn freeze(
     Path(year): Path<i32>,
     JsonBody(b): JsonBody<wire::RoundReason>,
 ) -> Result<Json<wire::RoundBody>, ApiError> {
-    let method = state
-        .method_by_id(b.method.as_deref())
-        .ok_or_else(|| ApiError::BadRequest("unknown method".into()))?;
+    let method = state.method_by_id(b.method.as_deref()).ok_or_else(|| {
+        ApiError::said(
+            crate::error::ErrorKind::BadRequest,
+            xiezuo_domain::Message::new("api.unknown_method"),
+        )
+    })?;
     let at = (state.clock)();
     let r = state
         .with_store(|s| round::freeze(s, year, &method, &caller.login, &b.reason, &at))

@@ -3,8 +3,8 @@
 //! confirming imports the same files atomically. The files stay in memory
 //! between the check and the commit, never on disk, and expire.
 
-use crate::error::ApiError;
 use crate::error::extract::{Multipart, Path};
+use crate::error::{ApiError, ErrorKind};
 use crate::pending::{MAX_UNPACKED, Upload};
 use crate::state::AppState;
 use axum::Json;
@@ -13,6 +13,7 @@ use serde_json::Value as J;
 use std::io::Read;
 use std::time::Instant;
 use xiezuo_api as wire;
+use xiezuo_domain::Message;
 use xiezuo_engine::import::{ImportReport, NamedFile, Source, WriteMode, WritePolicy, ingest};
 use xiezuo_store::BatchInfo;
 
@@ -93,14 +94,16 @@ pub async fn create(
                 bytes: bytes.to_vec().into(),
             });
         } else if !name.is_empty() {
-            return Err(ApiError::BadRequest(format!(
-                "{name}: a file name may use only letters, digits, _ - ."
-            )));
+            return Err(ApiError::said(
+                ErrorKind::BadRequest,
+                Message::new("api.bad_file_name").with("name", name),
+            ));
         }
     }
     if files.is_empty() {
-        return Err(ApiError::BadRequest(
-            "no dataset files were uploaded".into(),
+        return Err(ApiError::said(
+            ErrorKind::BadRequest,
+            Message::new("api.no_files"),
         ));
     }
     let upload = Upload {
@@ -160,7 +163,10 @@ pub async fn commit(
     Path(token): Path<String>,
 ) -> Result<Json<wire::JobStarted>, ApiError> {
     if !state.uploads.owned_by(&token, &caller.login) {
-        return Err(ApiError::NotFound(format!("no pending upload {token}")));
+        return Err(ApiError::said(
+            ErrorKind::NotFound,
+            Message::new("api.no_pending_upload").with("token", &token),
+        ));
     }
     // The check reads the upload's files: it must end before they move on.
     if let Some(check) = state.uploads.check(&token)
@@ -171,14 +177,19 @@ pub async fn commit(
                 .is_none()
         })
     {
-        return Err(ApiError::BadRequest(format!(
-            "upload {token} is still being checked: wait for job {check} to end, then commit"
-        )));
+        return Err(ApiError::said(
+            ErrorKind::BadRequest,
+            Message::new("api.upload_checking")
+                .with("token", &token)
+                .with("job", check),
+        ));
     }
-    let upload = state
-        .uploads
-        .take(&token)
-        .ok_or_else(|| ApiError::NotFound(format!("no pending upload {token}")))?;
+    let upload = state.uploads.take(&token).ok_or_else(|| {
+        ApiError::said(
+            ErrorKind::NotFound,
+            Message::new("api.no_pending_upload").with("token", &token),
+        )
+    })?;
     let st = state.clone();
     let at = (state.clock)();
     let policy = WritePolicy::within(upload.owner.write_scope());

@@ -10,6 +10,7 @@ mod errors;
 mod generated;
 mod kill;
 mod labour;
+mod messages;
 mod office_files;
 mod offline;
 mod privacy;

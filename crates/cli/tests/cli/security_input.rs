@@ -26,7 +26,7 @@ fn dataset(dir: &Path, files: &[(&str, &[u8])]) {
 
 /// Uploads one file as the browser does and returns the check job's whole
 /// response body once the job is done.
-fn upload_check(addr: &str, token: &str, file: &str, bytes: &[u8]) -> String {
+pub fn upload_check(addr: &str, token: &str, file: &str, bytes: &[u8]) -> String {
     let mut body = format!(
         "--XZBOUNDARY\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
     )
@@ -69,7 +69,7 @@ fn upload_check(addr: &str, token: &str, file: &str, bytes: &[u8]) -> String {
 }
 
 /// A store with an account to upload with, and its server.
-fn server(tmp: &Path) -> (TestDb, crate::web::Server, String) {
+pub fn server(tmp: &Path) -> (TestDb, crate::web::Server, String) {
     let db = TestDb::new(tmp, "s.db");
     let token = account_token(&db, "sec", &["--role", "admin"]);
     let server = serve_plain(&db, &[]);

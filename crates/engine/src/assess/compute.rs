@@ -52,6 +52,33 @@ pub struct TraceRow {
     pub record_kind: &'static str,
     pub record_id: String,
     pub detail: String,
+    /// The detail in Chinese.
+    pub detail_zh: String,
+}
+
+/// The detail of a trace row: values only (dates, amounts, ids: the same
+/// in every language), or a message with words.
+pub enum TraceDetail {
+    Values(String),
+    Said(xiezuo_domain::Message),
+}
+
+impl From<String> for TraceDetail {
+    fn from(s: String) -> Self {
+        TraceDetail::Values(s)
+    }
+}
+
+impl From<&str> for TraceDetail {
+    fn from(s: &str) -> Self {
+        TraceDetail::Values(s.to_string())
+    }
+}
+
+impl From<xiezuo_domain::Message> for TraceDetail {
+    fn from(m: xiezuo_domain::Message) -> Self {
+        TraceDetail::Said(m)
+    }
 }
 
 /// Everything computed for one pairing and year.
@@ -208,14 +235,19 @@ impl Tracer<'_> {
         indicator: Indicator,
         record_kind: &'static str,
         record_id: impl Into<String>,
-        detail: impl Into<String>,
+        detail: impl Into<TraceDetail>,
     ) {
         if let Some(v) = self.0.as_mut() {
+            let (detail, detail_zh) = match detail.into() {
+                TraceDetail::Values(s) => (s.clone(), s),
+                TraceDetail::Said(m) => (m.en(), m.zh()),
+            };
             v.push(TraceRow {
                 indicator,
                 record_kind,
                 record_id: record_id.into(),
-                detail: detail.into(),
+                detail,
+                detail_zh,
             });
         }
     }

@@ -10,7 +10,7 @@ use hashbrown::{HashMap, HashSet};
 use roaring::RoaringBitmap;
 use xiezuo_domain::enums::*;
 use xiezuo_domain::time::{covered_days, year_bounds};
-use xiezuo_domain::{Fen, Finding, Indicator, RegionLevel, Year};
+use xiezuo_domain::{Fen, Finding, Indicator, Message, RegionLevel, Year};
 
 /// Organisation and leadership (组织领导): joint meetings and top leaders' visits.
 pub(super) fn leadership(c: &Pass<'_>, t: &mut Tracer<'_>, vals: &mut Vals) {
@@ -32,7 +32,10 @@ pub(super) fn leadership(c: &Pass<'_>, t: &mut Tracer<'_>, vals: &mut Vals) {
             ind,
             "meeting",
             m.meeting_id.as_str(),
-            format!("{} {}", m.date, m.kind),
+            Message::new("trace.meeting")
+                .with("date", m.date)
+                .with("kind", m.kind)
+                .with("kind_zh", m.kind.label_zh()),
         );
     }
     vals.push((I::JointMeetings, Value::Count(meet[0])));
@@ -151,7 +154,11 @@ pub(super) fn funds(
                         I::SocialFunds,
                         "fund",
                         f.txn_id.as_str(),
-                        format!("{} {} {}", f.date, f.source, f.amount),
+                        Message::new("trace.fund_source")
+                            .with("date", f.date)
+                            .with("source", f.source)
+                            .with("source_zh", f.source.label_zh())
+                            .with("amount", f.amount),
                     );
                 }
                 _ => {}
@@ -260,7 +267,15 @@ pub(super) fn talent(
             ind,
             "secondment",
             sc.secondment_id.as_str(),
-            format!("{} {:?}–{:?}", sc.role, sc.period.start, sc.period.end),
+            Message::new("trace.secondment")
+                .with("role", sc.role)
+                .with("role_zh", sc.role.label_zh())
+                .with("start", format!("{:?}", sc.period.start))
+                .with("end", format!("{:?}", sc.period.end))
+                .with(
+                    "end_zh",
+                    sc.period.end.map_or("至今".to_string(), |e| e.to_string()),
+                ),
         );
     }
     vals.push((I::CadresToWest, Value::Count(sec[0])));
@@ -278,7 +293,10 @@ pub(super) fn talent(
                 I::TrainedPeople,
                 "training",
                 tr.training_id.as_str(),
-                format!("{} {} attendees", tr.kind, tr.attendees),
+                Message::new("trace.training")
+                    .with("kind", tr.kind)
+                    .with("kind_zh", tr.kind.label_zh())
+                    .with("attendees", tr.attendees),
             );
         }
         for &a in &ix.attendance_by_training[i as usize] {
@@ -416,7 +434,10 @@ pub(super) fn labour(
                         I::PoorEmployed,
                         "placement",
                         pl.placement_id.as_str(),
-                        format!("person {} {} days in {year}", pl.person_id, days),
+                        Message::new("trace.person_days")
+                            .with("person", &pl.person_id)
+                            .with("days", days)
+                            .with("year", year),
                     );
                 }
             }
@@ -483,11 +504,12 @@ pub(super) fn beneficiaries(
                     I::MilestonesDue,
                     "milestone",
                     format!("{}/{}", m.project_id, m.seq),
-                    format!(
-                        "due {} done {}",
-                        m.due_date,
-                        m.done_date.map_or("-".to_string(), |x| x.to_string())
-                    ),
+                    Message::new("trace.milestone_due")
+                        .with("due", m.due_date)
+                        .with(
+                            "done",
+                            m.done_date.map_or("-".to_string(), |x| x.to_string()),
+                        ),
                 );
                 if is_late {
                     late += 1;
@@ -495,11 +517,12 @@ pub(super) fn beneficiaries(
                         I::OnTimeRate,
                         "milestone",
                         format!("{}/{}", m.project_id, m.seq),
-                        format!(
-                            "late: due {} done {}",
-                            m.due_date,
-                            m.done_date.map_or("-".to_string(), |x| x.to_string())
-                        ),
+                        Message::new("trace.milestone_late")
+                            .with("due", m.due_date)
+                            .with(
+                                "done",
+                                m.done_date.map_or("-".to_string(), |x| x.to_string()),
+                            ),
                     );
                     findings.push(FindingRow {
                         finding: Finding::LateMilestone,
@@ -532,7 +555,9 @@ pub(super) fn beneficiaries(
                         I::PoorBenefited,
                         "household",
                         hid.as_str(),
-                        format!("beneficiary of {} ({} members)", proj.project_id, h.members),
+                        Message::new("trace.beneficiary")
+                            .with("project", &proj.project_id)
+                            .with("members", h.members),
                     );
                 }
             }

@@ -103,6 +103,8 @@ pub struct Explanation {
     pub value: String,
     /// (record kind, record id, detail)
     pub records: Vec<(String, String, String)>,
+    /// The detail of each record in Chinese, in the order of `records`.
+    pub details_zh: Vec<String>,
 }
 
 /// The records behind one indicator or finding of one pairing and year.
@@ -141,14 +143,17 @@ pub fn explain_in(
     let mut trace: Vec<TraceRow> = Vec::new();
     let r = compute(d, ix, y, p, Some(&mut trace));
     Ok(match subject {
-        Subject::Indicator(i) => Explanation {
-            value: r.get(i).to_output(),
-            records: trace
-                .into_iter()
-                .filter(|t| t.indicator == i)
-                .map(|t| (t.record_kind.to_string(), t.record_id, t.detail))
-                .collect(),
-        },
+        Subject::Indicator(i) => {
+            let rows: Vec<TraceRow> = trace.into_iter().filter(|t| t.indicator == i).collect();
+            Explanation {
+                value: r.get(i).to_output(),
+                details_zh: rows.iter().map(|t| t.detail_zh.clone()).collect(),
+                records: rows
+                    .into_iter()
+                    .map(|t| (t.record_kind.to_string(), t.record_id, t.detail))
+                    .collect(),
+            }
+        }
         Subject::Finding(f) => {
             let rows: Vec<_> = r
                 .findings
@@ -164,6 +169,7 @@ pub fn explain_in(
                 .collect();
             Explanation {
                 value: rows.len().to_string(),
+                details_zh: vec![String::new(); rows.len()],
                 records: rows,
             }
         }

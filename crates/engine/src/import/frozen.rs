@@ -34,7 +34,7 @@ impl Ctx<'_> {
         &mut self,
         kind: FileKind,
         row: &Row,
-    ) -> Result<Option<(&'static str, String)>, StoreError> {
+    ) -> Result<Option<(&'static str, Message)>, StoreError> {
         if self.frozen.0.is_empty() {
             return Ok(None);
         }
@@ -45,13 +45,13 @@ impl Ctx<'_> {
                 .get(kind, &key_cells(kind, &row.cells))?
                 .and_then(|o| Record::from_cells(kind, &o.cells).ok())
         };
-        let years: Vec<(Year, String)> = self
+        let years: Vec<(Year, String, String)> = self
             .frozen
             .0
             .iter()
-            .map(|(y, f)| (*y, format!("since {}: {}", f.at, f.reason)))
+            .map(|(y, f)| (*y, f.at.to_string(), f.reason.to_string()))
             .collect();
-        for (year, since) in years {
+        for (year, at, reason) in years {
             let new = self.year_view(&row.rec, year)?;
             let stored = match &old {
                 Some(o) => self.year_view(o, year)?,
@@ -60,9 +60,10 @@ impl Ctx<'_> {
             if new != stored {
                 return Ok(Some((
                     "",
-                    format!(
-                        "the {year} assessment round is frozen ({since}): this row changes a record its assessment reads, so it is refused; the frozen result stands until a correction is approved"
-                    ),
+                    Message::new("round.frozen")
+                        .with("year", year)
+                        .with("at", at)
+                        .with("reason", reason),
                 )));
             }
         }

@@ -9,7 +9,7 @@ use hashbrown::HashMap;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use xiezuo_domain::enums::*;
-use xiezuo_domain::{Fen, Id, NameOrParty, Party, RegionCode};
+use xiezuo_domain::{Fen, Id, Message, NameOrParty, Party, RegionCode};
 use xiezuo_exchange::{Cell, FileKind, ImportError, RawFields, Record, TableReader};
 use xiezuo_store::{BatchInfo, ImportTx, Store, StoreError, Upsert, key_cells, key_text};
 

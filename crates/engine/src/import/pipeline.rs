@@ -39,7 +39,7 @@ impl FileRun<'_> {
         }
         for (col, reason) in problems {
             self.report.errors.push(Rejected {
-                error: ImportError::new(&self.file, line, col, reason),
+                error: ImportError::message(&self.file, line, col, reason),
                 raw: raw.clone(),
             });
         }
@@ -164,13 +164,14 @@ pub(super) fn import_file(
                             match (g.parent, nearest) {
                                 (Some(p), Some(n)) if p != n => extra.push((
                                     "parent",
-                                    format!(
-                                        "parent must be the nearest existing ancestor {n}, not {p}"
-                                    ),
+                                    Message::new("region.parent_not_nearest")
+                                        .with("nearest", n)
+                                        .with("parent", p),
                                 )),
-                                (Some(p), None) => {
-                                    extra.push(("parent", format!("unknown region code {p}")))
-                                }
+                                (Some(p), None) => extra.push((
+                                    "parent",
+                                    Message::new("region.unknown_parent").with("code", p),
+                                )),
                                 _ => {}
                             }
                         }
@@ -257,7 +258,7 @@ pub(super) fn parse_rows(
                         key: key_if_parsable(kind, &reader.header, &fields),
                         problems: errs
                             .into_iter()
-                            .map(|e| (col_static(kind, &e.column), e.reason))
+                            .map(|e| (col_static(kind, &e.column), e.to_message()))
                             .collect(),
                         partial: cells,
                     },
@@ -352,12 +353,14 @@ pub(super) fn process_row_with(
     {
         let line = ctx.written_line(kind, rowid);
         let reason = match line {
-            Some(l) => format!("duplicate id_number (same as line {l}, person {other})"),
+            Some(l) => Message::new("duplicate.id_number_in_file")
+                .with("line", l)
+                .with("person", other),
             // A holder outside the writer's scope is not named.
             None if ctx.may_name_person(&other)? => {
-                format!("duplicate id_number (already registered to person {other})")
+                Message::new("duplicate.id_number_stored_person").with("person", other)
             }
-            None => "duplicate id_number (already registered)".to_string(),
+            None => Message::new("duplicate.id_number_stored"),
         };
         problems.push(("id_number", reason));
     }
@@ -373,10 +376,7 @@ pub(super) fn process_row_with(
             Ok(UpsertPlan::Done(Upsert::Unchanged(_))) => already_stored = true,
             Err(StoreError::Conflict(_)) => problems.push((
                 "txn_id",
-                format!(
-                    "{} is already in the ledger with other content; corrections are new rows with reverses",
-                    key_text(kind, &row.cells)
-                ),
+                Message::new("funds.ledger_changed").with("key", key_text(kind, &row.cells)),
             )),
             Ok(_) => {}
             Err(e) => return Err(e),

@@ -254,7 +254,7 @@ impl<'t> Ctx<'t> {
     }
 }
 
-pub(super) type Problems = Vec<(&'static str, String)>;
+pub(super) type Problems = Vec<xiezuo_domain::rules::Problem>;
 
 pub(super) fn missing<T>(
     f: Found<T>,
@@ -266,12 +266,36 @@ pub(super) fn missing<T>(
     match f {
         Found::Yes(v) => Some(v),
         Found::Rejected(at) => {
-            out.push((col, format!("depends on rejected row {at} ({what} {id})")));
+            out.push((
+                col,
+                Message::new("ref.depends_on_rejected")
+                    .with("at", at)
+                    .with("what", what)
+                    .with("what_zh", column_zh(what))
+                    .with("id", id),
+            ));
             None
         }
         Found::No => {
-            out.push((col, format!("unknown {what} {id}")));
+            out.push((
+                col,
+                Message::new("ref.unknown")
+                    .with("what", what)
+                    .with("what_zh", column_zh(what))
+                    .with("id", id),
+            ));
             None
         }
     }
+}
+
+/// The Chinese label of what a reference names: the column's label
+/// (`txn_id in reverses` is the ledger row a reversal names).
+fn column_zh(what: &str) -> &'static str {
+    let name = what.split(' ').next().unwrap_or(what);
+    FileKind::ALL
+        .iter()
+        .flat_map(|k| k.columns())
+        .find(|c| c.name == name)
+        .map_or("", |c| c.zh)
 }

@@ -56,10 +56,11 @@ impl Ctx<'_> {
         {
             out.push((
                 "helper_kind",
-                format!(
-                    "helper is an organisation of kind {org_kind}, not {}",
-                    p.helper_kind
-                ),
+                Message::new("pairing.org_kind")
+                    .with("org_kind", org_kind)
+                    .with("org_kind_zh", org_kind.label_zh())
+                    .with("helper_kind", p.helper_kind)
+                    .with("helper_kind_zh", p.helper_kind.label_zh()),
             ));
         }
         if let Some((level, _)) = helped
@@ -67,7 +68,11 @@ impl Ctx<'_> {
         {
             out.push((
                 "level",
-                format!("the helped party is at level {level}, not {}", p.level),
+                Message::new("pairing.helped_level")
+                    .with("actual", level)
+                    .with("actual_zh", level.label_zh())
+                    .with("level", p.level)
+                    .with("level_zh", p.level.label_zh()),
             ));
         }
         Ok(())
@@ -90,7 +95,10 @@ impl Ctx<'_> {
             let f = self.txn(orig_id)?;
             if let Some(orig) = missing(f, out, "reverses", "txn_id in reverses", orig_id) {
                 if orig.is_reversal {
-                    out.push(("reverses", format!("{orig_id} is itself a reversal")));
+                    out.push((
+                        "reverses",
+                        Message::new("funds.reverses_reversal").with("id", orig_id),
+                    ));
                 }
                 if orig.pairing != t.pairing_id
                     || orig.source != t.source
@@ -99,22 +107,23 @@ impl Ctx<'_> {
                 {
                     out.push((
                         "reverses",
-                        format!("{orig_id} has another pairing, source, kind or project"),
+                        Message::new("funds.reversal_mismatch").with("id", orig_id),
                     ));
                 }
                 if t.date < orig.date {
                     out.push((
                         "date",
-                        format!("a reversal is dated before {orig_id} ({})", orig.date),
+                        Message::new("funds.reversal_before")
+                            .with("id", orig_id)
+                            .with("date", orig.date),
                     ));
                 }
                 if orig.amount.0 + orig.reversed + t.amount.0 < 0 {
                     out.push((
                         "amount",
-                        format!(
-                            "reversals of {orig_id} would exceed its amount {}",
-                            orig.amount
-                        ),
+                        Message::new("funds.reversal_exceeds")
+                            .with("id", orig_id)
+                            .with("amount", orig.amount),
                     ));
                 }
             }
@@ -137,7 +146,7 @@ impl Ctx<'_> {
                 if let Some(l) = self.check_region(h.village, "village", out)?
                     && l != RegionLevel::Village
                 {
-                    out.push(("village", format!("{} is a {l}, not a village", h.village)));
+                    out.push(("village", wrong_level(h.village, l, RegionLevel::Village)));
                 }
             }
             Record::Person(p) => {
@@ -153,13 +162,13 @@ impl Ctx<'_> {
                 if let Some(l) = self.check_region(p.county, "county", out)?
                     && l != RegionLevel::County
                 {
-                    out.push(("county", format!("{} is a {l}, not a county", p.county)));
+                    out.push(("county", wrong_level(p.county, l, RegionLevel::County)));
                 }
                 if let Some(v) = p.village
                     && let Some(l) = self.check_region(v, "village", out)?
                     && l != RegionLevel::Village
                 {
-                    out.push(("village", format!("{v} is a {l}, not a village")));
+                    out.push(("village", wrong_level(v, l, RegionLevel::Village)));
                 }
             }
             Record::Milestone(m) => {
@@ -318,17 +327,21 @@ pub(super) fn duplicate_reason(
     column: Option<usize>,
     rowid: i64,
     cells: &[Cell],
-) -> Result<(&'static str, String), StoreError> {
+) -> Result<(&'static str, Message), StoreError> {
     let line = ctx.written_line(kind, rowid);
     Ok(match column {
         None => {
-            let what = if kind.key().len() == 1 { "id" } else { "key" };
+            let code = if kind.key().len() == 1 {
+                "duplicate.id"
+            } else {
+                "duplicate.key"
+            };
             let col = kind.columns()[kind.key()[0]].name;
             let key = key_text(kind, cells);
-            match line {
-                Some(l) => (col, format!("duplicate {what} {key} (same as line {l})")),
-                None => (col, format!("duplicate {what} {key}")),
-            }
+            (
+                col,
+                Message::new(code).with("key", key).with_opt("line", line),
+            )
         }
         Some(c) => {
             let col = kind.columns()[c].name;
@@ -342,18 +355,37 @@ pub(super) fn duplicate_reason(
                         .flatten();
                     match held {
                         // A holder outside the writer's scope is not named.
-                        Some((_, pid)) if line.is_some() || ctx.may_name_person(&pid)? => {
-                            format!(", person {pid}")
-                        }
-                        _ => String::new(),
+                        Some((_, pid)) if line.is_some() || ctx.may_name_person(&pid)? => Some(pid),
+                        _ => None,
                     }
                 }
-                _ => String::new(),
+                _ => None,
             };
-            match line {
-                Some(l) => (col, format!("duplicate {col} (same as line {l}{holder})")),
-                None => (col, format!("duplicate {col} (already registered{holder})")),
-            }
+            // In this file (the line of the other row) or already stored.
+            let code = if line.is_some() {
+                "duplicate.value_in_file"
+            } else {
+                "duplicate.value_stored"
+            };
+            let column = &kind.columns()[c];
+            (
+                col,
+                Message::new(code)
+                    .with("column", col)
+                    .with("column_zh", column.zh)
+                    .with_opt("line", line)
+                    .with_opt("person", holder),
+            )
         }
     })
+}
+
+/// A region of another level than the reference needs (`region.wrong_level`).
+fn wrong_level(code: impl std::fmt::Display, actual: RegionLevel, level: RegionLevel) -> Message {
+    Message::new("region.wrong_level")
+        .with("code", code)
+        .with("actual", actual)
+        .with("actual_zh", actual.label_zh())
+        .with("level", level)
+        .with("level_zh", level.label_zh())
 }

@@ -44,14 +44,18 @@ impl WriteScope {
 
     /// The refusal of a row, naming the writer's scope and nothing of the
     /// row or of what is stored.
-    pub fn refusal(&self, kind: FileKind) -> String {
-        let whose = match self {
-            WriteScope::Everywhere => "admin".to_string(),
-            WriteScope::Office(r) => format!("office {r}"),
-            WriteScope::Organisation(o) => format!("organisation {o}"),
-            WriteScope::Nowhere { role } => role.as_str().to_string(),
+    pub fn refusal(&self, kind: FileKind) -> Message {
+        let (whose, whose_zh) = match self {
+            WriteScope::Everywhere => ("admin".to_string(), Role::Admin.zh().to_string()),
+            WriteScope::Office(r) => (format!("office {r}"), format!("协作办 {r}")),
+            WriteScope::Organisation(o) => (format!("organisation {o}"), format!("机构 {o}")),
+            WriteScope::Nowhere { role } => (role.as_str().to_string(), role.zh().to_string()),
         };
-        format!("this {} row is outside your scope ({whose})", kind.stem())
+        Message::new("scope.outside")
+            .with("kind", kind.stem())
+            .with("kind_zh", kind.label_zh())
+            .with("whose", whose)
+            .with("whose_zh", whose_zh)
     }
 }
 

@@ -108,27 +108,31 @@ fn by_kind<T>(
             continue;
         };
         match FileKind::from_stem(stem) {
-            None => errors.push(ImportError::new(
+            None => errors.push(ImportError::message(
                 &name,
                 0,
                 "",
-                format!(
-                    "unknown file kind {}; expected one of: {}",
-                    shown_stem(stem),
-                    FileKind::ALL
-                        .iter()
-                        .map(|k| k.stem())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                Message::new("files.unknown_kind")
+                    .with("stem", shown_stem(stem))
+                    .with(
+                        "kinds",
+                        FileKind::ALL
+                            .iter()
+                            .map(|k| k.stem())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
             )),
             Some(k) => {
                 if let Some((prev, _)) = found.get(&k) {
-                    errors.push(ImportError::new(
+                    errors.push(ImportError::message(
                         &name,
                         0,
                         "",
-                        format!("{} is given twice (also as {prev})", k.stem()),
+                        Message::new("files.given_twice")
+                            .with("kind", k.stem())
+                            .with("kind_zh", k.label_zh())
+                            .with("prev", prev),
                     ));
                 } else {
                     found.insert(k, (shown, table));
