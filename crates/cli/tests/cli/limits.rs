@@ -1,0 +1,147 @@
+//! Uploads built to exhaust the server, posted to the real binary: a zip
+//! whose one cell inflates to a gibibyte (a zip bomb) and a body over the
+//! upload limit are refused with an error naming the file and the limit,
+//! and the server's resident memory stays bounded while it refuses them.
+
+use crate::support::*;
+use crate::web::{Server, serve};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+/// The growth of the server's resident memory allowed above idle while it
+/// refuses the uploads of a test.
+const MEMORY_BOUND_KB: u64 = 150 * 1024;
+
+/// The server process's resident memory (VmRSS), in KiB.
+fn resident_kb(s: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", s.pid())).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+/// Writes to `path` a zip whose `meetings.csv` holds a header and one
+/// record with a cell of `cell` bytes of `a`, streamed from a repeating
+/// reader (never held in memory).
+fn zip_bomb(path: &std::path::Path, cell: u64) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut z = zip::ZipWriter::new(std::io::BufWriter::new(file));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .large_file(true);
+    z.start_file("meetings.csv", options).unwrap();
+    z.write_all(b"meeting_id,pairing_id,date,kind,top_leader\nM1,CNTY-440101-450122,")
+        .unwrap();
+    std::io::copy(&mut std::io::repeat(b'a').take(cell), &mut z).unwrap();
+    z.write_all(b",joint_meeting,0\n").unwrap();
+    z.finish().unwrap().flush().unwrap();
+}
+
+/// Posts `file` (named `name`) as a multipart upload, streaming it from
+/// disk on a thread of its own (the server may stop reading early), with
+/// `extra` bytes of padding after it; returns the status and the body.
+fn post_upload(
+    s: &Server,
+    token: &str,
+    name: &str,
+    file: &std::path::Path,
+    extra: u64,
+) -> (u16, String) {
+    let head = format!(
+        "--XZBOUNDARY\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    );
+    let tail = "\r\n--XZBOUNDARY--\r\n";
+    let size = std::fs::metadata(file).unwrap().len() + extra;
+    let mut stream = TcpStream::connect(&s.addr).unwrap();
+    write!(
+        stream,
+        "POST /api/v1/uploads HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary=XZBOUNDARY\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{head}",
+        s.addr,
+        head.len() as u64 + size + tail.len() as u64
+    )
+    .unwrap();
+    let mut w = stream.try_clone().unwrap();
+    let path = file.to_path_buf();
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::File::open(path).unwrap();
+        if std::io::copy(&mut f, &mut w).is_err() {
+            return;
+        }
+        if std::io::copy(&mut std::io::repeat(b'a').take(extra), &mut w).is_err() {
+            return;
+        }
+        let _ = w.write_all(tail.as_bytes());
+    });
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    writer.join().unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, body.to_string())
+}
+
+#[test]
+fn a_zip_bomb_and_an_oversized_upload_are_refused_within_bounded_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "limits.db");
+    let bomb = tmp.path().join("bomb.zip");
+    zip_bomb(&bomb, 1 << 30);
+    let token = crate::web::account_token(&db, "uploader", &["--role", "admin"]);
+    let s = serve(&db, &["--max-upload-mib", "16"]);
+    let idle = resident_kb(&s);
+
+    let (status, body) = post_upload(&s, &token, "bomb.zip", &bomb, 0);
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains(
+            "bomb.zip: meetings.csv unpacks to more than 1024 MiB (the limit of one file in an upload)"
+        ),
+        "{body}"
+    );
+    // Below the size limit but compressed far more than real data.
+    let dense = tmp.path().join("dense.zip");
+    zip_bomb(&dense, 256 << 20);
+    let (status, body) = post_upload(&s, &token, "dense.zip", &dense, 0);
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains(
+            "dense.zip: meetings.csv unpacks to more than 200 times its compressed size, as a zip bomb does (the limit of compression in an upload)"
+        ),
+        "{body}"
+    );
+
+    // 64 MiB against a 16 MiB limit: refused before it is read whole.
+    let small = tmp.path().join("meetings.csv");
+    std::fs::write(&small, "meeting_id\n").unwrap();
+    let (status, body) = post_upload(&s, &token, "meetings.csv", &small, 64 << 20);
+    assert!(status == 413 || status == 400, "{status}: {body}");
+
+    let grown = resident_kb(&s).saturating_sub(idle);
+    assert!(
+        grown < MEMORY_BOUND_KB,
+        "the server grew by {grown} KiB over {idle} KiB idle"
+    );
+    // The server still answers.
+    let (status, _) = crate::web::raw_request(
+        &s.addr,
+        "GET",
+        "/api/v1/health",
+        &format!("Authorization: Bearer {token}\r\n"),
+        "",
+    );
+    assert_eq!(status, 200);
+}
