@@ -312,7 +312,10 @@ impl TableReader {
             .from_reader(boxed);
         let mut record = csv::StringRecord::new();
         let header = match reader.read_record(&mut record) {
-            Ok(true) => record.iter().map(str::to_string).collect::<Vec<_>>(),
+            Ok(true) => {
+                lines.record_ended(reader.position().byte());
+                record.iter().map(str::to_string).collect::<Vec<_>>()
+            }
             Ok(false) => {
                 return Err(vec![ImportError::new(
                     &file,
@@ -388,6 +391,7 @@ impl TableReader {
             } => loop {
                 match reader.read_record(record) {
                     Ok(true) => {
+                        lines.record_ended(reader.position().byte());
                         let line = record
                             .position()
                             .map_or(0, |p| lines.line_at(p.byte()).unwrap_or(p.line()));
@@ -497,6 +501,14 @@ fn sheet_warnings(file: &str, sheet: &SheetRows) -> Vec<ImportError> {
 }
 
 fn csv_error(file: &str, e: &csv::Error, lines: &crate::text::Lines) -> ImportError {
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && let Some(too_long) = io
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<crate::text::RecordTooLong>())
+    {
+        let line = lines.line_at(lines.record_start()).unwrap_or(0);
+        return ImportError::new(file, line, "", too_long.to_string());
+    }
     let line = e
         .position()
         .map_or(0, |p| lines.line_at(p.byte()).unwrap_or(p.line()));

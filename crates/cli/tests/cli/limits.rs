@@ -1,7 +1,8 @@
-//! Uploads built to exhaust the server, posted to the real binary: a zip
+//! Input built to exhaust the importer, given to the real binary: a zip
 //! whose one cell inflates to a gibibyte (a zip bomb) and a body over the
 //! upload limit are refused with an error naming the file and the limit,
-//! and the server's resident memory stays bounded while it refuses them.
+//! and the server's resident memory stays bounded while it refuses them;
+//! a CSV record over the record limit is refused naming its file and line.
 
 use crate::support::*;
 use crate::web::{Server, serve};
@@ -144,4 +145,29 @@ fn a_zip_bomb_and_an_oversized_upload_are_refused_within_bounded_memory() {
         "",
     );
     assert_eq!(status, 200);
+}
+
+#[test]
+fn a_record_over_the_limit_is_refused_naming_the_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "records.db");
+    let data = tmp.path().join("dataset");
+    copy_dataset(&data_dir().join("dataset"), &data);
+    let meetings = data.join("meetings.csv");
+    let lines = std::fs::read_to_string(&meetings).unwrap().lines().count();
+    let cell = "x".repeat(2 << 20);
+    append_line(
+        &meetings,
+        &format!("MT-HUGE,\"{cell}\",2018-05-06,joint_meeting,0"),
+    );
+    let r = xiezuo(&db, &["import", data.to_str().unwrap()]);
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    let want = format!("meetings.csv:{}", lines + 1);
+    assert!(r.stderr.contains(&want), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("record longer than 1 MiB (the limit of one record)"),
+        "{}",
+        r.stderr
+    );
 }
