@@ -9,6 +9,42 @@ use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::Path;
 
+/// The bounds of what one dataset file may hold (导入限额), checked as it
+/// is read so that memory stays bounded whatever the input: the CLI and
+/// the web read through the same checks. The defaults are far above any
+/// real data set (the national one has ~2.1 M rows, a few hundred MB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportLimits {
+    /// The size of one file, in bytes (`--max-file-bytes`).
+    pub file_bytes: u64,
+    /// The length of one CSV record, in bytes (`--max-record-bytes`).
+    pub record_bytes: u64,
+    /// The length of one cell, in characters (`--max-cell-chars`).
+    pub cell_chars: usize,
+    /// The data rows of one file (`--max-rows`).
+    pub rows: u64,
+}
+
+impl Default for ImportLimits {
+    fn default() -> ImportLimits {
+        ImportLimits {
+            file_bytes: 4 << 30,
+            record_bytes: crate::text::MAX_RECORD_BYTES,
+            cell_chars: 64 << 10,
+            rows: 20_000_000,
+        }
+    }
+}
+
+/// A size for an error message: whole MiB when it is one, else bytes.
+pub fn size_text(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 /// The format of a dataset file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -220,15 +256,39 @@ pub struct TableReader {
     pub warnings: Vec<ImportError>,
     current: Vec<String>,
     current_numeric: Vec<NumericCell>,
+    limits: ImportLimits,
+    /// Data rows returned so far, and whether the rows limit ended the file.
+    rows_read: u64,
+    ended: bool,
 }
 
 impl TableReader {
     /// Opens a dataset file; header errors are returned whole.
     pub fn open(kind: FileKind, path: &Path) -> Result<TableReader, Vec<ImportError>> {
+        Self::open_within(kind, path, &ImportLimits::default())
+    }
+
+    /// Opens a dataset file as `open` does, reading it within `limits`: a
+    /// file larger than the file limit is refused before it is read.
+    pub fn open_within(
+        kind: FileKind,
+        path: &Path,
+        limits: &ImportLimits,
+    ) -> Result<TableReader, Vec<ImportError>> {
         let file = path
             .file_name()
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        check_file_size(&file, size, limits)?;
+        Ok(Self::open_unchecked(kind, path, file, size)?.within(limits))
+    }
+
+    fn open_unchecked(
+        kind: FileKind,
+        path: &Path,
+        file: String,
+        size: u64,
+    ) -> Result<TableReader, Vec<ImportError>> {
         match Format::of_name(&file) {
             Format::Csv => {
                 let f = File::open(path).map_err(|e| {
@@ -247,6 +307,26 @@ impl TableReader {
     /// Reads a dataset file held in memory (an upload, a zip entry): its
     /// name says its format, exactly as for a file on disk.
     pub fn from_bytes(
+        kind: FileKind,
+        name: &str,
+        bytes: std::sync::Arc<[u8]>,
+    ) -> Result<TableReader, Vec<ImportError>> {
+        Self::from_bytes_within(kind, name, bytes, &ImportLimits::default())
+    }
+
+    /// Reads a dataset file held in memory as `from_bytes` does, within
+    /// `limits`.
+    pub fn from_bytes_within(
+        kind: FileKind,
+        name: &str,
+        bytes: std::sync::Arc<[u8]>,
+        limits: &ImportLimits,
+    ) -> Result<TableReader, Vec<ImportError>> {
+        check_file_size(name, bytes.len() as u64, limits)?;
+        Ok(Self::from_bytes_unchecked(kind, name, bytes)?.within(limits))
+    }
+
+    fn from_bytes_unchecked(
         kind: FileKind,
         name: &str,
         bytes: std::sync::Arc<[u8]>,
@@ -292,6 +372,9 @@ impl TableReader {
             warnings: Vec::new(),
             current: Vec::new(),
             current_numeric: Vec::new(),
+            limits: ImportLimits::default(),
+            rows_read: 0,
+            ended: false,
         }
     }
 
@@ -342,6 +425,9 @@ impl TableReader {
             warnings: Vec::new(),
             current: Vec::new(),
             current_numeric: Vec::new(),
+            limits: ImportLimits::default(),
+            rows_read: 0,
+            ended: false,
         })
     }
 
@@ -376,13 +462,78 @@ impl TableReader {
             warnings,
             current: Vec::new(),
             current_numeric: Vec::new(),
+            limits: ImportLimits::default(),
+            rows_read: 0,
+            ended: false,
         })
+    }
+
+    /// Reads the rows within `limits` (the header was read within the
+    /// default record limit).
+    pub fn within(mut self, limits: &ImportLimits) -> TableReader {
+        self.limits = *limits;
+        if let RowSource::Csv { lines, .. } = &self.source {
+            lines.set_record_limit(limits.record_bytes);
+        }
+        self
     }
 
     /// Advances to the next row and returns its physical line; a malformed
     /// record is an error for that line, and reading goes on. The row's
-    /// fields are then read with `fields` (no copy) or `raw` (owned).
+    /// fields are then read with `fields` (no copy) or `raw` (owned). A
+    /// cell over the cell limit is an error of its row; past the rows
+    /// limit, one error ends the file.
     pub fn next_row(&mut self) -> Option<Result<u64, ImportError>> {
+        if self.ended {
+            return None;
+        }
+        let line = match self.next_record()? {
+            Ok(line) => line,
+            Err(e) => return Some(Err(e)),
+        };
+        self.rows_read += 1;
+        if self.rows_read > self.limits.rows {
+            self.ended = true;
+            return Some(Err(ImportError::new(
+                &self.file,
+                line,
+                "",
+                format!(
+                    "more than {} rows (the limit of rows in one file; raise it with xiezuo import --max-rows)",
+                    self.limits.rows
+                ),
+            )));
+        }
+        let max = self.limits.cell_chars;
+        let long = self
+            .fields()
+            .into_iter()
+            .position(|f| f.len() > max && f.chars().count() > max);
+        if let Some(p) = long {
+            let column = self.header_column(p);
+            return Some(Err(ImportError::new(
+                &self.file,
+                line,
+                column,
+                format!(
+                    "cell longer than {max} characters (the limit of one cell; raise it with xiezuo import --max-cell-chars)"
+                ),
+            )));
+        }
+        Some(Ok(line))
+    }
+
+    /// The schema name of the column at field position `p` ("?" if none).
+    fn header_column(&self, p: usize) -> &'static str {
+        self.kind
+            .columns()
+            .iter()
+            .zip(&self.header.positions)
+            .find(|(_, pos)| **pos == Some(p))
+            .map_or("?", |(c, _)| c.name)
+    }
+
+    fn next_record(&mut self) -> Option<Result<u64, ImportError>> {
         match &mut self.source {
             RowSource::Csv {
                 reader,
@@ -498,6 +649,22 @@ fn sheet_warnings(file: &str, sheet: &SheetRows) -> Vec<ImportError> {
         ));
     }
     out
+}
+
+/// A file over the file limit, refused before it is read.
+fn check_file_size(file: &str, size: u64, limits: &ImportLimits) -> Result<(), Vec<ImportError>> {
+    if size > limits.file_bytes {
+        return Err(vec![ImportError::new(
+            file,
+            0,
+            "",
+            format!(
+                "file larger than {} (the limit of one file; raise it with xiezuo import --max-file-bytes)",
+                size_text(limits.file_bytes)
+            ),
+        )]);
+    }
+    Ok(())
 }
 
 fn csv_error(file: &str, e: &csv::Error, lines: &crate::text::Lines) -> ImportError {

@@ -11,15 +11,18 @@ use std::sync::{Arc, Mutex};
 pub const SNIFF_BYTES: usize = 1 << 20;
 
 /// The longest record (one row, line breaks in quoted cells included) a
-/// CSV file may have, in bytes: far above any real row, and what the CSV
-/// reader holds at most.
+/// CSV file may have by default, in bytes: far above any real row, and
+/// what the CSV reader holds at most.
 pub const MAX_RECORD_BYTES: u64 = 1 << 20;
 
-/// A record longer than `MAX_RECORD_BYTES`: reading the file stops there,
-/// before the CSV reader holds more of it.
+/// A record longer than the record limit (its bytes): reading the file
+/// stops there, before the CSV reader holds more of it.
 #[derive(Debug, thiserror::Error)]
-#[error("record longer than {} MiB (the limit of one record)", MAX_RECORD_BYTES >> 20)]
-pub struct RecordTooLong;
+#[error(
+    "record longer than {} (the limit of one record; raise it with xiezuo import --max-record-bytes)",
+    crate::reader::size_text(*.0)
+)]
+pub struct RecordTooLong(pub u64);
 
 /// The encoding a file was read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +121,8 @@ struct Starts {
     record_start: u64,
     /// A record was too long: the stream ends.
     too_long: bool,
+    /// The longest record, in bytes.
+    record_limit: u64,
 }
 
 /// The physical lines of a stream, as a CSV reader consumes it.
@@ -144,6 +149,14 @@ impl Lines {
         s.record_start = s.record_start.max(offset);
     }
 
+    /// Sets the longest record, in bytes (`MAX_RECORD_BYTES` until then).
+    pub fn set_record_limit(&self, bytes: u64) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .record_limit = bytes;
+    }
+
     /// Where the record being read starts.
     pub fn record_start(&self) -> u64 {
         self.0
@@ -164,6 +177,7 @@ impl<R: Read> LineTap<R> {
         let lines = Lines(Arc::new(Mutex::new(Starts {
             line: 1,
             at_line_start: true,
+            record_limit: MAX_RECORD_BYTES,
             ..Starts::default()
         })));
         (
@@ -189,9 +203,9 @@ impl<R: Read> Read for LineTap<R> {
         }
         let n = self.inner.read(buf)?;
         let mut s = self.lines.0.lock().unwrap_or_else(|e| e.into_inner());
-        if (s.offset + n as u64).saturating_sub(s.record_start) > MAX_RECORD_BYTES {
+        if (s.offset + n as u64).saturating_sub(s.record_start) > s.record_limit {
             s.too_long = true;
-            return Err(std::io::Error::other(RecordTooLong));
+            return Err(std::io::Error::other(RecordTooLong(s.record_limit)));
         }
         for &b in &buf[..n] {
             match b {

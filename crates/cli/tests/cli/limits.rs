@@ -147,27 +147,87 @@ fn a_zip_bomb_and_an_oversized_upload_are_refused_within_bounded_memory() {
     assert_eq!(status, 200);
 }
 
+/// A copy of the test dataset whose first project has a name of `chars`
+/// characters.
+fn dataset_with_a_long_name(dir: &std::path::Path, chars: usize) -> std::path::PathBuf {
+    let data = dir.join("dataset");
+    copy_dataset(&data_dir().join("dataset"), &data);
+    let projects = data.join("projects.csv");
+    let text = std::fs::read_to_string(&projects).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut fields: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    fields[3] = "x".repeat(chars);
+    lines[1] = fields.join(",");
+    std::fs::write(&projects, lines.join("\n") + "\n").unwrap();
+    data
+}
+
 #[test]
-fn a_record_over_the_limit_is_refused_naming_the_file_and_line() {
+fn a_record_over_the_limit_is_refused_naming_the_file_and_line_and_the_flag_raises_it() {
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "records.db");
-    let data = tmp.path().join("dataset");
-    copy_dataset(&data_dir().join("dataset"), &data);
-    let meetings = data.join("meetings.csv");
-    let lines = std::fs::read_to_string(&meetings).unwrap().lines().count();
-    let cell = "x".repeat(2 << 20);
-    append_line(
-        &meetings,
-        &format!("MT-HUGE,\"{cell}\",2018-05-06,joint_meeting,0"),
-    );
-    let r = xiezuo(&db, &["import", data.to_str().unwrap()]);
+    let data = dataset_with_a_long_name(tmp.path(), 2 << 20);
+    let dir = data.to_str().unwrap();
+    let r = xiezuo(&db, &["import", dir]);
     assert_ne!(r.code, 0, "{}", r.stdout);
-    let want = format!("meetings.csv:{}", lines + 1);
-    assert!(r.stderr.contains(&want), "{}", r.stderr);
     assert!(
-        r.stderr
-            .contains("record longer than 1 MiB (the limit of one record)"),
+        r.stderr.contains(
+            "projects.csv:2: record longer than 1 MiB (the limit of one record; raise it with xiezuo import --max-record-bytes)"
+        ),
         "{}",
         r.stderr
     );
+    // The record fits; its cell does not.
+    let r = xiezuo(&db, &["import", dir, "--max-record-bytes", "4194304"]);
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(!r.stderr.contains("record longer"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "cell longer than 65536 characters (the limit of one cell; raise it with xiezuo import --max-cell-chars)"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("projects.csv:2"), "{}", r.stderr);
+    let r = xiezuo(
+        &db,
+        &[
+            "import",
+            dir,
+            "--max-record-bytes",
+            "4194304",
+            "--max-cell-chars",
+            "4194304",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn too_many_rows_and_too_large_a_file_are_refused_naming_the_file_and_the_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "rows.db");
+    let data = tmp.path().join("dataset");
+    copy_dataset(&data_dir().join("dataset"), &data);
+    let dir = data.to_str().unwrap();
+    let r = xiezuo(&db, &["import", dir, "--max-rows", "2"]);
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "meetings.csv:4: more than 2 rows (the limit of rows in one file; raise it with xiezuo import --max-rows)"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = xiezuo(&db, &["import", dir, "--max-file-bytes", "1000"]);
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "meetings.csv:0: file larger than 1000 bytes (the limit of one file; raise it with xiezuo import --max-file-bytes)"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = xiezuo(&db, &["import", dir, "--max-rows", "100000000"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
 }

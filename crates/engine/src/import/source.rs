@@ -65,11 +65,17 @@ pub(super) enum Table<'a> {
 }
 
 impl Table<'_> {
-    pub(super) fn open(self, kind: FileKind) -> Result<TableReader, Vec<ImportError>> {
+    pub(super) fn open(
+        self,
+        kind: FileKind,
+        limits: &ImportLimits,
+    ) -> Result<TableReader, Vec<ImportError>> {
         match self {
-            Table::Path(p) => TableReader::open(kind, &p),
-            Table::Bytes(f) => TableReader::from_bytes(kind, &f.name, f.bytes.clone()),
-            Table::Rows(r) => Ok(TableReader::from_rows(kind, &r.name, r.rows)),
+            Table::Path(p) => TableReader::open_within(kind, &p, limits),
+            Table::Bytes(f) => {
+                TableReader::from_bytes_within(kind, &f.name, f.bytes.clone(), limits)
+            }
+            Table::Rows(r) => Ok(TableReader::from_rows(kind, &r.name, r.rows).within(limits)),
         }
     }
 }
