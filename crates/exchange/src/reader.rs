@@ -30,7 +30,7 @@ impl Default for ImportLimits {
         ImportLimits {
             file_bytes: 4 << 30,
             record_bytes: crate::text::MAX_RECORD_BYTES,
-            cell_chars: 64 << 10,
+            cell_chars: 64 << 20,
             rows: 20_000_000,
         }
     }
@@ -280,6 +280,12 @@ impl TableReader {
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         check_file_size(&file, size, limits)?;
+        if Format::of_name(&file) == Format::Xlsx
+            && let Ok(f) = File::open(path)
+        {
+            crate::xlsx::check_unpacked_size(std::io::BufReader::new(f), limits.file_bytes)
+                .map_err(|e| vec![ImportError::new(&file, 0, "", e)])?;
+        }
         Ok(Self::open_unchecked(kind, path, file, size)?.within(limits))
     }
 
@@ -323,7 +329,36 @@ impl TableReader {
         limits: &ImportLimits,
     ) -> Result<TableReader, Vec<ImportError>> {
         check_file_size(name, bytes.len() as u64, limits)?;
+        if Format::of_name(name) == Format::Xlsx {
+            crate::xlsx::check_unpacked_size(Cursor::new(bytes.clone()), limits.file_bytes)
+                .map_err(|e| vec![ImportError::new(name, 0, "", e)])?;
+        }
         Ok(Self::from_bytes_unchecked(kind, name, bytes)?.within(limits))
+    }
+
+    /// Reads a dataset file from a stream of `size` bytes (an entry of a
+    /// zip, unpacked as it is read), within `limits`: a CSV file is never
+    /// held whole; a sheet is read whole into memory (as a file's sheets
+    /// are), at most the file limit.
+    pub fn from_reader_within(
+        kind: FileKind,
+        name: &str,
+        size: u64,
+        input: Box<dyn Read + Send>,
+        limits: &ImportLimits,
+    ) -> Result<TableReader, Vec<ImportError>> {
+        check_file_size(name, size, limits)?;
+        match Format::of_name(name) {
+            Format::Csv => Ok(Self::csv(kind, name.to_string(), size, input)?.within(limits)),
+            Format::Xlsx => {
+                let mut bytes = Vec::new();
+                input
+                    .take(limits.file_bytes.saturating_add(1))
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| vec![ImportError::new(name, 0, "", format!("read error: {e}"))])?;
+                Self::from_bytes_within(kind, name, bytes.into(), limits)
+            }
+        }
     }
 
     fn from_bytes_unchecked(

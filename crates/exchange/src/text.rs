@@ -11,9 +11,10 @@ use std::sync::{Arc, Mutex};
 pub const SNIFF_BYTES: usize = 1 << 20;
 
 /// The longest record (one row, line breaks in quoted cells included) a
-/// CSV file may have by default, in bytes: far above any real row, and
-/// what the CSV reader holds at most.
-pub const MAX_RECORD_BYTES: u64 = 1 << 20;
+/// CSV file may have by default, in bytes: far above any real row (a long
+/// text pasted into one cell still gets the error of its row), and what
+/// the CSV reader holds at most.
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
 
 /// A record longer than the record limit (its bytes): reading the file
 /// stops there, before the CSV reader holds more of it.
@@ -251,10 +252,11 @@ mod tests {
     #[test]
     fn a_record_over_the_limit_ends_the_stream_with_an_error() {
         let mut data = b"a,b\n1,2\n\"".to_vec();
-        data.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES as usize * 2));
+        data.extend(std::iter::repeat_n(b'x', 2 << 20));
         data.extend_from_slice(b"\",3\n");
         let (text, _) = decoded(Box::new(std::io::Cursor::new(data)));
         let (tap, lines) = LineTap::new(text);
+        lines.set_record_limit(1 << 20);
         let mut r = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

@@ -26,6 +26,7 @@ mod self_evaluations;
 pub mod session;
 pub mod state;
 mod upload;
+mod zipped;
 
 use axum::Router;
 use axum::routing::get;

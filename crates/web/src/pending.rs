@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use xiezuo_engine::import::NamedFile;
+use xiezuo_engine::import::StreamedFile;
 
 /// An upload's files, held in memory until it is committed, dropped or
-/// expired.
+/// expired: a file as it was sent, a zip compressed (its entries are
+/// unpacked each time they are read).
 pub struct Upload {
-    pub files: Vec<NamedFile>,
+    pub files: Vec<std::sync::Arc<dyn StreamedFile>>,
     /// Who uploaded it: only they may commit it.
     pub owner: crate::session::Caller,
     /// The id of its check job: it is committed only once that has ended.
@@ -21,11 +22,11 @@ pub struct Upload {
 
 impl Upload {
     pub(crate) fn bytes(&self) -> u64 {
-        self.files.iter().map(|f| f.bytes.len() as u64).sum()
+        self.files.iter().map(|f| f.size()).sum()
     }
 
     pub(crate) fn names(&self) -> Vec<String> {
-        self.files.iter().map(|f| f.name.clone()).collect()
+        self.files.iter().map(|f| f.name().to_string()).collect()
     }
 }
 

@@ -37,10 +37,10 @@ pub struct LimitArgs {
     /// The largest dataset file, in bytes; default 4 GiB.
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_file_bytes: Option<u64>,
-    /// The longest CSV record (one row), in bytes; default 1 MiB.
+    /// The longest CSV record (one row), in bytes; default 64 MiB.
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_record_bytes: Option<u64>,
-    /// The longest cell, in characters; default 65536.
+    /// The longest cell, in characters; default 67108864 (64 Mi).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_cell_chars: Option<u64>,
     /// The most data rows of one file; default 20000000.

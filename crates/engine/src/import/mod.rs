@@ -136,7 +136,7 @@ mod source;
 use pipeline::*;
 use resolve::*;
 pub use scope::WriteScope;
-pub use source::{Discovered, NamedFile, Rows, Source, discover};
+pub use source::{Discovered, NamedFile, Rows, Source, StreamedFile, discover};
 pub use xiezuo_exchange::reader::ImportLimits;
 
 /// Imports the rows of a source in one batch: the one way rows enter the
