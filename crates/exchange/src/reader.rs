@@ -575,6 +575,12 @@ impl TableReader {
                 record,
                 lines,
             } => loop {
+                // The CSV reader keeps a record's buffer at its largest
+                // size, and a clone of the record copies all of it: after
+                // a long record, later rows start from a small buffer.
+                if record.as_byte_record().as_slice().len() > LONG_RECORD_BYTES {
+                    *record = csv::StringRecord::new();
+                }
                 match reader.read_record(record) {
                     Ok(true) => {
                         lines.record_ended(reader.position().byte());
@@ -642,6 +648,9 @@ impl TableReader {
         }
     }
 }
+
+/// A record from which the next one is read into a new buffer.
+const LONG_RECORD_BYTES: usize = 64 << 10;
 
 /// The most hidden lines a warning lists.
 const HIDDEN_LINES_LISTED: usize = 10;
