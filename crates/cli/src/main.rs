@@ -26,7 +26,7 @@ use std::process::ExitCode;
 pub struct Cli {
     /// Settings file (TOML: `actor`, `[store] db, key_file`, `[serve] addr,
     /// map_dir, methods_dir, log_snapshots, header_timeout_secs,
-    /// max_connections`). Env: XIEZUO_CONFIG.
+    /// max_connections, max_upload_mib`). Env: XIEZUO_CONFIG.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Store: a file path or sqlite://PATH (embedded SQLite), or

@@ -63,6 +63,8 @@ pub struct ServeSettings {
     pub header_timeout_secs: u64,
     /// The most connections served at once.
     pub max_connections: usize,
+    /// The largest upload request body, in MiB.
+    pub max_upload_mib: u64,
 }
 
 impl Default for ServeSettings {
@@ -74,6 +76,7 @@ impl Default for ServeSettings {
             log_snapshots: false,
             header_timeout_secs: xiezuo_web::HEADER_READ_TIMEOUT.as_secs(),
             max_connections: xiezuo_web::MAX_CONNECTIONS,
+            max_upload_mib: xiezuo_web::UploadLimits::default().body_bytes >> 20,
         }
     }
 }
@@ -132,6 +135,7 @@ pub struct ServeLayer {
     pub log_snapshots: Option<bool>,
     pub header_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
+    pub max_upload_mib: Option<u64>,
 }
 
 /// Why the settings cannot be built.
@@ -174,6 +178,7 @@ pub mod vars {
     pub const LOG_SNAPSHOTS: &str = "XIEZUO_LOG_SNAPSHOTS";
     pub const HEADER_TIMEOUT: &str = "XIEZUO_HEADER_TIMEOUT";
     pub const MAX_CONNECTIONS: &str = "XIEZUO_MAX_CONNECTIONS";
+    pub const MAX_UPLOAD_MIB: &str = "XIEZUO_MAX_UPLOAD_MIB";
 }
 
 impl Layer {
@@ -233,6 +238,7 @@ impl Layer {
                 log_snapshots,
                 header_timeout_secs: number(vars::HEADER_TIMEOUT)?,
                 max_connections: number(vars::MAX_CONNECTIONS)?.map(|n| n as usize),
+                max_upload_mib: number(vars::MAX_UPLOAD_MIB)?,
             },
         })
     }
@@ -433,6 +439,16 @@ impl Settings {
                     ),
                 ],
             ),
+            max_upload_mib: pick(
+                &mut o,
+                "serve.max_upload_mib",
+                ServeSettings::default().max_upload_mib,
+                [
+                    (Source::File, f.serve.max_upload_mib),
+                    (Source::Env(vars::MAX_UPLOAD_MIB), e.serve.max_upload_mib),
+                    (Source::Flag("--max-upload-mib"), flags.serve.max_upload_mib),
+                ],
+            ),
         };
         Ok(Settings {
             store,
@@ -530,6 +546,10 @@ impl Settings {
             (
                 "serve.max_connections",
                 self.serve.max_connections.to_string(),
+            ),
+            (
+                "serve.max_upload_mib",
+                self.serve.max_upload_mib.to_string(),
             ),
         ];
         values

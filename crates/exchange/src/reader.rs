@@ -9,6 +9,42 @@ use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::Path;
 
+/// The bounds of what one dataset file may hold (导入限额), checked as it
+/// is read so that memory stays bounded whatever the input: the CLI and
+/// the web read through the same checks. The defaults are far above any
+/// real data set (the national one has ~2.1 M rows, a few hundred MB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportLimits {
+    /// The size of one file, in bytes (`--max-file-bytes`).
+    pub file_bytes: u64,
+    /// The length of one CSV record, in bytes (`--max-record-bytes`).
+    pub record_bytes: u64,
+    /// The length of one cell, in characters (`--max-cell-chars`).
+    pub cell_chars: usize,
+    /// The data rows of one file (`--max-rows`).
+    pub rows: u64,
+}
+
+impl Default for ImportLimits {
+    fn default() -> ImportLimits {
+        ImportLimits {
+            file_bytes: 4 << 30,
+            record_bytes: crate::text::MAX_RECORD_BYTES,
+            cell_chars: 64 << 20,
+            rows: 20_000_000,
+        }
+    }
+}
+
+/// A size for an error message: whole MiB when it is one, else bytes.
+pub fn size_text(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 /// The format of a dataset file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -230,15 +266,45 @@ pub struct TableReader {
     pub warnings: Vec<ImportError>,
     current: Vec<String>,
     current_numeric: Vec<NumericCell>,
+    limits: ImportLimits,
+    /// Data rows returned so far, and whether the rows limit ended the file.
+    rows_read: u64,
+    ended: bool,
 }
 
 impl TableReader {
     /// Opens a dataset file; header errors are returned whole.
     pub fn open(kind: FileKind, path: &Path) -> Result<TableReader, Vec<ImportError>> {
+        Self::open_within(kind, path, &ImportLimits::default())
+    }
+
+    /// Opens a dataset file as `open` does, reading it within `limits`: a
+    /// file larger than the file limit is refused before it is read.
+    pub fn open_within(
+        kind: FileKind,
+        path: &Path,
+        limits: &ImportLimits,
+    ) -> Result<TableReader, Vec<ImportError>> {
         let file = path
             .file_name()
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        check_file_size(&file, size, limits)?;
+        if Format::of_name(&file) == Format::Xlsx
+            && let Ok(f) = File::open(path)
+        {
+            crate::xlsx::check_unpacked_size(std::io::BufReader::new(f), limits.file_bytes)
+                .map_err(|e| vec![ImportError::new(&file, 0, "", e)])?;
+        }
+        Ok(Self::open_unchecked(kind, path, file, size)?.within(limits))
+    }
+
+    fn open_unchecked(
+        kind: FileKind,
+        path: &Path,
+        file: String,
+        size: u64,
+    ) -> Result<TableReader, Vec<ImportError>> {
         match Format::of_name(&file) {
             Format::Csv => {
                 let f = File::open(path).map_err(|e| {
@@ -262,6 +328,55 @@ impl TableReader {
     /// Reads a dataset file held in memory (an upload, a zip entry): its
     /// name says its format, exactly as for a file on disk.
     pub fn from_bytes(
+        kind: FileKind,
+        name: &str,
+        bytes: std::sync::Arc<[u8]>,
+    ) -> Result<TableReader, Vec<ImportError>> {
+        Self::from_bytes_within(kind, name, bytes, &ImportLimits::default())
+    }
+
+    /// Reads a dataset file held in memory as `from_bytes` does, within
+    /// `limits`.
+    pub fn from_bytes_within(
+        kind: FileKind,
+        name: &str,
+        bytes: std::sync::Arc<[u8]>,
+        limits: &ImportLimits,
+    ) -> Result<TableReader, Vec<ImportError>> {
+        check_file_size(name, bytes.len() as u64, limits)?;
+        if Format::of_name(name) == Format::Xlsx {
+            crate::xlsx::check_unpacked_size(Cursor::new(bytes.clone()), limits.file_bytes)
+                .map_err(|e| vec![ImportError::new(name, 0, "", e)])?;
+        }
+        Ok(Self::from_bytes_unchecked(kind, name, bytes)?.within(limits))
+    }
+
+    /// Reads a dataset file from a stream of `size` bytes (an entry of a
+    /// zip, unpacked as it is read), within `limits`: a CSV file is never
+    /// held whole; a sheet is read whole into memory (as a file's sheets
+    /// are), at most the file limit.
+    pub fn from_reader_within(
+        kind: FileKind,
+        name: &str,
+        size: u64,
+        input: Box<dyn Read + Send>,
+        limits: &ImportLimits,
+    ) -> Result<TableReader, Vec<ImportError>> {
+        check_file_size(name, size, limits)?;
+        match Format::of_name(name) {
+            Format::Csv => Ok(Self::csv(kind, name.to_string(), size, input)?.within(limits)),
+            Format::Xlsx => {
+                let mut bytes = Vec::new();
+                input
+                    .take(limits.file_bytes.saturating_add(1))
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| vec![ImportError::new(name, 0, "", format!("read error: {e}"))])?;
+                Self::from_bytes_within(kind, name, bytes.into(), limits)
+            }
+        }
+    }
+
+    fn from_bytes_unchecked(
         kind: FileKind,
         name: &str,
         bytes: std::sync::Arc<[u8]>,
@@ -307,6 +422,9 @@ impl TableReader {
             warnings: Vec::new(),
             current: Vec::new(),
             current_numeric: Vec::new(),
+            limits: ImportLimits::default(),
+            rows_read: 0,
+            ended: false,
         }
     }
 
@@ -327,7 +445,10 @@ impl TableReader {
             .from_reader(boxed);
         let mut record = csv::StringRecord::new();
         let header = match reader.read_record(&mut record) {
-            Ok(true) => record.iter().map(str::to_string).collect::<Vec<_>>(),
+            Ok(true) => {
+                lines.record_ended(reader.position().byte());
+                record.iter().map(str::to_string).collect::<Vec<_>>()
+            }
             Ok(false) => {
                 return Err(vec![ImportError::message(
                     &file,
@@ -354,6 +475,9 @@ impl TableReader {
             warnings: Vec::new(),
             current: Vec::new(),
             current_numeric: Vec::new(),
+            limits: ImportLimits::default(),
+            rows_read: 0,
+            ended: false,
         })
     }
 
@@ -388,21 +512,93 @@ impl TableReader {
             warnings,
             current: Vec::new(),
             current_numeric: Vec::new(),
+            limits: ImportLimits::default(),
+            rows_read: 0,
+            ended: false,
         })
+    }
+
+    /// Reads the rows within `limits` (the header was read within the
+    /// default record limit).
+    pub fn within(mut self, limits: &ImportLimits) -> TableReader {
+        self.limits = *limits;
+        if let RowSource::Csv { lines, .. } = &self.source {
+            lines.set_record_limit(limits.record_bytes);
+        }
+        self
     }
 
     /// Advances to the next row and returns its physical line; a malformed
     /// record is an error for that line, and reading goes on. The row's
-    /// fields are then read with `fields` (no copy) or `raw` (owned).
+    /// fields are then read with `fields` (no copy) or `raw` (owned). A
+    /// cell over the cell limit is an error of its row; past the rows
+    /// limit, one error ends the file.
     pub fn next_row(&mut self) -> Option<Result<u64, ImportError>> {
+        if self.ended {
+            return None;
+        }
+        let line = match self.next_record()? {
+            Ok(line) => line,
+            Err(e) => return Some(Err(e)),
+        };
+        self.rows_read += 1;
+        if self.rows_read > self.limits.rows {
+            self.ended = true;
+            return Some(Err(ImportError::new(
+                &self.file,
+                line,
+                "",
+                format!(
+                    "more than {} rows (the limit of rows in one file; raise it with xiezuo import --max-rows)",
+                    self.limits.rows
+                ),
+            )));
+        }
+        let max = self.limits.cell_chars;
+        let long = self
+            .fields()
+            .into_iter()
+            .position(|f| f.len() > max && f.chars().count() > max);
+        if let Some(p) = long {
+            let column = self.header_column(p);
+            return Some(Err(ImportError::new(
+                &self.file,
+                line,
+                column,
+                format!(
+                    "cell longer than {max} characters (the limit of one cell; raise it with xiezuo import --max-cell-chars)"
+                ),
+            )));
+        }
+        Some(Ok(line))
+    }
+
+    /// The schema name of the column at field position `p` ("?" if none).
+    fn header_column(&self, p: usize) -> &'static str {
+        self.kind
+            .columns()
+            .iter()
+            .zip(&self.header.positions)
+            .find(|(_, pos)| **pos == Some(p))
+            .map_or("?", |(c, _)| c.name)
+    }
+
+    fn next_record(&mut self) -> Option<Result<u64, ImportError>> {
         match &mut self.source {
             RowSource::Csv {
                 reader,
                 record,
                 lines,
             } => loop {
+                // The CSV reader keeps a record's buffer at its largest
+                // size, and a clone of the record copies all of it: after
+                // a long record, later rows start from a small buffer.
+                if record.as_byte_record().as_slice().len() > LONG_RECORD_BYTES {
+                    *record = csv::StringRecord::new();
+                }
                 match reader.read_record(record) {
                     Ok(true) => {
+                        lines.record_ended(reader.position().byte());
                         let line = record
                             .position()
                             .map_or(0, |p| lines.line_at(p.byte()).unwrap_or(p.line()));
@@ -468,6 +664,9 @@ impl TableReader {
     }
 }
 
+/// A record from which the next one is read into a new buffer.
+const LONG_RECORD_BYTES: usize = 64 << 10;
+
 /// The most hidden lines a warning lists.
 const HIDDEN_LINES_LISTED: usize = 10;
 
@@ -509,7 +708,31 @@ fn sheet_warnings(file: &str, sheet: &SheetRows) -> Vec<ImportError> {
     out
 }
 
+/// A file over the file limit, refused before it is read.
+fn check_file_size(file: &str, size: u64, limits: &ImportLimits) -> Result<(), Vec<ImportError>> {
+    if size > limits.file_bytes {
+        return Err(vec![ImportError::new(
+            file,
+            0,
+            "",
+            format!(
+                "file larger than {} (the limit of one file; raise it with xiezuo import --max-file-bytes)",
+                size_text(limits.file_bytes)
+            ),
+        )]);
+    }
+    Ok(())
+}
+
 fn csv_error(file: &str, e: &csv::Error, lines: &crate::text::Lines) -> ImportError {
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && let Some(too_long) = io
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<crate::text::RecordTooLong>())
+    {
+        let line = lines.line_at(lines.record_start()).unwrap_or(0);
+        return ImportError::new(file, line, "", too_long.to_string());
+    }
     let line = e
         .position()
         .map_or(0, |p| lines.line_at(p.byte()).unwrap_or(p.line()));

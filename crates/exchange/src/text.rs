@@ -10,6 +10,21 @@ use std::sync::{Arc, Mutex};
 /// How much of a file is looked at to tell UTF-8 from GB18030.
 pub const SNIFF_BYTES: usize = 1 << 20;
 
+/// The longest record (one row, line breaks in quoted cells included) a
+/// CSV file may have by default, in bytes: far above any real row (a long
+/// text pasted into one cell still gets the error of its row), and what
+/// the CSV reader holds at most.
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
+
+/// A record longer than the record limit (its bytes): reading the file
+/// stops there, before the CSV reader holds more of it.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "record longer than {} (the limit of one record; raise it with xiezuo import --max-record-bytes)",
+    crate::reader::size_text(*.0)
+)]
+pub struct RecordTooLong(pub u64);
+
 /// The encoding a file was read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -103,6 +118,12 @@ struct Starts {
     offset: u64,
     line: u64,
     at_line_start: bool,
+    /// Where the record being read starts, as the CSV reader last said.
+    record_start: u64,
+    /// A record was too long: the stream ends.
+    too_long: bool,
+    /// The longest record, in bytes.
+    record_limit: u64,
 }
 
 /// The physical lines of a stream, as a CSV reader consumes it.
@@ -121,6 +142,29 @@ impl Lines {
         }
         s.starts.front().map(|(_, l)| *l)
     }
+
+    /// The CSV reader has read every record before byte `offset`: the
+    /// next record starts there, and its length counts from there.
+    pub fn record_ended(&self, offset: u64) {
+        let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        s.record_start = s.record_start.max(offset);
+    }
+
+    /// Sets the longest record, in bytes (`MAX_RECORD_BYTES` until then).
+    pub fn set_record_limit(&self, bytes: u64) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .record_limit = bytes;
+    }
+
+    /// Where the record being read starts.
+    pub fn record_start(&self) -> u64 {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .record_start
+    }
 }
 
 /// Passes bytes through and notes where each line with content starts.
@@ -134,6 +178,7 @@ impl<R: Read> LineTap<R> {
         let lines = Lines(Arc::new(Mutex::new(Starts {
             line: 1,
             at_line_start: true,
+            record_limit: MAX_RECORD_BYTES,
             ..Starts::default()
         })));
         (
@@ -148,8 +193,21 @@ impl<R: Read> LineTap<R> {
 
 impl<R: Read> Read for LineTap<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self
+            .lines
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .too_long
+        {
+            return Ok(0);
+        }
         let n = self.inner.read(buf)?;
         let mut s = self.lines.0.lock().unwrap_or_else(|e| e.into_inner());
+        if (s.offset + n as u64).saturating_sub(s.record_start) > s.record_limit {
+            s.too_long = true;
+            return Err(std::io::Error::other(RecordTooLong(s.record_limit)));
+        }
         for &b in &buf[..n] {
             match b {
                 b'\n' => {
@@ -189,6 +247,35 @@ mod tests {
             out.push((lines.line_at(at).unwrap(), rec.get(0).unwrap().to_string()));
         }
         out
+    }
+
+    #[test]
+    fn a_record_over_the_limit_ends_the_stream_with_an_error() {
+        let mut data = b"a,b\n1,2\n\"".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 2 << 20));
+        data.extend_from_slice(b"\",3\n");
+        let (text, _) = decoded(Box::new(std::io::Cursor::new(data)));
+        let (tap, lines) = LineTap::new(text);
+        lines.set_record_limit(1 << 20);
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(tap);
+        let mut rec = csv::StringRecord::new();
+        for _ in 0..2 {
+            assert!(r.read_record(&mut rec).unwrap());
+            lines.record_ended(r.position().byte());
+        }
+        let e = r.read_record(&mut rec).unwrap_err();
+        let csv::ErrorKind::Io(io) = e.kind() else {
+            panic!("{e}")
+        };
+        assert!(
+            io.get_ref().is_some_and(|e| e.is::<RecordTooLong>()),
+            "{io}"
+        );
+        assert_eq!(lines.line_at(lines.record_start()), Some(3));
+        assert!(!r.read_record(&mut rec).unwrap(), "the stream ends there");
     }
 
     #[test]

@@ -198,6 +198,25 @@ fn cell_text(d: &Data) -> String {
 
 /// The row numbers (1-based, sorted) that the `index`th sheet of the
 /// workbook marks hidden, read from its XML.
+/// Refuses a workbook whose parts declare that they unpack to more than
+/// `limit` bytes in all, before any of it is unpacked (a sheet is read
+/// whole).
+pub fn check_unpacked_size<R: Read + Seek>(data: R, limit: u64) -> Result<(), String> {
+    let mut z = zip::ZipArchive::new(data).map_err(|e| e.to_string())?;
+    let mut declared = 0u64;
+    for i in 0..z.len() {
+        let part = z.by_index_raw(i).map_err(|e| e.to_string())?;
+        declared = declared.saturating_add(part.size());
+    }
+    if declared > limit {
+        return Err(format!(
+            "the workbook unpacks to more than {} (the limit of one file; raise it with xiezuo import --max-file-bytes)",
+            crate::reader::size_text(limit)
+        ));
+    }
+    Ok(())
+}
+
 fn hidden_rows<R: Read + Seek>(data: R, index: usize) -> Result<Vec<u64>, String> {
     let mut z = zip::ZipArchive::new(data).map_err(|e| e.to_string())?;
     let mut entry = |name: &str| -> Result<Vec<u8>, String> {
@@ -366,6 +385,14 @@ mod tests {
         ws.write_number(2, 2, 4.50121199402105e17).unwrap();
         ws.set_row_hidden(1).unwrap();
         wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_workbook_is_refused_by_its_declared_size_before_it_is_unpacked() {
+        let data = workbook();
+        assert!(check_unpacked_size(std::io::Cursor::new(&data), 1 << 30).is_ok());
+        let e = check_unpacked_size(std::io::Cursor::new(&data), 100).unwrap_err();
+        assert!(e.contains("unpacks to more than 100 bytes"), "{e}");
     }
 
     #[test]

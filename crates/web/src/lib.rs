@@ -28,13 +28,16 @@ mod self_evaluations;
 pub mod session;
 pub mod state;
 mod upload;
+mod zipped;
 
 use axum::Router;
 use axum::routing::get;
+pub use pending::UploadLimits;
 pub use state::{AppState, StateSettings};
 
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
+    let upload_body = usize::try_from(state.upload_limits.body_bytes).unwrap_or(usize::MAX);
     Router::new()
         .route("/", get(assets::index))
         .route(
@@ -145,7 +148,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             access::guard,
         ))
-        .layer(axum::extract::DefaultBodyLimit::max(512 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(upload_body))
         .fallback(api::not_found)
         .layer(axum::middleware::from_fn(headers::security))
         .with_state(state)

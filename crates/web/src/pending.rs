@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use xiezuo_engine::import::NamedFile;
+use xiezuo_engine::import::StreamedFile;
 
 /// An upload's files, held in memory until it is committed, dropped or
-/// expired.
+/// expired: a file as it was sent, a zip compressed (its entries are
+/// unpacked each time they are read).
 pub struct Upload {
-    pub files: Vec<NamedFile>,
+    pub files: Vec<std::sync::Arc<dyn StreamedFile>>,
     /// Who uploaded it: only they may commit it.
     pub owner: crate::session::Caller,
     /// The id of its check job: it is committed only once that has ended.
@@ -21,11 +22,11 @@ pub struct Upload {
 
 impl Upload {
     pub(crate) fn bytes(&self) -> u64 {
-        self.files.iter().map(|f| f.bytes.len() as u64).sum()
+        self.files.iter().map(|f| f.size()).sum()
     }
 
     pub(crate) fn names(&self) -> Vec<String> {
-        self.files.iter().map(|f| f.name.clone()).collect()
+        self.files.iter().map(|f| f.name().to_string()).collect()
     }
 }
 
@@ -33,8 +34,39 @@ impl Upload {
 pub const UPLOAD_TTL: Duration = Duration::from_secs(60 * 60);
 /// Pending uploads an account may hold at once (the oldest goes first).
 pub const UPLOADS_PER_ACCOUNT: usize = 4;
-/// What the entries of one zip may unpack to.
-pub const MAX_UNPACKED: u64 = 1 << 30;
+/// The bounds of one upload (上传限额): what its request body may be and
+/// what the entries of a zip in it may unpack to. An entry is refused as
+/// soon as unpacking passes a bound, so a zip bomb is never held whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UploadLimits {
+    /// The request body of an upload, in bytes (`[serve] max_upload_mib`).
+    pub body_bytes: u64,
+    /// What one zip entry may unpack to, in bytes.
+    pub file_bytes: u64,
+    /// What all the entries of an upload may unpack to, in bytes.
+    pub upload_bytes: u64,
+    /// How many times larger than its compressed bytes an entry may unpack
+    /// to, counted once it is past `RATIO_FROM` bytes.
+    pub ratio: u64,
+}
+
+/// The unpacked size from which the compression ratio of an entry counts:
+/// small files compress far better than real data sets do.
+pub const RATIO_FROM: u64 = 1 << 20;
+
+impl Default for UploadLimits {
+    /// A 256 MiB body holds a province's data set zipped; 1 GiB unpacked
+    /// per entry and per upload is above the national data set's largest
+    /// file; real spreadsheets compress less than 200:1, zip bombs ~1000:1.
+    fn default() -> UploadLimits {
+        UploadLimits {
+            body_bytes: 256 << 20,
+            file_bytes: 1 << 30,
+            upload_bytes: 1 << 30,
+            ratio: 200,
+        }
+    }
+}
 
 /// The pending uploads (待确认上传), by token.
 #[derive(Default)]

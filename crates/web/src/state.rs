@@ -211,6 +211,8 @@ pub struct AppState {
     pub(crate) sessions: Arc<crate::session::Sessions>,
     /// Print one line per snapshot build to standard error.
     pub(crate) log_builds: bool,
+    /// The bounds of an upload.
+    pub(crate) upload_limits: crate::pending::UploadLimits,
 }
 
 /// The shortest time from the start of one snapshot build to the start of
@@ -245,6 +247,8 @@ pub struct StateSettings {
     pub clock: Arc<dyn Fn() -> String + Send + Sync>,
     /// Print one line per snapshot build to standard error.
     pub log_builds: bool,
+    /// The bounds of an upload (request body, unpacked bytes, ratio).
+    pub upload_limits: crate::pending::UploadLimits,
 }
 
 impl Default for StateSettings {
@@ -255,6 +259,7 @@ impl Default for StateSettings {
             map_dir: None,
             clock: Arc::new(String::new),
             log_builds: false,
+            upload_limits: Default::default(),
         }
     }
 }
@@ -292,6 +297,7 @@ impl AppState {
             clock: settings.clock,
             sessions: Default::default(),
             log_builds: settings.log_builds,
+            upload_limits: settings.upload_limits,
         }
     }
 

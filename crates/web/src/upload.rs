@@ -5,16 +5,18 @@
 
 use crate::error::extract::{Multipart, Path};
 use crate::error::{ApiError, ErrorKind};
-use crate::pending::{MAX_UNPACKED, Upload};
+use crate::pending::Upload;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use serde_json::Value as J;
-use std::io::Read;
+use std::sync::Arc;
 use std::time::Instant;
 use xiezuo_api as wire;
 use xiezuo_domain::Message;
-use xiezuo_engine::import::{ImportReport, NamedFile, Source, WriteMode, WritePolicy, ingest};
+use xiezuo_engine::import::{
+    ImportReport, NamedFile, Source, StreamedFile, WriteMode, WritePolicy, ingest,
+};
 use xiezuo_store::BatchInfo;
 
 fn safe_name(name: &str) -> Option<String> {
@@ -36,63 +38,36 @@ fn bad_upload(e: impl std::fmt::Display) -> ApiError {
     ApiError::BadRequest(e.to_string())
 }
 
-/// The dataset files of a zip: `.csv` / `.xlsx` entries (in any case) by their base name,
-/// at most `MAX_UNPACKED` bytes in all.
-fn unzip(name: &str, bytes: &[u8], files: &mut Vec<NamedFile>) -> Result<(), ApiError> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| bad_upload(format!("{name}: not a zip file: {e}")))?;
-    let mut unpacked = 0u64;
-    for i in 0..z.len() {
-        let entry = z.by_index(i).map_err(bad_upload)?;
-        if entry.is_dir() {
-            continue;
-        }
-        let entry_name = entry.name().map_err(bad_upload)?.to_string();
-        let Some(n) = safe_name(&entry_name) else {
-            continue;
-        };
-        // The extension in any case, as the importer reads it.
-        if xiezuo_exchange::reader::Format::of_dataset_name(&n).is_none() {
-            continue;
-        }
-        let mut buf = Vec::new();
-        let left = MAX_UNPACKED - unpacked;
-        entry
-            .take(left + 1)
-            .read_to_end(&mut buf)
-            .map_err(bad_upload)?;
-        unpacked += buf.len() as u64;
-        if unpacked > MAX_UNPACKED {
-            return Err(bad_upload(format!(
-                "{name}: the zip unpacks to more than {} MiB",
-                MAX_UNPACKED >> 20
-            )));
-        }
-        files.push(NamedFile {
-            name: n,
-            bytes: buf.into(),
-        });
-    }
-    Ok(())
-}
-
 /// Receives files (or a zip of them) and returns the validation report; nothing is stored.
 pub async fn create(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<crate::session::Caller>,
     Multipart(mut form): Multipart,
 ) -> Result<Json<wire::JobStarted>, ApiError> {
-    let mut files = Vec::new();
+    let mut files: Vec<Arc<dyn StreamedFile>> = Vec::new();
     while let Some(field) = form.next_field().await.map_err(bad_upload)? {
         let name = field.file_name().map(str::to_string).unwrap_or_default();
         let bytes = field.bytes().await.map_err(bad_upload)?;
         if name.to_lowercase().ends_with(".zip") {
-            unzip(&name, &bytes, &mut files)?;
+            // Only the compressed archive is kept; its entries are
+            // unpacked as they are read.
+            let entries = crate::zipped::entries(
+                &name,
+                bytes.to_vec().into(),
+                &state.upload_limits,
+                safe_name,
+            )
+            .map_err(ApiError::BadRequest)?;
+            files.extend(
+                entries
+                    .into_iter()
+                    .map(|e| Arc::new(e) as Arc<dyn StreamedFile>),
+            );
         } else if let Some(n) = safe_name(&name) {
-            files.push(NamedFile {
+            files.push(Arc::new(NamedFile {
                 name: n,
                 bytes: bytes.to_vec().into(),
-            });
+            }));
         } else if !name.is_empty() {
             return Err(ApiError::said(
                 ErrorKind::BadRequest,
@@ -131,7 +106,7 @@ pub async fn create(
             };
             let report = st
                 .with_store(|store| {
-                    ingest(store, Source::Files(&files), &batch, &policy, &progress)
+                    ingest(store, Source::Streams(&files), &batch, &policy, &progress)
                 })
                 .map_err(|e| e.to_string());
             let report = match report {
@@ -210,7 +185,7 @@ pub async fn commit(
                 .with_store(|store| {
                     ingest(
                         store,
-                        Source::Files(&upload.files),
+                        Source::Streams(&upload.files),
                         &batch,
                         &policy,
                         &progress,

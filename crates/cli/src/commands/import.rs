@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xiezuo_engine::import::{
-    ImportReport, Progress, Quiet, Source, WriteMode, WritePolicy, ingest,
+    ImportLimits, ImportReport, Progress, Quiet, Source, WriteMode, WritePolicy, ingest,
 };
 use xiezuo_store::BatchInfo;
 
@@ -26,6 +26,41 @@ pub struct Args {
     /// Print at most this many errors (all are counted; use --rejects for the full list).
     #[arg(long, default_value_t = 1000)]
     pub max_errors: usize,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The bounds a dataset file is read within (导入限额), raised for an
+/// input that is larger than any real one the defaults allow.
+#[derive(clap::Args, Default)]
+pub struct LimitArgs {
+    /// The largest dataset file, in bytes; default 4 GiB.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_bytes: Option<u64>,
+    /// The longest CSV record (one row), in bytes; default 64 MiB.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_record_bytes: Option<u64>,
+    /// The longest cell, in characters; default 67108864 (64 Mi).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_cell_chars: Option<u64>,
+    /// The most data rows of one file; default 20000000.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_rows: Option<u64>,
+}
+
+impl LimitArgs {
+    /// The defaults, with each limit given raised (or lowered) to its flag.
+    pub fn limits(&self) -> ImportLimits {
+        let d = ImportLimits::default();
+        ImportLimits {
+            file_bytes: self.max_file_bytes.unwrap_or(d.file_bytes),
+            record_bytes: self.max_record_bytes.unwrap_or(d.record_bytes),
+            cell_chars: self
+                .max_cell_chars
+                .map_or(d.cell_chars, |n| usize::try_from(n).unwrap_or(usize::MAX)),
+            rows: self.max_rows.unwrap_or(d.rows),
+        }
+    }
 }
 
 struct Bar(ProgressBar);
@@ -51,13 +86,15 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
         at: super::now_rfc3339(),
         source: a.dir.display().to_string(),
     };
-    let policy = WritePolicy::everywhere().with_mode(if a.check {
-        WriteMode::DryRun
-    } else if a.skip_invalid {
-        WriteMode::SkipInvalid
-    } else {
-        WriteMode::AllOrNothing
-    });
+    let policy = WritePolicy::everywhere()
+        .with_mode(if a.check {
+            WriteMode::DryRun
+        } else if a.skip_invalid {
+            WriteMode::SkipInvalid
+        } else {
+            WriteMode::AllOrNothing
+        })
+        .with_limits(a.limits.limits());
     let report = if std::io::stderr().is_terminal() {
         let pb = ProgressBar::new(1);
         pb.set_style(

@@ -35,6 +35,10 @@ pub struct Args {
     /// default 1024. Env: XIEZUO_MAX_CONNECTIONS.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_connections: Option<u64>,
+    /// The largest upload request body (files or a zip of them), in MiB;
+    /// default 256. Env: XIEZUO_MAX_UPLOAD_MIB.
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_upload_mib: Option<u64>,
 }
 
 impl Args {
@@ -47,6 +51,7 @@ impl Args {
             log_snapshots: self.log_snapshots.then_some(true),
             header_timeout_secs: self.header_timeout,
             max_connections: self.max_connections.map(|n| n as usize),
+            max_upload_mib: self.max_upload_mib,
         }
     }
 }
@@ -83,6 +88,10 @@ pub fn serve(settings: &crate::db::StoreSettings, a: &ServeSettings) -> Result<E
             map_dir: a.map_dir.clone(),
             clock: std::sync::Arc::new(super::now_rfc3339),
             log_builds: a.log_snapshots,
+            upload_limits: xiezuo_web::UploadLimits {
+                body_bytes: a.max_upload_mib.saturating_mul(1 << 20),
+                ..Default::default()
+            },
         },
     );
     // The store is closed outside the runtime: a backend with a runtime of

@@ -82,6 +82,15 @@ const CASES: &[Case] = &[
         shown: ["true", "false", "true"],
         default: "false",
     },
+    Case {
+        key: "serve.max_upload_mib",
+        section: "serve",
+        toml: "max_upload_mib = 100",
+        env: ("XIEZUO_MAX_UPLOAD_MIB", "200"),
+        flag: |l| l.serve.max_upload_mib = Some(300),
+        shown: ["100", "200", "300"],
+        default: "256",
+    },
 ];
 
 fn file(text: &str) -> Option<(ConfigFile, &str)> {

@@ -10,6 +10,7 @@ mod errors;
 mod generated;
 mod kill;
 mod labour;
+mod limits;
 mod messages;
 mod office_files;
 mod offline;

@@ -32,6 +32,8 @@ pub struct WritePolicy {
     pub mode: WriteMode,
     /// The rows the writer may store; a row outside it is a row error.
     pub scope: WriteScope,
+    /// The bounds every file is read within.
+    pub limits: ImportLimits,
 }
 
 impl WritePolicy {
@@ -40,6 +42,7 @@ impl WritePolicy {
         WritePolicy {
             mode: WriteMode::AllOrNothing,
             scope: WriteScope::Everywhere,
+            limits: ImportLimits::default(),
         }
     }
 
@@ -48,11 +51,18 @@ impl WritePolicy {
         WritePolicy {
             mode: WriteMode::AllOrNothing,
             scope,
+            limits: ImportLimits::default(),
         }
     }
 
     pub fn with_mode(mut self, mode: WriteMode) -> WritePolicy {
         self.mode = mode;
+        self
+    }
+
+    /// Reads every file within `limits` instead of the defaults.
+    pub fn with_limits(mut self, limits: ImportLimits) -> WritePolicy {
+        self.limits = limits;
         self
     }
 }
@@ -126,7 +136,8 @@ mod source;
 use pipeline::*;
 use resolve::*;
 pub use scope::WriteScope;
-pub use source::{Discovered, NamedFile, Rows, Source, discover};
+pub use source::{Discovered, NamedFile, Rows, Source, StreamedFile, discover};
+pub use xiezuo_exchange::reader::ImportLimits;
 
 /// Imports the rows of a source in one batch: the one way rows enter the
 /// store. Every row is checked (cells, row rules, write scope, references,
@@ -169,7 +180,13 @@ pub fn ingest(
         frozen: frozen::FrozenYears(frozen),
     };
     for (kind, table) in files {
-        import_file(&mut ctx, kind, table, &mut report, progress)?;
+        import_file(
+            &mut ctx,
+            (kind, table),
+            &policy.limits,
+            &mut report,
+            progress,
+        )?;
     }
     report.errors.sort_by(|a, b| {
         (

@@ -49,12 +49,12 @@ impl FileRun<'_> {
 
 pub(super) fn import_file(
     ctx: &mut Ctx<'_>,
-    kind: FileKind,
-    table: super::source::Table<'_>,
+    (kind, table): (FileKind, super::source::Table<'_>),
+    limits: &ImportLimits,
     report: &mut ImportReport,
     progress: &dyn Progress,
 ) -> Result<(), ImportFailure> {
-    let mut reader = match table.open(kind) {
+    let mut reader = match table.open(kind, limits) {
         Ok(r) => r,
         Err(errs) => {
             for e in errs {

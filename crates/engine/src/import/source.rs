@@ -16,6 +16,32 @@ pub struct NamedFile {
     pub bytes: Arc<[u8]>,
 }
 
+/// A dataset file read from its start each time it is read, so that
+/// nothing unpacked is held between reads: an entry of a zip kept
+/// compressed (待确认上传), unpacked again for the check and the commit.
+pub trait StreamedFile: Send + Sync {
+    /// Its name, as it would be on disk (`meetings.csv`).
+    fn name(&self) -> &str;
+    /// Its size as read (unpacked), for progress.
+    fn size(&self) -> u64;
+    /// Its bytes, from the start.
+    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send>>;
+}
+
+impl StreamedFile for NamedFile {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn size(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+
+    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        Ok(Box::new(std::io::Cursor::new(self.bytes.clone())))
+    }
+}
+
 /// Rows of one kind given directly, as text in the order of the kind's
 /// columns; `name` is what errors call them (e.g. `placements.csv`).
 #[derive(Debug, Clone)]
@@ -53,6 +79,8 @@ pub enum Source<'a> {
     Dir(&'a Path),
     /// Dataset files held in memory.
     Files(&'a [NamedFile]),
+    /// Dataset files read as they are imported (the entries of a zip).
+    Streams(&'a [Arc<dyn StreamedFile>]),
     /// Rows given directly, one entry per kind.
     Rows(Vec<Rows>),
 }
@@ -61,15 +89,33 @@ pub enum Source<'a> {
 pub(super) enum Table<'a> {
     Path(PathBuf),
     Bytes(&'a NamedFile),
+    Stream(&'a dyn StreamedFile),
     Rows(Rows),
 }
 
 impl Table<'_> {
-    pub(super) fn open(self, kind: FileKind) -> Result<TableReader, Vec<ImportError>> {
+    pub(super) fn open(
+        self,
+        kind: FileKind,
+        limits: &ImportLimits,
+    ) -> Result<TableReader, Vec<ImportError>> {
         match self {
-            Table::Path(p) => TableReader::open(kind, &p),
-            Table::Bytes(f) => TableReader::from_bytes(kind, &f.name, f.bytes.clone()),
-            Table::Rows(r) => Ok(TableReader::from_rows(kind, &r.name, r.rows)),
+            Table::Path(p) => TableReader::open_within(kind, &p, limits),
+            Table::Bytes(f) => {
+                TableReader::from_bytes_within(kind, &f.name, f.bytes.clone(), limits)
+            }
+            Table::Stream(f) => {
+                let input = f.open().map_err(|e| {
+                    vec![ImportError::new(
+                        f.name(),
+                        0,
+                        "",
+                        format!("cannot open: {e}"),
+                    )]
+                })?;
+                TableReader::from_reader_within(kind, f.name(), f.size(), input, limits)
+            }
+            Table::Rows(r) => Ok(TableReader::from_rows(kind, &r.name, r.rows).within(limits)),
         }
     }
 }
@@ -173,6 +219,10 @@ pub(super) fn tables(source: Source<'_>) -> Result<Tables<'_>, ImportFailure> {
                 .iter()
                 .map(|f| (f.name.clone(), f.name.clone(), Table::Bytes(f))),
         ),
+        Source::Streams(files) => by_kind(files.iter().map(|f| {
+            let name = f.name().to_string();
+            (name.clone(), name, Table::Stream(f.as_ref()))
+        })),
         Source::Rows(rows) => by_kind(rows.into_iter().map(|r| {
             let name = r.kind.file_name("csv");
             (name.clone(), r.name.clone(), Table::Rows(r))
