@@ -544,14 +544,11 @@ impl TableReader {
         self.rows_read += 1;
         if self.rows_read > self.limits.rows {
             self.ended = true;
-            return Some(Err(ImportError::new(
+            return Some(Err(ImportError::message(
                 &self.file,
                 line,
                 "",
-                format!(
-                    "more than {} rows (the limit of rows in one file; raise it with xiezuo import --max-rows)",
-                    self.limits.rows
-                ),
+                Message::new("limit.rows").with("limit", self.limits.rows),
             )));
         }
         let max = self.limits.cell_chars;
@@ -561,13 +558,11 @@ impl TableReader {
             .position(|f| f.len() > max && f.chars().count() > max);
         if let Some(p) = long {
             let column = self.header_column(p);
-            return Some(Err(ImportError::new(
+            return Some(Err(ImportError::message(
                 &self.file,
                 line,
                 column,
-                format!(
-                    "cell longer than {max} characters (the limit of one cell; raise it with xiezuo import --max-cell-chars)"
-                ),
+                Message::new("limit.cell").with("limit", max),
             )));
         }
         Some(Ok(line))
@@ -711,14 +706,11 @@ fn sheet_warnings(file: &str, sheet: &SheetRows) -> Vec<ImportError> {
 /// A file over the file limit, refused before it is read.
 fn check_file_size(file: &str, size: u64, limits: &ImportLimits) -> Result<(), Vec<ImportError>> {
     if size > limits.file_bytes {
-        return Err(vec![ImportError::new(
+        return Err(vec![ImportError::message(
             file,
             0,
             "",
-            format!(
-                "file larger than {} (the limit of one file; raise it with xiezuo import --max-file-bytes)",
-                size_text(limits.file_bytes)
-            ),
+            Message::new("limit.file").with("limit", size_text(limits.file_bytes)),
         )]);
     }
     Ok(())
@@ -731,7 +723,12 @@ fn csv_error(file: &str, e: &csv::Error, lines: &crate::text::Lines) -> ImportEr
             .and_then(|e| e.downcast_ref::<crate::text::RecordTooLong>())
     {
         let line = lines.line_at(lines.record_start()).unwrap_or(0);
-        return ImportError::new(file, line, "", too_long.to_string());
+        return ImportError::message(
+            file,
+            line,
+            "",
+            Message::new("limit.record").with("limit", size_text(too_long.0)),
+        );
     }
     let line = e
         .position()

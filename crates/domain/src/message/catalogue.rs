@@ -138,6 +138,26 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "无法打开文件：{detail}",
     ),
     (
+        "limit.rows",
+        "more than {limit} rows (the limit of rows in one file; raise it with xiezuo import --max-rows)",
+        "超过 {limit} 行（单个文件的行数上限；可用 xiezuo import --max-rows 提高）",
+    ),
+    (
+        "limit.cell",
+        "cell longer than {limit} characters (the limit of one cell; raise it with xiezuo import --max-cell-chars)",
+        "单元格超过 {limit} 个字符（单元格长度上限；可用 xiezuo import --max-cell-chars 提高）",
+    ),
+    (
+        "limit.file",
+        "file larger than {limit} (the limit of one file; raise it with xiezuo import --max-file-bytes)",
+        "文件超过 {limit}（单个文件大小上限；可用 xiezuo import --max-file-bytes 提高）",
+    ),
+    (
+        "limit.record",
+        "record longer than {limit} (the limit of one record; raise it with xiezuo import --max-record-bytes)",
+        "记录超过 {limit}（单条记录长度上限；可用 xiezuo import --max-record-bytes 提高）",
+    ),
+    (
         "file.empty",
         "empty file: a header row is required",
         "空文件：需要表头行",
