@@ -93,7 +93,7 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
     println!("\nstore:      {db_path}");
     println!("dataset:    {}", data_dir.display());
     println!(
-        "assessment: {} (indicators.csv, scores.csv, findings.csv)",
+        "assessment: {} (indicators.csv, scores.csv, findings.csv, ranking.csv)",
         out.display()
     );
     println!(
