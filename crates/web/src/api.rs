@@ -384,10 +384,12 @@ fn unit_name(u: xiezuo_domain::IndicatorUnit) -> &'static str {
 }
 
 fn pairing_index(d: &AssessmentData, id: &str) -> Result<u32, ApiError> {
-    d.pairing_idx
-        .get(id)
-        .copied()
-        .ok_or_else(|| ApiError::NotFound(format!("unknown pairing {id}")))
+    d.pairing_idx.get(id).copied().ok_or_else(|| {
+        ApiError::said(
+            crate::error::ErrorKind::NotFound,
+            xiezuo_domain::Message::new("api.unknown_pairing").with("id", id),
+        )
+    })
 }
 
 /// One pairing: its sub-pairings as a tree, indicators, scores and findings
@@ -474,15 +476,24 @@ pub async fn explain(
     Query(q): Query<ExplainQuery>,
 ) -> ApiResult {
     let subject = match (&q.indicator, &q.finding) {
-        (Some(i), _) => Subject::Indicator(
-            Indicator::parse(i)
-                .ok_or_else(|| ApiError::BadRequest(format!("unknown indicator {i}")))?,
-        ),
-        (None, Some(f)) => Subject::Finding(
-            Finding::parse(f)
-                .ok_or_else(|| ApiError::BadRequest(format!("unknown finding {f}")))?,
-        ),
-        (None, None) => return Err(ApiError::BadRequest("give indicator or finding".into())),
+        (Some(i), _) => Subject::Indicator(Indicator::parse(i).ok_or_else(|| {
+            ApiError::said(
+                crate::error::ErrorKind::BadRequest,
+                xiezuo_domain::Message::new("api.unknown_indicator").with("id", i),
+            )
+        })?),
+        (None, Some(f)) => Subject::Finding(Finding::parse(f).ok_or_else(|| {
+            ApiError::said(
+                crate::error::ErrorKind::BadRequest,
+                xiezuo_domain::Message::new("api.unknown_finding").with("id", f),
+            )
+        })?),
+        (None, None) => {
+            return Err(ApiError::said(
+                crate::error::ErrorKind::BadRequest,
+                xiezuo_domain::Message::new("api.explain_what"),
+            ));
+        }
     };
     let snap = state.snapshot_now().await?;
     snap.known_year(q.year)?;
@@ -575,7 +586,7 @@ pub async fn assessment(
     tokio::task::spawn_blocking(move || {
         let method = st
             .method_by_id(q.method.as_deref())
-            .ok_or_else(|| ApiError::BadRequest(format!("unknown method {}", q.method.as_deref().unwrap_or(""))))?;
+            .ok_or_else(|| ApiError::said(crate::error::ErrorKind::BadRequest, xiezuo_domain::Message::new("api.unknown_method_id").with("id", q.method.as_deref().unwrap_or(""))))?;
         let all = snap.memo(format!("ranking:{year}:{}", method.id), || Ok::<_, ApiError>(ranking_body(&snap, &method, year)))?;
         // The whole ranking, as those who see every pairing ask for it most.
         let whole = (crate::access::Scope { caller: &caller }).sees_all()
@@ -724,7 +735,12 @@ pub async fn job(
         .jobs
         .get(&id)
         .filter(|j| j.owner == caller.login || caller.role == xiezuo_engine::accounts::Role::Admin)
-        .ok_or_else(|| ApiError::NotFound(format!("no job {id}")))?;
+        .ok_or_else(|| {
+            ApiError::said(
+                crate::error::ErrorKind::NotFound,
+                xiezuo_domain::Message::new("api.no_job").with("id", &id),
+            )
+        })?;
     Ok(Json(job.body(&id)))
 }
 
@@ -740,7 +756,12 @@ pub async fn run_assessment(
 ) -> Result<(axum::http::StatusCode, Json<wire::JobStarted>), ApiError> {
     let method = state
         .method_by_id(q.get("method").map(String::as_str))
-        .ok_or_else(|| ApiError::BadRequest("unknown method".into()))?;
+        .ok_or_else(|| {
+            ApiError::said(
+                crate::error::ErrorKind::BadRequest,
+                xiezuo_domain::Message::new("api.unknown_method"),
+            )
+        })?;
     state.snapshot_now().await?.known_year(year)?;
     let st = state.clone();
     let id = state

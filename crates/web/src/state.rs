@@ -124,14 +124,20 @@ impl Snapshot {
         if self.years.contains(&year) {
             return Ok(year);
         }
-        let known = match (self.years.first(), self.years.last()) {
-            (Some(a), Some(b)) if a == b => format!("the data has the year {a}"),
-            (Some(a), Some(b)) => format!("the data has the years {a} to {b}"),
-            _ => "the data has no year yet".to_string(),
+        let message = match (self.years.first(), self.years.last()) {
+            (Some(a), Some(b)) if a == b => xiezuo_domain::Message::new("api.no_year_one")
+                .with("year", year)
+                .with("first", a),
+            (Some(a), Some(b)) => xiezuo_domain::Message::new("api.no_year_data")
+                .with("year", year)
+                .with("first", a)
+                .with("last", b),
+            _ => xiezuo_domain::Message::new("api.no_year_any").with("year", year),
         };
-        Err(crate::error::ApiError::NotFound(format!(
-            "no data for the year {year}: {known}"
-        )))
+        Err(crate::error::ApiError::said(
+            crate::error::ErrorKind::NotFound,
+            message,
+        ))
     }
 
     /// The assessment of a year under a method, computed once.

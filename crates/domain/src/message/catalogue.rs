@@ -476,6 +476,47 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     // Answers of the HTTP API (errors of the web edge).
     (
+        "api.no_year_data",
+        "no data for the year {year}: the data has the years {first} to {last}",
+        "没有 {year} 年的数据：现有数据为 {first} 至 {last} 年",
+    ),
+    (
+        "api.no_year_one",
+        "no data for the year {year}: the data has the year {first}",
+        "没有 {year} 年的数据：现有数据为 {first} 年",
+    ),
+    (
+        "api.no_year_any",
+        "no data for the year {year}: the data has no year yet",
+        "没有 {year} 年的数据：尚无任何年度的数据",
+    ),
+    (
+        "api.unknown_pairing",
+        "unknown pairing {id}",
+        "结对 {id} 不存在",
+    ),
+    (
+        "api.unknown_indicator",
+        "unknown indicator {id}",
+        "指标 {id} 不存在",
+    ),
+    (
+        "api.unknown_finding",
+        "unknown finding {id}",
+        "问题类型 {id} 不存在",
+    ),
+    (
+        "api.explain_what",
+        "give indicator or finding",
+        "请指定指标或问题类型",
+    ),
+    (
+        "api.unknown_method_id",
+        "unknown method {id}",
+        "考核办法 {id} 不存在",
+    ),
+    ("api.no_job", "no job {id}", "任务 {id} 不存在"),
+    (
         "api.wrong_password",
         "wrong login or password",
         "登录名或密码错误",
