@@ -16,6 +16,14 @@ pub struct StepDue {
     pub overdue: bool,
 }
 
+/// The date in China time (UTC+8) of an RFC 3339 instant, as deadlines
+/// are kept; the epoch's date when the text is not an instant.
+pub fn china_date(rfc3339: &str) -> NaiveDate {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(8)).date_naive())
+        .unwrap_or_default()
+}
+
 /// The deadlines of a round under its method, as of `today`.
 pub fn schedule(round: &Round, method: &Method, today: NaiveDate) -> Vec<StepDue> {
     method

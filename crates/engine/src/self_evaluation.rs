@@ -130,18 +130,10 @@ pub fn prefill(
     let Some((_, files)) = round::frozen_outputs(store, year)? else {
         return Err(SelfEvaluationError::NotFrozen(year));
     };
-    let text = files
-        .iter()
-        .find(|(n, _)| n == "indicators.csv")
-        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
-        .ok_or_else(|| SelfEvaluationError::Corrupt("no frozen indicators.csv".into()))?;
-    let values: Vec<(String, String)> = text
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let f: Vec<&str> = l.splitn(4, ',').collect();
-            (f.len() == 4 && f[0] == pairing).then(|| (f[2].to_string(), f[3].to_string()))
-        })
+    let values: Vec<(String, String)> = round::frozen_indicators(&files)
+        .into_iter()
+        .filter(|(p, _, _)| p == pairing)
+        .map(|(_, i, v)| (i, v))
         .collect();
     if values.is_empty() {
         return Err(SelfEvaluationError::NotAssessed {

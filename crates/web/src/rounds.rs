@@ -14,12 +14,9 @@ use xiezuo_engine::round::{self, Round, RoundError, RoundState};
 /// The largest body of a round step: a reason and a method id.
 pub(crate) const ROUND_BODY_MAX: usize = 8 * 1024;
 
-/// Today in China time (UTC+8), from the server's clock.
+/// Today in China time, from the server's clock.
 fn today(state: &AppState) -> chrono::NaiveDate {
-    let now = (state.clock)();
-    chrono::DateTime::parse_from_rfc3339(&now)
-        .map(|t| (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(8)).date_naive())
-        .unwrap_or_default()
+    xiezuo_engine::schedule::china_date(&(state.clock)())
 }
 
 fn body(state: &AppState, r: &Round) -> wire::RoundBody {
@@ -116,6 +113,19 @@ pub async fn get(
     Ok(Json(body(&state, &r)))
 }
 
+/// The method a round step names (default: the platform's).
+fn method_of(
+    state: &AppState,
+    id: Option<&str>,
+) -> Result<std::sync::Arc<xiezuo_engine::assess::method::Method>, ApiError> {
+    state.method_by_id(id).ok_or_else(|| {
+        ApiError::said(
+            crate::error::ErrorKind::BadRequest,
+            xiezuo_domain::Message::new("api.unknown_method"),
+        )
+    })
+}
+
 /// `POST /api/v1/rounds/{year}/open`.
 pub async fn open(
     State(state): State<AppState>,
@@ -123,12 +133,7 @@ pub async fn open(
     Path(year): Path<i32>,
     JsonBody(b): JsonBody<wire::RoundReason>,
 ) -> Result<Json<wire::RoundBody>, ApiError> {
-    let method = state.method_by_id(b.method.as_deref()).ok_or_else(|| {
-        ApiError::said(
-            crate::error::ErrorKind::BadRequest,
-            xiezuo_domain::Message::new("api.unknown_method"),
-        )
-    })?;
+    let method = method_of(&state, b.method.as_deref())?;
     let at = (state.clock)();
     let r = state
         .with_store(|s| round::open(s, year, &method.id, &caller.login, &b.reason, &at))
@@ -165,12 +170,7 @@ pub async fn freeze(
     Path(year): Path<i32>,
     JsonBody(b): JsonBody<wire::RoundReason>,
 ) -> Result<Json<wire::RoundBody>, ApiError> {
-    let method = state.method_by_id(b.method.as_deref()).ok_or_else(|| {
-        ApiError::said(
-            crate::error::ErrorKind::BadRequest,
-            xiezuo_domain::Message::new("api.unknown_method"),
-        )
-    })?;
+    let method = method_of(&state, b.method.as_deref())?;
     let at = (state.clock)();
     let r = state
         .with_store(|s| round::freeze(s, year, &method, &caller.login, &b.reason, &at))

@@ -82,11 +82,7 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
                 }
             }
             // Today in China time, for the late steps.
-            let today = (chrono::DateTime::parse_from_rfc3339(&at)
-                .map(|t| t.with_timezone(&chrono::Utc))
-                .unwrap_or_default()
-                + chrono::Duration::hours(8))
-            .date_naive();
+            let today = xiezuo_engine::schedule::china_date(&at);
             for r in shown {
                 print_round(r);
                 let m = super::assess::load_method(None)?;

@@ -286,21 +286,10 @@ pub fn wilson(k: u64, n: u64) -> (f64, f64) {
 pub fn report(store: &dyn Store, year: Year) -> Result<Vec<u8>, CheckError> {
     let all = verdicts(store, year)?;
     let values: BTreeMap<(String, String), String> = match frozen_outputs(store, year)? {
-        Some((_, files)) => files
-            .iter()
-            .find(|(n, _)| n == "indicators.csv")
-            .map(|(_, b)| {
-                String::from_utf8_lossy(b)
-                    .lines()
-                    .skip(1)
-                    .filter_map(|l| {
-                        let f: Vec<&str> = l.splitn(4, ',').collect();
-                        (f.len() == 4)
-                            .then(|| ((f[0].to_string(), f[2].to_string()), f[3].to_string()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        Some((_, files)) => super::frozen_indicators(&files)
+            .into_iter()
+            .map(|(p, i, v)| ((p, i), v))
+            .collect(),
         None => BTreeMap::new(),
     };
     let mut groups: BTreeMap<(String, String), [u64; 4]> = BTreeMap::new();

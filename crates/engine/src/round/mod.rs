@@ -443,6 +443,25 @@ fn check_freezable(r: &Round) -> Result<(), RoundError> {
 /// Output files by name, with their bytes.
 pub type OutputFiles = Vec<(String, Vec<u8>)>;
 
+/// The rows of the frozen `indicators.csv` among `files`: (pairing,
+/// indicator, value as written; empty for null), in file order.
+pub fn frozen_indicators(files: &OutputFiles) -> Vec<(String, String, String)> {
+    files
+        .iter()
+        .find(|(n, _)| n == "indicators.csv")
+        .map(|(_, b)| {
+            String::from_utf8_lossy(b)
+                .lines()
+                .skip(1)
+                .filter_map(|l| {
+                    let f: Vec<&str> = l.splitn(4, ',').collect();
+                    (f.len() == 4).then(|| (f[0].to_string(), f[2].to_string(), f[3].to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The frozen output files of a year, with the freeze; `None` when the
 /// year is not frozen.
 pub fn frozen_outputs(
