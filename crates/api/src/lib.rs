@@ -47,6 +47,10 @@ pub struct LabelsBody {
     pub kinds: Vec<Label>,
     /// The account roles.
     pub roles: Vec<Label>,
+    /// The indicators of the assessment (指标), by id.
+    pub indicators: Vec<Label>,
+    /// The data-quality findings (数据质量问题), by id.
+    pub findings: Vec<Label>,
 }
 
 /// `GET /api/v1/health`.

@@ -10,8 +10,8 @@ const T = {
     full_view: "查看完整信息（将记入访问日志）",
     brand: "协作 · 东西部协作平台", nav_overview: "总览", nav_pairings: "结对", nav_assessment: "考核", nav_api: "接口",
     loading: "加载中…", overview: "总览", totals: "全国协作情况（按年度）", map: "结对关系图", grades: "最新考核等次分布",
-    fiscal_disbursed: "财政援助资金到位（元）", people_placed: "转移就业人数", cadres_and_technicians_sent: "选派干部人才（人次）",
-    purchases: "消费帮扶（元）", donations: "社会捐赠（元）", year: "年度", east: "东部帮扶方", west: "西部受帮扶方",
+    people_placed: "转移就业人数", cadres_and_technicians_sent: "选派干部人才（人次）",
+    donations: "社会捐赠（元）", year: "年度", east: "东部帮扶方", west: "西部受帮扶方",
     good: "好", fair: "较好", average: "一般", poor: "较差", pairings: "结对关系", pairing: "结对", level: "层级",
     helper: "帮扶方", helped: "受帮扶方", start: "开始日期", end: "结束日期", search: "搜索", all: "全部",
     province: "省级", prefecture: "地级", county: "县级", township: "乡级", village: "村级",
@@ -39,23 +39,14 @@ const T = {
     filter_grade: "等次", filter_province: "省份代码", none: "无", click_hint: "点击数值查看依据记录",
     org: "组织领导", funds: "资金支持", talent: "人才支援", industry: "产业合作", labour: "劳务协作", coverage: "携手奔小康",
     consumption: "消费帮扶", fund_use: "资金使用", projects: "项目管理", results: "带贫成效", finding: "问题", people: "人",
-    joint_meetings: "联席会议（主要领导）", top_visits_to_west: "主要领导赴西部考察", top_visits_to_east: "主要领导赴东部考察",
-    fiscal_committed: "财政资金计划", fiscal_expended: "财政资金支出", fiscal_disbursed_prev: "上年财政资金到位",
-    fiscal_growth: "财政援助增长率", revenue_growth: "一般公共预算收入增长率", funds_to_poor_share: "资金带贫比例",
-    social_funds: "社会帮扶资金", cadres_to_west: "选派挂职干部", technicians_to_west: "选派专业技术人才", cadres_to_east: "西部到东部挂职干部",
-    trained_people: "培训干部人才（人次）", enterprises_invested: "投资企业数", investment: "实际到位投资", poor_employed: "贫困人口转移就业",
-    poor_trained: "贫困劳动力培训", poor_benefited: "带动贫困人口", poor_at_start: "年初贫困人口", benefit_rate: "带贫比例",
-    exit_rate: "脱贫比例", county_coverage: "贫困县结对覆盖率", village_coverage: "深度贫困村结对覆盖率", milestones_due: "到期目标节点",
-    on_time_rate: "节点按期完成率", overlapping_placements: "就业记录重叠", beneficiary_outside: "受益户不在项目县",
-    person_outside_area: "人员不在受帮扶地区", overdisbursed: "资金到位超计划", late_milestone: "节点逾期",
   },
   en: {
     sign_in: "Sign in", sign_out: "Sign out", login: "Login", password: "Password", signed_in_as: "Signed in as", need_sign_in: "Please sign in.",
     full_view: "Show in full (written to the access log)",
     brand: "Xiezuo · East-West Cooperation", nav_overview: "Overview", nav_pairings: "Pairings", nav_assessment: "Assessment", nav_api: "API",
     loading: "Loading…", overview: "Overview", totals: "National cooperation by year", map: "Pairings map", grades: "Grades of the latest assessment",
-    fiscal_disbursed: "Fiscal aid disbursed (yuan)", people_placed: "People placed in jobs", cadres_and_technicians_sent: "Cadres and technicians sent",
-    purchases: "Consumption assistance (yuan)", donations: "Donations (yuan)", year: "Year", east: "Helper (east)", west: "Helped (west)",
+    people_placed: "People placed in jobs", cadres_and_technicians_sent: "Cadres and technicians sent",
+    donations: "Donations (yuan)", year: "Year", east: "Helper (east)", west: "Helped (west)",
     good: "good", fair: "fair", average: "average", poor: "poor", pairings: "Pairings", pairing: "Pairing", level: "Level",
     helper: "Helper", helped: "Helped", start: "Start", end: "End", search: "Search", all: "All",
     province: "province", prefecture: "prefecture", county: "county", township: "township", village: "village",
@@ -86,8 +77,9 @@ const T = {
   },
 };
 let lang = localStorage.getItem("xiezuo.lang") || "zh";
-// English falls back to the readable id (indicator and finding ids are English).
-const t = (k) => (T[lang] && T[lang][k]) || (lang === "en" ? String(k).replace(/_/g, " ") : T.zh[k]) || k;
+// Indicator and finding names come from the labels of the API (below);
+// English falls back to the readable id.
+const t = (k) => (T[lang] && T[lang][k]) || pick(TERMS.get(k)) || (lang === "en" ? String(k).replace(/_/g, " ") : T.zh[k]) || k;
 // Messages of the API in the interface's language: row errors carry
 // reason/reason_zh and column/column_zh, error bodies message/message_zh.
 const reasonOf = (e) => (lang === "zh" && e.reason_zh) || e.reason;
@@ -95,8 +87,12 @@ const columnOf = (e) => (lang === "zh" && e.column_zh) || e.column;
 const messageOf = (b) => (lang === "zh" && b.message_zh) || b.message;
 // Labels of enum values, columns, file kinds and roles come from the API
 // (GET /api/v1/labels), loaded once before the first page.
-let LABELS = { values: {}, columns: {}, kinds: [], roles: [] };
-const labelsLoaded = fetch("/api/v1/labels").then((r) => (r.ok ? r.json() : LABELS)).then((l) => { LABELS = l; }).catch(() => {});
+let LABELS = { values: {}, columns: {}, kinds: [], roles: [], indicators: [], findings: [] };
+let TERMS = new Map();
+const labelsLoaded = fetch("/api/v1/labels").then((r) => (r.ok ? r.json() : LABELS)).then((l) => {
+  LABELS = l;
+  TERMS = new Map([...(l.indicators || []), ...(l.findings || [])].map((x) => [x.value, x]));
+}).catch(() => {});
 const pick = (l) => (l ? (lang === "zh" ? l.zh : l.en) : null);
 const enumLabel = (key, v) => (v == null || v === "" ? "" : pick((LABELS.values[key] || []).find((x) => x.value === v)) || v);
 const kindLabel = (k) => pick(LABELS.kinds.find((x) => x.value === k)) || k;

@@ -386,8 +386,13 @@ pub async fn guard(
     };
     let path = matched.as_ref().map(MatchedPath::as_str).unwrap_or("");
     let Some(rule) = rule_of(&parts.method, path) else {
-        return ApiError::Forbidden(format!("{} {path} has no access rule", parts.method))
-            .into_response();
+        return ApiError::said(
+            ErrorKind::Forbidden,
+            Message::new("api.no_access_rule")
+                .with("method", &parts.method)
+                .with("path", path),
+        )
+        .into_response();
     };
     let write = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     if write && let Some(expected) = caller.csrf.as_deref() {
@@ -396,10 +401,7 @@ pub async fn guard(
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok());
         if sent != Some(expected) {
-            return ApiError::Forbidden(
-                "missing or wrong X-CSRF-Token header (reload the page)".into(),
-            )
-            .into_response();
+            return ApiError::said(ErrorKind::Forbidden, Message::new("api.csrf")).into_response();
         }
     }
     if let Err(e) = check(&state, &caller, rule, &params).await {
@@ -428,18 +430,29 @@ pub fn stored_text(
 pub(crate) fn key_cells(k: FileKind, key: &str) -> Result<Vec<xiezuo_exchange::Cell>, ApiError> {
     let parts: Vec<&str> = key.split('/').collect();
     if parts.len() != k.key().len() {
-        return Err(ApiError::BadRequest(format!(
-            "a {} key has {} parts",
-            k.stem(),
-            k.key().len()
-        )));
+        return Err(ApiError::said(
+            ErrorKind::BadRequest,
+            Message::new("api.key_parts")
+                .with("kind", k.stem())
+                .with("kind_zh", k.label_zh())
+                .with("n", k.key().len()),
+        ));
     }
     k.key()
         .iter()
         .zip(parts)
         .map(|(&i, p)| {
-            xiezuo_exchange::cell::parse_cell(&k.columns()[i], p)
-                .map_err(|e| ApiError::BadRequest(format!("{}: {e}", k.columns()[i].name)))
+            let c = &k.columns()[i];
+            xiezuo_exchange::cell::parse_cell(c, p).map_err(|e| {
+                ApiError::said(
+                    ErrorKind::BadRequest,
+                    Message::new("api.bad_key")
+                        .with("column", c.name)
+                        .with("column_zh", c.zh)
+                        .with("reason", e.en())
+                        .with("reason_zh", e.zh()),
+                )
+            })
         })
         .collect()
 }

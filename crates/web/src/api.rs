@@ -1,8 +1,8 @@
 //! JSON handlers of `/api/v1`. Wire types are built here from domain types
 //! by hand; the domain knows nothing of JSON.
 
-use crate::error::ApiError;
 use crate::error::extract::{Path, Query};
+use crate::error::{ApiError, ErrorKind};
 use crate::state::{AppState, Snapshot};
 use axum::Json;
 use axum::extract::State;
@@ -13,7 +13,7 @@ use serde_json::{Value as J, json};
 use xiezuo_api as wire;
 
 use xiezuo_domain::enums::{Direction, FundKind, FundSource, Vocabulary};
-use xiezuo_domain::{Finding, Indicator};
+use xiezuo_domain::{Finding, Indicator, Message};
 use xiezuo_engine::assess::data::{AssessmentData, PartyRef};
 use xiezuo_engine::assess::{Subject, explain_in};
 
@@ -502,8 +502,8 @@ pub async fn explain(
         let e = snap.memo(key, || {
             let ctx = snap.year_ctx(q.year);
             let e = explain_in(&snap.data, &snap.index, &ctx, &id, subject).map_err(|e| match e {
-                xiezuo_engine::assess::ExplainError::UnknownPairing(_) => ApiError::NotFound(e.to_string()),
-                xiezuo_engine::assess::ExplainError::NotActive(..) => ApiError::BadRequest(e.to_string()),
+                xiezuo_engine::assess::ExplainError::UnknownPairing(id) => ApiError::said(ErrorKind::NotFound, Message::new("api.unknown_pairing").with("id", id)),
+                xiezuo_engine::assess::ExplainError::NotActive(id, year) => ApiError::said(ErrorKind::BadRequest, Message::new("api.not_active").with("id", id).with("year", year)),
             })?;
             Ok::<_, ApiError>(json!({
                 "value": e.value,

@@ -4,36 +4,38 @@
 //! Every signed-in caller sees the appeals of the pairings in its scope.
 //! The procedure is `xiezuo_engine::appeal`.
 
-use crate::error::ApiError;
 use crate::error::extract::{JsonBody, Path};
+use crate::error::{ApiError, ErrorKind};
 use crate::session::Caller;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use xiezuo_api as wire;
+use xiezuo_domain::Message;
 use xiezuo_engine::accounts::Role;
 use xiezuo_engine::appeal::{self, Appeal, AppealError, Subject};
+use xiezuo_engine::round::RoundError;
+use xiezuo_engine::round::messages::not_party;
 
 /// The largest body of an appeal: a reason and the evidence's description.
 pub(crate) const APPEAL_BODY_MAX: usize = 64 * 1024;
 
 fn api_error(e: AppealError) -> ApiError {
     use AppealError as E;
-    match e {
-        E::Round(r) => crate::rounds::api_error(r),
-        E::NotAssessed { .. } | E::NoAppeal { .. } => ApiError::NotFound(e.to_string()),
+    let kind = match e {
+        E::Round(r) => return crate::rounds::api_error(r),
+        E::NotAssessed { .. } | E::NoAppeal { .. } => ErrorKind::NotFound,
         E::BadSide(_)
         | E::UnknownIndicator(_)
         | E::BadValue { .. }
         | E::NoSuchFinding { .. }
         | E::NoReason
-        | E::NoComment => ApiError::BadRequest(e.to_string()),
-        E::NotNow { .. } | E::NotFrozen(_) | E::Decided(_) | E::Concurrent => {
-            ApiError::Conflict(e.to_string())
-        }
-        E::Store(s) => ApiError::Store(s),
-        E::Corrupt(_) => ApiError::internal(e),
-    }
+        | E::NoComment => ErrorKind::BadRequest,
+        E::NotNow { .. } | E::NotFrozen(_) | E::Decided(_) | E::Concurrent => ErrorKind::Conflict,
+        E::Store(s) => return ApiError::Store(s),
+        E::Corrupt(_) => return ApiError::internal(e),
+    };
+    ApiError::said(kind, e.message())
 }
 
 fn body(a: &Appeal) -> wire::AppealBody {
@@ -126,18 +128,19 @@ pub async fn file(
             record_id: b.record_id.unwrap_or_default(),
         },
         _ => {
-            return Err(ApiError::BadRequest(
-                "an appeal names an indicator (with its value) or a finding".into(),
+            return Err(ApiError::said(
+                ErrorKind::BadRequest,
+                Message::new("appeal.subject"),
             ));
         }
     };
     let at = (state.clock)();
     let a = state.with_store(|s| {
         if !crate::self_evaluations::acts_for_side(s, &caller, &b.pairing_id, &b.side)? {
-            return Err(ApiError::Forbidden(format!(
-                "only the {} party of {} appeals for its side",
-                b.side, b.pairing_id
-            )));
+            return Err(ApiError::said(
+                ErrorKind::Forbidden,
+                not_party("appeal.not_party", &b.pairing_id, &b.side),
+            ));
         }
         appeal::file(
             s,
@@ -168,12 +171,13 @@ pub async fn decide(
     let a = state.with_store(|s| {
         let r = xiezuo_engine::round::round(s, year)
             .map_err(crate::rounds::api_error)?
-            .ok_or_else(|| {
-                ApiError::NotFound(format!("there is no assessment round for {year}"))
-            })?;
-        let method = state
-            .method_by_id(Some(&r.method_id))
-            .ok_or_else(|| ApiError::Conflict(format!("method {} is not loaded", r.method_id)))?;
+            .ok_or_else(|| crate::rounds::api_error(RoundError::NoRound(year)))?;
+        let method = state.method_by_id(Some(&r.method_id)).ok_or_else(|| {
+            ApiError::said(
+                ErrorKind::Conflict,
+                Message::new("process.method_not_loaded").with("id", &r.method_id),
+            )
+        })?;
         appeal::decide(
             s,
             year,

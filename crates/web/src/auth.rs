@@ -198,7 +198,7 @@ async fn sign_in_body(headers: &HeaderMap, body: axum::body::Body) -> Result<Log
         })?;
     axum::Json::<Login>::from_bytes(&bytes)
         .map(|j| j.0)
-        .map_err(|e| ApiError::BadRequest(e.body_text()))
+        .map_err(|e| crate::error::extract::bad("api.bad_json", e.body_text()))
 }
 
 /// `POST /api/v1/session`: signs in with login and password.

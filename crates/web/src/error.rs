@@ -300,8 +300,17 @@ impl IntoResponse for ApiError {
 /// with a `bad_request` JSON error like every other error, where axum's own
 /// extractors answer in plain text.
 pub mod extract {
-    use super::ApiError;
+    use super::{ApiError, ErrorKind, Message};
     use axum::extract::{FromRequest, FromRequestParts, Request};
+
+    /// A request the extractor could not read: `code` says which part,
+    /// `detail` is the extractor's own text.
+    pub(crate) fn bad(code: &'static str, detail: String) -> ApiError {
+        ApiError::said(
+            ErrorKind::BadRequest,
+            Message::new(code).with("detail", detail),
+        )
+    }
     use axum::http::request::Parts;
     use serde::de::DeserializeOwned;
 
@@ -320,7 +329,7 @@ pub mod extract {
             axum::extract::Path::<T>::from_request_parts(parts, state)
                 .await
                 .map(|p| Path(p.0))
-                .map_err(|e| ApiError::BadRequest(e.body_text()))
+                .map_err(|e| bad("api.bad_path", e.body_text()))
         }
     }
 
@@ -330,7 +339,7 @@ pub mod extract {
             axum::extract::Query::<T>::from_request_parts(parts, state)
                 .await
                 .map(|q| Query(q.0))
-                .map_err(|e| ApiError::BadRequest(e.body_text()))
+                .map_err(|e| bad("api.bad_query", e.body_text()))
         }
     }
 
@@ -342,9 +351,12 @@ pub mod extract {
                 .map(|j| JsonBody(j.0))
                 .map_err(|e| {
                     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                        ApiError::PayloadTooLarge(e.body_text())
+                        ApiError::said(
+                            ErrorKind::PayloadTooLarge,
+                            Message::new("api.body_too_large").with("detail", e.body_text()),
+                        )
                     } else {
-                        ApiError::BadRequest(e.body_text())
+                        bad("api.bad_json", e.body_text())
                     }
                 })
         }
@@ -356,7 +368,7 @@ pub mod extract {
             axum::extract::Multipart::from_request(req, state)
                 .await
                 .map(Multipart)
-                .map_err(|e| ApiError::BadRequest(e.body_text()))
+                .map_err(|e| bad("api.bad_multipart", e.body_text()))
         }
     }
 }

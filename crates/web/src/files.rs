@@ -60,10 +60,11 @@ pub async fn ranking_xlsx(
     crate::error::extract::Query(q): crate::error::extract::Query<crate::api::RankingQuery>,
 ) -> Result<Response, ApiError> {
     let method = state.method_by_id(q.method.as_deref()).ok_or_else(|| {
-        ApiError::BadRequest(format!(
-            "unknown method {}",
-            q.method.as_deref().unwrap_or("")
-        ))
+        ApiError::said(
+            crate::error::ErrorKind::BadRequest,
+            xiezuo_domain::Message::new("api.unknown_method_id")
+                .with("id", q.method.as_deref().unwrap_or("")),
+        )
     })?;
     let st = state.clone();
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {

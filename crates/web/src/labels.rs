@@ -1,11 +1,13 @@
 //! `GET /api/v1/labels` (标签): the Chinese and English label of every
 //! value the interface shows, from the tables that define them (the schema's
-//! enum columns and column labels, the file kinds, the account roles), so
+//! enum columns and column labels, the file kinds, the account roles, the
+//! indicators and findings of the assessment), so
 //! that no second table of them is kept in the browser.
 
 use axum::Json;
 use std::collections::BTreeMap;
 use xiezuo_api as wire;
+use xiezuo_domain::{Finding, Indicator};
 use xiezuo_engine::accounts::Role;
 use xiezuo_exchange::{ColType, FileKind};
 
@@ -53,11 +55,21 @@ pub fn labels() -> wire::LabelsBody {
     .iter()
     .map(|r| label(r.as_str(), r.zh(), r.as_str().to_string()))
     .collect();
+    let indicators = Indicator::ALL
+        .iter()
+        .map(|i| label(i.as_str(), i.label_zh(), i.label_en().to_string()))
+        .collect();
+    let findings = Finding::ALL
+        .iter()
+        .map(|f| label(f.as_str(), f.label_zh(), f.label_en().to_string()))
+        .collect();
     wire::LabelsBody {
         values,
         columns,
         kinds,
         roles,
+        indicators,
+        findings,
     }
 }
 
@@ -77,5 +89,12 @@ mod tests {
             assert!(vs.iter().all(|v| !v.zh.is_empty() && !v.en.is_empty()));
         }
         assert_eq!(l.columns["milestones.name"].zh, "节点名称");
+        assert_eq!(l.indicators.len(), 28);
+        assert_eq!(l.indicators[0].zh, "联席会议（主要领导）");
+        assert!(
+            l.findings
+                .iter()
+                .any(|f| f.value == "late_milestone" && f.zh == "节点逾期")
+        );
     }
 }

@@ -32,8 +32,9 @@ pub struct StationQuery {
 /// The day asked for, else the latest date of the data.
 fn day_of(asked: Option<NaiveDate>, d: &LabourData) -> Result<NaiveDate, ApiError> {
     asked.or_else(|| d.default_date()).ok_or_else(|| {
-        ApiError::BadRequest(
-            "date is required: there are no seekers, postings or placements yet".into(),
+        ApiError::said(
+            crate::error::ErrorKind::BadRequest,
+            xiezuo_domain::Message::new("api.no_labour_date"),
         )
     })
 }

@@ -150,19 +150,31 @@ fn check_base(
     match current {
         None if base == 0 => Ok(()),
         Some(now) if now == base => Ok(()),
-        Some(now) if base == 0 => Err(ApiError::Conflict(format!(
-            "this {} already exists (batch {now})",
-            k.stem()
-        ))),
-        Some(now) => Err(ApiError::Conflict(format!(
-            "this {} was changed since batch {base} (now batch {now})",
-            k.stem()
-        ))),
-        None => Err(ApiError::Conflict(format!(
-            "this {} no longer exists",
-            k.stem()
-        ))),
+        Some(now) if base == 0 => Err(conflict(
+            Message::new("api.base_exists")
+                .with("kind", k.stem())
+                .with("kind_zh", k.label_zh())
+                .with("now", now),
+        )),
+        Some(now) => Err(conflict(
+            Message::new("api.base_changed")
+                .with("kind", k.stem())
+                .with("kind_zh", k.label_zh())
+                .with("base", base)
+                .with("now", now),
+        )),
+        None => Err(conflict(
+            Message::new("api.base_gone")
+                .with("kind", k.stem())
+                .with("kind_zh", k.label_zh()),
+        )),
     }
+}
+
+/// A save whose base version is not the stored one (the person's edit would
+/// overwrite another's): answered 409 so the form shows both.
+fn conflict(m: Message) -> ApiError {
+    ApiError::said(ErrorKind::Conflict, m)
 }
 
 /// `POST /api/v1/records/{kind}?wait=`: saves one record (new, or an update
@@ -415,8 +427,12 @@ pub async fn audit(
     State(state): State<AppState>,
     Path((kind, key)): Path<(String, String)>,
 ) -> Result<Json<J>, ApiError> {
-    let k = FileKind::from_stem(&kind)
-        .ok_or_else(|| ApiError::NotFound(format!("unknown kind {kind}")))?;
+    let k = FileKind::from_stem(&kind).ok_or_else(|| {
+        ApiError::said(
+            ErrorKind::NotFound,
+            Message::new("api.unknown_kind").with("kind", &kind),
+        )
+    })?;
     let entries = state.with_reader(|s| s.audit_of(k, &key))?;
     let items: Vec<J> = entries
         .iter()

@@ -56,8 +56,16 @@ pub async fn region(
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<axum::response::Response, ApiError> {
-    let code =
-        RegionCode::parse(&code).map_err(|e| ApiError::BadRequest(format!("{code}: {e}")))?;
+    let code = RegionCode::parse(&code).map_err(|e| {
+        let m = xiezuo_domain::Message::from(&e);
+        ApiError::said(
+            crate::error::ErrorKind::BadRequest,
+            xiezuo_domain::Message::new("api.bad_region")
+                .with("code", &code)
+                .with("reason", m.en())
+                .with("reason_zh", m.zh()),
+        )
+    })?;
     let full = q.full.unwrap_or(false);
     if full && !(crate::access::Scope { caller: &caller }).full_view(code.as_u64()) {
         return Err(ApiError::said(

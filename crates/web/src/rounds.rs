@@ -2,13 +2,14 @@
 //! them; administrators open, advance and freeze them (the access rule
 //! `Rounds`). The procedure itself is `xiezuo_engine::round`.
 
-use crate::error::ApiError;
 use crate::error::extract::{JsonBody, Path};
+use crate::error::{ApiError, ErrorKind};
 use crate::session::Caller;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use xiezuo_api as wire;
+use xiezuo_domain::Message;
 use xiezuo_engine::round::{self, Round, RoundError, RoundState};
 
 /// The largest body of a round step: a reason and a method id.
@@ -76,21 +77,20 @@ fn body(state: &AppState, r: &Round) -> wire::RoundBody {
 }
 
 pub(crate) fn api_error(e: RoundError) -> ApiError {
-    match e {
-        RoundError::NoRound(_) => ApiError::NotFound(e.to_string()),
-        RoundError::NoReason => ApiError::BadRequest(e.to_string()),
-        RoundError::AlreadyFrozen { .. } | RoundError::TooLateToFreeze { .. } => {
-            ApiError::Frozen(e.to_string())
-        }
+    let kind = match e {
+        RoundError::NoRound(_) => ErrorKind::NotFound,
+        RoundError::NoReason => ErrorKind::BadRequest,
+        RoundError::AlreadyFrozen { .. } | RoundError::TooLateToFreeze { .. } => ErrorKind::Frozen,
         RoundError::Exists(_)
         | RoundError::OutOfOrder { .. }
         | RoundError::NotFrozen(_)
         | RoundError::Concurrent
         | RoundError::PenaltiesNotNow { .. }
-        | RoundError::PenaltiesApplied(_) => ApiError::Conflict(e.to_string()),
-        RoundError::Store(s) => ApiError::Store(s),
-        RoundError::Corrupt(_) => ApiError::internal(e),
-    }
+        | RoundError::PenaltiesApplied(_) => ErrorKind::Conflict,
+        RoundError::Store(s) => return ApiError::Store(s),
+        RoundError::Corrupt(_) => return ApiError::internal(e),
+    };
+    ApiError::said(kind, e.message())
 }
 
 /// `GET /api/v1/rounds`.
@@ -149,11 +149,15 @@ pub async fn advance(
     JsonBody(b): JsonBody<wire::RoundStep>,
 ) -> Result<Json<wire::RoundBody>, ApiError> {
     let to = RoundState::parse(&b.to).ok_or_else(|| {
-        ApiError::BadRequest(format!(
-            "unknown round state {:?}; expected one of: {}",
-            b.to,
-            RoundState::ALL.map(RoundState::as_str).join(", ")
-        ))
+        ApiError::said(
+            ErrorKind::BadRequest,
+            Message::new("round.unknown_state")
+                .with("value", format!("{:?}", b.to))
+                .with(
+                    "expected",
+                    RoundState::ALL.map(RoundState::as_str).join(", "),
+                ),
+        )
     })?;
     let at = (state.clock)();
     let r = state

@@ -5,15 +5,16 @@
 //! a side only to the paired party. The procedure is
 //! `xiezuo_engine::self_evaluation`.
 
-use crate::error::ApiError;
 use crate::error::extract::{JsonBody, Path};
+use crate::error::{ApiError, ErrorKind};
 use crate::session::Caller;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use xiezuo_api as wire;
-use xiezuo_domain::{Party, Year};
+use xiezuo_domain::{Message, Party, Year};
 use xiezuo_engine::accounts::{Role, region_covers};
+use xiezuo_engine::round::messages::not_party;
 use xiezuo_engine::self_evaluation::{self as se, SelfEvaluation, SelfEvaluationError};
 use xiezuo_exchange::{Cell, FileKind, Record};
 use xiezuo_store::Store;
@@ -24,25 +25,34 @@ pub(crate) const SELF_EVALUATION_BODY_MAX: usize = 128 * 1024;
 
 fn api_error(e: SelfEvaluationError) -> ApiError {
     use SelfEvaluationError as E;
-    match e {
-        E::Round(r) => crate::rounds::api_error(r),
-        E::NotAssessed { .. } => ApiError::NotFound(e.to_string()),
-        E::BadSide(_) | E::UnknownIndicator(_) | E::BadValue { .. } => {
-            ApiError::BadRequest(e.to_string())
-        }
+    let kind = match e {
+        E::Round(r) => return crate::rounds::api_error(r),
+        E::NotAssessed { .. } => ErrorKind::NotFound,
+        E::BadSide(_) | E::UnknownIndicator(_) | E::BadValue { .. } => ErrorKind::BadRequest,
         E::NotNow { .. } | E::NotFrozen(_) | E::NotSubmitted { .. } | E::Concurrent => {
-            ApiError::Conflict(e.to_string())
+            ErrorKind::Conflict
         }
-        E::Store(s) => ApiError::Store(s),
-        E::Corrupt(_) => ApiError::internal(e),
-    }
+        E::Store(s) => return ApiError::Store(s),
+        E::Corrupt(_) => return ApiError::internal(e),
+    };
+    ApiError::said(kind, e.message())
+}
+
+/// The side paired with `side` (the one that gives its opinion).
+fn other_side(side: &str) -> &'static str {
+    if side == "east" { "west" } else { "east" }
 }
 
 /// The two parties of a pairing: (east helper, west helped).
 fn parties(store: &dyn Store, pairing: &str) -> Result<(Party, Party), ApiError> {
     let row = store
         .get(FileKind::Pairings, &[Cell::Text(pairing.into())])?
-        .ok_or_else(|| ApiError::NotFound(format!("unknown pairing {pairing}")))?;
+        .ok_or_else(|| {
+            ApiError::said(
+                ErrorKind::NotFound,
+                Message::new("api.unknown_pairing").with("id", pairing),
+            )
+        })?;
     match Record::from_cells(FileKind::Pairings, &row.cells) {
         Ok(Record::Pairing(p)) => Ok((p.helper, p.helped)),
         _ => Err(ApiError::internal(format!("pairing {pairing}"))),
@@ -181,9 +191,10 @@ pub async fn submit(
             let ps = parties(s, &id)?;
             let (own, _) = side_parties(&side, &ps)?;
             if !acts_for(&caller, own) {
-                return Err(ApiError::Forbidden(format!(
-                    "only the {side} party ({own}) writes its self-evaluation"
-                )));
+                return Err(ApiError::said(
+                    ErrorKind::Forbidden,
+                    not_party("self_evaluation.not_party", &id, &side),
+                ));
             }
             se::submit(
                 s,
@@ -210,17 +221,19 @@ pub async fn opinion(
     JsonBody(b): JsonBody<wire::OpinionSubmit>,
 ) -> Result<Json<wire::SelfEvaluationsBody>, ApiError> {
     let at = (state.clock)();
-    state.with_store(|s| {
-        let ps = parties(s, &id)?;
-        let (_, other) = side_parties(&side, &ps)?;
-        if !acts_for(&caller, other) {
-            return Err(ApiError::Forbidden(format!(
-                "only the paired party ({other}) gives its opinion of the {side} side's self-evaluation"
-            )));
-        }
-        se::give_opinion(s, year, &id, &side, b.agrees, &b.text, &caller.login, &at)
-            .map_err(api_error)?;
-        body(s, &caller, year, &id)
-    })
-    .map(Json)
+    state
+        .with_store(|s| {
+            let ps = parties(s, &id)?;
+            let (_, other) = side_parties(&side, &ps)?;
+            if !acts_for(&caller, other) {
+                return Err(ApiError::said(
+                    ErrorKind::Forbidden,
+                    not_party("self_evaluation.not_paired_party", &id, other_side(&side)),
+                ));
+            }
+            se::give_opinion(s, year, &id, &side, b.agrees, &b.text, &caller.login, &at)
+                .map_err(api_error)?;
+            body(s, &caller, year, &id)
+        })
+        .map(Json)
 }

@@ -35,7 +35,7 @@ fn report_json(r: &ImportReport) -> J {
 
 /// An upload that cannot be read (a broken multipart body or zip file): the client's fault.
 fn bad_upload(e: impl std::fmt::Display) -> ApiError {
-    ApiError::BadRequest(e.to_string())
+    crate::error::extract::bad("api.bad_multipart", e.to_string())
 }
 
 /// Receives files (or a zip of them) and returns the validation report; nothing is stored.
@@ -57,7 +57,7 @@ pub async fn create(
                 &state.upload_limits,
                 safe_name,
             )
-            .map_err(ApiError::BadRequest)?;
+            .map_err(|m| ApiError::said(ErrorKind::BadRequest, m))?;
             files.extend(
                 entries
                     .into_iter()

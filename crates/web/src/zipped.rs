@@ -7,6 +7,7 @@
 use crate::pending::{RATIO_FROM, UploadLimits};
 use std::io::Read;
 use std::sync::Arc;
+use xiezuo_domain::Message;
 use xiezuo_engine::import::StreamedFile;
 
 fn mib(bytes: u64) -> u64 {
@@ -16,7 +17,7 @@ fn mib(bytes: u64) -> u64 {
 /// Why an entry is refused: a bound of the upload was passed.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub(crate) struct OverBound(pub(crate) String);
+pub(crate) struct OverBound(pub(crate) Message);
 
 /// The bounds one entry is unpacked within: `before` is what the upload's
 /// earlier entries unpacked to.
@@ -34,22 +35,27 @@ impl EntryBounds {
     pub(crate) fn check(&self, out: u64, compressed: u64) -> Result<(), OverBound> {
         let (zip, name, limits) = (&self.zip, &self.name, &self.limits);
         if out > limits.file_bytes {
-            return Err(OverBound(format!(
-                "{zip}: {name} unpacks to more than {} MiB (the limit of one file in an upload)",
-                mib(limits.file_bytes)
-            )));
+            return Err(OverBound(
+                Message::new("zip.file_bytes")
+                    .with("zip", zip)
+                    .with("name", name)
+                    .with("mib", mib(limits.file_bytes)),
+            ));
         }
         if out > RATIO_FROM && out > limits.ratio.saturating_mul(compressed.max(1)) {
-            return Err(OverBound(format!(
-                "{zip}: {name} unpacks to more than {} times its compressed size, as a zip bomb does (the limit of compression in an upload)",
-                limits.ratio
-            )));
+            return Err(OverBound(
+                Message::new("zip.ratio")
+                    .with("zip", zip)
+                    .with("name", name)
+                    .with("ratio", limits.ratio),
+            ));
         }
         if self.before.saturating_add(out) > limits.upload_bytes {
-            return Err(OverBound(format!(
-                "{zip}: the zip unpacks to more than {} MiB (the limit of an upload)",
-                mib(limits.upload_bytes)
-            )));
+            return Err(OverBound(
+                Message::new("zip.upload_bytes")
+                    .with("zip", zip)
+                    .with("mib", mib(limits.upload_bytes)),
+            ));
         }
         Ok(())
     }
@@ -156,7 +162,7 @@ impl StreamedFile for ZipEntry {
 
 /// Reads an entry to its end within its bounds and returns what it
 /// unpacks to: the first pass, refusing a bomb before the upload is kept.
-fn measure(mut entry: BoundedEntry) -> Result<u64, String> {
+fn measure(mut entry: BoundedEntry) -> Result<u64, Message> {
     let mut chunk = vec![0u8; 64 * 1024];
     let mut total = 0u64;
     loop {
@@ -167,7 +173,10 @@ fn measure(mut entry: BoundedEntry) -> Result<u64, String> {
                 return Err(
                     match e.get_ref().and_then(|e| e.downcast_ref::<OverBound>()) {
                         Some(over) => over.0.clone(),
-                        None => format!("{}: {}: {e}", entry.bounds.zip, entry.bounds.name),
+                        None => Message::new("zip.entry_unreadable")
+                            .with("zip", &entry.bounds.zip)
+                            .with("name", &entry.bounds.name)
+                            .with("detail", e),
                     },
                 );
             }
@@ -185,17 +194,25 @@ pub(crate) fn entries(
     archive: Arc<[u8]>,
     limits: &UploadLimits,
     name_of: impl Fn(&str) -> Option<String>,
-) -> Result<Vec<ZipEntry>, String> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(archive.clone()))
-        .map_err(|e| format!("{zip_name}: not a zip file: {e}"))?;
+) -> Result<Vec<ZipEntry>, Message> {
+    let unreadable = |e: zip::result::ZipError| {
+        Message::new("zip.unreadable")
+            .with("zip", zip_name)
+            .with("detail", e)
+    };
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(archive.clone())).map_err(|e| {
+        Message::new("zip.not_zip")
+            .with("zip", zip_name)
+            .with("detail", e)
+    })?;
     let mut out = Vec::new();
     let mut unpacked = 0u64;
     for i in 0..z.len() {
-        let entry = z.by_index(i).map_err(|e| format!("{zip_name}: {e}"))?;
+        let entry = z.by_index(i).map_err(unreadable)?;
         if entry.is_dir() {
             continue;
         }
-        let entry_name = entry.name().map_err(|e| format!("{zip_name}: {e}"))?;
+        let entry_name = entry.name().map_err(unreadable)?;
         let Some(name) = name_of(&entry_name) else {
             continue;
         };
@@ -207,9 +224,10 @@ pub(crate) fn entries(
             zip::CompressionMethod::Stored => false,
             zip::CompressionMethod::Deflated => true,
             other => {
-                return Err(format!(
-                    "{zip_name}: {name} is compressed with {other}, which an upload cannot read: zip it with Deflate (the usual method) or store it"
-                ));
+                return Err(Message::new("zip.method")
+                    .with("zip", zip_name)
+                    .with("name", &name)
+                    .with("method", other));
             }
         };
         let bounds = EntryBounds {
@@ -225,12 +243,20 @@ pub(crate) fn entries(
         let start = entry
             .data_start()
             .and_then(|s| usize::try_from(s).ok())
-            .ok_or_else(|| format!("{zip_name}: {}: cannot find its data", bounds.name))?;
+            .ok_or_else(|| {
+                Message::new("zip.no_data")
+                    .with("zip", zip_name)
+                    .with("name", &bounds.name)
+            })?;
         let end = usize::try_from(entry.compressed_size())
             .ok()
             .and_then(|n| start.checked_add(n))
             .filter(|end| *end <= archive.len())
-            .ok_or_else(|| format!("{zip_name}: {}: its data is cut off", bounds.name))?;
+            .ok_or_else(|| {
+                Message::new("zip.cut_off")
+                    .with("zip", zip_name)
+                    .with("name", &bounds.name)
+            })?;
         drop(entry);
         let mut file = ZipEntry {
             archive: archive.clone(),
@@ -263,7 +289,7 @@ mod tests {
         };
         assert!(bounds.check(0, 1 << 30).is_ok());
         let e = bounds.check(2 * RATIO_FROM, RATIO_FROM / 1000).unwrap_err();
-        assert!(e.0.contains("200 times its compressed size"), "{e}");
+        assert!(e.0.en().contains("200 times its compressed size"), "{e}");
         let small = EntryBounds {
             limits: UploadLimits {
                 file_bytes: 4 << 20,
@@ -272,7 +298,7 @@ mod tests {
             ..bounds
         };
         let e = small.check((4 << 20) + 1, 4 << 20).unwrap_err();
-        assert!(e.0.contains("m.csv unpacks to more than 4 MiB"), "{e}");
+        assert!(e.0.en().contains("m.csv unpacks to more than 4 MiB"), "{e}");
     }
 
     /// A zip of repeated bytes (a bomb whose header tells the truth about
@@ -314,7 +340,7 @@ mod tests {
             panic!("a dense entry was read")
         };
         assert_eq!(
-            e,
+            e.en(),
             "b.zip: meetings.csv unpacks to more than 200 times its compressed size, as a zip bomb does (the limit of compression in an upload)"
         );
     }

@@ -625,4 +625,110 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("api.no_template", "no template {file}", "没有模板 {file}"),
     ("api.unknown_method", "unknown method", "未知的考核办法"),
+    ("api.bad_path", "{detail}", "网址中的参数有误：{detail}"),
+    ("api.bad_query", "{detail}", "查询参数有误：{detail}"),
+    ("api.bad_json", "{detail}", "请求内容（JSON）有误：{detail}"),
+    ("api.body_too_large", "{detail}", "请求内容过大：{detail}"),
+    (
+        "api.bad_multipart",
+        "{detail}",
+        "上传内容无法读取：{detail}",
+    ),
+    (
+        "api.no_access_rule",
+        "{method} {path} has no access rule",
+        "{method} {path} 没有访问规则",
+    ),
+    (
+        "api.csrf",
+        "missing or wrong X-CSRF-Token header (reload the page)",
+        "缺少或错误的 X-CSRF-Token 请求头（请刷新页面）",
+    ),
+    (
+        "api.key_parts",
+        "a {kind} key has {n} parts",
+        "{kind_zh}的编号由 {n} 部分组成",
+    ),
+    (
+        "api.bad_key",
+        "{column}: {reason}",
+        "{column_zh}：{reason_zh}",
+    ),
+    ("api.bad_region", "{code}: {reason}", "{code}：{reason_zh}"),
+    (
+        "api.not_active",
+        "pairing {id} is not active in {year}, so it is not assessed that year",
+        "结对 {id} 在 {year} 年度未开展协作，该年度不参加考核",
+    ),
+    (
+        "api.no_labour_date",
+        "date is required: there are no seekers, postings or placements yet",
+        "请指定日期：尚无求职人员、岗位或就业记录",
+    ),
+    (
+        "api.base_exists",
+        "this {kind} already exists (batch {now})",
+        "这条{kind_zh}已经存在（批次 {now}）",
+    ),
+    (
+        "api.base_changed",
+        "this {kind} was changed since batch {base} (now batch {now})",
+        "这条{kind_zh}在批次 {base} 之后已被修改（现为批次 {now}）",
+    ),
+    (
+        "api.base_gone",
+        "this {kind} no longer exists",
+        "这条{kind_zh}已不存在",
+    ),
+    (
+        "api.unknown_kind",
+        "unknown kind {kind}",
+        "未知的记录类型 {kind}",
+    ),
+    // Zip uploads (web::zipped).
+    (
+        "zip.file_bytes",
+        "{zip}: {name} unpacks to more than {mib} MiB (the limit of one file in an upload)",
+        "{zip}：{name} 解压后超过 {mib} MiB（上传中单个文件的上限）",
+    ),
+    (
+        "zip.ratio",
+        "{zip}: {name} unpacks to more than {ratio} times its compressed size, as a zip bomb does (the limit of compression in an upload)",
+        "{zip}：{name} 解压后超过压缩大小的 {ratio} 倍，与“压缩炸弹”相同（上传的压缩比上限）",
+    ),
+    (
+        "zip.upload_bytes",
+        "{zip}: the zip unpacks to more than {mib} MiB (the limit of an upload)",
+        "{zip}：压缩包解压后超过 {mib} MiB（一次上传的上限）",
+    ),
+    (
+        "zip.not_zip",
+        "{zip}: not a zip file: {detail}",
+        "{zip}：不是有效的 zip 压缩包：{detail}",
+    ),
+    (
+        "zip.unreadable",
+        "{zip}: {detail}",
+        "{zip}：无法读取：{detail}",
+    ),
+    (
+        "zip.entry_unreadable",
+        "{zip}: {name}: {detail}",
+        "{zip}：{name}：无法读取：{detail}",
+    ),
+    (
+        "zip.method",
+        "{zip}: {name} is compressed with {method}, which an upload cannot read: zip it with Deflate (the usual method) or store it",
+        "{zip}：{name} 使用 {method} 压缩，上传无法读取：请用 Deflate（常用方式）压缩或不压缩存储",
+    ),
+    (
+        "zip.no_data",
+        "{zip}: {name}: cannot find its data",
+        "{zip}：{name}：找不到其数据",
+    ),
+    (
+        "zip.cut_off",
+        "{zip}: {name}: its data is cut off",
+        "{zip}：{name}：数据不完整（被截断）",
+    ),
 ];

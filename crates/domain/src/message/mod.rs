@@ -12,6 +12,7 @@
 //! so it never changes for an existing code.
 
 mod catalogue;
+mod process;
 
 use std::fmt;
 
@@ -86,8 +87,7 @@ impl fmt::Display for Message {
 
 /// The (English, Chinese) templates of a code.
 pub fn templates(code: &str) -> Option<(&'static str, &'static str)> {
-    CATALOGUE
-        .iter()
+    entries()
         .find(|(c, _, _)| *c == code)
         .map(|&(_, en, zh)| (en, zh))
 }
@@ -139,6 +139,13 @@ pub fn placeholders(template: &str) -> impl Iterator<Item = &str> {
 }
 
 pub use catalogue::CATALOGUE;
+pub use process::PROCESS;
+
+/// Every code of every catalogue: the importer's and the API's
+/// (`CATALOGUE`), then the assessment process's (`PROCESS`).
+pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    CATALOGUE.iter().chain(PROCESS)
+}
 
 impl From<&crate::IdError> for Message {
     fn from(e: &crate::IdError) -> Message {
@@ -194,7 +201,7 @@ mod tests {
     #[test]
     fn every_code_is_unique_and_has_both_templates() {
         let mut seen = HashSet::new();
-        for (code, en, zh) in CATALOGUE {
+        for (code, en, zh) in entries() {
             assert!(seen.insert(code), "{code} twice");
             assert!(!en.is_empty() && !zh.is_empty(), "{code}");
             assert_eq!(en.matches('[').count(), en.matches(']').count(), "{code}");

@@ -18,7 +18,7 @@ use crate::assess::method::Method;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use xiezuo_domain::Year;
-use xiezuo_exchange::ImportError;
+use xiezuo_exchange::{ImportError, Message};
 use xiezuo_store::{Store, StoreError};
 
 /// One recorded verdict.
@@ -125,13 +125,17 @@ pub fn record(
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let err = |line: u64, col: &str, why: String| ImportError::new(file, line, col, why);
+    let err = |line: u64, col: &str, why: Message| ImportError::message(file, line, col, why);
     for (n, rec) in reader.records().enumerate() {
         let line = n as u64 + 1;
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                errors.push(err(line, "", format!("malformed CSV: {e}")));
+                errors.push(err(
+                    line,
+                    "",
+                    Message::new("csv.malformed").with("detail", e),
+                ));
                 continue;
             }
         };
@@ -141,10 +145,7 @@ pub fn record(
                 errors.push(err(
                     1,
                     "",
-                    format!(
-                        "expected the header of sample.csv: {}",
-                        SAMPLE_COLUMNS.join(",")
-                    ),
+                    Message::new("check.header").with("columns", SAMPLE_COLUMNS.join(",")),
                 ));
                 break;
             }
@@ -196,16 +197,14 @@ fn check_row(
     by: &str,
     at: &str,
 ) -> Result<Option<Verdict>, ImportError> {
-    let err = |line: u64, col: &str, why: String| ImportError::new(file, line, col, why);
+    let err = |line: u64, col: &str, why: Message| ImportError::message(file, line, col, why);
     if f.len() != SAMPLE_COLUMNS.len() {
         return Err(err(
             line,
             "?",
-            format!(
-                "expected {} fields, found {}",
-                SAMPLE_COLUMNS.len(),
-                f.len()
-            ),
+            Message::new("check.field_count")
+                .with("expected", SAMPLE_COLUMNS.len())
+                .with("found", f.len()),
         ));
     }
     let (y, seed, pairing, kind, id, stratum, result, note) =
@@ -214,14 +213,18 @@ fn check_row(
         return Err(err(
             line,
             "year",
-            format!("the sample is of {year}, not {y}"),
+            Message::new("check.year")
+                .with("year", year)
+                .with("value", y),
         ));
     }
     let Some(sample) = seed.parse::<u64>().ok().and_then(|s| drawn.get(&s)) else {
         return Err(err(
             line,
             "seed",
-            format!("no sample of {year} was drawn with seed {seed:?}"),
+            Message::new("check.no_sample")
+                .with("year", year)
+                .with("seed", seed),
         ));
     };
     let key = (
@@ -234,9 +237,12 @@ fn check_row(
         return Err(err(
             line,
             "record_id",
-            format!(
-                "{kind} {id} of {pairing} ({stratum}) is not in the sample drawn with seed {seed}"
-            ),
+            Message::new("check.not_sampled")
+                .with("kind", kind)
+                .with("id", id)
+                .with("pairing", pairing)
+                .with("stratum", stratum)
+                .with("seed", seed),
         ));
     }
     if result.is_empty() {
@@ -246,14 +252,16 @@ fn check_row(
         return Err(err(
             line,
             "result",
-            format!("unknown result {result:?} (expected {})", RESULTS.join("|")),
+            Message::new("check.unknown_result")
+                .with("value", result)
+                .with("expected", RESULTS.join("|")),
         ));
     }
     if matches!(result, "discrepant" | "falsified") && note.is_empty() {
         return Err(err(
             line,
             "note",
-            format!("a {result} record needs its evidence in note"),
+            Message::new("check.note_required").with("result", result),
         ));
     }
     Ok(Some(Verdict {

@@ -21,6 +21,7 @@
 //! (`record_sample`).
 
 pub mod check;
+pub mod messages;
 pub mod penalty;
 pub mod sample;
 
