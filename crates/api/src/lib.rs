@@ -51,6 +51,8 @@ pub struct LabelsBody {
     pub indicators: Vec<Label>,
     /// The data-quality findings (数据质量问题), by id.
     pub findings: Vec<Label>,
+    /// The grades (等次) of the default method, best first.
+    pub grades: Vec<Label>,
 }
 
 /// `GET /api/v1/health`.

@@ -12,7 +12,7 @@ const T = {
     loading: "加载中…", overview: "总览", totals: "全国协作情况（按年度）", map: "结对关系图", grades: "最新考核等次分布",
     people_placed: "转移就业人数", cadres_and_technicians_sent: "选派干部人才（人次）",
     donations: "社会捐赠（元）", year: "年度", east: "东部帮扶方", west: "西部受帮扶方",
-    good: "好", fair: "较好", average: "一般", poor: "较差", pairings: "结对关系", pairing: "结对", level: "层级",
+    pairings: "结对关系", pairing: "结对", level: "层级",
     helper: "帮扶方", helped: "受帮扶方", start: "开始日期", end: "结束日期", search: "搜索", all: "全部",
     province: "省级", prefecture: "地级", county: "县级", township: "乡级", village: "村级",
     subtree: "下级结对", indicators: "指标", scores: "得分", findings: "数据质量问题", indicator: "指标", value: "数值",
@@ -47,7 +47,7 @@ const T = {
     loading: "Loading…", overview: "Overview", totals: "National cooperation by year", map: "Pairings map", grades: "Grades of the latest assessment",
     people_placed: "People placed in jobs", cadres_and_technicians_sent: "Cadres and technicians sent",
     donations: "Donations (yuan)", year: "Year", east: "Helper (east)", west: "Helped (west)",
-    good: "good", fair: "fair", average: "average", poor: "poor", pairings: "Pairings", pairing: "Pairing", level: "Level",
+    pairings: "Pairings", pairing: "Pairing", level: "Level",
     helper: "Helper", helped: "Helped", start: "Start", end: "End", search: "Search", all: "All",
     province: "province", prefecture: "prefecture", county: "county", township: "township", village: "village",
     subtree: "Sub-pairings", indicators: "Indicators", scores: "Scores", findings: "Data-quality findings", indicator: "Indicator", value: "Value",
@@ -91,7 +91,7 @@ let LABELS = { values: {}, columns: {}, kinds: [], roles: [], indicators: [], fi
 let TERMS = new Map();
 const labelsLoaded = fetch("/api/v1/labels").then((r) => (r.ok ? r.json() : LABELS)).then((l) => {
   LABELS = l;
-  TERMS = new Map([...(l.indicators || []), ...(l.findings || [])].map((x) => [x.value, x]));
+  TERMS = new Map([...(l.indicators || []), ...(l.findings || []), ...(l.grades || [])].map((x) => [x.value, x]));
 }).catch(() => {});
 const pick = (l) => (l ? (lang === "zh" ? l.zh : l.en) : null);
 const enumLabel = (key, v) => (v == null || v === "" ? "" : pick((LABELS.values[key] || []).find((x) => x.value === v)) || v);

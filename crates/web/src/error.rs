@@ -153,26 +153,6 @@ pub const STORE_UNAVAILABLE_MESSAGE: &str = "数据存储暂不可用 the store 
 /// An API error.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    BadRequest(String),
-    /// Not signed in, or a credential that does not work.
-    #[error("{0}")]
-    Unauthorized(String),
-    /// Signed in, but outside the caller's role or scope.
-    #[error("{0}")]
-    Forbidden(String),
-    /// The change conflicts with what is stored.
-    #[error("{0}")]
-    Conflict(String),
-    /// Reserved for frozen assessment rounds (冻结): their data cannot change.
-    #[error("{0}")]
-    Frozen(String),
-    #[error("{0}")]
-    PayloadTooLarge(String),
-    #[error("{0}")]
-    RateLimited(String),
     /// An internal failure (I/O, a task that did not finish, an import that
     /// failed): the detail is logged, never sent.
     #[error("internal: {0}")]
@@ -224,14 +204,7 @@ impl ApiError {
     /// The kind of error, the key of [`ERROR_TABLE`].
     pub fn kind(&self) -> ErrorKind {
         match self {
-            ApiError::NotFound(_) => ErrorKind::NotFound,
-            ApiError::BadRequest(_) => ErrorKind::BadRequest,
-            ApiError::Unauthorized(_) => ErrorKind::Unauthorized,
-            ApiError::Forbidden(_) => ErrorKind::Forbidden,
-            ApiError::Conflict(_) | ApiError::Store(StoreError::Conflict(_)) => ErrorKind::Conflict,
-            ApiError::Frozen(_) => ErrorKind::Frozen,
-            ApiError::PayloadTooLarge(_) => ErrorKind::PayloadTooLarge,
-            ApiError::RateLimited(_) => ErrorKind::RateLimited,
+            ApiError::Store(StoreError::Conflict(_)) => ErrorKind::Conflict,
             ApiError::Internal(_) => ErrorKind::Internal,
             ApiError::Store(StoreError::Backend(_)) => ErrorKind::StoreUnavailable,
             ApiError::Store(_) => ErrorKind::Internal,
@@ -434,27 +407,40 @@ mod tests {
 
     #[tokio::test]
     async fn client_errors_keep_their_message() {
-        for (e, status, code) in [
+        for (e, status, code, zh) in [
             (
-                ApiError::BadRequest("year must be a number".into()),
+                ApiError::said(
+                    ErrorKind::BadRequest,
+                    Message::new("api.bad_query").with("detail", "year must be a number"),
+                ),
                 400,
                 "bad_request",
+                "查询参数有误：year must be a number",
             ),
             (
-                ApiError::Frozen("round 2024 is frozen".into()),
-                423,
-                "frozen",
+                ApiError::said(
+                    ErrorKind::NotFound,
+                    Message::new("api.unknown_pairing").with("id", "PROV-44-52"),
+                ),
+                404,
+                "not_found",
+                "结对 PROV-44-52 不存在",
             ),
             (
-                ApiError::PayloadTooLarge("over 64 MiB".into()),
+                ApiError::said(
+                    ErrorKind::PayloadTooLarge,
+                    Message::new("api.body_too_large").with("detail", "over 64 MiB"),
+                ),
                 413,
                 "payload_too_large",
+                "请求内容过大：over 64 MiB",
             ),
         ] {
             let message = e.to_string();
             let (s, body) = answer(e).await;
             assert_eq!((s, body["code"].as_str()), (status, Some(code)));
             assert_eq!(body["message"], message.as_str());
+            assert_eq!(body["message_zh"], zh);
         }
     }
 }

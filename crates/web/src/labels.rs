@@ -1,7 +1,7 @@
 //! `GET /api/v1/labels` (标签): the Chinese and English label of every
 //! value the interface shows, from the tables that define them (the schema's
 //! enum columns and column labels, the file kinds, the account roles, the
-//! indicators and findings of the assessment), so
+//! indicators, findings and grades of the assessment), so
 //! that no second table of them is kept in the browser.
 
 use axum::Json;
@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use xiezuo_api as wire;
 use xiezuo_domain::{Finding, Indicator};
 use xiezuo_engine::accounts::Role;
+use xiezuo_engine::assess::method::Method;
 use xiezuo_exchange::{ColType, FileKind};
 
 fn label(value: &str, zh: &str, en: String) -> wire::Label {
@@ -63,7 +64,13 @@ pub fn labels() -> wire::LabelsBody {
         .iter()
         .map(|f| label(f.as_str(), f.label_zh(), f.label_en().to_string()))
         .collect();
+    let grades = Method::default_v1()
+        .grades
+        .iter()
+        .map(|g| label(&g.grade, &g.label, readable(&g.grade)))
+        .collect();
     wire::LabelsBody {
+        grades,
         values,
         columns,
         kinds,
@@ -95,6 +102,20 @@ mod tests {
             l.findings
                 .iter()
                 .any(|f| f.value == "late_milestone" && f.zh == "节点逾期")
+        );
+        let grades: Vec<(&str, &str)> = l
+            .grades
+            .iter()
+            .map(|g| (g.value.as_str(), g.zh.as_str()))
+            .collect();
+        assert_eq!(
+            grades,
+            [
+                ("good", "好"),
+                ("fair", "较好"),
+                ("average", "一般"),
+                ("poor", "较差")
+            ]
         );
     }
 }
