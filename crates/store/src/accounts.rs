@@ -7,6 +7,7 @@
 //! login locks) live above the store; a backend only keeps the rows.
 
 use crate::StoreError;
+use xiezuo_domain::Message;
 
 /// The columns of an account row, in `Account` order (a SELECT list, and
 /// the columns of a copied account).
@@ -27,7 +28,7 @@ pub const ACCESS_COLUMNS: &str = "id, at, actor, origin, action, kind, row_key, 
 
 /// The refusal of a new account whose login is taken.
 pub fn login_taken(login: &str) -> StoreError {
-    StoreError::Conflict(format!("an account named {login:?} exists"))
+    StoreError::Conflict(Message::new("store.login_taken").with("login", format!("{login:?}")))
 }
 
 /// An account as stored.

@@ -6,6 +6,7 @@
 //! PostgreSQL writes a backup into a SQLite file.
 
 use crate::{AccessEvent, Account, Batch, Store, StoreError, StoredRow};
+use xiezuo_domain::Message;
 use xiezuo_exchange::FileKind;
 
 /// An audit row as stored: the change of one field, with its own id.
@@ -222,18 +223,18 @@ pub fn copy_store(from: &dyn CopyStore, to: &mut dyn CopyStore) -> Result<Totals
     tx.commit()?;
     let stored = to.totals()?;
     if stored != copied {
-        return Err(StoreError::Conflict(format!(
-            "the copy does not hold what was read:\nread\n{copied}stored\n{stored}"
-        )));
+        return Err(StoreError::Conflict(
+            Message::new("store.copy_mismatch")
+                .with("read", copied.to_string())
+                .with("stored", stored.to_string()),
+        ));
     }
     Ok(copied)
 }
 
 /// The refusal of a copy into a store that holds something.
 pub fn not_empty(totals: &Totals) -> StoreError {
-    StoreError::Conflict(format!(
-        "the target store is not empty; a copy goes into a new, empty store. It holds:\n{totals}"
-    ))
+    StoreError::Conflict(Message::new("store.not_empty").with("totals", totals.to_string()))
 }
 
 #[cfg(test)]

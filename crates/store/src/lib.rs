@@ -9,6 +9,7 @@
 //! backend to another. Rows cross the boundary as canonical
 //! cells of exchange format v1 (`xiezuo_exchange::Cell`), in schema order.
 
+use xiezuo_domain::Message;
 use xiezuo_exchange::{Cell, FileKind};
 
 pub mod accounts;
@@ -23,8 +24,10 @@ pub use accounts::{AccessEvent, Account, AccountStore, ApiToken, NewAccount};
 /// `Backend` with the backend's message.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The change conflicts with what is stored (a taken login, a changed
+    /// ledger row, a target that is not empty), said as a catalogue message.
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Message),
     #[error("the store holds a value it cannot read: {0}")]
     Corrupt(String),
     #[error(
@@ -262,10 +265,9 @@ pub fn read_consistent<T>(
 /// Refuses a backup into a file that exists already.
 pub fn check_backup_target(path: &std::path::Path) -> Result<(), StoreError> {
     if path.exists() {
-        return Err(StoreError::Conflict(format!(
-            "{} exists already",
-            path.display()
-        )));
+        return Err(StoreError::Conflict(
+            Message::new("store.file_exists").with("path", path.display().to_string()),
+        ));
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 use crate::ddl::unique_columns;
 use crate::{StoreError, StoredRow, Upsert, key_text};
+use xiezuo_domain::Message;
 use xiezuo_exchange::cell::format_cell;
 use xiezuo_exchange::{Cell, FileKind};
 
@@ -56,10 +57,9 @@ pub fn plan_upsert(
         return Ok(UpsertPlan::Done(Upsert::Unchanged(old.rowid)));
     }
     if is_append_only(kind) {
-        return Err(StoreError::Conflict(format!(
-            "funds ledger row {} exists with other content; corrections are reversal rows",
-            key_text(kind, cells)
-        )));
+        return Err(StoreError::Conflict(
+            Message::new("funds.ledger_changed").with("key", key_text(kind, cells)),
+        ));
     }
     Ok(UpsertPlan::Update {
         rowid: old.rowid,
@@ -189,7 +189,8 @@ mod tests {
         let new = cells_of(kind, "b");
         match plan_upsert(kind, Some(&old), &new, &|_| false) {
             Err(StoreError::Conflict(m)) => {
-                assert!(m.contains("corrections are reversal rows"), "{m}");
+                assert_eq!(m.code, "funds.ledger_changed");
+                assert!(m.en().contains("reverses"), "{m}");
             }
             other => panic!("{other:?}"),
         }

@@ -196,7 +196,7 @@ impl ApiError {
     /// The message in Chinese.
     pub fn message_zh(&self) -> String {
         match self {
-            ApiError::Said(_, m) => m.zh(),
+            ApiError::Said(_, m) | ApiError::Store(StoreError::Conflict(m)) => m.zh(),
             other => format!("{}：{other}", other.kind().zh()),
         }
     }
@@ -375,10 +375,14 @@ mod tests {
 
     #[tokio::test]
     async fn a_store_conflict_answers_409_with_its_message() {
-        let (status, body) = answer(StoreError::Conflict("batch 3 is newer".into()).into()).await;
+        let (status, body) = answer(
+            StoreError::Conflict(Message::new("store.login_taken").with("login", "\"ma\"")).into(),
+        )
+        .await;
         assert_eq!(status, 409);
         assert_eq!(body["code"], "conflict");
-        assert!(body["message"].as_str().unwrap_or("").contains("batch 3"));
+        assert!(body["message"].as_str().unwrap_or("").contains("\"ma\""));
+        assert_eq!(body["message_zh"], "账号 \"ma\" 已存在");
     }
 
     #[tokio::test]

@@ -423,6 +423,26 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "身份证号重复（已登记）",
     ),
     (
+        "store.login_taken",
+        "an account named {login} exists",
+        "账号 {login} 已存在",
+    ),
+    (
+        "store.file_exists",
+        "{path} exists already",
+        "{path} 已存在",
+    ),
+    (
+        "store.copy_mismatch",
+        "the copy does not hold what was read:\nread\n{read}stored\n{stored}",
+        "副本与读取的内容不一致：\n读取\n{read}写入\n{stored}",
+    ),
+    (
+        "store.not_empty",
+        "the target store is not empty; a copy goes into a new, empty store. It holds:\n{totals}",
+        "目标存储不为空；副本只能写入新的空存储。其中已有：\n{totals}",
+    ),
+    (
         "funds.ledger_changed",
         "{key} is already in the ledger with other content; corrections are new rows with reverses",
         "{key} 已在资金台账中且内容不同；更正请新增冲销行",
