@@ -279,3 +279,57 @@ pub struct Target {
     /// Decimal target; money targets are in yuan.
     pub target: f64,
 }
+
+/// The receiving side's record of a fiscal transfer (资金到账, v1.2): what
+/// arrived in the helped area's account, and how much of it was spent
+/// (支出), to be reconciled against the helping side's disbursement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FundReceipt {
+    pub receipt_id: Id,
+    pub pairing_id: Id,
+    /// The disbursement's `txn_id` as the sender gave it, if known.
+    pub txn_id: Option<Id>,
+    pub date: NaiveDate,
+    pub amount: Fen,
+    pub expended: Option<Fen>,
+}
+
+/// The receiving employer's or station's confirmation of a placement
+/// (就业接收确认, v1.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacementConfirmation {
+    pub confirmation_id: Id,
+    pub pairing_id: Id,
+    /// The sending station's `placement_id`, if known.
+    pub placement_id: Option<Id>,
+    pub person_id: Id,
+    pub employer: NameOrParty,
+    pub period: DateRange,
+    pub monthly_wage: Option<Fen>,
+}
+
+/// The receiving side's record of a seconded person's arrival (挂职到岗确认,
+/// v1.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecondmentArrival {
+    pub arrival_id: Id,
+    pub pairing_id: Id,
+    /// The sending side's `secondment_id`, if known.
+    pub secondment_id: Option<Id>,
+    pub person_name: Text,
+    pub period: DateRange,
+}
+
+/// The western seller's record of a sale to the east (产品销售确认, v1.2),
+/// reconciled against the eastern buyer's purchase.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sale {
+    pub sale_id: Id,
+    pub pairing_id: Id,
+    /// The buyer's `purchase_id`, if known.
+    pub purchase_id: Option<Id>,
+    pub seller: NameOrParty,
+    pub seller_county: RegionCode,
+    pub date: NaiveDate,
+    pub amount: Fen,
+}

@@ -8,7 +8,8 @@
 use crate::enums::{HelperKind, Labor, RegionLevel, SecondmentRole, Sex};
 use crate::message::Message as M;
 use crate::records::{
-    FundTxn, Household, Pairing, Person, Placement, Posting, Project, Region, Secondment,
+    FundReceipt, FundTxn, Household, Pairing, Person, Placement, PlacementConfirmation, Posting,
+    Project, Region, Sale, Secondment, SecondmentArrival,
 };
 use crate::{DateRange, Message, Party, Vocabulary};
 
@@ -44,7 +45,7 @@ pub const ROW_RULES: &[(&str, &str, &str)] = &[
     ),
     (
         "period.order",
-        "pairings, placements, secondments",
+        "pairings, placements, secondments, placement_confirmations, secondment_arrivals",
         "end_date not before start_date",
     ),
     (
@@ -71,6 +72,11 @@ pub const ROW_RULES: &[(&str, &str, &str)] = &[
         "project.place",
         "projects",
         "the county is a county code; the village a village within it",
+    ),
+    (
+        "receipt.amounts",
+        "fund_receipts, sales",
+        "a positive amount received or sold; expended not negative",
     ),
     (
         "funds.sign",
@@ -238,6 +244,39 @@ impl RowRules for FundTxn {
         if t.reverses.as_ref() == Some(&t.txn_id) {
             out.push(("reverses", M::new("funds.reverses_itself")));
         }
+    }
+}
+
+impl RowRules for FundReceipt {
+    fn check(&self, out: &mut Vec<Problem>) {
+        // receipt.amounts
+        if self.amount.0 <= 0 {
+            out.push(("amount", M::new("receipt.amount_not_positive")));
+        }
+        if self.expended.is_some_and(|e| e.0 < 0) {
+            out.push(("expended", M::new("receipt.expended_negative")));
+        }
+    }
+}
+
+impl RowRules for Sale {
+    fn check(&self, out: &mut Vec<Problem>) {
+        // receipt.amounts
+        if self.amount.0 <= 0 {
+            out.push(("amount", M::new("receipt.amount_not_positive")));
+        }
+    }
+}
+
+impl RowRules for PlacementConfirmation {
+    fn check(&self, out: &mut Vec<Problem>) {
+        check_period(out, &self.period, "end_date");
+    }
+}
+
+impl RowRules for SecondmentArrival {
+    fn check(&self, out: &mut Vec<Problem>) {
+        check_period(out, &self.period, "end_date");
     }
 }
 

@@ -42,6 +42,10 @@ pub enum Record {
     Donation(Donation),
     Meeting(Meeting),
     Target(Target),
+    FundReceipt(FundReceipt),
+    PlacementConfirmation(PlacementConfirmation),
+    SecondmentArrival(SecondmentArrival),
+    Sale(Sale),
 }
 
 struct Cursor<'a> {
@@ -226,6 +230,10 @@ impl Record {
             | FileKind::Donations
             | FileKind::Meetings
             | FileKind::Targets => decode_cooperation(&mut c),
+            FileKind::FundReceipts
+            | FileKind::PlacementConfirmations
+            | FileKind::SecondmentArrivals
+            | FileKind::Sales => decode_receiving(&mut c),
         }
     }
 
@@ -243,6 +251,10 @@ impl Record {
             Record::Placement(p) => Some(p),
             Record::Posting(p) => Some(p),
             Record::Secondment(s) => Some(s),
+            Record::FundReceipt(r) => Some(r),
+            Record::PlacementConfirmation(r) => Some(r),
+            Record::SecondmentArrival(r) => Some(r),
+            Record::Sale(r) => Some(r),
             Record::Seeker(_)
             | Record::Milestone(_)
             | Record::RegionStat(_)
@@ -512,6 +524,52 @@ fn decode_cooperation(c: &mut Cursor<'_>) -> Result<Record, DecodeError> {
                 (_, Cell::Int(v)) => *v as f64,
                 (col, _) => return Cursor::err(col, Message::new("decode.expected_number")),
             },
+        }),
+        other => {
+            return Cursor::err(
+                "",
+                Message::new("decode.elsewhere").with("kind", format!("{other:?}")),
+            );
+        }
+    })
+}
+
+/// The receiving side's files of v1.2: fund receipts, placement
+/// confirmations, secondment arrivals and sales.
+fn decode_receiving(c: &mut Cursor<'_>) -> Result<Record, DecodeError> {
+    Ok(match c.kind {
+        FileKind::FundReceipts => Record::FundReceipt(FundReceipt {
+            receipt_id: c.id()?,
+            pairing_id: c.id()?,
+            txn_id: c.opt_id()?,
+            date: c.date()?,
+            amount: c.money()?,
+            expended: c.opt_money()?,
+        }),
+        FileKind::PlacementConfirmations => Record::PlacementConfirmation(PlacementConfirmation {
+            confirmation_id: c.id()?,
+            pairing_id: c.id()?,
+            placement_id: c.opt_id()?,
+            person_id: c.id()?,
+            employer: c.name_or_party()?,
+            period: c.range()?,
+            monthly_wage: c.opt_money()?,
+        }),
+        FileKind::SecondmentArrivals => Record::SecondmentArrival(SecondmentArrival {
+            arrival_id: c.id()?,
+            pairing_id: c.id()?,
+            secondment_id: c.opt_id()?,
+            person_name: c.text()?,
+            period: c.range()?,
+        }),
+        FileKind::Sales => Record::Sale(Sale {
+            sale_id: c.id()?,
+            pairing_id: c.id()?,
+            purchase_id: c.opt_id()?,
+            seller: c.name_or_party()?,
+            seller_county: c.code()?,
+            date: c.date()?,
+            amount: c.money()?,
         }),
         other => {
             return Cursor::err(

@@ -122,7 +122,23 @@ const fn o11(name: &'static str, zh: &'static str, ty: ColType) -> Column {
         zh,
         ty,
         required: false,
-        since: 2,
+        since: V1_1,
+    }
+}
+
+/// The schema migration that introduced each format version's kinds and
+/// columns (`since` of a kind or column): v1 in migration 1, v1.1 in 2,
+/// v1.2 (the receiving side's files) in 5.
+pub const V1: u8 = 1;
+pub const V1_1: u8 = 2;
+pub const V1_2: u8 = 5;
+
+/// The format version a `since` value names: `v1`, `v1.1` or `v1.2`.
+pub fn format_version(since: u8) -> &'static str {
+    match since {
+        0 | V1 => "v1",
+        V1_2.. => "v1.2",
+        _ => "v1.1",
     }
 }
 
@@ -312,6 +328,41 @@ static MEETINGS: [Column; 5] = [
     c("kind", "会议类型", Enum(&MEETING_KIND)),
     c("top_leader", "主要领导带队", Bool),
 ];
+static FUND_RECEIPTS: [Column; 6] = [
+    c("receipt_id", "到账编号", Id),
+    c("pairing_id", "结对编号", Id),
+    o("txn_id", "拨付流水号", Id),
+    c("date", "到账日期", Date),
+    c("amount", "到账金额", Money),
+    o("expended", "已支出金额", Money),
+];
+static PLACEMENT_CONFIRMATIONS: [Column; 8] = [
+    c("confirmation_id", "确认编号", Id),
+    c("pairing_id", "结对编号", Id),
+    o("placement_id", "就业编号", Id),
+    c("person_id", "人员编号", Id),
+    c("employer", "用工单位", NameOrParty),
+    c("start_date", "到岗日期", Date),
+    o("end_date", "离岗日期", Date),
+    o("monthly_wage", "月工资", Money),
+];
+static SECONDMENT_ARRIVALS: [Column; 6] = [
+    c("arrival_id", "接收编号", Id),
+    c("pairing_id", "结对编号", Id),
+    o("secondment_id", "挂职编号", Id),
+    c("person_name", "姓名", Text),
+    c("start_date", "到岗日期", Date),
+    o("end_date", "离岗日期", Date),
+];
+static SALES: [Column; 7] = [
+    c("sale_id", "销售编号", Id),
+    c("pairing_id", "结对编号", Id),
+    o("purchase_id", "采购编号", Id),
+    c("seller", "销售方", NameOrParty),
+    c("seller_county", "销售县", Code),
+    c("date", "日期", Date),
+    c("amount", "金额", Money),
+];
 static TARGETS: [Column; 4] = [
     c("pairing_id", "结对编号", Id),
     c("year", "年度", Int),
@@ -367,6 +418,10 @@ kinds! {
     Donations = "donations", "donations", "社会帮扶", DONATIONS, [0], 1;
     Meetings = "meetings", "meetings", "组织领导", MEETINGS, [0], 1;
     Targets = "targets", "targets", "帮扶协议目标", TARGETS, [0, 1, 2], 1;
+    FundReceipts = "fund_receipts", "fund_receipts", "资金到账", FUND_RECEIPTS, [0], 5;
+    PlacementConfirmations = "placement_confirmations", "placement_confirmations", "就业接收确认", PLACEMENT_CONFIRMATIONS, [0], 5;
+    SecondmentArrivals = "secondment_arrivals", "secondment_arrivals", "挂职到岗确认", SECONDMENT_ARRIVALS, [0], 5;
+    Sales = "sales", "sales", "产品销售确认", SALES, [0], 5;
 }
 
 /// The columns that hold personal data (个人信息): a registered person's
@@ -379,6 +434,7 @@ pub const PERSONAL_COLUMNS: &[(FileKind, &str)] = &[
     (FileKind::Secondments, "person_name"),
     (FileKind::Milestones, "responsible"),
     (FileKind::Donations, "donor"),
+    (FileKind::SecondmentArrivals, "person_name"),
 ];
 
 impl FileKind {
@@ -392,7 +448,10 @@ impl FileKind {
     pub fn holds_personal_data(self) -> bool {
         matches!(
             self,
-            FileKind::Persons | FileKind::Secondments | FileKind::Donations
+            FileKind::Persons
+                | FileKind::Secondments
+                | FileKind::SecondmentArrivals
+                | FileKind::Donations
         )
     }
 
@@ -419,14 +478,11 @@ impl FileKind {
 
 /// The labels table as Markdown: the documented definition of every header.
 pub fn labels_markdown() -> String {
-    let mut s = String::from("| file | column | 中文列名 | required |\n|---|---|---|---|\n");
+    let mut s =
+        String::from("| file | column | 中文列名 | required | since |\n|---|---|---|---|---|\n");
     for k in FileKind::ALL {
         for col in k.columns() {
-            let since = if k.since().max(col.since) >= 2 {
-                "v1.1"
-            } else {
-                "v1"
-            };
+            let since = format_version(k.since().max(col.since));
             s.push_str(&format!(
                 "| {}.csv | `{}` | {} | {} | {since} |\n",
                 k.stem(),
@@ -457,9 +513,18 @@ mod tests {
     }
 
     #[test]
-    fn twenty_kinds_in_v1_and_two_more_in_v1_1() {
-        assert_eq!(FileKind::ALL.iter().filter(|k| k.since() == 1).count(), 20);
-        assert_eq!(FileKind::ALL.len(), 22);
+    fn twenty_kinds_in_v1_two_in_v1_1_and_four_in_v1_2() {
+        assert_eq!(FileKind::ALL.iter().filter(|k| k.since() == V1).count(), 20);
+        assert_eq!(
+            FileKind::ALL.iter().filter(|k| k.since() == V1_1).count(),
+            2
+        );
+        assert_eq!(
+            FileKind::ALL.iter().filter(|k| k.since() == V1_2).count(),
+            4
+        );
+        assert_eq!(FileKind::ALL.len(), 26);
+        assert_eq!(format_version(FileKind::Sales.since()), "v1.2");
         assert_eq!(
             FileKind::from_stem("training_attendance"),
             Some(FileKind::TrainingAttendance)

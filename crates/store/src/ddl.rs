@@ -22,6 +22,7 @@ pub const NAMES: &[&str] = &[
     "0002_exchange_v1_1",
     "0003_registry_indexes",
     "0004_accounts",
+    "0005_exchange_v1_2",
 ];
 
 /// The columns besides a kind's key that are unique: (kind, column name).
@@ -263,15 +264,16 @@ fn create_kind(d: Dialect, k: FileKind, version: u8) -> String {
 }
 
 /// The migration that brings the schema to `version` (1: exchange format
-/// v1 and the audit trail, 2: v1.1, 3: registry indexes, 4: accounts), as
+/// v1 and the audit trail, 2: v1.1, 3: registry indexes, 4: accounts,
+/// 5: v1.2, the receiving side's files of the reconciliation), as
 /// generated from the schema table for dialect `d`.
 pub fn migration_sql(version: u8, d: Dialect) -> String {
     let mut s = String::new();
     if version == 2 {
-        s.push_str(&format!(
-            "-- Exchange format v1.{}: new kinds and columns.\n",
-            version - 1
-        ));
+        s.push_str("-- Exchange format v1.1: new kinds and columns.\n");
+    }
+    if version == 5 {
+        s.push_str("-- Exchange format v1.2: the receiving side's files (对账).\n");
     }
     if version == 1 && d == Dialect::Postgres {
         s.push_str(

@@ -7,11 +7,12 @@ use crate::StoreError;
 
 /// The migrations' names, in order: version `i + 1` is `MIGRATION_NAMES[i]`.
 /// Every backend embeds one SQL file per name, `migrations/NAME.sql`.
-pub const MIGRATION_NAMES: [&str; 4] = [
+pub const MIGRATION_NAMES: [&str; 5] = [
     "0001_exchange_v1",
     "0002_exchange_v1_1",
     "0003_registry_indexes",
     "0004_accounts",
+    "0005_exchange_v1_2",
 ];
 
 /// The embedded migrations of the calling crate, in order: (name, SQL) read
@@ -47,6 +48,13 @@ macro_rules! embedded_migrations {
                 include_str!(concat!(
                     env!("CARGO_MANIFEST_DIR"),
                     "/migrations/0004_accounts.sql"
+                )),
+            ),
+            (
+                $crate::migrate::MIGRATION_NAMES[4],
+                include_str!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/migrations/0005_exchange_v1_2.sql"
                 )),
             ),
         ]

@@ -316,6 +316,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "负数金额但未填写冲销的交易",
     ),
     (
+        "receipt.amount_not_positive",
+        "the amount must be positive",
+        "金额须为正数",
+    ),
+    (
+        "receipt.expended_negative",
+        "the amount expended must not be negative",
+        "已支出金额不能为负数",
+    ),
+    (
         "funds.reversal_not_negative",
         "a reversal must have a negative amount",
         "冲销交易的金额须为负数",

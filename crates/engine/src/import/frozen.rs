@@ -4,9 +4,11 @@
 //!
 //! What a year reads of a record is its *view* of it: records dated in the
 //! year (ledger rows, meetings, investments, purchases, donations, trainings,
-//! milestones due in it), records of the year (projects, statistics,
-//! incomes, targets), and the part inside the year of records that last a
-//! period (pairings, placements, secondments): a placement running since
+//! milestones due in it, and the fund receipts and sales of v1.2), records
+//! of the year (projects, statistics, incomes, targets), and the part inside
+//! the year of records that last a period (pairings, placements,
+//! secondments, and the placement confirmations and secondment arrivals of
+//! v1.2, which the year's reconciliation reads): a placement running since
 //! 2019 may still get its end date in 2021 without touching 2020. A
 //! beneficiary is read by its project's year, an attendance by its
 //! training's. The registry (regions, organisations, households, persons)
@@ -93,6 +95,18 @@ impl Ctx<'_> {
             Record::Donation(d) => show(dated(d.date)),
             Record::Meeting(m) => show(dated(m.date)),
             Record::Training(t) => show(dated(t.start_date)),
+            Record::FundReceipt(r) => show(dated(r.date)),
+            Record::Sale(r) => show(dated(r.date)),
+            Record::PlacementConfirmation(p) => clipped(&p.period).map(|period| {
+                let mut p = p.clone();
+                p.period = period;
+                format!("{p:?}")
+            }),
+            Record::SecondmentArrival(s) => clipped(&s.period).map(|period| {
+                let mut s = s.clone();
+                s.period = period;
+                format!("{s:?}")
+            }),
             Record::Pairing(p) => clipped(&p.period).map(|period| {
                 let mut p = p.clone();
                 p.period = period;

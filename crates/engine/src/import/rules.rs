@@ -237,6 +237,27 @@ impl Ctx<'_> {
             }
             Record::Meeting(m) => self.check_pairing(&m.pairing_id, out)?,
             Record::Target(t) => self.check_pairing(&t.pairing_id, out)?,
+            // The references to the other side's records (txn_id,
+            // placement_id, secondment_id, purchase_id) are what the
+            // reconciliation checks, not the import: a confirmation may
+            // name a record the sender has not reported.
+            Record::FundReceipt(r) => self.check_pairing(&r.pairing_id, out)?,
+            Record::SecondmentArrival(r) => self.check_pairing(&r.pairing_id, out)?,
+            Record::PlacementConfirmation(p) => {
+                let f = self.person(&p.person_id)?;
+                missing(f, out, "person_id", "person_id", &p.person_id);
+                self.check_pairing(&p.pairing_id, out)?;
+                if let NameOrParty::Party(party) = &p.employer {
+                    self.check_party(party, "employer", out)?;
+                }
+            }
+            Record::Sale(p) => {
+                self.check_pairing(&p.pairing_id, out)?;
+                if let NameOrParty::Party(party) = &p.seller {
+                    self.check_party(party, "seller", out)?;
+                }
+                self.check_region(p.seller_county, "seller_county", out)?;
+            }
         }
         Ok(())
     }

@@ -65,6 +65,10 @@ enum Anchor<'r> {
     Region(RegionCode),
     /// A pairing named by id.
     Pairing(&'r Id),
+    /// A pairing named by id, written only by one of its parties: the
+    /// receiving side's records of v1.2 (the helped party confirms what it
+    /// received and sold; the helper party confirms the workers it took in).
+    PairingParty(&'r Id, Receiver),
     /// A pairing row itself: its two parties.
     Parties(&'r Party, &'r Party),
     /// A project's pairing.
@@ -105,7 +109,21 @@ fn anchor(rec: &Record) -> Anchor<'_> {
         Record::Donation(d) => Anchor::Pairing(&d.pairing_id),
         Record::Meeting(m) => Anchor::Pairing(&m.pairing_id),
         Record::Target(t) => Anchor::Pairing(&t.pairing_id),
+        Record::FundReceipt(r) => Anchor::PairingParty(&r.pairing_id, Receiver::Helped),
+        Record::Sale(r) => Anchor::PairingParty(&r.pairing_id, Receiver::Helped),
+        Record::PlacementConfirmation(r) => Anchor::PairingParty(&r.pairing_id, Receiver::Helper),
+        // A secondment goes either way (方向), so either party receives.
+        Record::SecondmentArrival(r) => Anchor::Pairing(&r.pairing_id),
     }
+}
+
+/// Which party of a pairing confirms a flow (对账的接收方).
+#[derive(Clone, Copy)]
+enum Receiver {
+    /// 帮扶方: the employers and stations that take in workers.
+    Helper,
+    /// 受帮扶方: the accounts funds reach and the sellers of products.
+    Helped,
 }
 
 /// A place a row puts its activity in, besides its pairing: a writer's row
@@ -132,6 +150,8 @@ fn places(rec: &Record) -> Vec<Place<'_>> {
         Record::Posting(p) => vec![Place::Region(p.work_region)],
         Record::Investment(i) => vec![Place::Region(i.county)],
         Record::Purchase(p) => vec![Place::Region(p.seller_county)],
+        Record::Sale(p) => vec![Place::Region(p.seller_county)],
+        Record::PlacementConfirmation(p) => vec![Place::Person(&p.person_id)],
         _ => Vec::new(),
     }
 }
@@ -159,7 +179,15 @@ pub(super) fn scope_columns(kind: FileKind) -> &'static [&'static str] {
         K::Investments => &["pairing_id", "county", "enterprise"],
         K::Purchases => &["pairing_id", "seller_county", "buyer"],
         K::Donations => &["pairing_id", "donor"],
-        K::Funds | K::Trainings | K::Secondments | K::Meetings | K::Targets => &["pairing_id"],
+        K::Sales => &["pairing_id", "seller_county", "seller"],
+        K::PlacementConfirmations => &["pairing_id", "person_id", "employer"],
+        K::Funds
+        | K::Trainings
+        | K::Secondments
+        | K::Meetings
+        | K::Targets
+        | K::FundReceipts
+        | K::SecondmentArrivals => &["pairing_id"],
     }
 }
 
@@ -177,6 +205,8 @@ fn acting_party(rec: &Record) -> Option<&Party> {
         Record::Purchase(p) => named(&p.buyer),
         Record::Investment(i) => Some(&i.enterprise),
         Record::Posting(p) => named(&p.employer),
+        Record::Sale(s) => named(&s.seller),
+        Record::PlacementConfirmation(p) => named(&p.employer),
         _ => None,
     }
 }
@@ -271,11 +301,24 @@ impl Ctx<'_> {
                 if acting_party(rec) != Some(&own) {
                     return Ok(false);
                 }
-                let Anchor::Pairing(id) = anchor(rec) else {
-                    return Ok(false);
+                let (id, receiver) = match anchor(rec) {
+                    Anchor::Pairing(id) => (id, None),
+                    Anchor::PairingParty(id, r) => (id, Some(r)),
+                    _ => return Ok(false),
                 };
-                match self.parties_of(id)? {
-                    Some((h, w)) if h == own || w == own => self.places_within(rec, &[h, w]),
+                match (self.parties_of(id)?, receiver) {
+                    // A confirming organisation is registered on its side:
+                    // the party is a region, the organisation within it.
+                    (Some((h, w)), Some(r)) => {
+                        let side = match r {
+                            Receiver::Helper => h.clone(),
+                            Receiver::Helped => w.clone(),
+                        };
+                        Ok(self.party_within(&own, &side)? && self.places_within(rec, &[h, w])?)
+                    }
+                    (Some((h, w)), None) if h == own || w == own => {
+                        self.places_within(rec, &[h, w])
+                    }
                     _ => Ok(false),
                 }
             }
@@ -298,6 +341,19 @@ impl Ctx<'_> {
                 return Ok(self.village_of(&h)?.is_some_and(covers));
             }
             Anchor::Pairing(id) => Some(id.clone()),
+            Anchor::PairingParty(id, receiver) => {
+                return match self.parties_of(id)? {
+                    Some((h, w)) => {
+                        let side = match receiver {
+                            Receiver::Helper => h.clone(),
+                            Receiver::Helped => w.clone(),
+                        };
+                        Ok(self.party_of_region(region, &[side])?
+                            && self.places_within(rec, &[h, w])?)
+                    }
+                    None => Ok(false),
+                };
+            }
             Anchor::Project(id) => self.project_pairing(id)?,
             Anchor::Training(id) => self.training_pairing(id)?,
         };
@@ -349,6 +405,21 @@ impl Ctx<'_> {
             }
         }
         Ok(true)
+    }
+
+    /// Whether an organisation is the party, or is registered within the
+    /// party's region.
+    fn party_within(&mut self, org: &Party, party: &Party) -> Result<bool, StoreError> {
+        if org == party {
+            return Ok(true);
+        }
+        match (org, party) {
+            (Party::Org(o), Party::Region(r)) => Ok(match self.org(o)? {
+                Found::Yes((_, c)) => region_covers(r.as_u64(), c.as_u64()),
+                _ => false,
+            }),
+            _ => Ok(false),
+        }
     }
 
     /// Whether one of the parties lies in the region (an organisation where
