@@ -10,6 +10,7 @@ pub mod assess;
 pub mod export;
 pub mod import;
 pub mod labour;
+pub mod reconcile;
 pub mod round;
 pub mod schedule;
 pub mod self_evaluation;

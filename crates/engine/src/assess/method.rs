@@ -3,6 +3,8 @@
 //! The indicators are the engine's code; how they are scored is not.
 
 use super::compute::{PairingResult, Value};
+pub use super::procedure::{Penalties, Sampling, Tolerances};
+use super::procedure::{RawPenalties, RawSampling, RawTolerances};
 use serde::Deserialize;
 use std::path::Path;
 use xiezuo_domain::{Indicator, Year};
@@ -44,107 +46,8 @@ struct RawMethod {
     sampling: Option<RawSampling>,
     #[serde(default)]
     penalties: Option<RawPenalties>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPenalties {
-    points_per_falsified: Option<f64>,
-    max_points: Option<f64>,
-    veto_grade: Option<String>,
-}
-
-/// What proven falsification (弄虚作假) costs a pairing: the item it
-/// counts scores nothing, `points_per_falsified` points come off each
-/// side's total per falsified record, at most `max_points`, and the grade
-/// is vetoed down to `veto_grade` (none: no veto).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Penalties {
-    pub points_per_falsified: f64,
-    pub max_points: f64,
-    pub veto_grade: Option<String>,
-}
-
-impl Penalties {
-    fn from_raw(raw: Option<RawPenalties>) -> Result<Penalties, String> {
-        let d = Penalties::default();
-        let Some(p) = raw else {
-            return Ok(d);
-        };
-        let pen = Penalties {
-            points_per_falsified: p.points_per_falsified.unwrap_or(d.points_per_falsified),
-            max_points: p.max_points.unwrap_or(d.max_points),
-            veto_grade: match p.veto_grade.as_deref() {
-                None => d.veto_grade,
-                Some("") => None,
-                Some(g) => Some(g.to_string()),
-            },
-        };
-        if !(pen.points_per_falsified >= 0.0 && pen.max_points >= 0.0) {
-            return Err("penalties: points must not be negative".into());
-        }
-        Ok(pen)
-    }
-}
-
-impl Default for Penalties {
-    fn default() -> Self {
-        Penalties {
-            points_per_falsified: 1.0,
-            max_points: 10.0,
-            veto_grade: Some("poor".into()),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSampling {
-    villages_per_county: Option<u32>,
-    households_per_county: Option<u32>,
-    projects_per_pairing: Option<u32>,
-    ledger_rows_per_pairing: Option<u32>,
-    trainings_per_pairing: Option<u32>,
-}
-
-/// How many records the cross-check sample (交叉核查抽样) draws per stratum;
-/// fewer when a stratum has fewer. The defaults are the assessment's
-/// minimum on site: 5 villages and 100 households per county.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sampling {
-    pub villages_per_county: u32,
-    pub households_per_county: u32,
-    pub projects_per_pairing: u32,
-    pub ledger_rows_per_pairing: u32,
-    pub trainings_per_pairing: u32,
-}
-
-impl Default for Sampling {
-    fn default() -> Sampling {
-        Sampling {
-            villages_per_county: 5,
-            households_per_county: 100,
-            projects_per_pairing: 5,
-            ledger_rows_per_pairing: 10,
-            trainings_per_pairing: 3,
-        }
-    }
-}
-
-impl Sampling {
-    fn from_raw(r: Option<RawSampling>) -> Sampling {
-        let d = Sampling::default();
-        let Some(r) = r else { return d };
-        Sampling {
-            villages_per_county: r.villages_per_county.unwrap_or(d.villages_per_county),
-            households_per_county: r.households_per_county.unwrap_or(d.households_per_county),
-            projects_per_pairing: r.projects_per_pairing.unwrap_or(d.projects_per_pairing),
-            ledger_rows_per_pairing: r
-                .ledger_rows_per_pairing
-                .unwrap_or(d.ledger_rows_per_pairing),
-            trainings_per_pairing: r.trainings_per_pairing.unwrap_or(d.trainings_per_pairing),
-        }
-    }
+    #[serde(default)]
+    reconciliation: Option<RawTolerances>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -391,6 +294,8 @@ pub struct Method {
     /// The sizes of the cross-check sample (`[sampling]`).
     pub sampling: Sampling,
     pub penalties: Penalties,
+    /// The tolerances of the two-sided reconciliation (`[reconciliation]`).
+    pub tolerances: Tolerances,
 }
 
 impl Method {
@@ -414,6 +319,7 @@ impl Method {
             sides: vec![],
             sampling: Sampling::default(),
             penalties: Penalties::default(),
+            tolerances: Tolerances::default(),
         })
     }
 
@@ -426,6 +332,7 @@ impl Method {
         let raw: RawMethod = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let sampling = Sampling::from_raw(raw.sampling);
         let penalties = Penalties::from_raw(raw.penalties).map_err(invalid)?;
+        let tolerances = Tolerances::from_raw(raw.reconciliation).map_err(invalid)?;
         let ind =
             |name: &Option<String>, what: &str, comp: &str| -> Result<Indicator, MethodError> {
                 let n = name
@@ -556,6 +463,7 @@ impl Method {
             deadlines,
             sampling,
             penalties,
+            tolerances,
             grading,
             id: raw.id,
             title: raw.title,

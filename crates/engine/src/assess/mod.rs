@@ -6,6 +6,7 @@ pub mod compute;
 pub mod data;
 mod indicators;
 pub mod method;
+pub mod procedure;
 pub mod ranking;
 #[cfg(test)]
 mod tests;
