@@ -1,5 +1,6 @@
 //! Deterministic generator of realistic datasets in exchange format v1
-//! (`shared/spec/exchange-format.md`) for East-West cooperation (东西部协作).
+//! (`shared/spec/exchange-format.md`), with the labour files of v1.1 and
+//! the receiving side's files of v1.2 (`receiving`) for East-West cooperation (东西部协作).
 //!
 //! The same [`GenerateOptions`] always give byte-identical files. The world
 //! (regions, organisations, pairings) and the pairing-level records are small
@@ -21,6 +22,7 @@ mod out;
 mod people;
 mod projects;
 mod real;
+mod receiving;
 mod rng;
 mod world;
 
@@ -124,6 +126,7 @@ pub fn generate(opts: &GenerateOptions, out_dir: &Path) -> Result<GenerateSummar
         .find(|(n, _)| n == "seekers.csv")
         .map_or(0, |(_, n)| *n);
     files.push(labour::write_postings(&w, out_dir, seed, ly, seekers)?);
+    files.append(&mut receiving::write_receiving(out_dir, seed)?);
     // Spec order.
     files.sort_by_key(|(n, _)| out::spec_position(n));
     let dirty_rows = if opts.dirty {

@@ -10,13 +10,19 @@ use xiezuo_exchange::writer::{Headers, header_row};
 
 /// The kinds of file the generator writes, in spec order: the 20 of exchange
 /// format v1 in schema order, then the two of v1.1 in the order of their
-/// document (`postings`, then `seekers`).
+/// document (`postings`, then `seekers`), then the four of v1.2.
 pub fn file_kinds() -> impl Iterator<Item = FileKind> {
     FileKind::ALL
         .iter()
         .copied()
         .filter(|k| k.since() == 1)
         .chain([FileKind::Postings, FileKind::Seekers])
+        .chain(
+            FileKind::ALL
+                .iter()
+                .copied()
+                .filter(|k| k.since() == xiezuo_exchange::schema::V1_2),
+        )
 }
 
 /// The header the generator writes for a kind: the schema's English header

@@ -448,7 +448,82 @@ fn validate(dir: &Path) -> Ds {
         assert!(Indicator::parse(&r["indicator"]).is_some());
         r["target"].parse::<f64>().unwrap();
     }
+    receiving(&ds, &pairing);
     ds
+}
+
+/// The receiving side's files (v1.2): unique ids, known pairings, and each
+/// reference, when given, names a sending row of the same pairing.
+fn receiving(ds: &Ds, pairing: &BTreeMap<String, u64>) {
+    for (file, id, refers, sent, sent_id) in [
+        (
+            "fund_receipts.csv",
+            "receipt_id",
+            "txn_id",
+            "funds.csv",
+            "txn_id",
+        ),
+        (
+            "placement_confirmations.csv",
+            "confirmation_id",
+            "placement_id",
+            "placements.csv",
+            "placement_id",
+        ),
+        (
+            "secondment_arrivals.csv",
+            "arrival_id",
+            "secondment_id",
+            "secondments.csv",
+            "secondment_id",
+        ),
+        (
+            "sales.csv",
+            "sale_id",
+            "purchase_id",
+            "purchases.csv",
+            "purchase_id",
+        ),
+    ] {
+        let rows = ds.get(file);
+        unique(rows, &[id], file);
+        let of: BTreeMap<&str, &str> = ds
+            .get(sent)
+            .iter()
+            .map(|r| (r[sent_id].as_str(), r["pairing_id"].as_str()))
+            .collect();
+        for r in rows {
+            assert!(pairing.contains_key(&r["pairing_id"]), "{file} pairing");
+            if !r[refers].is_empty() {
+                assert_eq!(of.get(r[refers].as_str()), Some(&r["pairing_id"].as_str()));
+            }
+        }
+    }
+    for r in ds.get("fund_receipts.csv") {
+        d(&r["date"]);
+        assert!(money(&r["amount"]) > 0);
+        if !r["expended"].is_empty() {
+            assert!(money(&r["expended"]) >= 0);
+        }
+    }
+    let persons: BTreeSet<&str> = ds
+        .get("persons.csv")
+        .iter()
+        .map(|p| p["person_id"].as_str())
+        .collect();
+    for r in ds.get("placement_confirmations.csv") {
+        assert!(
+            persons.contains(r["person_id"].as_str()),
+            "confirmed person"
+        );
+        if !r["end_date"].is_empty() {
+            assert!(d(&r["end_date"]) >= d(&r["start_date"]));
+        }
+    }
+    for r in ds.get("sales.csv") {
+        assert_eq!(r["seller_county"].len(), 12);
+        assert!(money(&r["amount"]) > 0);
+    }
 }
 
 fn days(r: &BTreeMap<String, String>) -> Option<i64> {
@@ -743,7 +818,7 @@ fn clean_datasets_are_valid_and_tricky() {
             ..Default::default()
         };
         let s = generate(&o, dir.path()).unwrap();
-        assert_eq!(s.files.len(), 22, "20 files of v1 and 2 of v1.1");
+        assert_eq!(s.files.len(), 26, "20 files of v1, 2 of v1.1 and 4 of v1.2");
         assert_eq!(s.dirty_rows, 0);
         assert!(!dir.path().join("dirty-manifest.csv").exists());
         let ds = validate(dir.path());
