@@ -102,6 +102,8 @@ pub enum Command {
     Appeal(commands::appeal::Args),
     /// Draw the cross-check sample of a frozen year (交叉核查抽样): records and teams by lot.
     Sample(commands::sample::Args),
+    /// Reconcile what both sides report (对账): funds, placements, secondments, purchases; write findings and traceability.
+    Reconcile(commands::reconcile::Args),
     /// Cross-check results (核查结果) on a round's sample: record a filled-in sample.csv, report verified rates.
     Check(commands::check::Args),
     /// Print the exchange-format column table (English and Chinese headers).

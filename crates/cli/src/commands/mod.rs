@@ -13,6 +13,7 @@ pub mod generate;
 pub mod import;
 pub mod matching;
 pub mod migrate_store;
+pub mod reconcile;
 pub mod round;
 pub mod sample;
 pub mod serve;
@@ -48,6 +49,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<ExitCode> {
         Command::Check(a) => check::run(store, &actor, a),
         Command::Freeze(a) => round::freeze(store, &actor, a),
         Command::Sample(a) => sample::run(store, &actor, a),
+        Command::Reconcile(a) => reconcile::run(store, a),
         Command::Config(a) => config::run(settings, a),
         Command::Schema => {
             print!("{}", xiezuo_exchange::schema::labels_markdown());

@@ -245,6 +245,12 @@ fn cases() -> Vec<Case> {
             "meeting_id,pairing_id,date,kind,top_leader\nMT-UP,PROV-44-45,2018-05-07,joint_meeting,0\n",
         )),
     });
+    c.push(case(
+        "GET",
+        "/api/v1/reconciliation/{year}",
+        true,
+        "/api/v1/reconciliation/2020",
+    ));
     c.push(case("GET", "/api/v1/rounds", true, "/api/v1/rounds"));
     c.push(case(
         "GET",
@@ -355,6 +361,7 @@ fn expected(who: Who, c: &Case) -> bool {
         | ("GET", "/api/v1/assessments/{year}/export.xlsx")
         | ("GET", "/api/v1/jobs/{id}")
         | ("GET", "/api/v1/rounds")
+        | ("GET", "/api/v1/reconciliation/{year}")
         | ("GET", "/api/v1/rounds/{year}") => who != Public,
         ("GET", "/api/v1/rounds/{year}/self-evaluations/{id}") => office_scope(c.inside),
         // A party writes its own side, and its opinion of the paired side.

@@ -25,6 +25,7 @@ const REGISTRY: &[&str] = &[
     "placements",
     "training_attendance",
     "seekers",
+    "placement_confirmations",
 ];
 
 /// These tests use embedded SQLite stores whatever the test backend, so the

@@ -15,6 +15,7 @@ mod messages;
 mod office_files;
 mod offline;
 mod privacy;
+mod reconcile;
 mod rounds;
 mod roundtrip;
 mod sample;

@@ -54,7 +54,7 @@ fn world() -> World {
     }
 }
 
-fn multipart(file: &str, content: &str) -> (String, String) {
+pub(crate) fn multipart(file: &str, content: &str) -> (String, String) {
     (
         "multipart/form-data; boundary=XZBOUNDARY".into(),
         format!(
@@ -63,12 +63,12 @@ fn multipart(file: &str, content: &str) -> (String, String) {
     )
 }
 
-fn auth(token: &str) -> String {
+pub(crate) fn auth(token: &str) -> String {
     format!("Authorization: Bearer {token}\r\n")
 }
 
 /// Waits for a job to end; its JSON.
-fn job(addr: &str, token: &str, id: &str) -> Value {
+pub(crate) fn job(addr: &str, token: &str, id: &str) -> Value {
     for _ in 0..600 {
         let (st, body) = raw_request(addr, "GET", &format!("/api/v1/jobs/{id}"), &auth(token), "");
         assert_eq!(st, 200, "{body}");
@@ -82,7 +82,12 @@ fn job(addr: &str, token: &str, id: &str) -> Value {
 }
 
 /// Uploads one file; (check job result, commit job) after committing it.
-fn upload_and_commit(addr: &str, token: &str, file: &str, content: &str) -> (Value, Value) {
+pub(crate) fn upload_and_commit(
+    addr: &str,
+    token: &str,
+    file: &str,
+    content: &str,
+) -> (Value, Value) {
     let (ct, body) = multipart(file, content);
     let (st, resp) = raw_request(
         addr,
@@ -126,7 +131,7 @@ fn rand_suffix() -> u128 {
         .as_nanos()
 }
 
-fn scope_refusals(report: &Value) -> Vec<u64> {
+pub(crate) fn scope_refusals(report: &Value) -> Vec<u64> {
     report["errors"]
         .as_array()
         .unwrap()
