@@ -146,7 +146,21 @@ fn check_base(
         .collect();
     // A key that does not parse is rejected by the importer as a row error.
     let Ok(cells) = cells else { return Ok(()) };
-    let current = store.get(k, &cells)?.map(|r| r.batch_id);
+    let stored = store.get(k, &cells)?;
+    // A save equal to the stored record changes nothing, whatever its base:
+    // an entry whose answer was lost on the way (stored, then sent again
+    // from the device's queue) is not a conflict with itself.
+    if let Some(row) = &stored {
+        let same = k
+            .columns()
+            .iter()
+            .zip(text)
+            .map(|(c, t)| xiezuo_exchange::cell::parse_cell(c, t));
+        if row.cells.len() == text.len() && same.zip(&row.cells).all(|(c, s)| c.as_ref() == Ok(s)) {
+            return Ok(());
+        }
+    }
+    let current = stored.map(|r| r.batch_id);
     match current {
         None if base == 0 => Ok(()),
         Some(now) if now == base => Ok(()),

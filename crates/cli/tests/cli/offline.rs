@@ -1,7 +1,9 @@
 //! Entries recorded without a connection (离线填报) are saved with the batch
 //! of the record they were based on: a record changed on the server since,
 //! or a new record whose key already exists, answers 409 `conflict` and is
-//! not overwritten until the person resends without the precondition.
+//! not overwritten until the person resends without the precondition. A
+//! save equal to the stored record is never a conflict (an entry stored
+//! whose answer was lost is sent again).
 
 use crate::support::*;
 
@@ -40,10 +42,24 @@ fn a_save_based_on_an_older_batch_is_a_conflict_and_writes_nothing() {
     );
     assert_eq!((st, b["saved"].as_bool()), (200, Some(true)), "{b}");
     let first = b["batch_id"].as_i64().unwrap();
+    // Sent again as it is (its answer lost on the way): nothing changes and
+    // it is no conflict with itself.
     let (st, b) = send(
         "POST",
         &format!("{path}?base_batch=0"),
         &meeting("joint_meeting"),
+    );
+    assert_eq!((st, b["saved"].as_bool()), (200, Some(true)), "{b}");
+    assert_eq!(
+        (b["unchanged"].as_i64(), b["changed"].as_i64()),
+        (Some(1), Some(0)),
+        "{b}"
+    );
+    // Another new record with the same key is a conflict.
+    let (st, b) = send(
+        "POST",
+        &format!("{path}?base_batch=0"),
+        &meeting("visit_to_west"),
     );
     assert_eq!((st, b["code"].as_str()), (409, Some("conflict")), "{b}");
     assert!(b.to_string().contains("already exists"), "{b}");
