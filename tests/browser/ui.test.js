@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +21,12 @@ before(async () => {
   const db = path.join(dir, "b.db");
   const imp = spawnSync(bin, ["--db", db, "import", path.join(root, "tests/data/dataset")], { encoding: "utf8" });
   assert.equal(imp.status, 0, imp.stderr);
+  // The receiving side's files (exchange format v1.2), for the reconciliation.
+  const v12 = path.join(dir, "v12");
+  mkdirSync(v12, { recursive: true });
+  writeFileSync(path.join(v12, "fund_receipts.csv"), "到账编号,结对编号,拨付流水号,到账日期,到账金额,已支出金额\nR1,PROV-44-45,TX00000305,2020-01-20,515304.03,\nR2,CNTY-310183-530123,TX00000318,2020-01-16,6000000.00,\n");
+  const imp2 = spawnSync(bin, ["--db", db, "import", v12], { encoding: "utf8" });
+  assert.equal(imp2.status, 0, imp2.stderr);
   const user = spawnSync(bin, ["--db", db, "user", "add", "office1", "--role", "admin", "--personal-data", "--password-stdin"], { input: "browser passphrase\n", encoding: "utf8" });
   assert.equal(user.status, 0, user.stderr);
   server = spawn(bin, ["--db", db, "serve", "--addr", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
@@ -85,7 +91,6 @@ test("the overview shows the map and the charts in Chinese", async () => {
     first_contentful_paint_ms: Math.round(performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? -1),
     charts_drawn_ms: Math.round(performance.now()),
   }));
-  const { writeFileSync } = await import("node:fs");
   writeFileSync(path.join(shots, "overview-timing.json"), JSON.stringify(timing));
   assert.ok(timing.first_contentful_paint_ms > 0);
   await page.screenshot({ path: path.join(shots, "overview.png"), fullPage: true });
@@ -124,7 +129,7 @@ test("the ranking filters by grade and links to pairings", async () => {
   const page = await context.newPage().then(async (p) => { await p.setViewportSize({ width: 1400, height: 1000 }); return p; });
   await page.goto(base + "/#/assessment?year=2019&grade=good");
   await page.waitForSelector("#ranking tbody tr");
-  const grades = await page.$$eval("#ranking tbody tr td:last-child", (c) => c.map((x) => x.textContent.trim()));
+  const grades = await page.$$eval("#ranking tbody tr td .grade", (c) => c.map((x) => x.textContent.trim()));
   assert.ok(grades.length > 0);
   assert.ok(grades.every((g) => g === "好"), grades.join(","));
   // Sorting by pairing id, by clicking the column header.
@@ -383,6 +388,25 @@ test("a province opens with its prefectures on the map and its registry", async 
 const LATIN_ALLOWED = new Set(["English", "CSV", "XLSX", "API", "JSON", "Excel", "WPS", "UTC", "GB", "ID", "OpenAPI", "YYYY", "MM", "DD", "X", "Bearer", "office1", "zip", "ZIP"]);
 
 // The Latin words of a page's visible text that are not allowed.
+test("the ranking shows traceability beside each score and the reconciliation lists the findings of both parties", async () => {
+  const page = await context.newPage();
+  await page.addInitScript(() => localStorage.setItem("xiezuo.lang", "zh"));
+  await page.goto(base + "/#/assessment?year=2020&side=");
+  await page.waitForSelector("#ranking td.trace");
+  assert.match(await page.textContent("#ranking thead"), /可追溯率/);
+  const row = await page.textContent("#ranking tbody tr:has(a[href*='PROV-44-45']) td.trace");
+  assert.match(row, /资金 \d+\.\d% · 人员 —/);
+  await page.click("#to-reconciliation");
+  await page.waitForSelector("#rc-findings");
+  assert.match(await page.textContent("h1"), /对账 · 2020/);
+  const differs = await page.textContent("#rc-findings tr:has(td[data-status='amount_differs'])");
+  assert.match(differs, /资金拨付与到账.*CNTY-310183-530123.*金额不符.*TX00000318.*R2.*6630022\.58.*6000000\.00/s);
+  assert.ok(await page.$("#rc-findings td[data-status='unconfirmed']"), "unconfirmed disbursements are listed");
+  assert.match(await page.textContent("#traceability"), /PROV-44-45/);
+  await page.screenshot({ path: path.join(shots, "reconciliation.png"), fullPage: false });
+  await page.close();
+});
+
 async function latinWords(page) {
   const text = await page.evaluate(() => document.body.innerText);
   const words = text.match(/[A-Za-z0-9][A-Za-z0-9_.:\/\-]*/g) || [];
@@ -400,7 +424,7 @@ test("in Chinese, no page of the menu, upload error or form error shows an Engli
     const w = await latinWords(page);
     if (w.length) found[href] = w;
   };
-  for (const href of ["#/", "#/pairings", "#/assessment?year=2019", "#/labour", "#/data", "#/edit/meetings", "#/pairing/PROV-44-45", "#/project/XM2019-000223"]) await visit(href);
+  for (const href of ["#/", "#/pairings", "#/assessment?year=2019", "#/labour", "#/data", "#/edit/meetings", "#/pairing/PROV-44-45", "#/project/XM2019-000223", "#/reconciliation?year=2020"]) await visit(href);
   // A drill-down of an indicator.
   await visit("#/pairing/CNTY-310102-530122");
   await page.click("#indicators a[data-indicator='milestones_due']");

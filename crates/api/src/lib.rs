@@ -554,6 +554,61 @@ pub struct DecisionSubmit {
     pub comment: String,
 }
 
+/// One pairing's traceability (可追溯率): money and people sent in the
+/// year, and what of it the other side confirmed.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TraceabilityRow {
+    pub pairing_id: String,
+    /// Yuan with two decimals (funds and purchases).
+    pub money_sent: String,
+    pub money_confirmed: String,
+    /// `money_confirmed / money_sent`; null when nothing was sent.
+    pub money_share: Option<f64>,
+    /// Placements and secondments.
+    pub people_sent: u64,
+    pub people_confirmed: u64,
+    pub people_share: Option<f64>,
+}
+
+/// An item of the reconciliation that is not matched: a finding of both
+/// parties of its pairing.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ReconciliationFinding {
+    /// `funds`, `placements`, `secondments` or `purchases`.
+    pub flow: String,
+    pub flow_zh: String,
+    pub pairing_id: String,
+    pub helper: String,
+    pub helped: String,
+    /// `overspent`, `amount_differs`, `date_differs`, `person_differs`,
+    /// `duplicate`, `unknown_reference`, `unconfirmed` or `unreported`.
+    pub status: String,
+    pub status_zh: String,
+    pub sent_id: Option<String>,
+    pub received_id: Option<String>,
+    pub sent_date: Option<String>,
+    pub received_date: Option<String>,
+    /// Yuan with two decimals (a monthly wage for placements).
+    pub sent_amount: Option<String>,
+    pub received_amount: Option<String>,
+}
+
+/// `GET /api/v1/reconciliation/{year}`: the two-sided reconciliation (对账)
+/// of the caller's pairings.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ReconciliationBody {
+    pub year: i32,
+    pub method: String,
+    pub amount_tolerance_fen: i64,
+    pub date_tolerance_days: i64,
+    /// The flows reconciled: those whose receiving side reported anything.
+    pub flows: Vec<String>,
+    pub traceability: Vec<TraceabilityRow>,
+    /// Findings by status (`unconfirmed` …), over the caller's pairings.
+    pub counts: BTreeMap<String, u64>,
+    pub findings: Vec<ReconciliationFinding>,
+}
+
 /// The component schemas of every wire type, by name, as the OpenAPI 3.1
 /// document holds them (`#/components/schemas/<Name>`).
 pub fn schemas() -> Map<String, Value> {
@@ -581,6 +636,7 @@ pub fn schemas() -> Map<String, Value> {
     }
     all!(
         ErrorBody,
+        ReconciliationBody,
         Health,
         LabelsBody,
         CallerBody,

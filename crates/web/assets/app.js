@@ -39,6 +39,10 @@ const T = {
     filter_grade: "等次", filter_province: "省份代码", none: "无", click_hint: "点击数值查看依据记录",
     org: "组织领导", funds: "资金支持", talent: "人才支援", industry: "产业合作", labour: "劳务协作", coverage: "携手奔小康",
     consumption: "消费帮扶", fund_use: "资金使用", projects: "项目管理", results: "带贫成效", finding: "问题", people: "人",
+    reconciliation: "对账", traceability: "可追溯率", rc_money: "资金", rc_people: "人员", rc_flow: "业务", rc_status: "对账结果",
+    rc_sent: "发送方记录", rc_received: "接收方记录", rc_sent_amount: "发送方金额", rc_received_amount: "接收方金额",
+    rc_none: "尚无接收方填报的数据（交换格式 v1.2），本年度未对账。", rc_findings: "对账问题（双方均计）",
+    rc_tolerance: "金额容差 {a} 元，日期容差 {d} 天", rc_all_match: "双方填报全部相符。",
   },
   en: {
     sign_in: "Sign in", sign_out: "Sign out", login: "Login", password: "Password", signed_in_as: "Signed in as", need_sign_in: "Please sign in.",
@@ -74,6 +78,10 @@ const T = {
     filter_grade: "Grade", filter_province: "Province code", none: "none", click_hint: "click a number to see its records",
     org: "Leadership", funds: "Funds", talent: "Talent", industry: "Industry", labour: "Labour", coverage: "Coverage",
     consumption: "Consumption", fund_use: "Fund use", projects: "Projects", results: "Results", finding: "Finding", people: "people",
+    reconciliation: "Reconciliation", traceability: "Traceability", rc_money: "money", rc_people: "people", rc_flow: "Flow", rc_status: "Outcome",
+    rc_sent: "Sender's record", rc_received: "Receiver's record", rc_sent_amount: "Sent (yuan)", rc_received_amount: "Received (yuan)",
+    rc_none: "No receiving-side data (exchange format v1.2) yet: the year is not reconciled.", rc_findings: "Reconciliation findings (of both parties)",
+    rc_tolerance: "amounts within {a} yuan, dates within {d} days", rc_all_match: "Both sides agree on everything.",
   },
 };
 let lang = localStorage.getItem("xiezuo.lang") || "zh";
@@ -427,6 +435,10 @@ async function assessmentPage(app, params) {
   const run = await xfetch(`/api/v1/assessments/${year}/run?method=${encodeURIComponent(method)}`, { method: "POST" });
   if (run.ok) await awaitJob((await run.json()).job, app);
   const r = await api(`/api/v1/assessments/${year}?method=${encodeURIComponent(method)}&side=${side}&grade=${grade}&province=${encodeURIComponent(province)}`);
+  // Traceability beside each score: what the other side confirmed.
+  const rc = await api(`/api/v1/reconciliation/${year}?method=${encodeURIComponent(method)}`).catch(() => null);
+  const trace = new Map((rc && rc.flows.length ? rc.traceability : []).map((x) => [x.pairing_id, x]));
+  const traceCell = (id) => { const x = trace.get(id); return x ? `<td class="num trace">${t("rc_money")} ${pct(x.money_share)} · ${t("rc_people")} ${pct(x.people_share)}</td>` : "<td></td>"; };
   // The rank within the row's own side (rows come best first).
   const seen = {}, ranks = new Map();
   r.rows.forEach((x) => { seen[x.side] = (seen[x.side] || 0) + 1; ranks.set(x, seen[x.side]); });
@@ -440,13 +452,14 @@ async function assessmentPage(app, params) {
       <label>${t("filter_province")} <input id="f-prov" size="8" value="${esc(province)}"></label>
       <span class="muted">${r.rows.length}</span>
       <a id="export" href="/api/v1/assessments/${year}/export.xlsx?${new URLSearchParams({ method, side, grade, province })}">${t("export_xlsx")}</a>
-      <a href="#/compare?from=${year - 1}&to=${year}">${t("compare")}</a></div>
+      <a href="#/compare?from=${year - 1}&to=${year}">${t("compare")}</a>
+      <a id="to-reconciliation" href="#/reconciliation?year=${year}&method=${encodeURIComponent(method)}">${t("reconciliation")}</a></div>
     <table id="ranking"><thead><tr><th class="num">${t("rank")}</th><th class="sortable" data-sort="pairing_id">${t("pairing")}</th><th>${t("side")}</th><th>${t("helper")}</th><th>${t("helped")}</th>
-      ${r.columns.map((c) => `<th class="num sortable" data-sort="c:${c}">${t(c)}</th>`).join("")}<th class="num sortable" data-sort="total">${t("total")}</th><th>${t("grade")}</th></tr></thead>
+      ${r.columns.map((c) => `<th class="num sortable" data-sort="c:${c}">${t(c)}</th>`).join("")}<th class="num sortable" data-sort="total">${t("total")}</th><th>${t("grade")}</th>${trace.size ? `<th class="num">${t("traceability")}</th>` : ""}</tr></thead>
     <tbody>${r.rows.map((x) => `<tr><td class="num">${rankOf(x)}</td><td><a href="#/pairing/${encodeURIComponent(x.pairing_id)}?year=${year}">${esc(pairingName(x))}</a> <span class="muted">${esc(x.pairing_id)}</span></td>
       <td>${t(x.side)}</td><td>${esc(partyName(x.helper))}</td><td>${esc(partyName(x.helped))}</td>
       ${r.columns.map((c) => { const v = x.components.find((k) => k.name === c); return `<td class="num">${v ? fmt(v.points) : ""}</td>`; }).join("")}
-      <td class="num">${fmt(x.total)}</td><td><span class="grade ${x.grade}">${t(x.grade)}</span></td></tr>`).join("")}</tbody></table>`;
+      <td class="num">${fmt(x.total)}</td><td><span class="grade ${x.grade}">${t(x.grade)}</span></td>${trace.size ? traceCell(x.pairing_id) : ""}</tr>`).join("")}</tbody></table>`;
   const go = () => {
     const p = new URLSearchParams({ year: $("#f-year").value, method: $("#f-method").value, side: $("#f-side").value, grade: $("#f-grade").value, province: $("#f-prov").value });
     location.hash = `#/assessment?${p}`;
@@ -464,6 +477,35 @@ async function assessmentPage(app, params) {
     const byId = new Map([...tb.rows].map((tr, i) => [r.rows[i].pairing_id + "|" + r.rows[i].side, tr]));
     rows.forEach((x) => { const tr = byId.get(x.pairing_id + "|" + x.side); tr.cells[0].textContent = rankOf(x); tb.appendChild(tr); });
   }));
+}
+
+const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
+
+async function reconciliationPage(app, params) {
+  const o = await api("/api/v1/overview");
+  const year = +(params.get("year") || o.latest_year);
+  const method = params.get("method") || "";
+  const r = await api(`/api/v1/reconciliation/${year}?method=${encodeURIComponent(method)}`);
+  const tol = t("rc_tolerance").replace("{a}", (r.amount_tolerance_fen / 100).toFixed(2)).replace("{d}", r.date_tolerance_days);
+  const head = `<h1>${t("reconciliation")} · ${year} <span class="muted">${esc(r.method)} · ${esc(tol)}</span></h1>
+    <div class="filters"><label>${t("year")} <select id="f-year">${o.years.map((v) => `<option ${v === year ? "selected" : ""}>${v}</option>`).join("")}</select></label>
+      <a href="#/assessment?year=${year}">${t("assessment")}</a></div>`;
+  if (!r.flows.length) {
+    app.innerHTML = `${head}<p id="rc-none" class="muted">${t("rc_none")}</p>`;
+  } else {
+    app.innerHTML = `${head}
+      <h2>${t("traceability")}</h2>
+      <table id="traceability"><thead><tr><th>${t("pairing")}</th><th class="num">${t("rc_money")}</th><th class="num">${t("rc_people")}</th></tr></thead>
+      <tbody>${r.traceability.map((x) => `<tr><td><a href="#/pairing/${encodeURIComponent(x.pairing_id)}?year=${year}">${esc(x.pairing_id)}</a></td>
+        <td class="num">${pct(x.money_share)} <span class="muted">${esc(x.money_confirmed)} / ${esc(x.money_sent)}</span></td>
+        <td class="num">${pct(x.people_share)} <span class="muted">${x.people_confirmed} / ${x.people_sent}</span></td></tr>`).join("")}</tbody></table>
+      <h2>${t("rc_findings")} <span class="muted">${r.findings.length}</span></h2>
+      ${r.findings.length ? `<table id="rc-findings"><thead><tr><th>${t("rc_flow")}</th><th>${t("pairing")}</th><th>${t("rc_status")}</th><th>${t("rc_sent")}</th><th>${t("rc_received")}</th><th class="num">${t("rc_sent_amount")}</th><th class="num">${t("rc_received_amount")}</th></tr></thead>
+      <tbody>${r.findings.map((f) => `<tr><td>${esc(lang === "zh" ? f.flow_zh : f.flow)}</td><td>${esc(f.pairing_id)}</td><td data-status="${esc(f.status)}">${esc(lang === "zh" ? f.status_zh : f.status.replace(/_/g, " "))}</td>
+        <td>${esc(f.sent_id || "")} <span class="muted">${esc(f.sent_date || "")}</span></td><td>${esc(f.received_id || "")} <span class="muted">${esc(f.received_date || "")}</span></td>
+        <td class="num">${esc(f.sent_amount || "")}</td><td class="num">${esc(f.received_amount || "")}</td></tr>`).join("")}</tbody></table>` : `<p>${t("rc_all_match")}</p>`}`;
+  }
+  $("#f-year").addEventListener("change", () => { location.hash = `#/reconciliation?year=${$("#f-year").value}`; });
 }
 
 async function regionPage(app, code, params) {
@@ -733,6 +775,7 @@ async function route() {
     else if (parts[0] === "assessment") await assessmentPage(app, params);
     else if (parts[0] === "data") await dataPage(app);
     else if (parts[0] === "compare") await comparePage(app, params);
+    else if (parts[0] === "reconciliation") await reconciliationPage(app, params);
     else if (parts[0] === "region" && parts[1]) await regionPage(app, parts[1], params);
     else if (parts[0] === "labour") await labourPage(app, params);
     else if (parts[0] === "offline") Offline.page(app);

@@ -100,6 +100,7 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/labour/confirm", Confirm),
     ("GET", "/api/v1/access-log", Audit),
     ("GET", "/api/v1/audit/export.csv", Audit),
+    ("GET", "/api/v1/reconciliation/{year}", SignedIn),
     ("GET", "/api/v1/rounds", SignedIn),
     ("GET", "/api/v1/rounds/{year}", SignedIn),
     ("POST", "/api/v1/rounds/{year}/open", Rounds),

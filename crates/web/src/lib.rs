@@ -21,6 +21,7 @@ mod labels;
 mod labour;
 mod openapi;
 mod pending;
+mod reconciliation;
 mod records;
 mod registry;
 mod rounds;
@@ -92,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/records/{kind}/{key}", get(records::get))
         .route("/api/v1/records/{kind}/{key}/audit", get(records::audit))
         .route("/api/v1/projects/{id}", get(registry::project))
+        .route("/api/v1/reconciliation/{year}", get(reconciliation::get))
         .route("/api/v1/rounds", get(rounds::list))
         .route("/api/v1/rounds/{year}", get(rounds::get))
         .route(

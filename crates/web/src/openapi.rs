@@ -224,6 +224,20 @@ fn round_paths() -> Value {
     for (k, v) in evaluations.as_object().into_iter().flatten() {
         paths[k] = v.clone();
     }
+    paths["/api/v1/reconciliation/{year}"] = op(
+        "The two-sided reconciliation (对账) of a year over the caller's pairings: each pairing's traceability (money and people confirmed by both sides) and every unmatched or mismatched item, a finding of both parties",
+        vec![
+            year(),
+            param(
+                "method",
+                "query",
+                false,
+                "string",
+                "method id whose [reconciliation] tolerances apply (default xz-v1)",
+            ),
+            param("pairing", "query", false, "string", "only this pairing"),
+        ],
+    );
     paths
 }
 
@@ -258,6 +272,12 @@ const TYPED_RESPONSES: &[(&str, &str, &str, &str)] = &[
     ("/api/v1/session", "get", "200", "CallerBody"),
     ("/api/v1/session", "post", "200", "CallerBody"),
     ("/api/v1/assessments/{year}", "get", "200", "RankingBody"),
+    (
+        "/api/v1/reconciliation/{year}",
+        "get",
+        "200",
+        "ReconciliationBody",
+    ),
     (
         "/api/v1/assessments/{year}/run",
         "post",
