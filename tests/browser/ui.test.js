@@ -29,6 +29,13 @@ before(async () => {
   assert.equal(imp2.status, 0, imp2.stderr);
   const user = spawnSync(bin, ["--db", db, "user", "add", "office1", "--role", "admin", "--personal-data", "--password-stdin"], { input: "browser passphrase\n", encoding: "utf8" });
   assert.equal(user.status, 0, user.stderr);
+  // The 2018 round goes through the whole procedure and is published; the
+  // 2020 round is frozen and in its self-evaluation step; 2019 stays live.
+  const toSelf = (y) => [["round", "open", "--year", y], ["round", "advance", "--year", y, "--to", "self_evaluation", "--reason", "截止"], ["freeze", "--year", y, "--reason", "年度数据截止"]];
+  for (const args of [...toSelf("2018"), ...["cross_check", "review", "approved", "published"].map((to) => ["round", "advance", "--year", "2018", "--to", to, "--reason", "按期"]), ...toSelf("2020")]) {
+    const r = spawnSync(bin, ["--db", db, ...args], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+  }
   server = spawn(bin, ["--db", db, "serve", "--addr", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
   base = await new Promise((resolve, reject) => {
     server.stdout.on("data", (d) => {
@@ -75,6 +82,8 @@ test("the overview shows the map and the charts in Chinese", async () => {
   await page.waitForSelector("#c-money canvas");
   await page.waitForSelector("#c-grades canvas");
   assert.match(await page.textContent("h1"), /总览/);
+  // The grades are the published round's, never live ones.
+  assert.match(await page.textContent("#grades-card h2"), /已公布考核等次 · 2018/);
   assert.match(await page.textContent("header"), /东西部协作平台/);
   // The map series is drawn: ECharts reports the registered map and its arrows.
   const lines = await page.evaluate(() => {
@@ -122,6 +131,60 @@ test("a pairing drills down from a number to its records", async () => {
   assert.equal(rows, 16);
   assert.match(await page.textContent("#records"), /XM2019-000223\/4/);
   await page.screenshot({ path: path.join(shots, "pairing-drilldown.png"), fullPage: true });
+  await page.close();
+});
+
+test("a published round gives each party a printable report and the round's workbook", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/#/pairing/PROV-44-45?year=2018");
+  await page.waitForSelector("#report-west");
+  assert.match(await page.textContent("#reports"), /考核报告.*已公布/s);
+  const href = await page.getAttribute("#report-west", "href");
+  // A year whose round is not frozen has no report.
+  const live = await context.newPage();
+  await live.goto(base + "/#/pairing/PROV-44-45?year=2019");
+  await live.waitForSelector("#scores h3");
+  assert.equal(await live.$("#reports"), null);
+  await live.close();
+  const report = await context.newPage();
+  await report.goto(base + href);
+  assert.match(await report.textContent("h1"), /2018年度东西部扶贫协作考核报告/);
+  const text = await report.textContent("body");
+  assert.match(text, /西部受帮扶方/);
+  assert.match(text, /一、考核结果.*二、分项得分.*三、考核指标.*四、数据质量问题.*五、交叉核查扣分.*六、申诉及处理.*七、考核过程/s);
+  assert.doesNotMatch(text, /初步结果/);
+  assert.doesNotMatch(text, /undefined|NaN/);
+  await report.screenshot({ path: path.join(shots, "report.png"), fullPage: true });
+  // Print-ready: it prints to an A4 PDF.
+  const pdf = await report.pdf({ format: "A4", path: path.join(shots, "report.pdf") });
+  assert.ok(pdf.length > 10000, `PDF of ${pdf.length} bytes`);
+  await report.close();
+  await page.goto(base + "/#/assessment?year=2018");
+  await page.waitForSelector("#round-xlsx");
+  const xlsx = await page.evaluate(async (u) => { const r = await fetch(u); return [r.status, r.headers.get("content-type"), (await r.arrayBuffer()).byteLength]; }, await page.getAttribute("#round-xlsx", "href"));
+  assert.equal(xlsx[0], 200);
+  assert.match(xlsx[1], /spreadsheetml/);
+  assert.ok(xlsx[2] > 1000);
+  await page.close();
+});
+
+test("the workbench shows the round in progress, its late steps and each party's tasks", async () => {
+  const page = await context.newPage();
+  await page.goto(base + "/#/workbench");
+  await page.waitForSelector(".wb-round[data-year='2020']");
+  const head = await page.textContent(".wb-round[data-year='2020'] h2");
+  assert.match(head, /2020 年度考核 · 自评/);
+  assert.match(head, /本阶段截止 2020-12-31.*逾期/s);
+  // The schedule: the open step done, the self-evaluation step late.
+  const steps = await page.$$eval(".wb-round[data-year='2020'] .schedule tbody tr", (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[2].textContent, tr.className]));
+  assert.deepEqual(steps[0].slice(0, 2), ["填报中", "已完成"]);
+  assert.deepEqual(steps[1], ["自评", "逾期", "late"]);
+  // Every party still has its self-evaluation to submit, late; the published 2018 round is not here.
+  const tasks = await page.$$eval(".wb-parties tbody td.tasks", (c) => c.map((x) => x.textContent));
+  assert.ok(tasks.length > 10, `${tasks.length} parties`);
+  assert.ok(tasks.every((x) => /提交自评/.test(x) && /逾期/.test(x)), tasks[0]);
+  assert.equal(await page.$(".wb-round[data-year='2018']"), null);
+  await page.screenshot({ path: path.join(shots, "workbench.png"), fullPage: false });
   await page.close();
 });
 

@@ -10,11 +10,15 @@ pub mod assess;
 pub mod export;
 pub mod import;
 pub mod labour;
+pub mod publication;
 pub mod reconcile;
 pub mod round;
 pub mod schedule;
 pub mod self_evaluation;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod views;
+pub mod workbench;
 
 pub use import::{
     ImportFailure, ImportReport, KindCounts, Progress, Quiet, Source, WriteMode, WritePolicy,

@@ -272,12 +272,51 @@ fn plain_workbook(
     headers: &[String],
     rows: &[Vec<Plain>],
 ) -> Result<rust_xlsxwriter::Workbook, WriteError> {
-    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    add_plain_sheet(
+        &mut wb,
+        file,
+        &PlainSheet {
+            name: sheet.to_string(),
+            headers: headers.to_vec(),
+            rows: rows.to_vec(),
+        },
+    )?;
+    Ok(wb)
+}
+
+/// One sheet of a report workbook: its name, headers and rows.
+#[derive(Debug, Clone, Default)]
+pub struct PlainSheet {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Plain>>,
+}
+
+/// A report workbook of several sheets (e.g. the whole of an assessment
+/// round) into memory, `name` naming it in errors.
+pub fn plain_sheets_bytes(name: &str, sheets: &[PlainSheet]) -> Result<Vec<u8>, WriteError> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for s in sheets {
+        add_plain_sheet(&mut wb, name, s)?;
+    }
+    wb.save_to_buffer().map_err(|source| WriteError::Xlsx {
+        file: name.to_string(),
+        source,
+    })
+}
+
+fn add_plain_sheet(
+    wb: &mut rust_xlsxwriter::Workbook,
+    file: &str,
+    sheet: &PlainSheet,
+) -> Result<(), WriteError> {
+    use rust_xlsxwriter::Format;
     let file = file.to_string();
-    if rows.len() as u64 + 1 > MAX_SHEET_ROWS {
+    if sheet.rows.len() as u64 + 1 > MAX_SHEET_ROWS {
         return Err(WriteError::TooManyRows {
             file,
-            rows: rows.len() as u64,
+            rows: sheet.rows.len() as u64,
             max: MAX_SHEET_ROWS,
         });
     }
@@ -285,16 +324,15 @@ fn plain_workbook(
         file: file.clone(),
         source,
     };
-    let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    ws.set_name(sheet).map_err(xerr)?;
+    ws.set_name(&sheet.name).map_err(xerr)?;
     let bold = Format::new().set_bold();
-    for (c, h) in headers.iter().enumerate() {
+    for (c, h) in sheet.headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &bold)
             .map_err(xerr)?;
         ws.set_column_width(c as u16, 14).map_err(xerr)?;
     }
-    for (r, row) in rows.iter().enumerate() {
+    for (r, row) in sheet.rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             let (r, c) = (r as u32 + 1, c as u16);
             match v {
@@ -309,7 +347,7 @@ fn plain_workbook(
         }
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
-    Ok(wb)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -39,6 +39,13 @@ const T = {
     filter_grade: "等次", filter_province: "省份代码", none: "无", click_hint: "点击数值查看依据记录",
     org: "组织领导", funds: "资金支持", talent: "人才支援", industry: "产业合作", labour: "劳务协作", coverage: "携手奔小康",
     consumption: "消费帮扶", fund_use: "资金使用", projects: "项目管理", results: "带贫成效", finding: "问题", people: "人",
+    nav_workbench: "工作台", workbench: "工作台", wb_today: "今天", wb_none: "当前没有进行中的考核轮次。", wb_round: "{y} 年度考核", wb_due: "本阶段截止", wb_overdue: "逾期",
+    wb_step: "环节", wb_due_date: "截止日期", wb_status: "状态", wb_done: "已完成", wb_current: "进行中", wb_pending: "未开始", wb_tasks: "待办事项", wb_appeals_pending: "待处理申诉",
+    wb_parties: "考核对象", wb_self: "自评", wb_not_submitted: "未提交", wb_mismatch: "与核定值不符", wb_opinion: "结对方意见", wb_agrees: "同意", wb_disagrees: "不同意", wb_open: "待办",
+    wb_appeals: "申诉", wb_teams: "交叉核查组", wb_team_pairings: "负责结对", wb_sampled: "抽样记录", wb_recorded: "已录入结果", wb_progress: "进度", wb_more: "另有 {n} 项未列出",
+    task_self_evaluation: "提交自评", task_opinion: "对结对方自评提出意见", wb_no_tasks: "无",
+    published_grades: "已公布考核等次", no_published: "暂无已公布的考核结果：考核结果经审定公布后在此显示", round_xlsx: "本轮考核结果（XLSX）", preliminary: "初步结果",
+    report: "考核报告", published: "已公布",
     reconciliation: "对账", traceability: "可追溯率", rc_money: "资金", rc_people: "人员", rc_flow: "业务", rc_status: "对账结果",
     rc_sent: "发送方记录", rc_received: "接收方记录", rc_sent_amount: "发送方金额", rc_received_amount: "接收方金额",
     rc_none: "尚无接收方填报的数据（交换格式 v1.2），本年度未对账。", rc_findings: "对账问题（双方均计）",
@@ -78,6 +85,13 @@ const T = {
     filter_grade: "Grade", filter_province: "Province code", none: "none", click_hint: "click a number to see its records",
     org: "Leadership", funds: "Funds", talent: "Talent", industry: "Industry", labour: "Labour", coverage: "Coverage",
     consumption: "Consumption", fund_use: "Fund use", projects: "Projects", results: "Results", finding: "Finding", people: "people",
+    nav_workbench: "Workbench", workbench: "Workbench", wb_today: "Today", wb_none: "No assessment round is in progress.", wb_round: "Assessment {y}", wb_due: "this step is due", wb_overdue: "overdue",
+    wb_step: "Step", wb_due_date: "Due", wb_status: "Status", wb_done: "done", wb_current: "in progress", wb_pending: "not started", wb_tasks: "Open tasks", wb_appeals_pending: "Appeals to decide",
+    wb_parties: "Parties", wb_self: "Self-evaluation", wb_not_submitted: "not submitted", wb_mismatch: "differ from the frozen values", wb_opinion: "Paired party's opinion", wb_agrees: "agrees", wb_disagrees: "disagrees", wb_open: "To do",
+    wb_appeals: "Appeals", wb_teams: "Cross-check teams", wb_team_pairings: "Pairings", wb_sampled: "Sampled records", wb_recorded: "Results recorded", wb_progress: "Progress", wb_more: "{n} more not listed",
+    task_self_evaluation: "Submit the self-evaluation", task_opinion: "Give an opinion on the paired side's self-evaluation", wb_no_tasks: "none",
+    published_grades: "Grades of the published round", no_published: "No published result yet: the grades appear here once a round is approved and published", round_xlsx: "The round's result (XLSX)", preliminary: "preliminary",
+    report: "Assessment report", published: "published",
     reconciliation: "Reconciliation", traceability: "Traceability", rc_money: "money", rc_people: "people", rc_flow: "Flow", rc_status: "Outcome",
     rc_sent: "Sender's record", rc_received: "Receiver's record", rc_sent_amount: "Sent (yuan)", rc_received_amount: "Received (yuan)",
     rc_none: "No receiving-side data (exchange format v1.2) yet: the year is not reconciled.", rc_findings: "Reconciliation findings (of both parties)",
@@ -273,7 +287,7 @@ async function overview(app) {
     </div>
     <div class="grid" style="margin-top:16px">
       <div class="card"><h2>${t("map")}</h2><div id="c-map" class="map"></div></div>
-      <div class="card"><h2>${t("grades")} · ${o.latest_year ?? ""}</h2><div id="c-grades" class="chart"></div></div>
+      <div class="card" id="grades-card">${o.published ? `<h2>${t("published_grades")} · ${o.published.year}</h2><div id="c-grades" class="chart"></div>` : `<h2>${t("published_grades")}</h2><p class="muted" id="no-published">${t("no_published")}</p>`}</div>
     </div>`;
   const years = o.totals.map((x) => String(x.year));
   chart($("#c-money")).setOption({
@@ -287,7 +301,7 @@ async function overview(app) {
     series: ["people_placed", "cadres_and_technicians_sent"].map((k) => ({ name: t(k), type: "line", data: o.totals.map((x) => x[k]) })),
   });
   const sides = Object.keys(o.grades || {});
-  chart($("#c-grades")).setOption({
+  if (o.published) chart($("#c-grades")).setOption({
     tooltip: {}, legend: { top: 0 }, grid: { left: 60, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "category", data: ["good", "fair", "average", "poor"].map(t) }, yAxis: { type: "value", minInterval: 1 },
     series: sides.map((s) => ({ name: t(s), type: "bar", data: ["good", "fair", "average", "poor"].map((g) => (o.grades[s] || {})[g] || 0) })),
@@ -391,12 +405,16 @@ async function pairingPage(app, id, params) {
   const year = +(params.get("year") || years[years.length - 1]);
   const y = r.years.find((x) => x.year === year);
   const p = r.pairing;
+  // Each side's printable report once the year's round is frozen.
+  const round = await api(`/api/v1/rounds/${year}`).catch(() => null);
+  const reports = round && round.frozen && y ? `<p id="reports">${y.scores.map((s) => `<a id="report-${s.side}" target="_blank" rel="noopener" href="/api/v1/rounds/${year}/report/${encodeURIComponent(id)}/${s.side}">${t("report")} · ${t(s.side)}</a>`).join(" ")}
+    <span class="muted">${round.state === "published" ? t("published") : t("preliminary")}</span></p>` : "";
   app.innerHTML = `<h1>${t("pairing")} ${esc(pairingName(p))} <span class="muted">${esc(p.pairing_id)}</span></h1>
     <p>${esc(enumLabel("pairings.level", p.level))} · ${partyLink(p.helper)} → ${partyLink(p.helped)} · ${p.start_date} – ${p.end_date || ""}</p>
     <div class="filters"><label>${t("year")} <select id="f-year">${years.map((v) => `<option ${v === year ? "selected" : ""}>${v}</option>`).join("")}</select></label>
       <span class="muted">${t("click_hint")}</span></div>
     <div class="grid">
-      <div class="card" id="scores"><h2>${t("scores")}</h2>${y ? y.scores.map((s) => scoreHtml(s, method)).join("") : t("none")}</div>
+      <div class="card" id="scores"><h2>${t("scores")}</h2>${y ? y.scores.map((s) => scoreHtml(s, method)).join("") : t("none")}${reports}</div>
       <div class="card"><h2>${t("subtree")}</h2><div class="tree">${treeHtml(r.tree) || t("none")}</div></div>
     </div>
     <h2>${t("indicators")}${y ? ` · ${year}` : ""}</h2>${y ? "" : `<p class="muted">${t("not_assessed")}</p>`}
@@ -443,6 +461,8 @@ async function assessmentPage(app, params) {
   const seen = {}, ranks = new Map();
   r.rows.forEach((x) => { seen[x.side] = (seen[x.side] || 0) + 1; ranks.set(x, seen[x.side]); });
   const rankOf = (x) => ranks.get(x);
+  const round = await api(`/api/v1/rounds/${year}`).catch(() => null);
+  const roundLink = round && round.frozen ? `<a id="round-xlsx" href="/api/v1/rounds/${year}/export.xlsx">${t("round_xlsx")}</a> <span class="muted">${round.state === "published" ? t("published") : t("preliminary")}</span>` : "";
   app.innerHTML = `<h1>${t("assessment")} · ${year} <span class="muted">${esc(r.method)}</span></h1>
     <div class="filters">
       <label>${t("year")} <select id="f-year">${o.years.map((v) => `<option ${v === year ? "selected" : ""}>${v}</option>`).join("")}</select></label>
@@ -453,7 +473,7 @@ async function assessmentPage(app, params) {
       <span class="muted">${r.rows.length}</span>
       <a id="export" href="/api/v1/assessments/${year}/export.xlsx?${new URLSearchParams({ method, side, grade, province })}">${t("export_xlsx")}</a>
       <a href="#/compare?from=${year - 1}&to=${year}">${t("compare")}</a>
-      <a id="to-reconciliation" href="#/reconciliation?year=${year}&method=${encodeURIComponent(method)}">${t("reconciliation")}</a></div>
+      <a id="to-reconciliation" href="#/reconciliation?year=${year}&method=${encodeURIComponent(method)}">${t("reconciliation")}</a> ${roundLink}</div>
     <table id="ranking"><thead><tr><th class="num">${t("rank")}</th><th class="sortable" data-sort="pairing_id">${t("pairing")}</th><th>${t("side")}</th><th>${t("helper")}</th><th>${t("helped")}</th>
       ${r.columns.map((c) => `<th class="num sortable" data-sort="c:${c}">${t(c)}</th>`).join("")}<th class="num sortable" data-sort="total">${t("total")}</th><th>${t("grade")}</th>${trace.size ? `<th class="num">${t("traceability")}</th>` : ""}</tr></thead>
     <tbody>${r.rows.map((x) => `<tr><td class="num">${rankOf(x)}</td><td><a href="#/pairing/${encodeURIComponent(x.pairing_id)}?year=${year}">${esc(pairingName(x))}</a> <span class="muted">${esc(x.pairing_id)}</span></td>
@@ -480,6 +500,34 @@ async function assessmentPage(app, params) {
 }
 
 const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
+
+// The workbench (工作台): each round in progress, its schedule with late
+// steps marked, the caller's parties with their open tasks, the teams.
+const WB_ROWS = 300;
+async function workbenchPage(app) {
+  const w = await api("/api/v1/workbench");
+  const stepState = (s, r) => (s.done ? t("wb_done") : s.step === r.state ? (s.overdue ? t("wb_overdue") : t("wb_current")) : s.overdue ? t("wb_overdue") : t("wb_pending"));
+  const rounds = w.rounds.map((r) => {
+    const due = r.due ? `<span class="muted">${t("wb_due")} ${esc(r.due.due)}</span>${r.due.overdue ? ` <span class="overdue">${t("wb_overdue")}</span>` : ""}` : "";
+    const schedule = r.schedule.length ? `<table class="schedule"><thead><tr><th>${t("wb_step")}</th><th>${t("wb_due_date")}</th><th>${t("wb_status")}</th></tr></thead>
+      <tbody>${r.schedule.map((s) => `<tr class="${s.overdue ? "late" : ""}"><td>${esc(lang === "zh" ? s.step_zh : s.step.replace(/_/g, " "))}</td><td>${esc(s.due)}</td><td>${stepState(s, r)}</td></tr>`).join("")}</tbody></table>` : "";
+    const shown = [...r.parties].sort((a, b) => b.open.length - a.open.length).slice(0, WB_ROWS);
+    const parties = r.parties.length ? `<h3>${t("wb_parties")} <span class="muted">${r.parties.length}</span></h3>
+      <table class="wb-parties"><thead><tr><th>${t("pairing")}</th><th>${t("side")}</th><th>${t("wb_self")}</th><th>${t("wb_opinion")}</th><th>${t("wb_open")}</th><th class="num">${t("wb_appeals")}</th></tr></thead>
+      <tbody>${shown.map((p) => `<tr class="${p.overdue ? "late" : ""}" data-pairing="${esc(p.pairing_id)}" data-side="${p.side}"><td><a href="#/pairing/${encodeURIComponent(p.pairing_id)}?year=${r.year}">${esc(p.name)}</a> <span class="muted">${esc(p.pairing_id)}</span></td>
+        <td>${t(p.side)}</td><td>${p.submitted ? `${esc(p.submitted.slice(0, 10))}${p.mismatches ? ` <span class="overdue">${p.mismatches} ${t("wb_mismatch")}</span>` : ""}` : `<span class="muted">${t("wb_not_submitted")}</span>`}</td>
+        <td>${p.opinion_agrees === null ? "—" : p.opinion_agrees ? t("wb_agrees") : t("wb_disagrees")}</td>
+        <td class="tasks">${p.open.length ? p.open.map((x) => esc(t("task_" + x.task))).join("；") : t("wb_no_tasks")}${p.overdue ? ` <span class="overdue">${t("wb_overdue")}</span>` : ""}</td>
+        <td class="num">${p.appeals}${p.appeals_pending ? ` <span class="muted">(${p.appeals_pending})</span>` : ""}</td></tr>`).join("")}</tbody></table>
+      ${r.parties.length > WB_ROWS ? `<p class="muted">${t("wb_more").replace("{n}", r.parties.length - WB_ROWS)}</p>` : ""}` : "";
+    const teams = r.teams.length ? `<h3>${t("wb_teams")}</h3><table class="wb-teams"><thead><tr><th>${t("wb_teams")}</th><th class="num">${t("wb_team_pairings")}</th><th class="num">${t("wb_sampled")}</th><th class="num">${t("wb_recorded")}</th><th class="num">${t("wb_progress")}</th></tr></thead>
+      <tbody>${r.teams.map((x) => `<tr><td>${esc(x.name || x.province)}</td><td class="num">${x.pairings.length}</td><td class="num">${fmt(x.sampled)}</td><td class="num">${fmt(x.recorded)}</td><td class="num">${pct(x.sampled ? x.recorded / x.sampled : null)}</td></tr>`).join("")}</tbody></table>` : "";
+    return `<section class="card wb-round" data-year="${r.year}"><h2>${t("wb_round").replace("{y}", r.year)} · ${esc(lang === "zh" ? r.state_zh : r.state.replace(/_/g, " "))} ${due}</h2>
+      <p>${t("wb_tasks")}: <b class="wb-open">${r.open_tasks}</b> · ${t("wb_appeals_pending")}: <b>${r.appeals_pending}</b></p>${schedule}${parties}${teams}</section>`;
+  });
+  app.innerHTML = `<h1>${t("workbench")} <span class="muted">${t("wb_today")} ${esc(w.today)}</span></h1>
+    ${rounds.length ? rounds.join("") : `<p id="wb-none" class="muted">${t("wb_none")}</p>`}`;
+}
 
 async function reconciliationPage(app, params) {
   const o = await api("/api/v1/overview");
@@ -776,6 +824,7 @@ async function route() {
     else if (parts[0] === "data") await dataPage(app);
     else if (parts[0] === "compare") await comparePage(app, params);
     else if (parts[0] === "reconciliation") await reconciliationPage(app, params);
+    else if (parts[0] === "workbench") await workbenchPage(app);
     else if (parts[0] === "region" && parts[1]) await regionPage(app, parts[1], params);
     else if (parts[0] === "labour") await labourPage(app, params);
     else if (parts[0] === "offline") Offline.page(app);

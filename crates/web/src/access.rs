@@ -101,8 +101,14 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/access-log", Audit),
     ("GET", "/api/v1/audit/export.csv", Audit),
     ("GET", "/api/v1/reconciliation/{year}", SignedIn),
+    // Narrowed to the parties and team the caller acts for.
+    ("GET", "/api/v1/workbench", SignedIn),
     ("GET", "/api/v1/rounds", SignedIn),
     ("GET", "/api/v1/rounds/{year}", SignedIn),
+    // A party's report, preliminary (初步结果) until the round is published.
+    ("GET", "/api/v1/rounds/{year}/report/{id}/{side}", Pairing),
+    // Narrowed to the caller's pairings.
+    ("GET", "/api/v1/rounds/{year}/export.xlsx", SignedIn),
     ("POST", "/api/v1/rounds/{year}/open", Rounds),
     ("POST", "/api/v1/rounds/{year}/advance", Rounds),
     ("POST", "/api/v1/rounds/{year}/freeze", Rounds),

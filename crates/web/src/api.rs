@@ -7,12 +7,11 @@ use crate::state::{AppState, Snapshot};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::{Value as J, json};
 use xiezuo_api as wire;
 
-use xiezuo_domain::enums::{Direction, FundKind, FundSource, Vocabulary};
+use xiezuo_domain::enums::Vocabulary;
 use xiezuo_domain::{Finding, Indicator, Message};
 use xiezuo_engine::assess::data::{AssessmentData, PartyRef};
 use xiezuo_engine::assess::{Subject, explain_in};
@@ -92,7 +91,7 @@ fn party_body(d: &AssessmentData, p: PartyRef) -> wire::PartyBody {
     }
 }
 
-fn province_of(d: &AssessmentData, mut r: u32) -> u32 {
+pub(crate) fn province_of(d: &AssessmentData, mut r: u32) -> u32 {
     while let Some(p) = d.regions[r as usize].parent {
         r = p;
     }
@@ -129,126 +128,18 @@ fn pairing_summary(d: &AssessmentData, p: u32) -> J {
     })
 }
 
-/// National totals by year, the map of pairings and the latest grades.
-pub async fn overview(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let snap = state.snapshot_now().await?;
-    let st = state.clone();
-    tokio::task::spawn_blocking(move || {
-        let body = snap.memo_body("overview".into(), || {
-            Ok::<_, ApiError>(overview_body(&snap, &st))
-        })?;
-        Ok(bytes_response(body))
-    })
-    .await
-    .map_err(ApiError::internal)?
-}
-
 /// A body as a JSON response, serialized from a reference.
 pub(crate) fn json_response(v: &impl serde::Serialize) -> Response {
     bytes_response(serde_json::to_vec(v).unwrap_or_default().into())
 }
 
 /// A serialized body as a JSON response.
-fn bytes_response(body: axum::body::Bytes) -> Response {
+pub(crate) fn bytes_response(body: axum::body::Bytes) -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         body,
     )
         .into_response()
-}
-
-fn overview_body(snap: &Snapshot, state: &AppState) -> J {
-    let d = &snap.data;
-    let mut totals = Vec::new();
-    for &y in &snap.years {
-        let fiscal: i64 = d
-            .funds
-            .iter()
-            .filter(|(_, f)| {
-                f.date.year() == y
-                    && f.source == FundSource::Fiscal
-                    && f.kind == FundKind::Disbursement
-            })
-            .map(|(_, f)| f.amount.0)
-            .sum();
-        let mut placed: Vec<u32> = d
-            .placements
-            .iter()
-            .filter(|(_, _, p)| p.period.active_in(y))
-            .map(|(_, person, _)| *person)
-            .collect();
-        placed.sort_unstable();
-        placed.dedup();
-        let sent = d
-            .secondments
-            .iter()
-            .filter(|(_, s)| s.direction == Direction::ToWest && s.period.active_in(y))
-            .count();
-        let purchases: i64 = d
-            .purchases
-            .iter()
-            .filter(|(_, p)| p.date.year() == y)
-            .map(|(_, p)| p.amount.0)
-            .sum();
-        let donations: i64 = d
-            .donations
-            .iter()
-            .filter(|(_, p)| p.date.year() == y)
-            .map(|(_, p)| p.amount.0)
-            .sum();
-        totals.push(json!({
-            "year": y,
-            "fiscal_disbursed": fiscal as f64 / 100.0,
-            "people_placed": placed.len(),
-            "cadres_and_technicians_sent": sent,
-            "purchases": purchases as f64 / 100.0,
-            "donations": donations as f64 / 100.0,
-        }));
-    }
-    let latest = snap.years.last().copied();
-    let mut grades = json!({});
-    if let Some(y) = latest {
-        let a = snap.assessment(y, &state.method);
-        let mut counts: std::collections::BTreeMap<
-            String,
-            std::collections::BTreeMap<String, usize>,
-        > = Default::default();
-        for p in &a.pairings {
-            for s in &p.scores {
-                *counts
-                    .entry(s.side.clone())
-                    .or_default()
-                    .entry(s.grade.clone())
-                    .or_default() += 1;
-            }
-        }
-        grades = json!(counts);
-    }
-    // The map: provinces with their side, and pairings between provinces.
-    let provinces: Vec<J> = d
-        .regions
-        .iter()
-        .filter(|r| r.parent.is_none())
-        .map(|r| json!({ "code": r.code.to_string()[..6].to_string(), "name": r.name.as_str(), "side": r.side.map(|s| s.as_str()) }))
-        .collect();
-    let mut links: std::collections::BTreeMap<(String, String), usize> = Default::default();
-    for (i, p) in d.pairings.iter().enumerate() {
-        if latest.is_some_and(|y| !p.period.active_in(y)) {
-            continue;
-        }
-        let a = province_of(d, d.area(d.pairing_helper[i]));
-        let b = province_of(d, d.area(d.pairing_helped[i]));
-        let key = (
-            d.regions[a as usize].code.to_string()[..6].to_string(),
-            d.regions[b as usize].code.to_string()[..6].to_string(),
-        );
-        *links.entry(key).or_default() += 1;
-    }
-    let links: Vec<J> = links
-        .into_iter()
-        .map(|((a, b), n)| json!({ "helper": a, "helped": b, "pairings": n }))
-        .collect();
-    json!({ "years": snap.years, "latest_year": latest, "totals": totals, "grades": grades, "provinces": provinces, "links": links, "pairings": d.pairings.len() })
 }
 
 #[derive(Deserialize)]

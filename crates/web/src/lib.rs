@@ -20,7 +20,9 @@ mod jobs;
 mod labels;
 mod labour;
 mod openapi;
+mod overview;
 mod pending;
+mod publication;
 mod reconciliation;
 mod records;
 mod registry;
@@ -29,6 +31,7 @@ mod self_evaluations;
 pub mod session;
 pub mod state;
 mod upload;
+mod workbench;
 mod zipped;
 
 use axum::Router;
@@ -60,7 +63,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/access-log", get(records::access_log))
         .route("/api/v1/audit/export.csv", get(records::audit_export))
-        .route("/api/v1/overview", get(api::overview))
+        .route("/api/v1/overview", get(overview::overview))
         .route("/api/v1/pairings", get(api::pairings))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/pairings/{id}", get(api::pairing))
@@ -95,7 +98,16 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/projects/{id}", get(registry::project))
         .route("/api/v1/reconciliation/{year}", get(reconciliation::get))
         .route("/api/v1/rounds", get(rounds::list))
+        .route("/api/v1/workbench", get(workbench::workbench))
         .route("/api/v1/rounds/{year}", get(rounds::get))
+        .route(
+            "/api/v1/rounds/{year}/report/{id}/{side}",
+            get(publication::report),
+        )
+        .route(
+            "/api/v1/rounds/{year}/export.xlsx",
+            get(publication::workbook),
+        )
         .route(
             "/api/v1/rounds/{year}/open",
             axum::routing::post(rounds::open)

@@ -224,6 +224,20 @@ fn round_paths() -> Value {
     for (k, v) in evaluations.as_object().into_iter().flatten() {
         paths[k] = v.clone();
     }
+    paths["/api/v1/rounds/{year}/report/{id}/{side}"] = file_op(
+        "A party's assessment report (考核报告) as one print-ready HTML page in Chinese, from the round's frozen result: scores, rank, indicators beside the self-evaluation, findings, penalties, appeals with their decisions and the round's history; marked 初步结果 until the round is published (409 before the freeze)",
+        vec![year(), id(), side()],
+        "text/html",
+    );
+    paths["/api/v1/workbench"] = op(
+        "The caller's workbench (工作台): for each round not yet published, its schedule with late steps marked and the current step's deadline; the parties the caller acts for (every party for the national office and assessors) with their self-evaluation, the paired side's opinion, open tasks (self_evaluation, opinion), appeals and whether they are late; the cross-check teams of the caller's province with their sampled and recorded records",
+        vec![],
+    );
+    paths["/api/v1/rounds/{year}/export.xlsx"] = file_op(
+        "The whole round as an XLSX file, one sheet each: about (published or preliminary, frozen version), history, scores, ranking, indicators, findings, penalties, appeals; rows of the caller's pairings (409 before the freeze)",
+        vec![year()],
+        XLSX,
+    );
     paths["/api/v1/reconciliation/{year}"] = op(
         "The two-sided reconciliation (对账) of a year over the caller's pairings: each pairing's traceability (money and people confirmed by both sides) and every unmatched or mismatched item, a finding of both parties",
         vec![
@@ -426,7 +440,7 @@ fn spec_core() -> Value {
                 param("kind", "query", false, "string", "record kind"),
                 param("key", "query", false, "string", "record key")]),
             "/api/v1/audit/export.csv": file_op("The whole audit trail and the access log as one CSV file", vec![], "text/csv"),
-            "/api/v1/overview": op("National totals by year, the map of pairings, grades of the latest assessment", vec![]),
+            "/api/v1/overview": op("National totals by year, the map of pairings, and the grade counts of the latest published round (审定公布) with its year as `published` (null before any round is published); never live grades", vec![]),
             "/api/v1/pairings": op("Pairings, filtered and paginated", vec![
                 one_of("level", "pairing level", &["province", "prefecture", "county", "township", "village"]),
                 param("q", "query", false, "string", "text to look for (ids, names, codes)"),

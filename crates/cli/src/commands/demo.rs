@@ -104,6 +104,7 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
             .map_or("PAIRING", |p| p.pairing_id.as_str())
     );
     demo_accounts(store.as_mut(), &a.dir)?;
+    demo_round(store.as_mut(), last_year - 1, &method, actor)?;
     if a.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
@@ -116,6 +117,39 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
             ..Default::default()
         },
     )
+}
+
+/// The demo's published round: the year before the last goes through the
+/// whole procedure (opened, frozen, checked, reviewed, approved and
+/// published), so that the overview shows published grades and the
+/// reports of that year are final; the last year stays open and live. A
+/// store that has a round for that year keeps it.
+fn demo_round(store: &mut dyn Store, year: i32, method: &Method, actor: &str) -> Result<()> {
+    use xiezuo_engine::round::{self, RoundState as S};
+    if round::round(store, year)?.is_some() {
+        return Ok(());
+    }
+    let at = super::now_rfc3339();
+    round::open(store, year, &method.id, actor, "演示：开启年度考核", &at)?;
+    round::advance(
+        store,
+        year,
+        S::SelfEvaluation,
+        actor,
+        "演示：年度数据截止，进入自评",
+        &at,
+    )?;
+    round::freeze(store, year, method, actor, "演示：考核数据锁定", &at)?;
+    for (to, why) in [
+        (S::CrossCheck, "演示：交叉核查"),
+        (S::Review, "演示：形成考核报告"),
+        (S::Approved, "演示：领导小组审定"),
+        (S::Published, "演示：公布考核结果"),
+    ] {
+        round::advance(store, year, to, actor, why, &at)?;
+    }
+    println!("round:      {year} published (xiezuo round report --year {year} --out DIR)");
+    Ok(())
 }
 
 /// Demo sign-ins: an administrator with the full view of personal data, an

@@ -1,5 +1,7 @@
-//! `xiezuo round open|show|advance` and `xiezuo freeze`: the assessment
-//! round of a year (考核轮次) and the freeze of its data (数据锁定).
+//! `xiezuo round open|show|advance|report` and `xiezuo freeze`: the
+//! assessment round of a year (考核轮次), the freeze of its data (数据锁定)
+//! and its published result (审定公布): the round's XLSX and each party's
+//! print-ready report.
 
 use anyhow::{Context, Result};
 use std::process::ExitCode;
@@ -40,6 +42,27 @@ pub enum Action {
         /// Why, for the round's record (required).
         #[arg(long)]
         reason: String,
+    },
+    /// Write the round's frozen result: `round-YEAR.xlsx` (every part of the
+    /// round, one sheet each) and each party's print-ready HTML report
+    /// (`report-PAIRING-SIDE.html`, in Chinese), marked 初步结果 until the
+    /// round is published.
+    Report {
+        #[arg(long)]
+        year: i32,
+        /// Output directory.
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+        /// Only this pairing's reports.
+        #[arg(long)]
+        pairing: Option<String>,
+        /// Only this side's reports: east or west.
+        #[arg(long)]
+        side: Option<String>,
+        /// Method file (TOML) the round was assessed with; default: the
+        /// shipped method xz-v1.
+        #[arg(long, value_name = "FILE")]
+        method: Option<std::path::PathBuf>,
     },
 }
 
@@ -114,6 +137,13 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
             let r = round::advance(store.as_mut(), year, to, actor, &reason, &at)?;
             print_round(&r);
         }
+        Action::Report {
+            year,
+            out,
+            pairing,
+            side,
+            method,
+        } => report(store.as_ref(), year, &out, pairing, side, method)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -135,6 +165,87 @@ pub fn freeze(settings: &crate::db::StoreSettings, actor: &str, a: FreezeArgs) -
         a.year
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A file name part from an id: letters, digits, `-`, `_` and `.` kept.
+fn file_part(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn report(
+    store: &dyn xiezuo_store::Store,
+    year: i32,
+    out: &std::path::Path,
+    pairing: Option<String>,
+    side: Option<String>,
+    method: Option<std::path::PathBuf>,
+) -> Result<()> {
+    use xiezuo_engine::publication::{self, ReportSource, html, workbook};
+    let src = ReportSource::load(store, year)?;
+    let m = super::assess::load_method(method.as_ref())?;
+    if m.id != src.result.freeze.method_id {
+        anyhow::bail!(
+            "the {year} round was assessed with method {}, not {}: name its method file with --method",
+            src.result.freeze.method_id,
+            m.id
+        );
+    }
+    let data =
+        xiezuo_engine::assess::data::AssessmentData::load(store).context("reading the store")?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let book = workbook::workbook(store, &data, &src.result, &m, &|_| true)?;
+    let path = out.join(format!("round-{year}.xlsx"));
+    std::fs::write(&path, book).with_context(|| format!("writing {}", path.display()))?;
+    let mut parties = src.parties();
+    if let Some(s) = &side {
+        if s != "east" && s != "west" {
+            anyhow::bail!(publication::PublicationError::BadSide(s.clone()));
+        }
+        parties.retain(|(_, x)| x == s);
+    }
+    if let Some(p) = &pairing {
+        parties.retain(|(x, _)| x == p);
+        if parties.is_empty() {
+            anyhow::bail!(publication::PublicationError::NotAssessed {
+                pairing: p.clone(),
+                year
+            });
+        }
+    }
+    for (p, s) in &parties {
+        let r = src.report(store, &data, p, s)?;
+        let path = out.join(format!("report-{}-{s}.html", file_part(p)));
+        std::fs::write(&path, html::render(&r, &m))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let round = &src.result.round;
+    println!(
+        "round {year} ({}): {} {}, frozen version {}{}",
+        round.method_id,
+        round.state.as_str(),
+        round.state.label_zh(),
+        src.result.freeze.version,
+        if src.result.published() {
+            ""
+        } else {
+            " — a preliminary result (初步结果), not published"
+        }
+    );
+    println!(
+        "wrote {} and {} party reports in {}",
+        path.display(),
+        parties.len(),
+        out.display()
+    );
+    Ok(())
 }
 
 fn print_round(r: &Round) {

@@ -284,7 +284,20 @@ fn cases() -> Vec<Case> {
             inside,
             &format!("/api/v1/rounds/2031/self-evaluations/{pairing}"),
         ));
+        c.push(case(
+            "GET",
+            "/api/v1/rounds/{year}/report/{id}/{side}",
+            inside,
+            &format!("/api/v1/rounds/2031/report/{pairing}/east"),
+        ));
     }
+    c.push(case("GET", "/api/v1/workbench", true, "/api/v1/workbench"));
+    c.push(case(
+        "GET",
+        "/api/v1/rounds/{year}/export.xlsx",
+        true,
+        "/api/v1/rounds/2031/export.xlsx",
+    ));
     // The Guangxi office is the helped (west) party of PROV-44-45.
     c.push(json_case(
         "/api/v1/rounds/{year}/self-evaluations/{id}/{side}",
@@ -362,8 +375,11 @@ fn expected(who: Who, c: &Case) -> bool {
         | ("GET", "/api/v1/jobs/{id}")
         | ("GET", "/api/v1/rounds")
         | ("GET", "/api/v1/reconciliation/{year}")
+        | ("GET", "/api/v1/rounds/{year}/export.xlsx")
+        | ("GET", "/api/v1/workbench")
         | ("GET", "/api/v1/rounds/{year}") => who != Public,
-        ("GET", "/api/v1/rounds/{year}/self-evaluations/{id}") => office_scope(c.inside),
+        ("GET", "/api/v1/rounds/{year}/self-evaluations/{id}")
+        | ("GET", "/api/v1/rounds/{year}/report/{id}/{side}") => office_scope(c.inside),
         // A party writes its own side, and its opinion of the paired side.
         ("POST", "/api/v1/rounds/{year}/self-evaluations/{id}/{side}")
         | ("POST", "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion") => {
@@ -427,11 +443,7 @@ struct World {
 fn world() -> World {
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "a.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     let tokens = vec![
         (
             Who::Admin,

@@ -17,11 +17,7 @@ fn imported(db: &TestDb, dir: &std::path::Path) -> Run {
 fn gbk_and_utf8_with_a_byte_order_mark_import_with_chinese_headers() {
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "g.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     // GBK, as iconv (and Excel on a Chinese Windows) writes it.
     let gbk = tmp.path().join("gbk");
     std::fs::create_dir_all(&gbk).unwrap();
@@ -62,11 +58,7 @@ fn gbk_and_utf8_with_a_byte_order_mark_import_with_chinese_headers() {
 fn windows_line_endings_report_the_physical_line() {
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "w.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     // A bad budget on physical line 6, after a blank line and a quoted
     // name with a line break in it, with CRLF endings.
     let crlf = "project_id,pairing_id,year,name,category,county,village,budget,start_date,end_date,status\r\n\

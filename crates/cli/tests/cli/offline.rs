@@ -12,11 +12,7 @@ fn a_save_based_on_an_older_batch_is_a_conflict_and_writes_nothing() {
     use crate::web::{account_token, raw_request, serve_plain};
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "s.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     let admin = account_token(&db, "nat", &["--role", "admin"]);
     let s = serve_plain(&db, &[]);
     let send = |method: &str, path: &str, body: &str| -> (u16, serde_json::Value) {

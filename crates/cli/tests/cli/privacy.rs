@@ -122,6 +122,40 @@ fn no_identity_number_in_logs_reports_or_store_files() {
     let _ = child.kill();
     let _ = child.wait();
     captured.push_str(&std::fs::read_to_string(&log_path).unwrap());
+    // The round's reports and workbook (考核报告), from a frozen year.
+    let reports = tmp.path().join("reports");
+    for args in [
+        &["round", "open", "--year", "2019"][..],
+        &[
+            "round",
+            "advance",
+            "--year",
+            "2019",
+            "--to",
+            "self_evaluation",
+            "--reason",
+            "x",
+        ],
+        &["freeze", "--year", "2019", "--reason", "x"],
+        &[
+            "round",
+            "report",
+            "--year",
+            "2019",
+            "--out",
+            reports.to_str().unwrap(),
+        ],
+    ] {
+        let r = xiezuo(&db, args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let mut n = 0;
+    for e in std::fs::read_dir(&reports).unwrap() {
+        let bytes = std::fs::read(e.unwrap().path()).unwrap();
+        captured.push_str(&String::from_utf8_lossy(&bytes));
+        n += 1;
+    }
+    assert!(n > 1, "the workbook and the reports");
 
     let mut store_bytes = Vec::new();
     for ext in ["", "-wal"] {

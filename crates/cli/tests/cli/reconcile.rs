@@ -54,23 +54,9 @@ fn both_sides_are_matched_and_every_difference_is_a_finding_of_both() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
     let db = TestDb::new(t, "r.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     let before = t.join("assess-before");
-    let r = xiezuo(
-        &db,
-        &[
-            "assess",
-            "--year",
-            "2020",
-            "--out",
-            before.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    assess_into(&db, "2020", &before);
 
     // Format v1 only: nothing is reconciled, nothing is a finding.
     let r = reconcile(&db, &t.join("r0"));
@@ -184,11 +170,7 @@ fn both_sides_are_matched_and_every_difference_is_a_finding_of_both() {
 fn each_office_sees_its_pairings_and_writes_only_the_side_it_receives_on() {
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "w.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     let gx = account_token(&db, "gx", &["--role", "office", "--region", "450000"]);
     let gd = account_token(&db, "gd", &["--role", "office", "--region", "440000"]);
     let assessor = account_token(&db, "as", &["--role", "assessor"]);

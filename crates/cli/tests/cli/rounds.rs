@@ -36,11 +36,7 @@ fn import_one(db: &TestDb, dir: &Path, file: &str, content: &str, skip: bool) ->
 fn a_frozen_round_keeps_its_result_and_refuses_changes_to_what_it_reads() {
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "s.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     let before = tmp.path().join("before");
     assert_eq!(
         xiezuo(
@@ -200,17 +196,7 @@ fn a_frozen_round_keeps_its_result_and_refuses_changes_to_what_it_reads() {
     random_edits(&db, &tmp.path().join("random"));
 
     let frozen = tmp.path().join("frozen");
-    let r = xiezuo(
-        &db,
-        &[
-            "assess",
-            "--year",
-            "2020",
-            "--out",
-            frozen.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = assess_into(&db, "2020", &frozen);
     assert!(r.stdout.contains("as frozen on"), "{}", r.stdout);
     assert_eq!(files(&before), files(&frozen), "the frozen result changed");
     // `--live` computes from what is stored now.
@@ -320,11 +306,7 @@ fn rounds_over_the_api_are_moved_by_administrators_and_read_by_everyone_signed_i
     use crate::web::{account_token, raw_request, serve_plain};
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "s.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     let admin = account_token(&db, "nat", &["--role", "admin"]);
     let gx = account_token(&db, "gx", &["--role", "office", "--region", "450000"]);
     let s = serve_plain(&db, &[]);
@@ -406,11 +388,7 @@ fn each_party_evaluates_its_own_side_and_the_paired_party_gives_its_opinion() {
     use crate::web::{account_token, raw_request, serve_plain};
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "s.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     for args in [
         vec!["round", "open", "--year", "2020"],
         vec![
@@ -530,11 +508,7 @@ fn each_party_evaluates_its_own_side_and_the_paired_party_gives_its_opinion() {
 fn an_upheld_appeal_reruns_the_frozen_assessment_with_the_decision_and_nothing_else_moves() {
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "s.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     let v1 = tmp.path().join("v1");
     assert_eq!(
         xiezuo(
@@ -789,11 +763,7 @@ fn appeals_over_the_api_are_filed_by_the_party_and_decided_by_assessors() {
     use crate::web::{account_token, raw_request, serve_plain};
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "s.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     for args in [
         vec!["round", "open", "--year", "2020"],
         vec![
@@ -890,11 +860,7 @@ fn appeals_over_the_api_are_filed_by_the_party_and_decided_by_assessors() {
 fn cross_check_results_are_checked_against_the_drawn_sample_and_give_verified_rates() {
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "s.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     let out = tmp.path().join("sample");
     for args in [
         vec!["round", "open", "--year", "2020"],
@@ -1040,17 +1006,7 @@ fn cross_check_results_are_checked_against_the_drawn_sample_and_give_verified_ra
     assert_eq!(f[10], "poor_employed", "{row}");
     // The falsified record costs its pairing: the item, points, the grade.
     let before = tmp.path().join("before");
-    let r = xiezuo(
-        &db,
-        &[
-            "assess",
-            "--year",
-            "2020",
-            "--out",
-            before.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    assess_into(&db, "2020", &before);
     let r = xiezuo(&db, &["check", "apply", "--year", "2020"]);
     assert!(
         r.stdout.contains("frozen version 2"),

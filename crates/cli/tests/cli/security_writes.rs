@@ -23,11 +23,7 @@ struct World {
 fn world() -> World {
     let tmp = tempfile::tempdir().unwrap();
     let db = TestDb::new(tmp.path(), "s.db");
-    let r = xiezuo(
-        &db,
-        &["import", data_dir().join("dataset").to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    import_test_dataset(&db);
     let gx = account_token(
         &db,
         "gx",

@@ -141,6 +141,47 @@ pub fn xiezuo<D: DbArgs + ?Sized>(db: &D, args: &[&str]) -> Run {
     }
 }
 
+/// Imports the repository's test dataset (`tests/data/dataset`) into `db`.
+pub fn import_test_dataset<D: DbArgs + ?Sized>(db: &D) {
+    let r = xiezuo(
+        db,
+        &["import", data_dir().join("dataset").to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// `xiezuo assess --year YEAR --out OUT`, which must succeed; its run.
+pub fn assess_into<D: DbArgs + ?Sized>(db: &D, year: &str, out: &Path) -> Run {
+    let r = xiezuo(
+        db,
+        &["assess", "--year", year, "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r
+}
+
+/// Opens the round of `year`, moves it to its self-evaluation step and
+/// freezes its data, through the command line.
+pub fn freeze_round<D: DbArgs + ?Sized>(db: &D, year: &str) {
+    for args in [
+        &["round", "open", "--year", year][..],
+        &[
+            "round",
+            "advance",
+            "--year",
+            year,
+            "--to",
+            "self_evaluation",
+            "--reason",
+            "按期进入自评",
+        ],
+        &["freeze", "--year", year, "--reason", "年度数据截止"],
+    ] {
+        let r = xiezuo(db, args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+}
+
 /// Copies a dataset directory.
 pub fn copy_dataset(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

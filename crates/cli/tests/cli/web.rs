@@ -125,6 +125,23 @@ pub fn raw_request(
     (status, body)
 }
 
+/// A JSON request with a bearer token ("" for none): (status, head, body).
+pub fn api_call(
+    addr: &str,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, String, String) {
+    let auth = if token.is_empty() {
+        String::new()
+    } else {
+        format!("Authorization: Bearer {token}\r\n")
+    };
+    let headers = format!("{auth}Content-Type: application/json\r\n");
+    raw_exchange(addr, method, path, &headers, body)
+}
+
 /// A request: (status, response head, body).
 pub fn raw_exchange(
     addr: &str,

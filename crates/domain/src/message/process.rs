@@ -170,6 +170,12 @@ pub const PROCESS: &[(&str, &str, &str)] = &[
         "the appeals were changed by another writer meanwhile; try again",
         "申诉刚被他人修改；请重试",
     ),
+    // Publication (engine::publication).
+    (
+        "publication.not_frozen",
+        "the {year} assessment round is not frozen: it has no result to report yet",
+        "{year} 年度考核数据尚未锁定，还没有可报告的结果",
+    ),
     (
         "appeal.corrupt",
         "the frozen result cannot be read back: {detail}",

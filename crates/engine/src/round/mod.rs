@@ -154,6 +154,12 @@ pub struct SampleRecord {
     pub method_id: String,
     /// Sampled rows by record kind.
     pub counts: BTreeMap<String, u64>,
+    /// Sampled rows by pairing (the teams' workload).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_pairing: BTreeMap<String, u64>,
+    /// The province code of the team drawn for each pairing.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub teams: BTreeMap<String, String>,
 }
 
 /// Why a step of a round was refused.
@@ -461,6 +467,28 @@ pub fn frozen_indicators(files: &OutputFiles) -> Vec<(String, String, String)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// One frozen output file of a round (its latest version); `None` when
+/// the round is not frozen or has no such file.
+pub fn frozen_file(
+    store: &dyn Store,
+    r: &Round,
+    name: &str,
+) -> Result<Option<Vec<u8>>, RoundError> {
+    let Some(f) = r
+        .frozen
+        .as_ref()
+        .filter(|f| f.files.iter().any(|n| n == name))
+    else {
+        return Ok(None);
+    };
+    let text = store
+        .meta(&file_key(r.year, f.version, name))?
+        .ok_or_else(|| {
+            RoundError::Corrupt(format!("frozen file {name} of {} is missing", r.year))
+        })?;
+    Ok(Some(text.into_bytes()))
 }
 
 /// The frozen output files of a year, with the freeze; `None` when the

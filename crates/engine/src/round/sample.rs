@@ -118,6 +118,24 @@ impl Sample {
         m
     }
 
+    /// Sampled records by pairing.
+    pub fn by_pairing(&self) -> BTreeMap<String, u64> {
+        let mut m = BTreeMap::new();
+        for r in &self.records {
+            *m.entry(r.pairing_id.clone()).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// The team province drawn for each pairing (where one could be drawn).
+    pub fn team_of(&self) -> BTreeMap<String, String> {
+        self.teams
+            .iter()
+            .filter(|t| !t.team_province.is_empty())
+            .map(|t| (t.pairing_id.clone(), t.team_province.clone()))
+            .collect()
+    }
+
     /// `sample.csv`.
     pub fn sample_csv(&self) -> Vec<u8> {
         let mut out = SAMPLE_COLUMNS.join(",");
@@ -686,6 +704,8 @@ pub fn sample(
         digest: digest(&sample_csv),
         method_id: method.id.clone(),
         counts: sample.counts(),
+        by_pairing: sample.by_pairing(),
+        teams: sample.team_of(),
     };
     let files = vec![
         ("sample.csv", sample_csv),
@@ -704,28 +724,10 @@ pub fn sample(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::import::{Quiet, Source, WritePolicy, ingest};
-    use xiezuo_store::BatchInfo;
-    use xiezuo_store_sqlite::SqliteStore;
 
     /// The repository's test dataset, imported into an in-memory store.
     fn dataset() -> (AssessmentData, Vec<Option<Id>>) {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/dataset");
-        let mut store = SqliteStore::open_in_memory().unwrap();
-        let batch = BatchInfo {
-            actor: "test".into(),
-            at: "2021-01-01T00:00:00Z".into(),
-            source: "unit test".into(),
-        };
-        let report = ingest(
-            &mut store,
-            Source::Dir(&dir),
-            &batch,
-            &WritePolicy::everywhere(),
-            &Quiet,
-        )
-        .unwrap();
-        assert!(report.errors.is_empty());
+        let store = crate::test_support::dataset_store();
         let d = AssessmentData::load(&store).unwrap();
         let ids = household_ids(&store).unwrap();
         (d, ids)
