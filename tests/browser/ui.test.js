@@ -29,6 +29,11 @@ before(async () => {
   assert.equal(imp2.status, 0, imp2.stderr);
   const user = spawnSync(bin, ["--db", db, "user", "add", "office1", "--role", "admin", "--personal-data", "--password-stdin"], { input: "browser passphrase\n", encoding: "utf8" });
   assert.equal(user.status, 0, user.stderr);
+  // The parties and the assessor of the whole procedure's test.
+  for (const [login, ...role] of [["gx", "--role", "office", "--region", "450000"], ["gd", "--role", "office", "--region", "440000"], ["assessor1", "--role", "assessor"]]) {
+    const u = spawnSync(bin, ["--db", db, "user", "add", login, ...role, "--password-stdin"], { input: "procedure passphrase\n", encoding: "utf8" });
+    assert.equal(u.status, 0, u.stderr);
+  }
   // The 2018 round goes through the whole procedure and is published; the
   // 2020 round is frozen and in its self-evaluation step; 2019 stays live.
   const toSelf = (y) => [["round", "open", "--year", y], ["round", "advance", "--year", y, "--to", "self_evaluation", "--reason", "截止"], ["freeze", "--year", y, "--reason", "年度数据截止"]];
@@ -186,6 +191,103 @@ test("the workbench shows the round in progress, its late steps and each party's
   assert.equal(await page.$(".wb-round[data-year='2018']"), null);
   await page.screenshot({ path: path.join(shots, "workbench.png"), fullPage: false });
   await page.close();
+});
+
+// A new browser context signed in as `login` through the page.
+async function signedIn(login) {
+  const ctx = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const page = await ctx.newPage();
+  await page.goto(base + "/#/login");
+  await page.waitForSelector("#login-form");
+  await page.fill("#login", login);
+  await page.fill("#password", "procedure passphrase");
+  await page.click("#login-submit");
+  await page.waitForSelector("#whoami");
+  return { ctx, page };
+}
+
+test("the whole procedure of a round runs in the browser, each party and role doing its step", async () => {
+  const admin = await context.newPage();
+  const section = ".wb-round[data-year='2017']";
+  const step = async (form, reason) => {
+    await admin.fill(`${section} ${form} input[name=reason]`, reason);
+    await admin.click(`${section} ${form} button`);
+  };
+  // The national office opens the 2017 round, moves it to self-evaluation and freezes its data.
+  await admin.goto(base + "/#/workbench");
+  await admin.waitForSelector("#pr-open");
+  await admin.fill("#pr-open input[name=year]", "2017");
+  await admin.fill("#pr-open input[name=reason]", "开始填报");
+  await admin.click("#pr-open button");
+  await admin.waitForSelector(`${section} form.pr-advance[data-to=self_evaluation]`);
+  await step("form.pr-advance", "按期进入自评");
+  await admin.waitForSelector(`${section} form.pr-advance[data-to=cross_check]`);
+  await step("form.pr-freeze", "2017 年度数据截止");
+  await admin.waitForFunction((s) => document.querySelector(s) && !document.querySelector(`${s} form.pr-freeze`) && document.querySelector(`${s} .wb-parties`), section);
+
+  // Guangxi (the west party) submits its self-evaluation with one claim of its own.
+  const gx = await signedIn("gx");
+  const pairing = base + "/#/pairing/PROV-44-45?year=2017";
+  await gx.page.goto(pairing);
+  await gx.page.waitForSelector("#procedure form.pr-self[data-side=west]");
+  assert.equal(await gx.page.$("#procedure form.pr-self[data-side=east]"), null, "Guangxi writes only its own side");
+  const first = "#procedure form.pr-self[data-side=west] input[data-computed]";
+  const computed = await gx.page.getAttribute(first, "data-computed");
+  await gx.page.fill(first, String(Number(computed) + 3));
+  await gx.page.fill("#procedure form.pr-self[data-side=west] textarea", "劳务协作超额完成");
+  await gx.page.click("#procedure form.pr-self[data-side=west] button");
+  await gx.page.waitForFunction(() => /1 与核定值不符/.test(document.querySelector("#procedure .pr-side[data-side=west] h3")?.textContent || ""));
+  // Guangdong (the east party) gives its opinion of it.
+  const gd = await signedIn("gd");
+  await gd.page.goto(pairing);
+  await gd.page.waitForSelector("#procedure form.pr-opinion-form[data-side=west]");
+  await gd.page.selectOption("#procedure form.pr-opinion-form[data-side=west] select", "false");
+  await gd.page.fill("#procedure form.pr-opinion-form[data-side=west] input[name=text]", "人数需核实");
+  await gd.page.click("#procedure form.pr-opinion-form[data-side=west] button");
+  await gd.page.waitForSelector("#procedure .pr-side[data-side=west] .pr-opinion");
+  assert.match(await gd.page.textContent("#procedure .pr-side[data-side=west] .pr-opinion"), /不同意.*人数需核实/);
+
+  // Cross-check, then review: Guangxi appeals an indicator, the assessor upholds it.
+  await admin.goto(base + "/#/workbench");
+  await admin.waitForSelector(`${section} form.pr-advance[data-to=cross_check]`);
+  await step("form.pr-advance", "交叉核查");
+  await admin.waitForSelector(`${section} form.pr-advance[data-to=review]`);
+  await step("form.pr-advance", "形成考核报告");
+  await admin.waitForSelector(`${section} form.pr-advance[data-to=approved]`);
+  await gx.page.goto(base + "/#/");
+  await gx.page.goto(pairing);
+  await gx.page.waitForSelector("#procedure form.pr-appeal");
+  await gx.page.selectOption("#procedure form.pr-appeal select[name=indicator]", "poor_employed");
+  await gx.page.fill("#procedure form.pr-appeal input[name=value]", "99");
+  await gx.page.fill("#procedure form.pr-appeal input[name=reason]", "漏报转移就业人员");
+  await gx.page.fill("#procedure form.pr-appeal input[name=evidence]", "用工合同 12 份");
+  await gx.page.click("#procedure form.pr-appeal button");
+  await gx.page.waitForSelector("#procedure table.pr-appeals tr[data-appeal='1']");
+  assert.match(await gx.page.textContent("#procedure table.pr-appeals tr[data-appeal='1']"), /待处理/);
+  const as = await signedIn("assessor1");
+  await as.page.goto(pairing);
+  await as.page.waitForSelector("#procedure form.pr-decide[data-id='1']");
+  await as.page.check("#procedure form.pr-decide[data-id='1'] input[name=upheld]");
+  await as.page.fill("#procedure form.pr-decide[data-id='1'] input[name=comment]", "经核实成立");
+  await as.page.click("#procedure form.pr-decide[data-id='1'] button");
+  await as.page.waitForFunction(() => /申诉成立: 经核实成立/.test(document.querySelector("#procedure table.pr-appeals tr[data-appeal='1']")?.textContent || ""));
+
+  // Approval and publication: the round leaves the workbench; the report holds every step.
+  await step("form.pr-advance", "领导小组审定");
+  await admin.waitForSelector(`${section} form.pr-advance[data-to=published]`);
+  await step("form.pr-advance", "公布考核结果");
+  await admin.waitForFunction((s) => !document.querySelector(s), section);
+  const report = await gx.ctx.newPage();
+  await report.goto(base + "/api/v1/rounds/2017/report/PROV-44-45/west");
+  const text = await report.textContent("body");
+  assert.doesNotMatch(text, /初步结果/);
+  assert.match(text, /劳务协作超额完成/);
+  assert.match(text, /不同意。人数需核实/);
+  assert.match(text, /申诉成立：经核实成立/);
+  assert.match(text, /公布考核结果/);
+  await report.screenshot({ path: path.join(shots, "report-after-procedure.png"), fullPage: true });
+  for (const c of [gx, gd, as]) await c.ctx.close();
+  await admin.close();
 });
 
 test("the ranking filters by grade and links to pairings", async () => {

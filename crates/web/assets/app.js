@@ -39,6 +39,11 @@ const T = {
     filter_grade: "等次", filter_province: "省份代码", none: "无", click_hint: "点击数值查看依据记录",
     org: "组织领导", funds: "资金支持", talent: "人才支援", industry: "产业合作", labour: "劳务协作", coverage: "携手奔小康",
     consumption: "消费帮扶", fund_use: "资金使用", projects: "项目管理", results: "带贫成效", finding: "问题", people: "人",
+    procedure: "考核流程", pr_saved: "已保存", pr_claims_hint: "自评值已按锁定数据预填；与核定值不同的将作为问题提交核查（数值按输出文件格式：金额为元，比例为小数）。", pr_frozen: "核定值", pr_claimed: "自评值",
+    pr_narrative: "自评说明", pr_submit_self: "提交自评", pr_text: "意见", pr_submit_opinion: "提交意见", pr_subject: "申诉事项", pr_reason: "理由", pr_decision: "处理结果",
+    pr_upheld: "申诉成立", pr_rejected: "申诉不成立", pr_comment: "处理意见", pr_decide: "作出决定", pr_pending: "待处理", pr_file_appeal: "提出申诉", pr_value: "应为", pr_evidence: "证据",
+    pr_submit_appeal: "提交申诉", pr_freeze: "锁定考核数据", pr_advance: "进入下一阶段：{s}", pr_open: "开启年度考核",
+    state_open: "填报中", state_self_evaluation: "自评", state_cross_check: "交叉核查", state_review: "审核", state_approved: "已审定", state_published: "已公布",
     nav_workbench: "工作台", workbench: "工作台", wb_today: "今天", wb_none: "当前没有进行中的考核轮次。", wb_round: "{y} 年度考核", wb_due: "本阶段截止", wb_overdue: "逾期",
     wb_step: "环节", wb_due_date: "截止日期", wb_status: "状态", wb_done: "已完成", wb_current: "进行中", wb_pending: "未开始", wb_tasks: "待办事项", wb_appeals_pending: "待处理申诉",
     wb_parties: "考核对象", wb_self: "自评", wb_not_submitted: "未提交", wb_mismatch: "与核定值不符", wb_opinion: "结对方意见", wb_agrees: "同意", wb_disagrees: "不同意", wb_open: "待办",
@@ -85,6 +90,11 @@ const T = {
     filter_grade: "Grade", filter_province: "Province code", none: "none", click_hint: "click a number to see its records",
     org: "Leadership", funds: "Funds", talent: "Talent", industry: "Industry", labour: "Labour", coverage: "Coverage",
     consumption: "Consumption", fund_use: "Fund use", projects: "Projects", results: "Results", finding: "Finding", people: "people",
+    procedure: "Assessment procedure", pr_saved: "Saved", pr_claims_hint: "Claims are pre-filled with the frozen values; a claim that differs is checked as a finding (values as the output files write them: money in yuan, shares as decimals).", pr_frozen: "Frozen value", pr_claimed: "Claimed",
+    pr_narrative: "Narrative", pr_submit_self: "Submit the self-evaluation", pr_text: "Opinion", pr_submit_opinion: "Submit the opinion", pr_subject: "Subject", pr_reason: "Reason", pr_decision: "Decision",
+    pr_upheld: "upheld", pr_rejected: "rejected", pr_comment: "Comment", pr_decide: "Decide", pr_pending: "pending", pr_file_appeal: "File an appeal", pr_value: "should be", pr_evidence: "Evidence",
+    pr_submit_appeal: "Submit the appeal", pr_freeze: "Freeze the data", pr_advance: "Move on to: {s}", pr_open: "Open the year's round",
+    state_open: "open", state_self_evaluation: "self-evaluation", state_cross_check: "cross-check", state_review: "review", state_approved: "approved", state_published: "published",
     nav_workbench: "Workbench", workbench: "Workbench", wb_today: "Today", wb_none: "No assessment round is in progress.", wb_round: "Assessment {y}", wb_due: "this step is due", wb_overdue: "overdue",
     wb_step: "Step", wb_due_date: "Due", wb_status: "Status", wb_done: "done", wb_current: "in progress", wb_pending: "not started", wb_tasks: "Open tasks", wb_appeals_pending: "Appeals to decide",
     wb_parties: "Parties", wb_self: "Self-evaluation", wb_not_submitted: "not submitted", wb_mismatch: "differ from the frozen values", wb_opinion: "Paired party's opinion", wb_agrees: "agrees", wb_disagrees: "disagrees", wb_open: "To do",
@@ -427,6 +437,13 @@ async function pairingPage(app, id, params) {
     <div id="records" class="records"></div>`;
   $("#f-year").addEventListener("change", (e) => (location.hash = `#/pairing/${encodeURIComponent(id)}?year=${e.target.value}`));
   app.querySelectorAll("a[data-indicator]").forEach((a) => a.addEventListener("click", () => showRecords(id, year, a.dataset.indicator, 1)));
+  if (round && round.frozen && y && session.role !== "public") {
+    const card = document.createElement("div");
+    card.className = "card";
+    card.id = "procedure";
+    $("#indicators").before(card);
+    await Procedure.pairingCard(card, year, id, y, round, () => pairingPage(app, id, params));
+  }
 }
 
 async function showRecords(id, year, indicator, page) {
@@ -523,10 +540,13 @@ async function workbenchPage(app) {
     const teams = r.teams.length ? `<h3>${t("wb_teams")}</h3><table class="wb-teams"><thead><tr><th>${t("wb_teams")}</th><th class="num">${t("wb_team_pairings")}</th><th class="num">${t("wb_sampled")}</th><th class="num">${t("wb_recorded")}</th><th class="num">${t("wb_progress")}</th></tr></thead>
       <tbody>${r.teams.map((x) => `<tr><td>${esc(x.name || x.province)}</td><td class="num">${x.pairings.length}</td><td class="num">${fmt(x.sampled)}</td><td class="num">${fmt(x.recorded)}</td><td class="num">${pct(x.sampled ? x.recorded / x.sampled : null)}</td></tr>`).join("")}</tbody></table>` : "";
     return `<section class="card wb-round" data-year="${r.year}"><h2>${t("wb_round").replace("{y}", r.year)} · ${esc(lang === "zh" ? r.state_zh : r.state.replace(/_/g, " "))} ${due}</h2>
+      ${Procedure.roundControls(r)}
       <p>${t("wb_tasks")}: <b class="wb-open">${r.open_tasks}</b> · ${t("wb_appeals_pending")}: <b>${r.appeals_pending}</b></p>${schedule}${parties}${teams}</section>`;
   });
   app.innerHTML = `<h1>${t("workbench")} <span class="muted">${t("wb_today")} ${esc(w.today)}</span></h1>
+    ${Procedure.openForm()}<p class="pr-status"></p>
     ${rounds.length ? rounds.join("") : `<p id="wb-none" class="muted">${t("wb_none")}</p>`}`;
+  Procedure.wireWorkbench(app, () => workbenchPage(app));
 }
 
 async function reconciliationPage(app, params) {

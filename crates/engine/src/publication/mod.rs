@@ -252,7 +252,11 @@ pub fn record_kind_zh(kind: &str) -> String {
         .iter()
         .find(|k| {
             let s = k.stem();
-            s == kind || s.strip_suffix('s') == Some(kind) || s.ends_with(&format!("_{kind}"))
+            s == kind
+                || s.strip_suffix('s') == Some(kind)
+                || s.strip_suffix("ies")
+                    .is_some_and(|b| kind.strip_suffix('y') == Some(b))
+                || s.ends_with(&format!("_{kind}"))
         })
         .map_or(kind.to_string(), |k| k.label_zh().to_string())
 }

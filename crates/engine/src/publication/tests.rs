@@ -172,6 +172,15 @@ fn values_read_as_offices_write_them() {
     assert_eq!(value_zh("poor_employed", ""), "无数据");
     assert_eq!(record_kind_zh("placement"), FileKind::Placements.label_zh());
     assert_eq!(
+        record_kind_zh("beneficiary"),
+        FileKind::Beneficiaries.label_zh()
+    );
+    assert_eq!(
+        record_kind_zh("attendance"),
+        FileKind::TrainingAttendance.label_zh()
+    );
+    assert_eq!(record_kind_zh("milestone"), FileKind::Milestones.label_zh());
+    assert_eq!(
         html::esc("<a href=\"x\">&'"),
         "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
     );

@@ -1,0 +1,124 @@
+// Xiezuo (协作) assessment procedure (考核流程) in the page: on a pairing's
+// page, each side's self-evaluation (自评) form and the paired party's
+// opinion during the self-evaluation step, and the appeals (申诉) with their
+// filing and decision forms during review; on the workbench, the national
+// office's controls that open, advance and freeze a round. Every form sends
+// the API's own request and shows the server's answer; nothing is decided
+// here. Uses the helpers of app.js (t, esc, api, xfetch, messageOf, session).
+
+const Procedure = (() => {
+  const post = async (path, body) => {
+    const r = await xfetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const b = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error(messageOf(b) || r.statusText);
+    return b;
+  };
+  const ind = (id) => t(id);
+  const status = (el, text, bad) => {
+    const s = el.querySelector(".pr-status");
+    s.textContent = text;
+    s.className = `pr-status ${bad ? "error" : "ok"}`;
+  };
+  // Runs a submission; on success reloads the card (or the page).
+  const wire = (el, selector, make, after) => el.querySelectorAll(selector).forEach((f) => f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const [path, body] = make(f);
+      await post(path, body);
+      status(el, t("pr_saved"), false);
+      await after();
+    } catch (e) {
+      status(el, e.message, true);
+    }
+  }));
+
+  function selfEvaluationHtml(year, id, s) {
+    const done = s.submitted_at ? `${esc(s.submitted_at.slice(0, 10))} · ${esc(s.submitted_by || "")}` : t("wb_not_submitted");
+    let h = `<div class="pr-side" data-side="${s.side}"><h3>${t(s.side)} · ${t("wb_self")}: ${done}${s.mismatches ? ` <span class="overdue">${s.mismatches} ${t("wb_mismatch")}</span>` : ""}</h3>`;
+    if (s.narrative) h += `<p>${esc(s.narrative)}</p>`;
+    if (s.opinion) h += `<p class="pr-opinion">${t("wb_opinion")}: ${s.opinion.agrees ? t("wb_agrees") : t("wb_disagrees")} — ${esc(s.opinion.text)} <span class="muted">${esc(s.opinion.by)}</span></p>`;
+    if (s.may_submit) {
+      h += `<form class="pr-self" data-side="${s.side}"><p class="muted">${t("pr_claims_hint")}</p>
+        <table class="pr-claims"><thead><tr><th>${t("indicator")}</th><th class="num">${t("pr_frozen")}</th><th>${t("pr_claimed")}</th></tr></thead><tbody>
+        ${s.claims.map((c) => `<tr class="${c.differs ? "late" : ""}"><td>${esc(ind(c.indicator))}</td><td class="num">${esc(c.computed)}</td>
+          <td><input name="${esc(c.indicator)}" data-computed="${esc(c.computed)}" value="${esc(c.claimed)}" size="14" aria-label="${esc(ind(c.indicator))}"></td></tr>`).join("")}</tbody></table>
+        <label>${t("pr_narrative")}<br><textarea name="narrative" rows="3" cols="60">${esc(s.narrative || "")}</textarea></label>
+        <p><button type="submit">${t("pr_submit_self")}</button></p></form>`;
+    }
+    if (s.may_give_opinion) {
+      h += `<form class="pr-opinion-form" data-side="${s.side}"><label>${t("wb_opinion")} <select name="agrees"><option value="true">${t("wb_agrees")}</option><option value="false">${t("wb_disagrees")}</option></select></label>
+        <label>${t("pr_text")} <input name="text" size="40"></label> <button type="submit">${t("pr_submit_opinion")}</button></form>`;
+    }
+    return h + "</div>";
+  }
+
+  function appealsHtml(appeals, sides, y) {
+    const decide = ["admin", "assessor"].includes(session.role);
+    let h = `<h3>${t("wb_appeals")} <span class="muted">${appeals.length}</span></h3>`;
+    if (appeals.length) {
+      h += `<table class="pr-appeals"><thead><tr><th class="num">#</th><th>${t("side")}</th><th>${t("pr_subject")}</th><th>${t("pr_reason")}</th><th>${t("pr_decision")}</th></tr></thead><tbody>
+        ${appeals.map((a) => `<tr data-appeal="${a.id}"><td class="num">${a.id}</td><td>${t(a.side)}</td>
+          <td>${a.kind === "indicator" ? `${esc(ind(a.indicator))} = ${esc(a.value)}` : `${esc(t(a.finding))} · ${esc(a.record_id)}`}</td><td>${esc(a.reason)}${a.evidence ? ` <span class="muted">${esc(a.evidence)}</span>` : ""}</td>
+          <td>${a.decision ? `${a.decision.upheld ? t("pr_upheld") : t("pr_rejected")}: ${esc(a.decision.comment)}` : decide
+            ? `<form class="pr-decide" data-id="${a.id}"><label><input type="checkbox" name="upheld"> ${t("pr_upheld")}</label> <input name="comment" size="24" aria-label="${t("pr_comment")}" placeholder="${t("pr_comment")}"> <button type="submit">${t("pr_decide")}</button></form>`
+            : t("pr_pending")}</td></tr>`).join("")}</tbody></table>`;
+    }
+    if (sides.length && y) {
+      h += `<form class="pr-appeal"><h4>${t("pr_file_appeal")}</h4>
+        <label>${t("side")} <select name="side">${sides.map((s) => `<option value="${s}">${t(s)}</option>`).join("")}</select></label>
+        <label>${t("indicator")} <select name="indicator">${y.indicators.map((i) => `<option value="${esc(i.id)}">${esc(ind(i.id))}</option>`).join("")}</select></label>
+        <label>${t("pr_value")} <input name="value" size="12"></label><br>
+        <label>${t("pr_reason")} <input name="reason" size="40"></label> <label>${t("pr_evidence")} <input name="evidence" size="30"></label>
+        <button type="submit">${t("pr_submit_appeal")}</button></form>`;
+    }
+    return h;
+  }
+
+  // The procedure card of a pairing's page for a year whose round is frozen.
+  async function pairingCard(el, year, id, y, round, reload) {
+    const se = await api(`/api/v1/rounds/${year}/self-evaluations/${encodeURIComponent(id)}`).catch(() => null);
+    if (!se) { el.remove(); return; }
+    let h = `<h2>${t("procedure")} · ${year} · ${esc(lang === "zh" ? round.state_zh : round.state.replace(/_/g, " "))}</h2><p class="pr-status"></p>`;
+    h += se.sides.map((s) => selfEvaluationHtml(year, id, { ...s, may_submit: s.may_submit && round.state === "self_evaluation", may_give_opinion: s.may_give_opinion && round.state === "self_evaluation" })).join("");
+    if (["review", "approved", "published"].includes(round.state)) {
+      const all = await api(`/api/v1/rounds/${year}/appeals`);
+      const mine = all.appeals.filter((a) => a.pairing_id === id);
+      const sides = round.state === "review" ? se.sides.filter((s) => s.may_submit).map((s) => s.side) : [];
+      h += appealsHtml(mine, sides, y);
+    }
+    el.innerHTML = h;
+    const base = `/api/v1/rounds/${year}`;
+    wire(el, "form.pr-self", (f) => {
+      const claims = {};
+      f.querySelectorAll("input[data-computed]").forEach((i) => { if (i.value.trim() !== i.dataset.computed) claims[i.name] = i.value.trim(); });
+      return [`${base}/self-evaluations/${encodeURIComponent(id)}/${f.dataset.side}`, { claims, narrative: f.narrative.value }];
+    }, reload);
+    wire(el, "form.pr-opinion-form", (f) => [`${base}/self-evaluations/${encodeURIComponent(id)}/${f.dataset.side}/opinion`, { agrees: f.agrees.value === "true", text: f.text.value }], reload);
+    wire(el, "form.pr-appeal", (f) => [`${base}/appeals`, { pairing_id: id, side: f.side.value, indicator: f.indicator.value, value: f.value.value.trim(), reason: f.reason.value, evidence: f.evidence.value }], reload);
+    wire(el, "form.pr-decide", (f) => [`${base}/appeals/${f.dataset.id}/decision`, { upheld: f.upheld.checked, comment: f.comment.value }], reload);
+  }
+
+  // The national office's controls of a round on the workbench.
+  function roundControls(r) {
+    if (session.role !== "admin") return "";
+    const freeze = !r.frozen && ["open", "self_evaluation"].includes(r.state)
+      ? `<form class="pr-freeze" data-year="${r.year}"><input name="reason" size="30" aria-label="${t("pr_reason")}" placeholder="${t("pr_reason")}"> <button type="submit">${t("pr_freeze")}</button></form>` : "";
+    const next = r.next
+      ? `<form class="pr-advance" data-year="${r.year}" data-to="${r.next}"><input name="reason" size="30" aria-label="${t("pr_reason")}" placeholder="${t("pr_reason")}"> <button type="submit">${t("pr_advance").replace("{s}", t("state_" + r.next))}</button></form>` : "";
+    return `<div class="pr-controls">${next}${freeze}</div>`;
+  }
+
+  function openForm() {
+    if (session.role !== "admin") return "";
+    return `<form id="pr-open" class="filters"><label>${t("year")} <input name="year" size="6" inputmode="numeric"></label>
+      <input name="reason" size="30" aria-label="${t("pr_reason")}" placeholder="${t("pr_reason")}"> <button type="submit">${t("pr_open")}</button></form>`;
+  }
+
+  function wireWorkbench(el, reload) {
+    wire(el, "#pr-open", (f) => [`/api/v1/rounds/${encodeURIComponent(f.year.value.trim())}/open`, { reason: f.reason.value }], reload);
+    wire(el, "form.pr-advance", (f) => [`/api/v1/rounds/${f.dataset.year}/advance`, { to: f.dataset.to, reason: f.reason.value }], reload);
+    wire(el, "form.pr-freeze", (f) => [`/api/v1/rounds/${f.dataset.year}/freeze`, { reason: f.reason.value }], reload);
+  }
+
+  return { pairingCard, roundControls, openForm, wireWorkbench };
+})();
