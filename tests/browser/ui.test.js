@@ -203,7 +203,10 @@ async function signedIn(login) {
   await page.fill("#password", "procedure passphrase");
   await page.click("#login-submit");
   await page.waitForSelector("#whoami");
-  return { ctx, page };
+  // A fresh page of the signed-in context: the sign-in page's own redirect
+  // cannot race the test's next navigation.
+  await page.close();
+  return { ctx, page: await ctx.newPage() };
 }
 
 test("the whole procedure of a round runs in the browser, each party and role doing its step", async () => {
@@ -252,18 +255,45 @@ test("the whole procedure of a round runs in the browser, each party and role do
   await admin.waitForSelector(`${section} form.pr-advance[data-to=cross_check]`);
   await step("form.pr-advance", "交叉核查");
   await admin.waitForSelector(`${section} form.pr-advance[data-to=review]`);
+  // The sample is drawn; a team enters its results on a phone, a refused row named on its card.
+  const drawn = spawnSync(bin, ["--db", path.join(dir, "b.db"), "sample", "--year", "2017", "--seed", "3", "--out", path.join(dir, "sample-2017")], { encoding: "utf8" });
+  assert.equal(drawn.status, 0, drawn.stderr);
+  const phone = await context.newPage();
+  await phone.setViewportSize({ width: 390, height: 800 });
+  await phone.goto(base + "/#/check?year=2017");
+  await phone.waitForSelector(".ck-row[data-i='1'] select");
+  await phone.selectOption(".ck-row[data-i='0'] select", "confirmed");
+  await phone.selectOption(".ck-row[data-i='1'] select", "discrepant");
+  await phone.click("#ck-save");
+  await phone.waitForFunction(() => document.querySelector(".ck-row[data-i='1'] .ck-error").textContent.length > 0);
+  assert.match(await phone.textContent(".pr-status"), /未保存任何结果/);
+  await phone.fill(".ck-row[data-i='1'] input", "实际 8 人");
+  await phone.click("#ck-save");
+  await phone.waitForFunction(() => /已保存 2 条结果/.test(document.querySelector(".pr-status")?.textContent || ""));
+  assert.match(await phone.textContent("#app"), /已录入 2 \//);
+  assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= 390), "the form fits a phone");
+  const kinds = await phone.$$eval(".ck-row b", (b) => b.map((x) => x.textContent).join(" "));
+  assert.doesNotMatch(kinds, /village|household|undefined/);
+  await phone.screenshot({ path: path.join(shots, "check-phone.png") });
+  await phone.close();
   await step("form.pr-advance", "形成考核报告");
   await admin.waitForSelector(`${section} form.pr-advance[data-to=approved]`);
   await gx.page.goto(base + "/#/");
   await gx.page.goto(pairing);
   await gx.page.waitForSelector("#procedure form.pr-appeal");
-  await gx.page.selectOption("#procedure form.pr-appeal select[name=indicator]", "poor_employed");
+  await gx.page.selectOption("#procedure form.pr-appeal select[name=subject]", "i:poor_employed");
   await gx.page.fill("#procedure form.pr-appeal input[name=value]", "99");
   await gx.page.fill("#procedure form.pr-appeal input[name=reason]", "漏报转移就业人员");
   await gx.page.fill("#procedure form.pr-appeal input[name=evidence]", "用工合同 12 份");
   await gx.page.click("#procedure form.pr-appeal button");
   await gx.page.waitForSelector("#procedure table.pr-appeals tr[data-appeal='1']");
   assert.match(await gx.page.textContent("#procedure table.pr-appeals tr[data-appeal='1']"), /待处理/);
+  // A second appeal contests a finding on one record.
+  const finding = await gx.page.$eval("#procedure form.pr-appeal select[name=subject] optgroup:nth-of-type(2) option", (o) => o.value);
+  await gx.page.selectOption("#procedure form.pr-appeal select[name=subject]", finding);
+  await gx.page.fill("#procedure form.pr-appeal input[name=reason]", "该户已迁入项目县");
+  await gx.page.click("#procedure form.pr-appeal button");
+  await gx.page.waitForSelector("#procedure table.pr-appeals tr[data-appeal='2']");
   const as = await signedIn("assessor1");
   await as.page.goto(pairing);
   await as.page.waitForSelector("#procedure form.pr-decide[data-id='1']");
@@ -271,6 +301,9 @@ test("the whole procedure of a round runs in the browser, each party and role do
   await as.page.fill("#procedure form.pr-decide[data-id='1'] input[name=comment]", "经核实成立");
   await as.page.click("#procedure form.pr-decide[data-id='1'] button");
   await as.page.waitForFunction(() => /申诉成立: 经核实成立/.test(document.querySelector("#procedure table.pr-appeals tr[data-appeal='1']")?.textContent || ""));
+  await as.page.fill("#procedure form.pr-decide[data-id='2'] input[name=comment]", "证据不足");
+  await as.page.click("#procedure form.pr-decide[data-id='2'] button");
+  await as.page.waitForFunction(() => /申诉不成立: 证据不足/.test(document.querySelector("#procedure table.pr-appeals tr[data-appeal='2']")?.textContent || ""));
 
   // Approval and publication: the round leaves the workbench; the report holds every step.
   await step("form.pr-advance", "领导小组审定");
@@ -284,6 +317,7 @@ test("the whole procedure of a round runs in the browser, each party and role do
   assert.match(text, /劳务协作超额完成/);
   assert.match(text, /不同意。人数需核实/);
   assert.match(text, /申诉成立：经核实成立/);
+  assert.match(text, /申诉不成立：证据不足/);
   assert.match(text, /公布考核结果/);
   await report.screenshot({ path: path.join(shots, "report-after-procedure.png"), fullPage: true });
   for (const c of [gx, gd, as]) await c.ctx.close();

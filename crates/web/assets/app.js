@@ -39,6 +39,8 @@ const T = {
     filter_grade: "等次", filter_province: "省份代码", none: "无", click_hint: "点击数值查看依据记录",
     org: "组织领导", funds: "资金支持", talent: "人才支援", industry: "产业合作", labour: "劳务协作", coverage: "携手奔小康",
     consumption: "消费帮扶", fund_use: "资金使用", projects: "项目管理", results: "带贫成效", finding: "问题", people: "人",
+    ck_kind_village: "行政村", ck_kind_household: "农户", ck_title: "交叉核查结果", ck_result: "核查结果", ck_note: "说明", ck_note_hint: "核实值或证据（数据不符、弄虚作假时必填）", ck_confirmed: "属实", ck_not_found: "查无此记录", ck_discrepant: "数据不符", ck_falsified: "弄虚作假",
+    ck_none: "本年度尚未抽样。", ck_seed: "抽样种子", ck_progress: "已录入 {d} / {n} 条", ck_save: "保存已填写的结果", ck_read_only: "当前不在交叉核查阶段，或您不是本核查组成员：只能查看。", ck_refused: "有 {n} 条结果被拒绝，未保存任何结果", ck_saved: "已保存 {n} 条结果", ck_enter: "录入核查结果",
     procedure: "考核流程", pr_saved: "已保存", pr_claims_hint: "自评值已按锁定数据预填；与核定值不同的将作为问题提交核查（数值按输出文件格式：金额为元，比例为小数）。", pr_frozen: "核定值", pr_claimed: "自评值",
     pr_narrative: "自评说明", pr_submit_self: "提交自评", pr_text: "意见", pr_submit_opinion: "提交意见", pr_subject: "申诉事项", pr_reason: "理由", pr_decision: "处理结果",
     pr_upheld: "申诉成立", pr_rejected: "申诉不成立", pr_comment: "处理意见", pr_decide: "作出决定", pr_pending: "待处理", pr_file_appeal: "提出申诉", pr_value: "应为", pr_evidence: "证据",
@@ -90,6 +92,8 @@ const T = {
     filter_grade: "Grade", filter_province: "Province code", none: "none", click_hint: "click a number to see its records",
     org: "Leadership", funds: "Funds", talent: "Talent", industry: "Industry", labour: "Labour", coverage: "Coverage",
     consumption: "Consumption", fund_use: "Fund use", projects: "Projects", results: "Results", finding: "Finding", people: "people",
+    ck_kind_village: "Village", ck_kind_household: "Household", ck_title: "Cross-check results", ck_result: "Result", ck_note: "Note", ck_note_hint: "the corrected value or the evidence (required when discrepant or falsified)", ck_confirmed: "confirmed", ck_not_found: "not found", ck_discrepant: "discrepant", ck_falsified: "falsified",
+    ck_none: "No sample has been drawn for this year.", ck_seed: "Sample seed", ck_progress: "{d} of {n} recorded", ck_save: "Save the results filled in", ck_read_only: "Not in the cross-check step, or not your team: read only.", ck_refused: "{n} results were refused; nothing was saved", ck_saved: "{n} results saved", ck_enter: "Enter results",
     procedure: "Assessment procedure", pr_saved: "Saved", pr_claims_hint: "Claims are pre-filled with the frozen values; a claim that differs is checked as a finding (values as the output files write them: money in yuan, shares as decimals).", pr_frozen: "Frozen value", pr_claimed: "Claimed",
     pr_narrative: "Narrative", pr_submit_self: "Submit the self-evaluation", pr_text: "Opinion", pr_submit_opinion: "Submit the opinion", pr_subject: "Subject", pr_reason: "Reason", pr_decision: "Decision",
     pr_upheld: "upheld", pr_rejected: "rejected", pr_comment: "Comment", pr_decide: "Decide", pr_pending: "pending", pr_file_appeal: "File an appeal", pr_value: "should be", pr_evidence: "Evidence",
@@ -538,7 +542,7 @@ async function workbenchPage(app) {
         <td class="num">${p.appeals}${p.appeals_pending ? ` <span class="muted">(${p.appeals_pending})</span>` : ""}</td></tr>`).join("")}</tbody></table>
       ${r.parties.length > WB_ROWS ? `<p class="muted">${t("wb_more").replace("{n}", r.parties.length - WB_ROWS)}</p>` : ""}` : "";
     const teams = r.teams.length ? `<h3>${t("wb_teams")}</h3><table class="wb-teams"><thead><tr><th>${t("wb_teams")}</th><th class="num">${t("wb_team_pairings")}</th><th class="num">${t("wb_sampled")}</th><th class="num">${t("wb_recorded")}</th><th class="num">${t("wb_progress")}</th></tr></thead>
-      <tbody>${r.teams.map((x) => `<tr><td>${esc(x.name || x.province)}</td><td class="num">${x.pairings.length}</td><td class="num">${fmt(x.sampled)}</td><td class="num">${fmt(x.recorded)}</td><td class="num">${pct(x.sampled ? x.recorded / x.sampled : null)}</td></tr>`).join("")}</tbody></table>` : "";
+      <tbody>${r.teams.map((x) => `<tr><td><a class="ck-link" href="#/check?year=${r.year}">${esc(x.name || x.province)}</a></td><td class="num">${x.pairings.length}</td><td class="num">${fmt(x.sampled)}</td><td class="num">${fmt(x.recorded)}</td><td class="num">${pct(x.sampled ? x.recorded / x.sampled : null)}</td></tr>`).join("")}</tbody></table>` : "";
     return `<section class="card wb-round" data-year="${r.year}"><h2>${t("wb_round").replace("{y}", r.year)} · ${esc(lang === "zh" ? r.state_zh : r.state.replace(/_/g, " "))} ${due}</h2>
       ${Procedure.roundControls(r)}
       <p>${t("wb_tasks")}: <b class="wb-open">${r.open_tasks}</b> · ${t("wb_appeals_pending")}: <b>${r.appeals_pending}</b></p>${schedule}${parties}${teams}</section>`;
@@ -845,6 +849,7 @@ async function route() {
     else if (parts[0] === "compare") await comparePage(app, params);
     else if (parts[0] === "reconciliation") await reconciliationPage(app, params);
     else if (parts[0] === "workbench") await workbenchPage(app);
+    else if (parts[0] === "check") await Procedure.checkPage(app, params);
     else if (parts[0] === "region" && parts[1]) await regionPage(app, parts[1], params);
     else if (parts[0] === "labour") await labourPage(app, params);
     else if (parts[0] === "offline") Offline.page(app);

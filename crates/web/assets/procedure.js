@@ -66,7 +66,8 @@ const Procedure = (() => {
     if (sides.length && y) {
       h += `<form class="pr-appeal"><h4>${t("pr_file_appeal")}</h4>
         <label>${t("side")} <select name="side">${sides.map((s) => `<option value="${s}">${t(s)}</option>`).join("")}</select></label>
-        <label>${t("indicator")} <select name="indicator">${y.indicators.map((i) => `<option value="${esc(i.id)}">${esc(ind(i.id))}</option>`).join("")}</select></label>
+        <label>${t("pr_subject")} <select name="subject"><optgroup label="${t("indicators")}">${y.indicators.map((i) => `<option value="i:${esc(i.id)}">${esc(ind(i.id))}</option>`).join("")}</optgroup>
+          ${y.findings.length ? `<optgroup label="${t("findings")}">${y.findings.map((f) => `<option value="f:${esc(f.finding)}|${esc(f.record_kind)}|${esc(f.record_id)}">${esc(t(f.finding))} · ${esc(f.record_id)}</option>`).join("")}</optgroup>` : ""}</select></label>
         <label>${t("pr_value")} <input name="value" size="12"></label><br>
         <label>${t("pr_reason")} <input name="reason" size="40"></label> <label>${t("pr_evidence")} <input name="evidence" size="30"></label>
         <button type="submit">${t("pr_submit_appeal")}</button></form>`;
@@ -94,7 +95,13 @@ const Procedure = (() => {
       return [`${base}/self-evaluations/${encodeURIComponent(id)}/${f.dataset.side}`, { claims, narrative: f.narrative.value }];
     }, reload);
     wire(el, "form.pr-opinion-form", (f) => [`${base}/self-evaluations/${encodeURIComponent(id)}/${f.dataset.side}/opinion`, { agrees: f.agrees.value === "true", text: f.text.value }], reload);
-    wire(el, "form.pr-appeal", (f) => [`${base}/appeals`, { pairing_id: id, side: f.side.value, indicator: f.indicator.value, value: f.value.value.trim(), reason: f.reason.value, evidence: f.evidence.value }], reload);
+    wire(el, "form.pr-appeal", (f) => {
+      const [kind, rest] = [f.subject.value.slice(0, 1), f.subject.value.slice(2)];
+      const common = { pairing_id: id, side: f.side.value, reason: f.reason.value, evidence: f.evidence.value };
+      if (kind === "i") return [`${base}/appeals`, { ...common, indicator: rest, value: f.value.value.trim() }];
+      const [finding, record_kind, record_id] = rest.split("|");
+      return [`${base}/appeals`, { ...common, finding, record_kind, record_id }];
+    }, reload);
     wire(el, "form.pr-decide", (f) => [`${base}/appeals/${f.dataset.id}/decision`, { upheld: f.upheld.checked, comment: f.comment.value }], reload);
   }
 
@@ -120,5 +127,54 @@ const Procedure = (() => {
     wire(el, "form.pr-freeze", (f) => [`/api/v1/rounds/${f.dataset.year}/freeze`, { reason: f.reason.value }], reload);
   }
 
-  return { pairingCard, roundControls, openForm, wireWorkbench };
+  // The cross-check team's form (交叉核查结果), made for a phone: one card a
+  // sampled record, its result and note; the filled-in ones are saved
+  // together, all or none, and a refused row shows its reason on its card.
+  const CK_ROWS = 200;
+  async function checkPage(app, params) {
+    const year = params.get("year");
+    const only = params.get("pairing") || "";
+    const c = await api(`/api/v1/rounds/${encodeURIComponent(year)}/checks`);
+    const rows = c.rows.map((r, i) => ({ ...r, i })).filter((r) => !only || r.pairing_id === only);
+    const pairings = [...new Set(c.rows.map((r) => r.pairing_id))];
+    const done = c.rows.filter((r) => r.result).length;
+    const kind = (k) => (["village", "household"].includes(k) ? t("ck_kind_" + k) : recordKindLabel(k));
+    const card = (r) => `<div class="ck-row card" data-i="${r.i}"><div><b>${esc(kind(r.record_kind))}</b> ${esc(r.record_id)}</div>
+      <div class="muted">${esc(r.pairing_id)} · ${esc(r.stratum)}</div>
+      <label>${t("ck_result")} <select name="result" ${c.may_record ? "" : "disabled"}><option value="">—</option>${c.results.map((x) => `<option value="${x}" ${r.result === x ? "selected" : ""}>${t("ck_" + x)}</option>`).join("")}</select></label>
+      <label>${t("ck_note")} <input name="note" value="${esc(r.note || "")}" ${c.may_record ? "" : "disabled"} placeholder="${t("ck_note_hint")}"></label>
+      ${r.by ? `<div class="muted">${esc(r.by)} · ${esc((r.at || "").slice(0, 10))}</div>` : ""}<div class="ck-error error"></div></div>`;
+    app.innerHTML = `<h1>${t("ck_title")} · ${esc(year)}</h1>
+      ${c.seed == null ? `<p id="ck-none" class="muted">${t("ck_none")}</p>` : `<p class="muted">${t("ck_seed")} ${c.seed} · ${t("ck_progress").replace("{d}", done).replace("{n}", c.rows.length)}</p>
+      <div class="filters"><label>${t("pairing")} <select id="ck-pairing"><option value="">${t("all")}</option>${pairings.map((p) => `<option ${p === only ? "selected" : ""}>${esc(p)}</option>`).join("")}</select></label></div>
+      <p class="pr-status"></p>
+      <div id="ck-rows">${rows.slice(0, CK_ROWS).map(card).join("")}</div>
+      ${rows.length > CK_ROWS ? `<p class="muted">${t("wb_more").replace("{n}", rows.length - CK_ROWS)}</p>` : ""}
+      ${c.may_record ? `<p class="ck-save"><button id="ck-save" type="button">${t("ck_save")}</button></p>` : `<p class="muted">${t("ck_read_only")}</p>`}`}`;
+    $("#ck-pairing")?.addEventListener("change", (e) => { location.hash = `#/check?year=${encodeURIComponent(year)}&pairing=${encodeURIComponent(e.target.value)}`; });
+    $("#ck-save")?.addEventListener("click", async () => {
+      const sent = [];
+      app.querySelectorAll(".ck-row").forEach((el) => {
+        const r = c.rows[+el.dataset.i];
+        const result = el.querySelector("select").value, note = el.querySelector("input").value.trim();
+        el.querySelector(".ck-error").textContent = "";
+        if (result && (result !== r.result || note !== (r.note || ""))) sent.push({ el, row: { pairing_id: r.pairing_id, county: r.county, record_kind: r.record_kind, record_id: r.record_id, stratum: r.stratum, result, note } });
+      });
+      const el = app;
+      try {
+        const b = await post(`/api/v1/rounds/${encodeURIComponent(year)}/checks`, { seed: c.seed, rows: sent.map((x) => x.row) });
+        if (!b.saved) {
+          b.errors.forEach((e) => { const x = e.row != null && sent[e.row]; if (x) x.el.querySelector(".ck-error").textContent = lang === "zh" ? e.reason_zh : e.reason; });
+          status(el, t("ck_refused").replace("{n}", b.errors.length), true);
+          return;
+        }
+        await checkPage(app, params);
+        status(app, t("ck_saved").replace("{n}", b.recorded), false);
+      } catch (e) {
+        status(el, e.message, true);
+      }
+    });
+  }
+
+  return { pairingCard, roundControls, openForm, wireWorkbench, checkPage };
 })();

@@ -103,6 +103,9 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/reconciliation/{year}", SignedIn),
     // Narrowed to the parties and team the caller acts for.
     ("GET", "/api/v1/workbench", SignedIn),
+    // A team's sampled records; recording checks the caller's team per row.
+    ("GET", "/api/v1/rounds/{year}/checks", SignedIn),
+    ("POST", "/api/v1/rounds/{year}/checks", SignedIn),
     ("GET", "/api/v1/rounds", SignedIn),
     ("GET", "/api/v1/rounds/{year}", SignedIn),
     // A party's report, preliminary (初步结果) until the round is published.

@@ -12,6 +12,7 @@ mod appeals;
 mod assets;
 pub mod auth;
 mod cache;
+mod checks;
 mod convert;
 mod error;
 mod files;
@@ -99,6 +100,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reconciliation/{year}", get(reconciliation::get))
         .route("/api/v1/rounds", get(rounds::list))
         .route("/api/v1/workbench", get(workbench::workbench))
+        .route(
+            "/api/v1/rounds/{year}/checks",
+            get(checks::list).post(checks::record),
+        )
         .route("/api/v1/rounds/{year}", get(rounds::get))
         .route(
             "/api/v1/rounds/{year}/report/{id}/{side}",

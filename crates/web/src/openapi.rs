@@ -229,6 +229,27 @@ fn round_paths() -> Value {
         vec![year(), id(), side()],
         "text/html",
     );
+    paths["/api/v1/rounds/{year}/checks"] = {
+        let mut v = op(
+            "The cross-check team's form (交叉核查结果): the sampled records of the latest sample for the caller's team (an office of a team's province: its pairings; the national office and assessors: all), each with the result recorded so far, and whether the caller may record now",
+            vec![year()],
+        );
+        let mut responses = error_responses();
+        responses["200"] = json_ok(
+            "`{recorded, saved, errors}`: nothing is stored when any row has an error; each error names its form row (`row`, from 0), column and reason",
+        );
+        let row = json!({ "type": "object", "required": ["pairing_id", "record_kind", "record_id", "stratum", "result"], "properties": {
+            "pairing_id": { "type": "string" }, "county": { "type": "string" }, "record_kind": { "type": "string" }, "record_id": { "type": "string" },
+            "stratum": { "type": "string" }, "result": { "type": "string", "enum": ["confirmed", "not_found", "discrepant", "falsified"] },
+            "note": { "type": "string", "description": "the corrected value or the evidence; required when discrepant or falsified" } } });
+        v["post"] = json!({
+            "summary": "Record the team's results on sampled records during the round's cross_check step, all or none, with the rules of a filled-in sample.csv; only the national office and the team's own province office (403 for another team's pairing)",
+            "parameters": [year()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["seed", "rows"], "properties": { "seed": { "type": "integer", "format": "int64" }, "rows": { "type": "array", "items": row } } } } } },
+            "responses": responses
+        });
+        v
+    };
     paths["/api/v1/workbench"] = op(
         "The caller's workbench (工作台): for each round not yet published, its schedule with late steps marked and the current step's deadline; the parties the caller acts for (every party for the national office and assessors) with their self-evaluation, the paired side's opinion, open tasks (self_evaluation, opinion), appeals and whether they are late; the cross-check teams of the caller's province with their sampled and recorded records",
         vec![],

@@ -294,6 +294,18 @@ fn cases() -> Vec<Case> {
     c.push(case("GET", "/api/v1/workbench", true, "/api/v1/workbench"));
     c.push(case(
         "GET",
+        "/api/v1/rounds/{year}/checks",
+        true,
+        "/api/v1/rounds/2031/checks",
+    ));
+    c.push(json_case(
+        "/api/v1/rounds/{year}/checks",
+        true,
+        "/api/v1/rounds/2031/checks",
+        serde_json::json!({ "seed": 1, "rows": [] }),
+    ));
+    c.push(case(
+        "GET",
         "/api/v1/rounds/{year}/export.xlsx",
         true,
         "/api/v1/rounds/2031/export.xlsx",
@@ -377,6 +389,7 @@ fn expected(who: Who, c: &Case) -> bool {
         | ("GET", "/api/v1/reconciliation/{year}")
         | ("GET", "/api/v1/rounds/{year}/export.xlsx")
         | ("GET", "/api/v1/workbench")
+        | ("GET", "/api/v1/rounds/{year}/checks")
         | ("GET", "/api/v1/rounds/{year}") => who != Public,
         ("GET", "/api/v1/rounds/{year}/self-evaluations/{id}")
         | ("GET", "/api/v1/rounds/{year}/report/{id}/{side}") => office_scope(c.inside),
@@ -386,6 +399,9 @@ fn expected(who: Who, c: &Case) -> bool {
             matches!(who, Admin | OfficeIn)
         }
         ("GET", "/api/v1/rounds/{year}/appeals") => who != Public,
+        // Teams record: the national office and the offices (each row
+        // checked against the caller's team by the handler).
+        ("POST", "/api/v1/rounds/{year}/checks") => matches!(who, Admin | OfficeIn | OfficeOut),
         // A party appeals for its own side; assessors decide.
         ("POST", "/api/v1/rounds/{year}/appeals") => matches!(who, Admin | OfficeIn),
         ("POST", "/api/v1/rounds/{year}/appeals/{id}/decision") => {

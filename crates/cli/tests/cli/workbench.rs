@@ -128,3 +128,139 @@ fn each_role_sees_its_tasks_deadlines_and_teams_for_the_round() {
         assert!(t["province"].as_str().unwrap().starts_with("45"), "{t}");
     }
 }
+
+#[test]
+fn a_team_records_its_results_on_its_own_sample_through_the_form() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "c.db");
+    import_test_dataset(&db);
+    freeze_round(&db, "2020");
+    let sample_dir = tmp.path().join("sample");
+    let r = xiezuo(
+        &db,
+        &[
+            "sample",
+            "--year",
+            "2020",
+            "--seed",
+            "11",
+            "--out",
+            sample_dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let admin = account_token(&db, "nat", &["--role", "admin"]);
+    let assessor = account_token(&db, "as", &["--role", "assessor"]);
+    let s = serve_plain(&db, &[]);
+    let send = |token: &str, method: &str, path: &str, body: &str| -> (u16, Value) {
+        let (st, _, b) = api_call(&s.addr, token, method, path, body);
+        (st, serde_json::from_str(&b).unwrap_or(Value::Null))
+    };
+    let (st, all) = send(&admin, "GET", "/api/v1/rounds/2020/checks", "");
+    assert_eq!(st, 200, "{all}");
+    let rows = all["rows"].as_array().unwrap().clone();
+    let sample_rows = std::fs::read_to_string(sample_dir.join("sample.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(
+        rows.len(),
+        sample_rows,
+        "the national office sees the whole sample"
+    );
+    assert_eq!(all["may_record"], false, "not yet in the cross-check step");
+
+    // The office of one team's province sees only its team's pairings.
+    let team = rows
+        .iter()
+        .find_map(|r| r["team"].as_str())
+        .unwrap()
+        .to_string();
+    let office = account_token(&db, "team", &["--role", "office", "--region", &team]);
+    let r = xiezuo(
+        &db,
+        &[
+            "round",
+            "advance",
+            "--year",
+            "2020",
+            "--to",
+            "cross_check",
+            "--reason",
+            "核查",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_, mine) = send(&office, "GET", "/api/v1/rounds/2020/checks", "");
+    let mine = mine["rows"].as_array().unwrap().clone();
+    assert!(!mine.is_empty() && mine.len() < rows.len());
+    assert!(mine.iter().all(|r| r["team"] == team.as_str()));
+    let form = |r: &Value, result: &str, note: &str| serde_json::json!({ "pairing_id": r["pairing_id"], "county": r["county"], "record_kind": r["record_kind"], "record_id": r["record_id"], "stratum": r["stratum"], "result": result, "note": note });
+    let body = |rows: Vec<Value>| serde_json::json!({ "seed": 11, "rows": rows }).to_string();
+    // Another team's record is refused, and so is an assessor.
+    let other = rows.iter().find(|r| r["team"] != team.as_str()).unwrap();
+    let (st, b) = send(
+        &office,
+        "POST",
+        "/api/v1/rounds/2020/checks",
+        &body(vec![form(other, "confirmed", "")]),
+    );
+    assert_eq!(st, 403, "{b}");
+    assert!(b.to_string().contains("is not checked by your team"), "{b}");
+    let (st, _) = send(
+        &assessor,
+        "POST",
+        "/api/v1/rounds/2020/checks",
+        &body(vec![form(&mine[0], "confirmed", "")]),
+    );
+    assert_eq!(st, 403);
+    // A discrepant result without its corrected value: nothing is stored, the row is named.
+    let (st, b) = send(
+        &office,
+        "POST",
+        "/api/v1/rounds/2020/checks",
+        &body(vec![
+            form(&mine[0], "confirmed", ""),
+            form(&mine[1], "discrepant", ""),
+        ]),
+    );
+    assert_eq!((st, &b["saved"]), (200, &Value::Bool(false)), "{b}");
+    assert_eq!(b["errors"][0]["row"], 1, "{b}");
+    assert_eq!(b["errors"][0]["column"], "note", "{b}");
+    let (_, again) = send(&office, "GET", "/api/v1/rounds/2020/checks", "");
+    assert!(
+        again["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["result"].is_null()),
+        "nothing stored"
+    );
+    // Good rows are stored and read back, with who recorded them.
+    let (st, b) = send(
+        &office,
+        "POST",
+        "/api/v1/rounds/2020/checks",
+        &body(vec![
+            form(&mine[0], "confirmed", ""),
+            form(&mine[1], "discrepant", "实际 12 人"),
+        ]),
+    );
+    assert_eq!((st, &b["recorded"]), (200, &serde_json::json!(2)), "{b}");
+    let (_, again) = send(&office, "GET", "/api/v1/rounds/2020/checks", "");
+    let again = again["rows"].as_array().unwrap();
+    assert_eq!(again[1]["result"], "discrepant");
+    assert_eq!(again[1]["note"], "实际 12 人");
+    assert_eq!(again[1]["by"], "team");
+    // The workbench counts them for the team.
+    let (_, w) = send(&office, "GET", "/api/v1/workbench", "");
+    let t = w["rounds"][0]["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["province"] == team.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(t["recorded"], 2, "{t}");
+}

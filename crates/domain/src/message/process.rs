@@ -193,6 +193,21 @@ pub const PROCESS: &[(&str, &str, &str)] = &[
     ),
     // Cross-check results filled into sample.csv (engine::round::check).
     (
+        "check.not_now",
+        "the {year} assessment round is {state}: results are recorded during its cross_check step",
+        "{year} 年度考核轮次处于“{state_zh}”阶段：核查结果只能在交叉核查阶段录入",
+    ),
+    (
+        "check.not_team",
+        "only the national office and the offices of the cross-check teams' provinces record results",
+        "只有国家级管理员和交叉核查组所在省的协作办可以录入核查结果",
+    ),
+    (
+        "check.other_team",
+        "pairing {pairing} is not checked by your team",
+        "结对 {pairing} 不由本核查组核查",
+    ),
+    (
         "check.header",
         "expected the header of sample.csv: {columns}",
         "应为 sample.csv 的表头：{columns}",

@@ -24,6 +24,7 @@ pub mod check;
 pub mod messages;
 pub mod penalty;
 pub mod sample;
+pub mod team;
 
 use crate::assess::data::AssessmentData;
 use crate::assess::method::Method;
