@@ -486,20 +486,7 @@ fn each_party_evaluates_its_own_side_and_the_paired_party_gives_its_opinion() {
     assert_eq!(st, 200, "{b}");
     assert_eq!(b["sides"][1]["opinion"]["agrees"], false, "{b}");
     // Past the self-evaluation, nothing more is written.
-    let r = xiezuo(
-        &db,
-        &[
-            "round",
-            "advance",
-            "--year",
-            "2020",
-            "--to",
-            "cross_check",
-            "--reason",
-            "核查",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    advance_round(&db, "2020", "cross_check", "核查");
     let (st, b) = send(&gx, "POST", &format!("{base}/west"), &body.to_string());
     assert_eq!(st, 409, "{b}");
 }
@@ -1043,20 +1030,7 @@ fn cross_check_results_are_checked_against_the_drawn_sample_and_give_verified_ra
         }
     }
     // Outside the cross-check step nothing is recorded.
-    let r = xiezuo(
-        &db,
-        &[
-            "round",
-            "advance",
-            "--year",
-            "2020",
-            "--to",
-            "review",
-            "--reason",
-            "初步结果",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    advance_round(&db, "2020", "review", "初步结果");
     let r = xiezuo(
         &db,
         &[

@@ -160,6 +160,34 @@ pub fn assess_into<D: DbArgs + ?Sized>(db: &D, year: &str, out: &Path) -> Run {
     r
 }
 
+/// `xiezuo round advance --year YEAR --to TO --reason REASON`, which must succeed.
+pub fn advance_round<D: DbArgs + ?Sized>(db: &D, year: &str, to: &str, reason: &str) {
+    let r = xiezuo(
+        db,
+        &[
+            "round", "advance", "--year", year, "--to", to, "--reason", reason,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// `xiezuo sample --year YEAR --seed SEED --out OUT`, which must succeed.
+pub fn draw_sample<D: DbArgs + ?Sized>(db: &D, year: &str, seed: &str, out: &Path) {
+    let r = xiezuo(
+        db,
+        &[
+            "sample",
+            "--year",
+            year,
+            "--seed",
+            seed,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
 /// Opens the round of `year`, moves it to its self-evaluation step and
 /// freezes its data, through the command line.
 pub fn freeze_round<D: DbArgs + ?Sized>(db: &D, year: &str) {

@@ -142,6 +142,21 @@ pub fn api_call(
     raw_exchange(addr, method, path, &headers, body)
 }
 
+/// [`api_call`] with the body read as JSON (null when it is not).
+pub fn api_json(
+    addr: &str,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, serde_json::Value) {
+    let (st, _, b) = api_call(addr, token, method, path, body);
+    (
+        st,
+        serde_json::from_str(&b).unwrap_or(serde_json::Value::Null),
+    )
+}
+
 /// A request: (status, response head, body).
 pub fn raw_exchange(
     addr: &str,

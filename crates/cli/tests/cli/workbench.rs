@@ -5,7 +5,7 @@
 //! appears.
 
 use crate::support::*;
-use crate::web::{account_token, api_call, serve_plain};
+use crate::web::{account_token, api_json, serve_plain};
 use serde_json::Value;
 
 #[test]
@@ -15,25 +15,12 @@ fn each_role_sees_its_tasks_deadlines_and_teams_for_the_round() {
     import_test_dataset(&db);
     freeze_round(&db, "2020");
     let sample_dir = tmp.path().join("sample");
-    let r = xiezuo(
-        &db,
-        &[
-            "sample",
-            "--year",
-            "2020",
-            "--seed",
-            "11",
-            "--out",
-            sample_dir.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    draw_sample(&db, "2020", "11", &sample_dir);
     let admin = account_token(&db, "nat", &["--role", "admin"]);
     let gx = account_token(&db, "gx", &["--role", "office", "--region", "450000"]);
     let s = serve_plain(&db, &[]);
-    let send = |token: &str, method: &str, path: &str, body: &str| -> (u16, Value) {
-        let (st, _, b) = api_call(&s.addr, token, method, path, body);
-        (st, serde_json::from_str(&b).unwrap_or(Value::Null))
+    let send = |token: &str, method: &str, path: &str, body: &str| {
+        api_json(&s.addr, token, method, path, body)
     };
     let board = |token: &str| -> Value {
         let (st, b) = send(token, "GET", "/api/v1/workbench", "");
@@ -136,25 +123,12 @@ fn a_team_records_its_results_on_its_own_sample_through_the_form() {
     import_test_dataset(&db);
     freeze_round(&db, "2020");
     let sample_dir = tmp.path().join("sample");
-    let r = xiezuo(
-        &db,
-        &[
-            "sample",
-            "--year",
-            "2020",
-            "--seed",
-            "11",
-            "--out",
-            sample_dir.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    draw_sample(&db, "2020", "11", &sample_dir);
     let admin = account_token(&db, "nat", &["--role", "admin"]);
     let assessor = account_token(&db, "as", &["--role", "assessor"]);
     let s = serve_plain(&db, &[]);
-    let send = |token: &str, method: &str, path: &str, body: &str| -> (u16, Value) {
-        let (st, _, b) = api_call(&s.addr, token, method, path, body);
-        (st, serde_json::from_str(&b).unwrap_or(Value::Null))
+    let send = |token: &str, method: &str, path: &str, body: &str| {
+        api_json(&s.addr, token, method, path, body)
     };
     let (st, all) = send(&admin, "GET", "/api/v1/rounds/2020/checks", "");
     assert_eq!(st, 200, "{all}");
@@ -178,20 +152,7 @@ fn a_team_records_its_results_on_its_own_sample_through_the_form() {
         .unwrap()
         .to_string();
     let office = account_token(&db, "team", &["--role", "office", "--region", &team]);
-    let r = xiezuo(
-        &db,
-        &[
-            "round",
-            "advance",
-            "--year",
-            "2020",
-            "--to",
-            "cross_check",
-            "--reason",
-            "核查",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    advance_round(&db, "2020", "cross_check", "核查");
     let (_, mine) = send(&office, "GET", "/api/v1/rounds/2020/checks", "");
     let mine = mine["rows"].as_array().unwrap().clone();
     assert!(!mine.is_empty() && mine.len() < rows.len());
