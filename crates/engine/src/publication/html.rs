@@ -317,7 +317,47 @@ fn history(h: &mut String, r: &PartyReport) {
             "version" => "形成新的锁定版本".to_string(),
             _ => e.to.label_zh().to_string(),
         };
-        h.push_str(&row(&[td(&e.at), td(&step), td(&e.actor), td(&e.reason)]));
+        h.push_str(&row(&[
+            td(&e.at),
+            td(&step),
+            td(&e.actor),
+            td(&reason_zh(&e.reason)),
+        ]));
     }
     h.push_str("</tbody></table>");
+}
+
+/// The reasons the engine itself writes for a new frozen version, in
+/// Chinese; any other reason (a person's) as written.
+fn reason_zh(reason: &str) -> String {
+    if let Some(rest) = reason.strip_prefix("appeal ")
+        && let Some((id, comment)) = rest.split_once(" upheld: ")
+    {
+        return format!("申诉 {id} 成立：{comment}");
+    }
+    if let Some(n) = reason
+        .strip_prefix("cross-check penalties applied: ")
+        .and_then(|r| r.strip_suffix(" falsified records"))
+    {
+        return format!("执行交叉核查扣分：{n} 条弄虚作假记录");
+    }
+    reason.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reason_zh;
+
+    #[test]
+    fn the_engines_own_reasons_read_in_chinese_and_a_persons_as_written() {
+        assert_eq!(
+            reason_zh("appeal 3 upheld: 经核实成立"),
+            "申诉 3 成立：经核实成立"
+        );
+        assert_eq!(
+            reason_zh("cross-check penalties applied: 2 falsified records"),
+            "执行交叉核查扣分：2 条弄虚作假记录"
+        );
+        assert_eq!(reason_zh("按期进入自评"), "按期进入自评");
+    }
 }
