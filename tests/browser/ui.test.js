@@ -255,9 +255,10 @@ test("the whole procedure of a round runs in the browser, each party and role do
   await admin.waitForSelector(`${section} form.pr-advance[data-to=cross_check]`);
   await step("form.pr-advance", "交叉核查");
   await admin.waitForSelector(`${section} form.pr-advance[data-to=review]`);
-  // The sample is drawn; a team enters its results on a phone, a refused row named on its card.
-  const drawn = spawnSync(bin, ["--db", path.join(dir, "b.db"), "sample", "--year", "2017", "--seed", "3", "--out", path.join(dir, "sample-2017")], { encoding: "utf8" });
-  assert.equal(drawn.status, 0, drawn.stderr);
+  // The national office draws the sample; a team enters its results on a phone, a refused row named on its card.
+  await admin.fill(`${section} form.pr-sample input[name=seed]`, "3");
+  await admin.click(`${section} form.pr-sample button`);
+  await admin.waitForSelector(`${section} .wb-teams tbody tr`);
   const phone = await context.newPage();
   await phone.setViewportSize({ width: 390, height: 800 });
   await phone.goto(base + "/#/check?year=2017");
@@ -276,10 +277,16 @@ test("the whole procedure of a round runs in the browser, each party and role do
   assert.doesNotMatch(kinds, /village|household|undefined/);
   await phone.screenshot({ path: path.join(shots, "check-phone.png") });
   await phone.close();
+  // The penalties are applied once (nothing was found falsified); a second time is refused with its reason.
+  await admin.goto(base + "/#/workbench?again=1");
+  await admin.waitForSelector(`${section} form.pr-penalties`);
+  await admin.click(`${section} form.pr-penalties button`);
+  await admin.waitForFunction(() => /已保存/.test(document.querySelector(".pr-status")?.textContent || ""));
+  await admin.click(`${section} form.pr-penalties button`);
+  await admin.waitForFunction(() => /扣分已经执行/.test(document.querySelector(".pr-status")?.textContent || ""));
   await step("form.pr-advance", "形成考核报告");
   await admin.waitForSelector(`${section} form.pr-advance[data-to=approved]`);
-  await gx.page.goto(base + "/#/");
-  await gx.page.goto(pairing);
+  await gx.page.goto(pairing + "&again=1");
   await gx.page.waitForSelector("#procedure form.pr-appeal");
   await gx.page.selectOption("#procedure form.pr-appeal select[name=subject]", "i:poor_employed");
   await gx.page.fill("#procedure form.pr-appeal input[name=value]", "99");

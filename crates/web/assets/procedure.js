@@ -15,7 +15,8 @@ const Procedure = (() => {
   };
   const ind = (id) => t(id);
   const status = (el, text, bad) => {
-    const s = el.querySelector(".pr-status");
+    const s = el.querySelector(".pr-status") || document.querySelector(".pr-status");
+    if (!s) return;
     s.textContent = text;
     s.className = `pr-status ${bad ? "error" : "ok"}`;
   };
@@ -25,8 +26,8 @@ const Procedure = (() => {
     try {
       const [path, body] = make(f);
       await post(path, body);
-      status(el, t("pr_saved"), false);
       await after();
+      status(el, t("pr_saved"), false);
     } catch (e) {
       status(el, e.message, true);
     }
@@ -112,7 +113,11 @@ const Procedure = (() => {
       ? `<form class="pr-freeze" data-year="${r.year}"><input name="reason" size="30" aria-label="${t("pr_reason")}" placeholder="${t("pr_reason")}"> <button type="submit">${t("pr_freeze")}</button></form>` : "";
     const next = r.next
       ? `<form class="pr-advance" data-year="${r.year}" data-to="${r.next}"><input name="reason" size="30" aria-label="${t("pr_reason")}" placeholder="${t("pr_reason")}"> <button type="submit">${t("pr_advance").replace("{s}", t("state_" + r.next))}</button></form>` : "";
-    return `<div class="pr-controls">${next}${freeze}</div>`;
+    const sample = r.frozen && ["self_evaluation", "cross_check"].includes(r.state)
+      ? `<form class="pr-sample" data-year="${r.year}"><input name="seed" size="12" inputmode="numeric" aria-label="${t("ck_seed")}" placeholder="${t("ck_seed")}"> <button type="submit">${t("pr_sample")}</button></form>` : "";
+    const penalties = r.state === "cross_check"
+      ? `<form class="pr-penalties" data-year="${r.year}"><button type="submit">${t("pr_penalties")}</button></form>` : "";
+    return `<div class="pr-controls">${next}${freeze}${sample}${penalties}</div>`;
   }
 
   function openForm() {
@@ -125,6 +130,8 @@ const Procedure = (() => {
     wire(el, "#pr-open", (f) => [`/api/v1/rounds/${encodeURIComponent(f.year.value.trim())}/open`, { reason: f.reason.value }], reload);
     wire(el, "form.pr-advance", (f) => [`/api/v1/rounds/${f.dataset.year}/advance`, { to: f.dataset.to, reason: f.reason.value }], reload);
     wire(el, "form.pr-freeze", (f) => [`/api/v1/rounds/${f.dataset.year}/freeze`, { reason: f.reason.value }], reload);
+    wire(el, "form.pr-sample", (f) => [`/api/v1/rounds/${f.dataset.year}/sample`, { seed: Number(f.seed.value.trim()) }], reload);
+    wire(el, "form.pr-penalties", (f) => [`/api/v1/rounds/${f.dataset.year}/penalties`, {}], reload);
   }
 
   // The cross-check team's form (交叉核查结果), made for a phone: one card a

@@ -56,8 +56,8 @@ pub enum Rule {
     Audit,
     /// A job: the caller who started it, or an administrator.
     Job,
-    /// Moving an assessment round and freezing its data: administrators
-    /// (the national office).
+    /// Moving an assessment round, freezing its data, drawing its sample
+    /// and applying its penalties: administrators (the national office).
     Rounds,
 }
 
@@ -115,6 +115,8 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/rounds/{year}/open", Rounds),
     ("POST", "/api/v1/rounds/{year}/advance", Rounds),
     ("POST", "/api/v1/rounds/{year}/freeze", Rounds),
+    ("POST", "/api/v1/rounds/{year}/sample", Rounds),
+    ("POST", "/api/v1/rounds/{year}/penalties", Rounds),
     (
         "GET",
         "/api/v1/rounds/{year}/self-evaluations/{id}",

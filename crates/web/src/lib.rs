@@ -129,6 +129,15 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(rounds::ROUND_BODY_MAX)),
         )
         .route(
+            "/api/v1/rounds/{year}/sample",
+            axum::routing::post(rounds::sample)
+                .layer(axum::extract::DefaultBodyLimit::max(rounds::ROUND_BODY_MAX)),
+        )
+        .route(
+            "/api/v1/rounds/{year}/penalties",
+            axum::routing::post(rounds::penalties),
+        )
+        .route(
             "/api/v1/rounds/{year}/self-evaluations/{id}",
             get(self_evaluations::get),
         )

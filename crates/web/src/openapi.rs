@@ -250,6 +250,19 @@ fn round_paths() -> Value {
         });
         v
     };
+    let mut responses = error_responses();
+    responses["200"] = json_ok("the round after the step");
+    paths["/api/v1/rounds/{year}/sample"] = json!({ "post": {
+        "summary": "Draw the cross-check sample (交叉核查抽样) of a frozen round with a seed (administrators): the same seed gives the same sample; the seed and the SHA-256 of sample.csv are recorded in the round and the teams assigned by lot, never to their own pairing or province (the same as `xiezuo sample`)",
+        "parameters": [year()],
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["seed"], "properties": { "seed": { "type": "integer", "format": "int64", "minimum": 0 } } } } } },
+        "responses": responses.clone()
+    } });
+    paths["/api/v1/rounds/{year}/penalties"] = json!({ "post": {
+        "summary": "Apply the method's penalties to the records the teams found falsified (administrators), once, at the end of the cross_check step: the round's next frozen version (the same as `xiezuo check apply`; 409 at another step or when applied already)",
+        "parameters": [year()],
+        "responses": responses
+    } });
     paths["/api/v1/workbench"] = op(
         "The caller's workbench (工作台): for each round not yet published, its schedule with late steps marked and the current step's deadline; the parties the caller acts for (every party for the national office and assessors) with their self-evaluation, the paired side's opinion, open tasks (self_evaluation, opinion), appeals and whether they are late; the cross-check teams of the caller's province with their sampled and recorded records",
         vec![],

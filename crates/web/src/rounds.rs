@@ -181,3 +181,57 @@ pub async fn freeze(
         .map_err(api_error)?;
     Ok(Json(body(&state, &r)))
 }
+
+/// The body of `POST /api/v1/rounds/{year}/sample`.
+#[derive(serde::Deserialize)]
+pub struct SampleRequest {
+    /// The seed of the draw (recorded in the round).
+    pub seed: u64,
+}
+
+/// `POST /api/v1/rounds/{year}/sample`: draws the cross-check sample
+/// (交叉核查抽样) of a frozen round with a seed, records the seed and the
+/// digest of `sample.csv` in the round, and assigns the teams; the same as
+/// `xiezuo sample`.
+pub async fn sample(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<Caller>,
+    Path(year): Path<i32>,
+    JsonBody(b): JsonBody<SampleRequest>,
+) -> Result<Json<wire::RoundBody>, ApiError> {
+    let r = state
+        .with_store(|s| round::round(s, year))
+        .map_err(api_error)?
+        .ok_or_else(|| api_error(RoundError::NoRound(year)))?;
+    let method = method_of(&state, Some(&r.method_id))?;
+    let at = (state.clock)();
+    let drawn = state
+        .with_store(|s| round::sample::sample(s, year, b.seed, &method, &caller.login, &at))
+        .map_err(api_error)?;
+    Ok(Json(body(&state, &drawn.round)))
+}
+
+/// `POST /api/v1/rounds/{year}/penalties`: applies the method's penalties
+/// to the records the teams found falsified (弄虚作假), once, at the end of
+/// the cross-check step: the round's next frozen version. The same as
+/// `xiezuo check apply`.
+pub async fn penalties(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<Caller>,
+    Path(year): Path<i32>,
+) -> Result<Json<wire::RoundBody>, ApiError> {
+    let r = state
+        .with_store(|s| round::round(s, year))
+        .map_err(api_error)?
+        .ok_or_else(|| api_error(RoundError::NoRound(year)))?;
+    let method = method_of(&state, Some(&r.method_id))?;
+    let at = (state.clock)();
+    state
+        .with_store(|s| round::penalty::apply(s, year, &method, &caller.login, &at))
+        .map_err(api_error)?;
+    let r = state
+        .with_store(|s| round::round(s, year))
+        .map_err(api_error)?
+        .ok_or_else(|| api_error(RoundError::NoRound(year)))?;
+    Ok(Json(body(&state, &r)))
+}

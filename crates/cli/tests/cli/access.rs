@@ -274,6 +274,16 @@ fn cases() -> Vec<Case> {
             "/api/v1/rounds/2031/freeze",
             serde_json::json!({ "reason": "cut-off" }),
         ),
+        (
+            "/api/v1/rounds/{year}/sample",
+            "/api/v1/rounds/2031/sample",
+            serde_json::json!({ "seed": 7 }),
+        ),
+        (
+            "/api/v1/rounds/{year}/penalties",
+            "/api/v1/rounds/2031/penalties",
+            serde_json::json!({}),
+        ),
     ] {
         c.push(json_case(route, true, path, body));
     }
@@ -410,7 +420,9 @@ fn expected(who: Who, c: &Case) -> bool {
         // The national office moves the rounds.
         ("POST", "/api/v1/rounds/{year}/open")
         | ("POST", "/api/v1/rounds/{year}/advance")
-        | ("POST", "/api/v1/rounds/{year}/freeze") => who == Admin,
+        | ("POST", "/api/v1/rounds/{year}/freeze")
+        | ("POST", "/api/v1/rounds/{year}/sample")
+        | ("POST", "/api/v1/rounds/{year}/penalties") => who == Admin,
         ("GET", "/api/v1/pairings/{id}")
         | ("GET", "/api/v1/pairings/{id}/explain")
         | ("GET", "/api/v1/projects/{id}")

@@ -225,3 +225,65 @@ fn a_team_records_its_results_on_its_own_sample_through_the_form() {
         .clone();
     assert_eq!(t["recorded"], 2, "{t}");
 }
+
+#[test]
+fn the_national_office_draws_the_sample_and_applies_the_penalties_over_the_api() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = TestDb::new(tmp.path(), "p.db");
+    import_test_dataset(&db);
+    freeze_round(&db, "2020");
+    let admin = account_token(&db, "nat", &["--role", "admin"]);
+    let gx = account_token(&db, "gx", &["--role", "office", "--region", "450000"]);
+    let s = serve_plain(&db, &[]);
+    let send = |token: &str, method: &str, path: &str, body: &str| {
+        api_json(&s.addr, token, method, path, body)
+    };
+    let (st, _) = send(&gx, "POST", "/api/v1/rounds/2020/sample", r#"{"seed":11}"#);
+    assert_eq!(st, 403, "an office does not draw");
+    let (st, b) = send(
+        &admin,
+        "POST",
+        "/api/v1/rounds/2020/sample",
+        r#"{"seed":11}"#,
+    );
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["samples"][0]["seed"], 11, "{b}");
+    // The same seed from the command line gives the same sample.
+    draw_sample(&db, "2020", "11", &tmp.path().join("sample"));
+    let (_, b) = send(&admin, "GET", "/api/v1/rounds/2020", "");
+    assert_eq!(b["samples"][0]["digest"], b["samples"][1]["digest"], "{b}");
+
+    let (st, b) = send(&admin, "POST", "/api/v1/rounds/2020/penalties", "");
+    assert_eq!(st, 409, "only at the cross-check: {b}");
+    advance_round(&db, "2020", "cross_check", "核查");
+    let (_, c) = send(&admin, "GET", "/api/v1/rounds/2020/checks", "");
+    let r = c["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["record_kind"] == "placement")
+        .unwrap()
+        .clone();
+    let row = serde_json::json!({ "pairing_id": r["pairing_id"], "county": r["county"], "record_kind": r["record_kind"], "record_id": r["record_id"], "stratum": r["stratum"], "result": "falsified", "note": "伪造用工合同" });
+    let (st, b) = send(
+        &admin,
+        "POST",
+        "/api/v1/rounds/2020/checks",
+        &serde_json::json!({ "seed": 11, "rows": [row] }).to_string(),
+    );
+    assert_eq!((st, &b["recorded"]), (200, &serde_json::json!(1)), "{b}");
+    let (st, b) = send(&admin, "POST", "/api/v1/rounds/2020/penalties", "");
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["frozen"]["version"], 2, "{b}");
+    let (st, b) = send(&admin, "POST", "/api/v1/rounds/2020/penalties", "");
+    assert_eq!(st, 409, "{b}");
+    assert!(b.to_string().contains("applied already"), "{b}");
+    // The frozen result now carries the penalty, linked to its evidence.
+    let out = tmp.path().join("after");
+    assess_into(&db, "2020", &out);
+    let p = std::fs::read_to_string(out.join("penalties.csv")).unwrap();
+    assert!(
+        p.contains(r["record_id"].as_str().unwrap()) && p.contains("伪造用工合同"),
+        "{p}"
+    );
+}
