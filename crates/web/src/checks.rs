@@ -17,10 +17,10 @@ use serde::Deserialize;
 use serde_json::{Value as J, json};
 use xiezuo_domain::Message;
 use xiezuo_engine::accounts::{Role, region_covers};
+use xiezuo_engine::round::RoundState;
 use xiezuo_engine::round::check::CheckError;
 use xiezuo_engine::round::sample::RESULTS;
 use xiezuo_engine::round::team::{self, FormResult};
-use xiezuo_engine::round::{self, RoundError, RoundState};
 
 fn api_error(e: CheckError) -> ApiError {
     match e {
@@ -61,10 +61,7 @@ pub async fn list(
     let snap = state.snapshot_now().await?;
     let st = state.clone();
     let body = tokio::task::spawn_blocking(move || -> Result<J, ApiError> {
-        let r = st
-            .with_store(|s| round::round(s, year))
-            .map_err(crate::rounds::api_error)?
-            .ok_or_else(|| crate::rounds::api_error(RoundError::NoRound(year)))?;
+        let r = crate::rounds::stored_round(&st, year)?;
         let teams = r.samples.last().map(|s| s.teams.clone()).unwrap_or_default();
         let reads_all = matches!(caller.role, Role::Admin | Role::Assessor);
         let keep = |p: &str| reads_all || on_team(&caller, teams.get(p));
@@ -148,10 +145,7 @@ pub async fn record(
     }
     let st = state.clone();
     tokio::task::spawn_blocking(move || -> Result<Json<J>, ApiError> {
-        let r = st
-            .with_store(|s| round::round(s, year))
-            .map_err(crate::rounds::api_error)?
-            .ok_or_else(|| crate::rounds::api_error(RoundError::NoRound(year)))?;
+        let r = crate::rounds::stored_round(&st, year)?;
         let teams = r
             .samples
             .iter()

@@ -101,15 +101,20 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<wire::RoundsBody
     }))
 }
 
+/// The stored round of a year; 404 naming the year when there is none.
+pub(crate) fn stored_round(state: &AppState, year: i32) -> Result<Round, ApiError> {
+    state
+        .with_store(|s| round::round(s, year))
+        .map_err(api_error)?
+        .ok_or_else(|| api_error(RoundError::NoRound(year)))
+}
+
 /// `GET /api/v1/rounds/{year}`.
 pub async fn get(
     State(state): State<AppState>,
     Path(year): Path<i32>,
 ) -> Result<Json<wire::RoundBody>, ApiError> {
-    let r = state
-        .with_store(|s| round::round(s, year))
-        .map_err(api_error)?
-        .ok_or_else(|| api_error(RoundError::NoRound(year)))?;
+    let r = stored_round(&state, year)?;
     Ok(Json(body(&state, &r)))
 }
 
@@ -199,10 +204,7 @@ pub async fn sample(
     Path(year): Path<i32>,
     JsonBody(b): JsonBody<SampleRequest>,
 ) -> Result<Json<wire::RoundBody>, ApiError> {
-    let r = state
-        .with_store(|s| round::round(s, year))
-        .map_err(api_error)?
-        .ok_or_else(|| api_error(RoundError::NoRound(year)))?;
+    let r = stored_round(&state, year)?;
     let method = method_of(&state, Some(&r.method_id))?;
     let at = (state.clock)();
     let drawn = state
@@ -220,18 +222,12 @@ pub async fn penalties(
     axum::Extension(caller): axum::Extension<Caller>,
     Path(year): Path<i32>,
 ) -> Result<Json<wire::RoundBody>, ApiError> {
-    let r = state
-        .with_store(|s| round::round(s, year))
-        .map_err(api_error)?
-        .ok_or_else(|| api_error(RoundError::NoRound(year)))?;
+    let r = stored_round(&state, year)?;
     let method = method_of(&state, Some(&r.method_id))?;
     let at = (state.clock)();
     state
         .with_store(|s| round::penalty::apply(s, year, &method, &caller.login, &at))
         .map_err(api_error)?;
-    let r = state
-        .with_store(|s| round::round(s, year))
-        .map_err(api_error)?
-        .ok_or_else(|| api_error(RoundError::NoRound(year)))?;
+    let r = stored_round(&state, year)?;
     Ok(Json(body(&state, &r)))
 }

@@ -466,9 +466,7 @@ impl ReportSource {
         side: &str,
     ) -> Result<PartyReport, PublicationError> {
         let year = self.result.round.year;
-        if side != "east" && side != "west" {
-            return Err(PublicationError::BadSide(side.to_string()));
-        }
+        check_side(side)?;
         let scores = &self.scores.0;
         let row = Self::rows(&self.scores, pairing, Some(side))
             .next()
@@ -576,6 +574,14 @@ impl ReportSource {
     }
 }
 
+/// `east` or `west`.
+fn check_side(side: &str) -> Result<(), PublicationError> {
+    match side {
+        "east" | "west" => Ok(()),
+        _ => Err(PublicationError::BadSide(side.to_string())),
+    }
+}
+
 /// The report of one party (`side` of `pairing`) in a year's round.
 pub fn party_report(
     store: &dyn xiezuo_store::Store,
@@ -584,9 +590,8 @@ pub fn party_report(
     pairing: &str,
     side: &str,
 ) -> Result<PartyReport, PublicationError> {
-    if side != "east" && side != "west" {
-        return Err(PublicationError::BadSide(side.to_string()));
-    }
+    // The input first, then the store.
+    check_side(side)?;
     ReportSource::load(store, year)?.report(store, data, pairing, side)
 }
 
