@@ -658,3 +658,47 @@ test("in Chinese, no page of the menu, upload error or form error shows an Engli
   await page.close();
   assert.deepEqual(found, {});
 });
+
+test("a correction of a frozen year is filed by an office, shown with its effect and approved by the national office", async () => {
+  const files = path.join(dir, "correction");
+  mkdirSync(files, { recursive: true });
+  const head = "txn_id,date,pairing_id,project_id,source,kind,amount,reverses\n";
+  mkdirSync(path.join(files, "bad"), { recursive: true });
+  writeFileSync(path.join(files, "bad", "funds.csv"), `${head}TXB0001,2020-06-01,PROV-44-45,,fiscal,disbursement,-5,\n`);
+  writeFileSync(path.join(files, "funds.csv"), `${head}TXB0001,2020-06-01,PROV-44-45,,fiscal,disbursement,25000000,\n`);
+  // Guangdong files it on the workbench: a bad row is named and nothing is filed.
+  const gd = await signedIn("gd");
+  const form = ".wb-round[data-year='2020'] .co-section form.co-file";
+  await gd.page.goto(base + "/#/workbench");
+  await gd.page.waitForSelector(form);
+  await gd.page.setInputFiles(`${form} input[type=file]`, path.join(files, "bad", "funds.csv"));
+  await gd.page.fill(`${form} input[name=reason]`, "漏报一笔拨付");
+  await gd.page.click(`${form} button`);
+  await gd.page.waitForSelector(`${form} .co-errors tbody tr`);
+  assert.match(await gd.page.textContent(`${form} .co-errors tbody tr`), /funds\.csv\s*2/);
+  await gd.page.setInputFiles(`${form} input[type=file]`, path.join(files, "funds.csv"));
+  await gd.page.click(`${form} button`);
+  await gd.page.waitForFunction(() => /已提交更正申请 1/.test(document.querySelector(".co-section .co-status")?.textContent || ""));
+  assert.match(await gd.page.textContent(".co-section table.co-list tbody tr"), /gd.*漏报一笔拨付.*待审批/s);
+  // The filer sees it without a decision form.
+  await gd.page.goto(base + "/#/correction?year=2020&id=1");
+  await gd.page.waitForSelector("table.co-changes");
+  assert.equal(await gd.page.$("form.co-decide"), null);
+  await gd.ctx.close();
+  // The national office sees the diff and the effect, then approves.
+  const page = await context.newPage();
+  await page.goto(base + "/#/correction?year=2020&id=1");
+  await page.waitForSelector("form.co-decide");
+  assert.match(await page.textContent("table.co-changes"), /TXB0001.*新增记录.*25000000/s);
+  assert.match(await page.textContent("table.co-indicators"), /PROV-44-45.*财政援助资金到位/s);
+  assert.ok((await page.$$("table.co-scores tbody tr")).length >= 1);
+  // Every word is Chinese but the filer's login.
+  assert.deepEqual((await latinWords(page)).filter((w) => w !== "gd"), []);
+  await page.fill("form.co-decide input[name=comment]", "凭证齐全，同意更正");
+  await page.click("form.co-decide button[value=true]");
+  await page.waitForSelector(".co-decision");
+  assert.match(await page.textContent(".co-decision"), /已批准.*office1.*凭证齐全.*锁定版本 2/s);
+  assert.equal(await page.$("form.co-decide"), null);
+  await page.screenshot({ path: path.join(shots, "correction.png"), fullPage: true });
+  await page.close();
+});

@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+mod correction;
+pub use correction::*;
+
 /// An error answer.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorBody {
@@ -659,6 +662,10 @@ pub fn schemas() -> Map<String, Value> {
         AppealsBody,
         AppealSubmit,
         DecisionSubmit,
+        CorrectionBody,
+        CorrectionsBody,
+        CorrectionFiled,
+        CorrectionDecide,
     )
 }
 

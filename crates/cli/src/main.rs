@@ -100,6 +100,8 @@ pub enum Command {
     Freeze(commands::round::FreezeArgs),
     /// Appeals of a round in review (申诉): file, decide (an upheld one re-runs the frozen assessment), list.
     Appeal(commands::appeal::Args),
+    /// Correction requests of a frozen year (更正申请): file the corrected rows, show the diff and its effect, approve or reject.
+    Correction(commands::correction::Args),
     /// Draw the cross-check sample of a frozen year (交叉核查抽样): records and teams by lot.
     Sample(commands::sample::Args),
     /// Reconcile what both sides report (对账): funds, placements, secondments, purchases; write findings and traceability.

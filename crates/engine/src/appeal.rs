@@ -306,6 +306,19 @@ pub fn rebuild(
     change: Option<(&Method, Change<'_>)>,
 ) -> Result<Rebuilt, AppealError> {
     let data = AssessmentData::load(store)?;
+    rebuild_on(&data, store, year, files, change)
+}
+
+/// `rebuild` on data already loaded (the store's, or the store's with a
+/// correction laid over it): pairings, targets and findings' records are
+/// read from `data`, the round and its penalties from `store`.
+pub fn rebuild_on(
+    data: &AssessmentData,
+    store: &dyn Store,
+    year: Year,
+    files: &OutputFiles,
+    change: Option<(&Method, Change<'_>)>,
+) -> Result<Rebuilt, AppealError> {
     let scores = file_text(files, "scores.csv")?;
     let columns: Vec<String> = scores
         .lines()
@@ -393,7 +406,7 @@ pub fn rebuild(
     }
     for p in &mut a.pairings {
         let targets = PairingTargets {
-            data: &data,
+            data,
             pairing: p.result.pairing,
             year,
         };

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod appeal;
 pub mod assess;
+pub mod correction;
 pub mod export;
 pub mod import;
 pub mod labour;

@@ -545,12 +545,14 @@ async function workbenchPage(app) {
       <tbody>${r.teams.map((x) => `<tr><td><a class="ck-link" href="#/check?year=${r.year}">${esc(x.name || x.province)}</a></td><td class="num">${x.pairings.length}</td><td class="num">${fmt(x.sampled)}</td><td class="num">${fmt(x.recorded)}</td><td class="num">${pct(x.sampled ? x.recorded / x.sampled : null)}</td></tr>`).join("")}</tbody></table>` : "";
     return `<section class="card wb-round" data-year="${r.year}"><h2>${t("wb_round").replace("{y}", r.year)} · ${esc(lang === "zh" ? r.state_zh : r.state.replace(/_/g, " "))} ${due}</h2>
       ${Procedure.roundControls(r)}
-      <p>${t("wb_tasks")}: <b class="wb-open">${r.open_tasks}</b> · ${t("wb_appeals_pending")}: <b>${r.appeals_pending}</b></p>${schedule}${parties}${teams}</section>`;
+      <p>${t("wb_tasks")}: <b class="wb-open">${r.open_tasks}</b> · ${t("wb_appeals_pending")}: <b>${r.appeals_pending}</b></p>${schedule}${parties}${teams}
+      ${r.frozen ? `<div class="co-section" data-year="${r.year}"></div>` : ""}</section>`;
   });
   app.innerHTML = `<h1>${t("workbench")} <span class="muted">${t("wb_today")} ${esc(w.today)}</span></h1>
     ${Procedure.openForm()}<p class="pr-status"></p>
     ${rounds.length ? rounds.join("") : `<p id="wb-none" class="muted">${t("wb_none")}</p>`}`;
   Procedure.wireWorkbench(app, () => workbenchPage(app));
+  await Promise.all(w.rounds.filter((r) => r.frozen).map((r) => Corrections.section(app.querySelector(`.co-section[data-year="${r.year}"]`), r)));
 }
 
 async function reconciliationPage(app, params) {
@@ -850,6 +852,7 @@ async function route() {
     else if (parts[0] === "reconciliation") await reconciliationPage(app, params);
     else if (parts[0] === "workbench") await workbenchPage(app);
     else if (parts[0] === "check") await Procedure.checkPage(app, params);
+    else if (parts[0] === "correction") await Corrections.page(app, params);
     else if (parts[0] === "region" && parts[1]) await regionPage(app, parts[1], params);
     else if (parts[0] === "labour") await labourPage(app, params);
     else if (parts[0] === "offline") Offline.page(app);

@@ -8,7 +8,7 @@
 
 const CACHE = "xiezuo-shell-v1";
 const OFFLINE_KINDS = ["meetings", "milestones", "placements"];
-const SHELL = ["/", "/assets/app.js", "/assets/app.css", "/assets/offline.js", "/assets/procedure.js", "/assets/echarts.min.js"]
+const SHELL = ["/", "/assets/app.js", "/assets/app.css", "/assets/offline.js", "/assets/procedure.js", "/assets/corrections.js", "/assets/echarts.min.js"]
   .concat(OFFLINE_KINDS.map((k) => `/api/v1/schema/${k}`));
 
 // What may be kept on the device: the shell, the forms' schemas, the

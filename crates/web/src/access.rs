@@ -141,6 +141,16 @@ pub const RULES: &[(&str, &str, Rule)] = &[
         "/api/v1/rounds/{year}/appeals/{id}/decision",
         Assess,
     ),
+    // Narrowed to the corrections the caller filed or may approve; the
+    // handler checks that the decider is of the level above the filer.
+    ("GET", "/api/v1/rounds/{year}/corrections", SignedIn),
+    ("POST", "/api/v1/rounds/{year}/corrections", Write),
+    ("GET", "/api/v1/rounds/{year}/corrections/{id}", SignedIn),
+    (
+        "POST",
+        "/api/v1/rounds/{year}/corrections/{id}/decision",
+        Write,
+    ),
 ];
 
 /// The rule of a route, if it is listed.

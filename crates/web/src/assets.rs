@@ -18,6 +18,8 @@ const APP_CSS: &str = include_str!("../assets/app.css");
 const OFFLINE_JS: &str = include_str!("../assets/offline.js");
 /// The assessment procedure's forms (自评, 申诉, the round's controls).
 const PROCEDURE_JS: &str = include_str!("../assets/procedure.js");
+/// Correction requests (更正申请): the workbench's list and form, one request's page.
+const CORRECTIONS_JS: &str = include_str!("../assets/corrections.js");
 /// The service worker that keeps the shell and the offline forms on the device.
 const SERVICE_WORKER_JS: &str = include_str!("../assets/sw.js");
 const ECHARTS: &str = include_str!("../assets/vendor/echarts.min.js");
@@ -60,6 +62,7 @@ pub async fn asset(Path(file): Path<String>) -> Response {
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
         "offline.js" => (OFFLINE_JS, "text/javascript; charset=utf-8"),
         "procedure.js" => (PROCEDURE_JS, "text/javascript; charset=utf-8"),
+        "corrections.js" => (CORRECTIONS_JS, "text/javascript; charset=utf-8"),
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         "echarts.min.js" => (ECHARTS, "text/javascript; charset=utf-8"),
         _ => return (StatusCode::NOT_FOUND, "not found").into_response(),

@@ -14,6 +14,7 @@ pub mod auth;
 mod cache;
 mod checks;
 mod convert;
+mod corrections;
 mod error;
 mod files;
 mod headers;
@@ -98,6 +99,26 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/records/{kind}/{key}/audit", get(records::audit))
         .route("/api/v1/projects/{id}", get(registry::project))
         .route("/api/v1/reconciliation/{year}", get(reconciliation::get))
+        .merge(round_routes())
+        .route("/api/v1/uploads", axum::routing::post(upload::create))
+        .route(
+            "/api/v1/uploads/{token}/commit",
+            axum::routing::post(upload::commit),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::guard,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(upload_body))
+        .fallback(api::not_found)
+        .layer(axum::middleware::from_fn(headers::security))
+        .with_state(state)
+}
+
+/// The routes of the assessment as a process: rounds, the workbench,
+/// cross-checks, self-evaluations, appeals, corrections and publication.
+fn round_routes() -> Router<AppState> {
+    Router::new()
         .route("/api/v1/rounds", get(rounds::list))
         .route("/api/v1/workbench", get(workbench::workbench))
         .route(
@@ -167,19 +188,20 @@ pub fn router(state: AppState) -> Router {
                 appeals::APPEAL_BODY_MAX,
             )),
         )
-        .route("/api/v1/uploads", axum::routing::post(upload::create))
         .route(
-            "/api/v1/uploads/{token}/commit",
-            axum::routing::post(upload::commit),
+            "/api/v1/rounds/{year}/corrections",
+            get(corrections::list).post(corrections::file).layer(
+                axum::extract::DefaultBodyLimit::max(corrections::CORRECTION_BODY_MAX),
+            ),
         )
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            access::guard,
-        ))
-        .layer(axum::extract::DefaultBodyLimit::max(upload_body))
-        .fallback(api::not_found)
-        .layer(axum::middleware::from_fn(headers::security))
-        .with_state(state)
+        .route(
+            "/api/v1/rounds/{year}/corrections/{id}",
+            get(corrections::show),
+        )
+        .route(
+            "/api/v1/rounds/{year}/corrections/{id}/decision",
+            axum::routing::post(corrections::decide),
+        )
 }
 
 /// How long a client may take to send a request's head (line and headers)

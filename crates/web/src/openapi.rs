@@ -263,6 +263,7 @@ fn round_paths() -> Value {
         "parameters": [year()],
         "responses": responses
     } });
+    correction_paths(&mut paths);
     paths["/api/v1/workbench"] = op(
         "The caller's workbench (工作台): for each round not yet published, its schedule with late steps marked and the current step's deadline; the parties the caller acts for (every party for the national office and assessors) with their self-evaluation, the paired side's opinion, open tasks (self_evaluation, opinion), appeals and whether they are late; the cross-check teams of the caller's province with their sampled and recorded records",
         vec![],
@@ -287,6 +288,41 @@ fn round_paths() -> Value {
         ],
     );
     paths
+}
+
+/// Correction requests (更正申请) of a frozen year.
+fn correction_paths(paths: &mut Value) {
+    let year = || param("year", "path", true, "integer", "assessment year");
+    let cid = || param("id", "path", true, "integer", "correction id");
+    let mut list = op(
+        "The correction requests (更正申请) of a frozen year that the caller may see (administrators and assessors: all; an office: those filed in its region; a writer: its own), each with its rows' diff and whether the caller may decide it",
+        vec![year()],
+    );
+    let mut responses = error_responses();
+    responses["200"] = json_ok(
+        "`CorrectionFiled`: the filed correction, or (`valid` false) the row errors that kept it from being filed; nothing is stored either way",
+    );
+    list["post"] = json!({
+        "summary": "File a correction of a frozen year (any writer, until the round is approved): the corrected rows as dataset files (CSV, XLSX) of the kinds the year reads, and a reason. The rows are checked as an import within the caller's write scope; a row that changes nothing of the frozen year is an error (import it as usual). Nothing is stored until an approver of the level above approves",
+        "parameters": [year()],
+        "requestBody": { "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "required": ["reason", "files"], "properties": {
+            "reason": { "type": "string" },
+            "files": { "type": "array", "items": { "type": "string", "format": "binary" } } } } } } },
+        "responses": responses
+    });
+    paths["/api/v1/rounds/{year}/corrections"] = list;
+    paths["/api/v1/rounds/{year}/corrections/{id}"] = op(
+        "One correction: its rows' diff and its effect on the frozen indicators, scores, grades and findings (on current data while pending; as approved once decided)",
+        vec![year(), cid()],
+    );
+    let mut responses = error_responses();
+    responses["200"] = json_ok("the decided correction");
+    paths["/api/v1/rounds/{year}/corrections/{id}/decision"] = json!({ "post": {
+        "summary": "Approve or reject a correction with a comment: only an approver of the level above its filer (the national office, or an office whose region contains the filer's; never the filer: 403). Approving imports the rows as one audited batch (409 if the rows were changed since filing; nothing stored) and makes the round's next frozen version",
+        "parameters": [year(), cid()],
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CorrectionDecide" } } } },
+        "responses": responses
+    } });
 }
 
 /// Security schemes, and the schemas of the wire types (`xiezuo_api`),
@@ -343,6 +379,30 @@ const TYPED_RESPONSES: &[(&str, &str, &str, &str)] = &[
     ("/api/v1/rounds/{year}/advance", "post", "200", "RoundBody"),
     ("/api/v1/rounds/{year}/freeze", "post", "200", "RoundBody"),
     ("/api/v1/rounds/{year}/appeals", "get", "200", "AppealsBody"),
+    (
+        "/api/v1/rounds/{year}/corrections",
+        "get",
+        "200",
+        "CorrectionsBody",
+    ),
+    (
+        "/api/v1/rounds/{year}/corrections",
+        "post",
+        "200",
+        "CorrectionFiled",
+    ),
+    (
+        "/api/v1/rounds/{year}/corrections/{id}",
+        "get",
+        "200",
+        "CorrectionBody",
+    ),
+    (
+        "/api/v1/rounds/{year}/corrections/{id}/decision",
+        "post",
+        "200",
+        "CorrectionBody",
+    ),
     ("/api/v1/rounds/{year}/appeals", "post", "200", "AppealBody"),
     (
         "/api/v1/rounds/{year}/appeals/{id}/decision",

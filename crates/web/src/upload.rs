@@ -19,7 +19,7 @@ use xiezuo_engine::import::{
 };
 use xiezuo_store::BatchInfo;
 
-fn safe_name(name: &str) -> Option<String> {
+pub(crate) fn safe_name(name: &str) -> Option<String> {
     let base = name.rsplit(['/', '\\']).next()?.trim();
     let ok = !base.is_empty()
         && !base.starts_with('.')
@@ -34,7 +34,7 @@ fn report_json(r: &ImportReport) -> J {
 }
 
 /// An upload that cannot be read (a broken multipart body or zip file): the client's fault.
-fn bad_upload(e: impl std::fmt::Display) -> ApiError {
+pub(crate) fn bad_upload(e: impl std::fmt::Display) -> ApiError {
     crate::error::extract::bad("api.bad_multipart", e.to_string())
 }
 

@@ -55,8 +55,8 @@ pub fn run(settings: &crate::db::StoreSettings, a: Args) -> Result<ExitCode> {
             std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
         }
         println!(
-            "assessment {} of {} as frozen on {} ({}); `--live` computes from current data",
-            freeze.method_id, a.year, freeze.at, freeze.reason
+            "assessment {} of {} as frozen on {} ({}), version {}; `--live` computes from current data",
+            freeze.method_id, a.year, freeze.at, freeze.reason, freeze.version
         );
         println!("output: {}", a.out.display());
         return Ok(ExitCode::SUCCESS);

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod bench;
 pub mod check;
 pub mod config;
+pub mod correction;
 pub mod demo;
 pub mod explain;
 pub mod export;
@@ -46,6 +47,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<ExitCode> {
         Command::User(a) => user::run(store, &actor, a),
         Command::Round(a) => round::run(store, &actor, a),
         Command::Appeal(a) => appeal::run(store, &actor, a),
+        Command::Correction(a) => correction::run(store, &actor, a),
         Command::Check(a) => check::run(store, &actor, a),
         Command::Freeze(a) => round::freeze(store, &actor, a),
         Command::Sample(a) => sample::run(store, &actor, a),

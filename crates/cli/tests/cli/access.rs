@@ -351,6 +351,34 @@ fn cases() -> Vec<Case> {
         "/api/v1/rounds/2031/appeals/1/decision",
         serde_json::json!({ "upheld": false, "comment": "无依据" }),
     ));
+    c.push(case(
+        "GET",
+        "/api/v1/rounds/{year}/corrections",
+        true,
+        "/api/v1/rounds/2031/corrections",
+    ));
+    c.push(Case {
+        method: "POST",
+        route: "/api/v1/rounds/{year}/corrections",
+        inside: true,
+        path: "/api/v1/rounds/2031/corrections".into(),
+        body: Some(multipart(
+            "meetings.csv",
+            "meeting_id,pairing_id,date,kind,top_leader\nMTX1,PROV-44-45,2031-05-06,joint_meeting,0\n",
+        )),
+    });
+    c.push(case(
+        "GET",
+        "/api/v1/rounds/{year}/corrections/{id}",
+        true,
+        "/api/v1/rounds/2031/corrections/1",
+    ));
+    c.push(json_case(
+        "/api/v1/rounds/{year}/corrections/{id}/decision",
+        true,
+        "/api/v1/rounds/2031/corrections/1/decision",
+        serde_json::json!({ "approve": false, "comment": "无依据" }),
+    ));
     c.push(json_case(
         "/api/v1/session",
         true,
@@ -416,6 +444,14 @@ fn expected(who: Who, c: &Case) -> bool {
         ("POST", "/api/v1/rounds/{year}/appeals") => matches!(who, Admin | OfficeIn),
         ("POST", "/api/v1/rounds/{year}/appeals/{id}/decision") => {
             matches!(who, Admin | Assessor)
+        }
+        // Corrections: seen by the signed-in (narrowed), filed by writers,
+        // decided by writers of the level above (checked by the handler).
+        ("GET", "/api/v1/rounds/{year}/corrections")
+        | ("GET", "/api/v1/rounds/{year}/corrections/{id}") => who != Public,
+        ("POST", "/api/v1/rounds/{year}/corrections")
+        | ("POST", "/api/v1/rounds/{year}/corrections/{id}/decision") => {
+            matches!(who, Admin | OfficeIn | OfficeOut | Org)
         }
         // The national office moves the rounds.
         ("POST", "/api/v1/rounds/{year}/open")

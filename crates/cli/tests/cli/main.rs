@@ -6,6 +6,7 @@
 mod access;
 mod config;
 mod conformance;
+mod corrections;
 mod errors;
 mod generated;
 mod kill;

@@ -170,6 +170,67 @@ pub const PROCESS: &[(&str, &str, &str)] = &[
         "the appeals were changed by another writer meanwhile; try again",
         "申诉刚被他人修改；请重试",
     ),
+    // Correction requests (engine::correction).
+    (
+        "correction.not_frozen_year",
+        "this row changes nothing the {year} assessment read: import it as usual, not as a correction",
+        "此行不改变 {year} 年度考核读取的任何记录：请按常规导入，而不是作为更正申请",
+    ),
+    (
+        "correction.not_now",
+        "the {year} assessment round is {state}: corrections are filed and decided until it is approved",
+        "{year} 年度考核轮次处于“{state_zh}”阶段：更正申请只能在审定之前提出和审批",
+    ),
+    (
+        "correction.not_frozen",
+        "the {year} assessment round is not frozen: change its records by importing them",
+        "{year} 年度考核数据尚未锁定：请直接导入修改后的记录",
+    ),
+    (
+        "correction.invalid",
+        "the correction's rows have {count} errors; nothing was filed or stored",
+        "更正申请的数据有 {count} 处错误；未提交，也未保存任何数据",
+    ),
+    (
+        "correction.nothing",
+        "nothing in these rows changes what the {year} assessment read: there is nothing to correct",
+        "这些数据没有改变 {year} 年度考核读取的任何记录：无需更正",
+    ),
+    (
+        "correction.none",
+        "there is no correction {id} in {year}",
+        "{year} 年度没有更正申请 {id}",
+    ),
+    (
+        "correction.decided",
+        "correction {id} is decided already",
+        "更正申请 {id} 已经审批",
+    ),
+    (
+        "correction.own",
+        "correction {id} was filed by the same account: an approver of the level above decides it",
+        "更正申请 {id} 由本账号提出：须由上一级审批",
+    ),
+    (
+        "correction.moved",
+        "correction {id} changes records that were changed since it was filed: file it again",
+        "更正申请 {id} 涉及的记录在提出后又被修改：请重新提出",
+    ),
+    (
+        "correction.concurrent",
+        "the corrections were changed by another writer meanwhile; try again",
+        "更正申请刚被他人修改；请重试",
+    ),
+    (
+        "correction.corrupt",
+        "the stored corrections cannot be read: {detail}",
+        "已保存的更正申请无法读取：{detail}",
+    ),
+    (
+        "correction.not_approver",
+        "correction {id} is decided by an approver of the level above its filer",
+        "更正申请 {id} 须由提出方的上一级审批",
+    ),
     // Publication (engine::publication).
     (
         "publication.not_frozen",

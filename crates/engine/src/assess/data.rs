@@ -7,7 +7,36 @@ use xiezuo_domain::enums::*;
 use xiezuo_domain::records::*;
 use xiezuo_domain::{Fen, Id, Party, RegionCode, Year};
 use xiezuo_exchange::{FileKind, Record};
-use xiezuo_store::{Store, StoreError};
+use xiezuo_store::{HouseholdFacts, RowVisitor, Store, StoreError};
+
+/// What the loader reads of a store: the rows of a kind and the
+/// registry's bulk columns. A store is one (`FromStore`); so is a store
+/// with rows laid over it (`engine::correction`).
+pub trait DataSource {
+    fn count(&self, kind: FileKind) -> Result<u64, StoreError>;
+    /// Every row of a kind in row-id order, with its dense references.
+    fn scan(&self, kind: FileKind, visit: &mut RowVisitor<'_>) -> Result<(), StoreError>;
+    fn person_households(&self) -> Result<Vec<u32>, StoreError>;
+    fn household_facts(&self) -> Result<Vec<HouseholdFacts>, StoreError>;
+}
+
+/// A store read as a data source.
+pub struct FromStore<'s>(pub &'s dyn Store);
+
+impl DataSource for FromStore<'_> {
+    fn count(&self, kind: FileKind) -> Result<u64, StoreError> {
+        self.0.count(kind)
+    }
+    fn scan(&self, kind: FileKind, visit: &mut RowVisitor<'_>) -> Result<(), StoreError> {
+        self.0.scan(kind, visit)
+    }
+    fn person_households(&self) -> Result<Vec<u32>, StoreError> {
+        self.0.person_households()
+    }
+    fn household_facts(&self) -> Result<Vec<HouseholdFacts>, StoreError> {
+        self.0.household_facts()
+    }
+}
 
 /// A party resolved to dense indices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,8 +115,14 @@ fn corrupt(what: &str) -> StoreError {
 impl AssessmentData {
     /// Loads the data from a store.
     pub fn load(store: &dyn Store) -> Result<AssessmentData, StoreError> {
-        let mut d = AssessmentData::load_registry(store)?;
-        d.load_records(store)?;
+        AssessmentData::load_from(&FromStore(store))
+    }
+
+    /// Loads the data from any source of stored rows (a store, or a store
+    /// with a correction's rows laid over it).
+    pub fn load_from(src: &dyn DataSource) -> Result<AssessmentData, StoreError> {
+        let mut d = AssessmentData::load_registry(src)?;
+        d.load_records(src)?;
         Ok(d)
     }
 
@@ -112,6 +147,7 @@ impl AssessmentData {
         kinds: &[FileKind],
     ) -> Result<AssessmentData, StoreError> {
         use FileKind::*;
+        let store = &FromStore(store);
         let has = |k: FileKind| kinds.contains(&k);
         let projects = has(Projects);
         let trainings = has(Trainings);
@@ -176,12 +212,12 @@ impl AssessmentData {
             region_revenue: self.region_revenue.clone(),
             ..AssessmentData::default()
         };
-        d.load_records(store)?;
+        d.load_records(&FromStore(store))?;
         Ok(d)
     }
 
     /// The registry part: the kinds of `REGISTRY_KINDS`.
-    fn load_registry(store: &dyn Store) -> Result<AssessmentData, StoreError> {
+    fn load_registry(store: &dyn DataSource) -> Result<AssessmentData, StoreError> {
         let mut d = AssessmentData::default();
         let mut regions: Vec<Region> = Vec::new();
         scan_records(store, FileKind::Regions, &mut |r, _| {
@@ -280,7 +316,7 @@ impl AssessmentData {
 
     /// The records (projects and everything done under a pairing), which
     /// resolve against the registry part already in `self`.
-    fn load_records(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+    fn load_records(&mut self, store: &dyn DataSource) -> Result<(), StoreError> {
         self.load_projects(store)?;
         self.load_milestones(store)?;
         self.load_beneficiaries(store)?;
@@ -290,7 +326,7 @@ impl AssessmentData {
         self.load_targets(store)
     }
 
-    fn load_projects(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+    fn load_projects(&mut self, store: &dyn DataSource) -> Result<(), StoreError> {
         let d = self;
         let mut projects = Vec::new();
         scan_records(store, FileKind::Projects, &mut |r, _| {
@@ -308,7 +344,7 @@ impl AssessmentData {
         Ok(())
     }
 
-    fn load_milestones(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+    fn load_milestones(&mut self, store: &dyn DataSource) -> Result<(), StoreError> {
         let d = self;
         let mut ms = Vec::with_capacity(store.count(FileKind::Milestones)? as usize);
         scan_records(store, FileKind::Milestones, &mut |r, _| {
@@ -327,7 +363,7 @@ impl AssessmentData {
         Ok(())
     }
 
-    fn load_beneficiaries(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+    fn load_beneficiaries(&mut self, store: &dyn DataSource) -> Result<(), StoreError> {
         let d = self;
         d.project_has_beneficiary = vec![false; d.projects.len()];
         let mut bens = Vec::with_capacity(store.count(FileKind::Beneficiaries)? as usize);
@@ -348,7 +384,7 @@ impl AssessmentData {
         Ok(())
     }
 
-    fn load_funds(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+    fn load_funds(&mut self, store: &dyn DataSource) -> Result<(), StoreError> {
         let d = self;
         let mut funds = Vec::with_capacity(store.count(FileKind::Funds)? as usize);
         scan_records(store, FileKind::Funds, &mut |r, _| {
@@ -365,7 +401,7 @@ impl AssessmentData {
     }
 
     /// Placements, trainings and their attendance, and the person ids they name.
-    fn load_people(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+    fn load_people(&mut self, store: &dyn DataSource) -> Result<(), StoreError> {
         let d = self;
         let mut pls = Vec::with_capacity(store.count(FileKind::Placements)? as usize);
         scan_records(store, FileKind::Placements, &mut |r, refs| {
@@ -411,7 +447,11 @@ impl AssessmentData {
 
     /// The records of `kinds` among those kept by pairing only
     /// (secondments, investments, purchases, donations, meetings).
-    fn load_by_pairing(&mut self, store: &dyn Store, kinds: &[FileKind]) -> Result<(), StoreError> {
+    fn load_by_pairing(
+        &mut self,
+        store: &dyn DataSource,
+        kinds: &[FileKind],
+    ) -> Result<(), StoreError> {
         let d = self;
         macro_rules! by_pairing {
             ($kind:expr, $variant:ident, $field:ident) => {{
@@ -438,7 +478,7 @@ impl AssessmentData {
         Ok(())
     }
 
-    fn load_targets(&mut self, store: &dyn Store) -> Result<(), StoreError> {
+    fn load_targets(&mut self, store: &dyn DataSource) -> Result<(), StoreError> {
         let d = self;
         let mut targets = Vec::new();
         scan_records(store, FileKind::Targets, &mut |r, _| {
@@ -512,7 +552,7 @@ impl AssessmentData {
 }
 
 fn scan_records(
-    store: &dyn Store,
+    store: &dyn DataSource,
     kind: FileKind,
     f: &mut dyn FnMut(Record, &[Option<i64>]),
 ) -> Result<(), StoreError> {

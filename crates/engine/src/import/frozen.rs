@@ -18,6 +18,12 @@
 //! A change is refused when, for some frozen year, the stored row's view
 //! and the new row's view differ (a new row has no stored view); a row
 //! given again unchanged passes.
+//!
+//! An import that carries a correction (更正申请) of one frozen year
+//! (`WritePolicy::correcting`) lets that year's changes through and lists
+//! each (`ImportReport::corrected`: the stored row and the new one); any
+//! other change in it is refused, so that a correction holds corrections
+//! only. Changes to other frozen years are refused as always.
 
 use super::pipeline::Row;
 use super::resolve::*;
@@ -25,10 +31,25 @@ use super::*;
 use crate::round::Freeze;
 use chrono::Datelike;
 use xiezuo_domain::{DateRange, Year};
+use xiezuo_exchange::Cell;
 
-/// The frozen years an import must respect.
+/// The frozen years an import must respect, and the one year whose
+/// correction it carries, if any.
 #[derive(Default)]
-pub(super) struct FrozenYears(pub(super) Vec<(Year, Freeze)>);
+pub(super) struct FrozenYears {
+    pub(super) years: Vec<(Year, Freeze)>,
+    pub(super) correcting: Option<Year>,
+}
+
+/// One change a correction makes to a frozen year's record: the stored row
+/// (none for a new one) and the new row, as canonical cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrectedRow {
+    pub kind: FileKind,
+    pub key: String,
+    pub old: Option<Vec<Cell>>,
+    pub new: Vec<Cell>,
+}
 
 impl Ctx<'_> {
     /// The refusal of a row that would change what a frozen year reads.
@@ -37,37 +58,62 @@ impl Ctx<'_> {
         kind: FileKind,
         row: &Row,
     ) -> Result<Option<(&'static str, Message)>, StoreError> {
-        if self.frozen.0.is_empty() {
+        let correcting = self.frozen.correcting;
+        if self.frozen.years.is_empty() && correcting.is_none() {
             return Ok(None);
         }
-        let old = if self.tx.was_empty(kind) {
+        let old_row = if self.tx.was_empty(kind) {
             None
         } else {
-            self.tx
-                .get(kind, &key_cells(kind, &row.cells))?
-                .and_then(|o| Record::from_cells(kind, &o.cells).ok())
+            self.tx.get(kind, &key_cells(kind, &row.cells))?
         };
+        let old = old_row
+            .as_ref()
+            .and_then(|o| Record::from_cells(kind, &o.cells).ok());
         let years: Vec<(Year, String, String)> = self
             .frozen
-            .0
+            .years
             .iter()
             .map(|(y, f)| (*y, f.at.to_string(), f.reason.to_string()))
             .collect();
+        let mut corrects = false;
         for (year, at, reason) in years {
             let new = self.year_view(&row.rec, year)?;
             let stored = match &old {
                 Some(o) => self.year_view(o, year)?,
                 None => None,
             };
-            if new != stored {
-                return Ok(Some((
-                    "",
-                    Message::new("round.frozen")
-                        .with("year", year)
-                        .with("at", at)
-                        .with("reason", reason),
-                )));
+            if new == stored {
+                continue;
             }
+            if Some(year) == correcting {
+                corrects = true;
+                continue;
+            }
+            return Ok(Some((
+                "",
+                Message::new("round.frozen")
+                    .with("year", year)
+                    .with("at", at)
+                    .with("reason", reason),
+            )));
+        }
+        let Some(year) = correcting else {
+            return Ok(None);
+        };
+        let unchanged = old_row.as_ref().is_some_and(|o| o.cells == row.cells);
+        if corrects {
+            self.corrected.push(CorrectedRow {
+                kind,
+                key: key_text(kind, &row.cells),
+                old: old_row.map(|o| o.cells),
+                new: row.cells.clone(),
+            });
+        } else if !unchanged {
+            return Ok(Some((
+                "",
+                Message::new("correction.not_frozen_year").with("year", year),
+            )));
         }
         Ok(None)
     }

@@ -34,6 +34,10 @@ pub struct WritePolicy {
     pub scope: WriteScope,
     /// The bounds every file is read within.
     pub limits: ImportLimits,
+    /// The frozen year whose correction (更正申请) this import carries:
+    /// its changes to that year's records pass (and are listed in the
+    /// report), any other change is a row error.
+    pub correcting: Option<xiezuo_domain::Year>,
 }
 
 impl WritePolicy {
@@ -43,6 +47,7 @@ impl WritePolicy {
             mode: WriteMode::AllOrNothing,
             scope: WriteScope::Everywhere,
             limits: ImportLimits::default(),
+            correcting: None,
         }
     }
 
@@ -52,11 +57,18 @@ impl WritePolicy {
             mode: WriteMode::AllOrNothing,
             scope,
             limits: ImportLimits::default(),
+            correcting: None,
         }
     }
 
     pub fn with_mode(mut self, mode: WriteMode) -> WritePolicy {
         self.mode = mode;
+        self
+    }
+
+    /// Carries the correction of the frozen year `year`.
+    pub fn correcting(mut self, year: xiezuo_domain::Year) -> WritePolicy {
+        self.correcting = Some(year);
         self
     }
 
@@ -97,6 +109,8 @@ pub struct ImportReport {
     /// What was read but deserves a look (提示): hidden rows of a sheet,
     /// which are imported like the others. Warnings never stop an import.
     pub warnings: Vec<ImportError>,
+    /// The changes to the corrected frozen year (`WritePolicy::correcting`).
+    pub corrected: Vec<CorrectedRow>,
 }
 
 impl ImportReport {
@@ -133,6 +147,7 @@ mod rules;
 mod scope;
 mod source;
 
+pub use frozen::CorrectedRow;
 use pipeline::*;
 use resolve::*;
 pub use scope::WriteScope;
@@ -177,7 +192,11 @@ pub fn ingest(
         written: HashMap::new(),
         scope: policy.scope.clone(),
         scope_facts: Default::default(),
-        frozen: frozen::FrozenYears(frozen),
+        frozen: frozen::FrozenYears {
+            years: frozen,
+            correcting: policy.correcting,
+        },
+        corrected: Vec::new(),
     };
     for (kind, table) in files {
         import_file(
@@ -205,6 +224,7 @@ pub fn ingest(
         WriteMode::SkipInvalid => true,
         WriteMode::DryRun => false,
     };
+    report.corrected = std::mem::take(&mut ctx.corrected);
     if store_it {
         let counts = counts_json(&report.counts);
         report.batch_id = Some(ctx.tx.commit(&counts)?);

@@ -51,6 +51,8 @@ pub(super) struct Ctx<'t> {
     pub(super) scope_facts: super::scope::ScopeFacts,
     /// The frozen assessment years whose records may not change.
     pub(super) frozen: super::frozen::FrozenYears,
+    /// The changes of the correction this import carries, in row order.
+    pub(super) corrected: Vec<super::CorrectedRow>,
 }
 
 /// The rows one import wrote into one table: inserted rows have consecutive

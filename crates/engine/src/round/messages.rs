@@ -17,7 +17,12 @@ pub fn side_zh(side: &str) -> &'static str {
     }
 }
 
-fn with_state(m: Message, name: &'static str, zh: &'static str, s: RoundState) -> Message {
+pub(crate) fn with_state(
+    m: Message,
+    name: &'static str,
+    zh: &'static str,
+    s: RoundState,
+) -> Message {
     m.with(name, s.as_str()).with(zh, s.label_zh())
 }
 
