@@ -503,13 +503,14 @@ pub struct DecisionBody {
 }
 
 /// An appeal (申诉) of a round: of an indicator value (`indicator`,
-/// `value`) or of a finding (`finding`, `record_kind`, `record_id`).
+/// `value`), of a finding (`finding`, `record_kind`, `record_id`) or of a
+/// falsification penalty on a record (`record_kind`, `record_id`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct AppealBody {
     pub id: u32,
     pub pairing_id: String,
     pub side: String,
-    /// `indicator` or `finding`.
+    /// `indicator`, `finding` or `penalty`.
     pub kind: String,
     pub indicator: Option<String>,
     pub value: Option<String>,
@@ -528,6 +529,18 @@ pub struct AppealBody {
 pub struct AppealsBody {
     pub year: i32,
     pub appeals: Vec<AppealBody>,
+    /// The records penalised now for falsification (弄虚作假扣分) in the
+    /// caller's pairings, which may be appealed.
+    #[serde(default)]
+    pub penalties: Vec<PenalisedBody>,
+}
+
+/// A record penalised for falsification.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PenalisedBody {
+    pub pairing_id: String,
+    pub record_kind: String,
+    pub record_id: String,
 }
 
 /// The body of `POST /api/v1/rounds/{year}/appeals`.
@@ -545,6 +558,9 @@ pub struct AppealSubmit {
     pub record_kind: Option<String>,
     #[serde(default)]
     pub record_id: Option<String>,
+    /// An appeal of the penalty on `record_kind`/`record_id`.
+    #[serde(default)]
+    pub penalty: bool,
     pub reason: String,
     #[serde(default)]
     pub evidence: String,
@@ -660,6 +676,7 @@ pub fn schemas() -> Map<String, Value> {
         OpinionSubmit,
         AppealBody,
         AppealsBody,
+        PenalisedBody,
         AppealSubmit,
         DecisionSubmit,
         CorrectionBody,

@@ -34,6 +34,12 @@ pub enum Subject {
         record_kind: String,
         record_id: String,
     },
+    /// A penalty for a record the cross-check found falsified, which the
+    /// party holds wrong: upheld, the record is no longer penalised.
+    Penalty {
+        record_kind: String,
+        record_id: String,
+    },
 }
 
 /// An assessor's decision on an appeal.
@@ -83,6 +89,12 @@ pub enum AppealError {
     NoSuchFinding {
         pairing: String,
         finding: String,
+        record_kind: String,
+        record_id: String,
+    },
+    #[error("pairing {pairing} has no penalty on {record_kind} {record_id}")]
+    NoSuchPenalty {
+        pairing: String,
         record_kind: String,
         record_id: String,
     },
@@ -233,6 +245,23 @@ pub fn file(
                 });
             }
         }
+        Subject::Penalty {
+            record_kind,
+            record_id,
+        } => {
+            let penalised = penalised(store, year)?.contains(&(
+                pairing.to_string(),
+                record_kind.clone(),
+                record_id.clone(),
+            ));
+            if !penalised {
+                return Err(AppealError::NoSuchPenalty {
+                    pairing: pairing.to_string(),
+                    record_kind: record_kind.clone(),
+                    record_id: record_id.clone(),
+                });
+            }
+        }
     }
     let (old, mut list) = read(store, year)?;
     let appeal = Appeal {
@@ -278,7 +307,9 @@ pub fn decide(
     }
     let version = if upheld {
         let upheld: &Appeal = appeal;
-        let files = rebuild(store, year, &files, Some((method, &|a| apply(a, upheld))))?.files();
+        let data = AssessmentData::load(store)?;
+        let change: Option<(&Method, Change<'_>)> = Some((method, &|a| apply(a, upheld)));
+        let files = rerun(&data, store, year, &files, change, withdrawn_by(upheld))?.files();
         let reason = format!("appeal {id} upheld: {}", comment.trim());
         Some(round::new_version(store, year, &files, by, &reason, at)?)
     } else {
@@ -318,6 +349,56 @@ pub fn rebuild_on(
     year: Year,
     files: &OutputFiles,
     change: Option<(&Method, Change<'_>)>,
+) -> Result<Rebuilt, AppealError> {
+    rerun(data, store, year, files, change, None)
+}
+
+/// A penalised record: (pairing, record kind, record id).
+pub type Penalised = (String, String, String);
+
+/// The record an upheld penalty appeal takes out of the penalties.
+fn withdrawn_by(a: &Appeal) -> Option<Penalised> {
+    match &a.subject {
+        Subject::Penalty {
+            record_kind,
+            record_id,
+        } => Some((a.pairing_id.clone(), record_kind.clone(), record_id.clone())),
+        _ => None,
+    }
+}
+
+/// The records penalised now: the falsified ones, once the round's
+/// penalties are applied, less those withdrawn by upheld appeals.
+pub fn penalised(store: &dyn Store, year: Year) -> Result<Vec<Penalised>, AppealError> {
+    if !round::penalty::applied(store, year)? {
+        return Ok(Vec::new());
+    }
+    let withdrawn = withdrawn(store, year)?;
+    Ok(round::penalty::falsified(store, year)?
+        .into_iter()
+        .map(|v| (v.pairing_id, v.record_kind, v.record_id))
+        .filter(|k| !withdrawn.contains(k))
+        .collect())
+}
+
+/// The records withdrawn from the penalties by upheld appeals.
+fn withdrawn(store: &dyn Store, year: Year) -> Result<Vec<Penalised>, AppealError> {
+    Ok(appeals(store, year)?
+        .iter()
+        .filter(|a| a.decision.as_ref().is_some_and(|d| d.upheld))
+        .filter_map(withdrawn_by)
+        .collect())
+}
+
+/// `rebuild_on`, with one more record withdrawn from the penalties (the
+/// appeal being upheld).
+fn rerun(
+    data: &AssessmentData,
+    store: &dyn Store,
+    year: Year,
+    files: &OutputFiles,
+    change: Option<(&Method, Change<'_>)>,
+    withdrawing: Option<Penalised>,
 ) -> Result<Rebuilt, AppealError> {
     let scores = file_text(files, "scores.csv")?;
     let columns: Vec<String> = scores
@@ -395,9 +476,33 @@ pub fn rebuild_on(
             penalties: None,
         });
     };
+    if let Some((pairing, kind, _)) = &withdrawing {
+        // The record's indicator as it was before the penalties zeroed it
+        // (still zero below if another falsified record counts it).
+        restore(
+            &mut a,
+            pairing,
+            kind,
+            &round::penalty::indicators_before(store, year)?,
+        );
+    }
     change(&mut a);
     let falsified = if round::penalty::applied(store, year)? {
-        Some(round::penalty::falsified(store, year)?)
+        let mut withdrawn = withdrawn(store, year)?;
+        withdrawn.extend(withdrawing);
+        let all = round::penalty::falsified(store, year)?;
+        Some(
+            all.into_iter()
+                .filter(|v| {
+                    let k = (
+                        v.pairing_id.clone(),
+                        v.record_kind.clone(),
+                        v.record_id.clone(),
+                    );
+                    !withdrawn.contains(&k)
+                })
+                .collect::<Vec<_>>(),
+        )
     } else {
         None
     };
@@ -481,6 +586,28 @@ fn apply(a: &mut Assessment, appeal: &Appeal) {
                 && f.record_kind == record_kind
                 && &f.record_id == record_id)
         }),
+        // Taken out of the penalties by `rerun`.
+        Subject::Penalty { .. } => {}
+    }
+}
+
+/// Sets the indicator a record of `kind` counts, in `pairing`, back to its
+/// value in `before` (frozen `indicators.csv` rows).
+fn restore(a: &mut Assessment, pairing: &str, kind: &str, before: &[(String, String, String)]) {
+    let Some(i) = round::penalty::indicator_of(kind) else {
+        return;
+    };
+    let Some(v) = before
+        .iter()
+        .find(|(p, ind, _)| p == pairing && ind == i.as_str())
+        .and_then(|(_, _, v)| parse_value(i, v))
+    else {
+        return;
+    };
+    if let Some(p) = a.pairings.iter_mut().find(|p| p.pairing_id == pairing)
+        && let Some(slot) = p.result.values.iter_mut().find(|(k, _)| *k == i)
+    {
+        slot.1 = v;
     }
 }
 

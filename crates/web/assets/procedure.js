@@ -1,7 +1,8 @@
 // Xiezuo (协作) assessment procedure (考核流程) in the page: on a pairing's
 // page, each side's self-evaluation (自评) form and the paired party's
-// opinion during the self-evaluation step, and the appeals (申诉) with their
-// filing and decision forms during review; on the workbench, the national
+// opinion during the self-evaluation step, and the appeals (申诉) of an
+// indicator, a finding or a penalty with their filing and decision forms
+// during review; on the workbench, the national
 // office's controls that open, advance and freeze a round. Every form sends
 // the API's own request and shows the server's answer; nothing is decided
 // here. Uses the helpers of app.js (t, esc, api, xfetch, messageOf, session).
@@ -53,13 +54,13 @@ const Procedure = (() => {
     return h + "</div>";
   }
 
-  function appealsHtml(appeals, sides, y) {
+  function appealsHtml(appeals, sides, y, penalties) {
     const decide = ["admin", "assessor"].includes(session.role);
     let h = `<h3>${t("wb_appeals")} <span class="muted">${appeals.length}</span></h3>`;
     if (appeals.length) {
       h += `<table class="pr-appeals"><thead><tr><th class="num">#</th><th>${t("side")}</th><th>${t("pr_subject")}</th><th>${t("pr_reason")}</th><th>${t("pr_decision")}</th></tr></thead><tbody>
         ${appeals.map((a) => `<tr data-appeal="${a.id}"><td class="num">${a.id}</td><td>${t(a.side)}</td>
-          <td>${a.kind === "indicator" ? `${esc(ind(a.indicator))} = ${esc(a.value)}` : `${esc(t(a.finding))} · ${esc(a.record_id)}`}</td><td>${esc(a.reason)}${a.evidence ? ` <span class="muted">${esc(a.evidence)}</span>` : ""}</td>
+          <td>${a.kind === "indicator" ? `${esc(ind(a.indicator))} = ${esc(a.value)}` : a.kind === "penalty" ? `${t("pr_penalty")} · ${esc(recordKindLabel(a.record_kind))} ${esc(a.record_id)}` : `${esc(t(a.finding))} · ${esc(a.record_id)}`}</td><td>${esc(a.reason)}${a.evidence ? ` <span class="muted">${esc(a.evidence)}</span>` : ""}</td>
           <td>${a.decision ? `${a.decision.upheld ? t("pr_upheld") : t("pr_rejected")}: ${esc(a.decision.comment)}` : decide
             ? `<form class="pr-decide" data-id="${a.id}"><label><input type="checkbox" name="upheld"> ${t("pr_upheld")}</label> <input name="comment" size="24" aria-label="${t("pr_comment")}" placeholder="${t("pr_comment")}"> <button type="submit">${t("pr_decide")}</button></form>`
             : t("pr_pending")}</td></tr>`).join("")}</tbody></table>`;
@@ -68,7 +69,8 @@ const Procedure = (() => {
       h += `<form class="pr-appeal"><h4>${t("pr_file_appeal")}</h4>
         <label>${t("side")} <select name="side">${sides.map((s) => `<option value="${s}">${t(s)}</option>`).join("")}</select></label>
         <label>${t("pr_subject")} <select name="subject"><optgroup label="${t("indicators")}">${y.indicators.map((i) => `<option value="i:${esc(i.id)}">${esc(ind(i.id))}</option>`).join("")}</optgroup>
-          ${y.findings.length ? `<optgroup label="${t("findings")}">${y.findings.map((f) => `<option value="f:${esc(f.finding)}|${esc(f.record_kind)}|${esc(f.record_id)}">${esc(t(f.finding))} · ${esc(f.record_id)}</option>`).join("")}</optgroup>` : ""}</select></label>
+          ${y.findings.length ? `<optgroup label="${t("findings")}">${y.findings.map((f) => `<option value="f:${esc(f.finding)}|${esc(f.record_kind)}|${esc(f.record_id)}">${esc(t(f.finding))} · ${esc(f.record_id)}</option>`).join("")}</optgroup>` : ""}
+          ${penalties.length ? `<optgroup label="${t("pr_penalties_group")}">${penalties.map((p) => `<option value="p:${esc(p.record_kind)}|${esc(p.record_id)}">${esc(recordKindLabel(p.record_kind))} · ${esc(p.record_id)}</option>`).join("")}</optgroup>` : ""}</select></label>
         <label>${t("pr_value")} <input name="value" size="12"></label><br>
         <label>${t("pr_reason")} <input name="reason" size="40"></label> <label>${t("pr_evidence")} <input name="evidence" size="30"></label>
         <button type="submit">${t("pr_submit_appeal")}</button></form>`;
@@ -86,7 +88,7 @@ const Procedure = (() => {
       const all = await api(`/api/v1/rounds/${year}/appeals`);
       const mine = all.appeals.filter((a) => a.pairing_id === id);
       const sides = round.state === "review" ? se.sides.filter((s) => s.may_submit).map((s) => s.side) : [];
-      h += appealsHtml(mine, sides, y);
+      h += appealsHtml(mine, sides, y, (all.penalties || []).filter((p) => p.pairing_id === id));
     }
     el.innerHTML = h;
     const base = `/api/v1/rounds/${year}`;
@@ -100,6 +102,10 @@ const Procedure = (() => {
       const [kind, rest] = [f.subject.value.slice(0, 1), f.subject.value.slice(2)];
       const common = { pairing_id: id, side: f.side.value, reason: f.reason.value, evidence: f.evidence.value };
       if (kind === "i") return [`${base}/appeals`, { ...common, indicator: rest, value: f.value.value.trim() }];
+      if (kind === "p") {
+        const [record_kind, record_id] = rest.split("|");
+        return [`${base}/appeals`, { ...common, penalty: true, record_kind, record_id }];
+      }
       const [finding, record_kind, record_id] = rest.split("|");
       return [`${base}/appeals`, { ...common, finding, record_kind, record_id }];
     }, reload);

@@ -29,6 +29,7 @@ fn api_error(e: AppealError) -> ApiError {
         | E::UnknownIndicator(_)
         | E::BadValue { .. }
         | E::NoSuchFinding { .. }
+        | E::NoSuchPenalty { .. }
         | E::NoReason
         | E::NoComment => ErrorKind::BadRequest,
         E::NotNow { .. } | E::NotFrozen(_) | E::Decided(_) | E::Concurrent => ErrorKind::Conflict,
@@ -57,6 +58,17 @@ fn body(a: &Appeal) -> wire::AppealBody {
             None,
             None,
             Some(finding.clone()),
+            Some(record_kind.clone()),
+            Some(record_id.clone()),
+        ),
+        Subject::Penalty {
+            record_kind,
+            record_id,
+        } => (
+            "penalty",
+            None,
+            None,
+            None,
             Some(record_kind.clone()),
             Some(record_id.clone()),
         ),
@@ -91,22 +103,32 @@ pub async fn list(
     axum::Extension(caller): axum::Extension<Caller>,
     Path(year): Path<i32>,
 ) -> Result<Json<wire::AppealsBody>, ApiError> {
-    let list = state
-        .with_store(|s| appeal::appeals(s, year))
+    let (list, penalised) = state
+        .with_store(|s| Ok((appeal::appeals(s, year)?, appeal::penalised(s, year)?)))
         .map_err(api_error)?;
     let snap = state.snapshot_now().await?;
     let d = &snap.data;
     let scope = crate::access::Scope { caller: &caller };
+    let mine = |id: &str| d.pairing_idx.get(id).is_some_and(|&p| scope.pairing(d, p));
     let appeals = list
         .iter()
-        .filter(|a| {
-            d.pairing_idx
-                .get(a.pairing_id.as_str())
-                .is_some_and(|&p| scope.pairing(d, p))
-        })
+        .filter(|a| mine(&a.pairing_id))
         .map(body)
         .collect();
-    Ok(Json(wire::AppealsBody { year, appeals }))
+    let penalties = penalised
+        .into_iter()
+        .filter(|(p, _, _)| mine(p))
+        .map(|(pairing_id, record_kind, record_id)| wire::PenalisedBody {
+            pairing_id,
+            record_kind,
+            record_id,
+        })
+        .collect();
+    Ok(Json(wire::AppealsBody {
+        year,
+        appeals,
+        penalties,
+    }))
 }
 
 /// `POST /api/v1/rounds/{year}/appeals`: files an appeal of the caller's
@@ -118,11 +140,15 @@ pub async fn file(
     JsonBody(b): JsonBody<wire::AppealSubmit>,
 ) -> Result<Json<wire::AppealBody>, ApiError> {
     let subject = match (b.indicator, b.finding) {
-        (Some(indicator), None) => Subject::Indicator {
+        (None, None) if b.penalty => Subject::Penalty {
+            record_kind: b.record_kind.unwrap_or_default(),
+            record_id: b.record_id.unwrap_or_default(),
+        },
+        (Some(indicator), None) if !b.penalty => Subject::Indicator {
             indicator,
             value: b.value.unwrap_or_default(),
         },
-        (None, Some(finding)) => Subject::Finding {
+        (None, Some(finding)) if !b.penalty => Subject::Finding {
             finding,
             record_kind: b.record_kind.unwrap_or_default(),
             record_id: b.record_id.unwrap_or_default(),

@@ -194,10 +194,10 @@ fn round_paths() -> Value {
     }
     evaluations["/api/v1/rounds/{year}/appeals"] = {
         let mut v = op(
-            "The appeals (申诉) of a round on the caller's pairings, with their decisions",
+            "The appeals (申诉) of a round on the caller's pairings, with their decisions, and the records penalised now for falsification (which may be appealed)",
             vec![year()],
         );
-        v["post"] = step("File an appeal during the round's review step: an indicator value (indicator, value) or a finding (finding, record_kind, record_id) of the pairing, with reason and evidence; only the appealing side's own party", "AppealSubmit")["post"].clone();
+        v["post"] = step("File an appeal during the round's review step: an indicator value (indicator, value), a finding (finding, record_kind, record_id) or a falsification penalty (penalty: true, record_kind, record_id) of the pairing, with reason and evidence; only the appealing side's own party. An upheld penalty appeal takes the record out of the penalties (its indicator, points and veto)", "AppealSubmit")["post"].clone();
         v
     };
     evaluations["/api/v1/rounds/{year}/appeals/{id}/decision"] = {

@@ -12,8 +12,9 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 pub enum Action {
-    /// File an appeal of an indicator value (`--indicator ID --value V`) or of
-    /// a finding (`--finding ID --record-kind K --record-id R`).
+    /// File an appeal of an indicator value (`--indicator ID --value V`), of
+    /// a finding (`--finding ID --record-kind K --record-id R`) or of a
+    /// falsification penalty (`--penalty --record-kind K --record-id R`).
     File {
         #[arg(long)]
         year: i32,
@@ -28,6 +29,8 @@ pub enum Action {
         value: Option<String>,
         #[arg(long, requires_all = ["record_kind", "record_id"])]
         finding: Option<String>,
+        #[arg(long, requires_all = ["record_kind", "record_id"], conflicts_with_all = ["finding", "indicator"])]
+        penalty: bool,
         #[arg(long)]
         record_kind: Option<String>,
         #[arg(long)]
@@ -73,12 +76,17 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
             indicator,
             value,
             finding,
+            penalty,
             record_kind,
             record_id,
             reason,
             evidence,
         } => {
             let subject = match (indicator, finding) {
+                (None, None) if penalty => Subject::Penalty {
+                    record_kind: record_kind.unwrap_or_default(),
+                    record_id: record_id.unwrap_or_default(),
+                },
                 (Some(indicator), None) => Subject::Indicator {
                     indicator,
                     value: value.unwrap_or_default(),
@@ -88,7 +96,9 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
                     record_kind: record_kind.unwrap_or_default(),
                     record_id: record_id.unwrap_or_default(),
                 },
-                _ => anyhow::bail!("an appeal names --indicator (with --value) or --finding"),
+                _ => anyhow::bail!(
+                    "an appeal names --indicator (with --value), --finding or --penalty"
+                ),
             };
             let ap = appeal::file(
                 store.as_mut(),
@@ -136,6 +146,10 @@ fn print_appeal(a: &Appeal) {
             record_kind,
             record_id,
         } => format!("finding {finding} on {record_kind} {record_id}"),
+        Subject::Penalty {
+            record_kind,
+            record_id,
+        } => format!("penalty on {record_kind} {record_id}"),
     };
     println!(
         "appeal {} ({} {}): {subject} — {} [{} {}]",

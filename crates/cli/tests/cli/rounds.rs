@@ -1046,4 +1046,69 @@ fn cross_check_results_are_checked_against_the_drawn_sample_and_give_verified_ra
         "{}",
         r.stderr
     );
+    // In review, the pairing appeals the penalty; upheld, the record is no
+    // longer penalised and every score is again what it was before.
+    let appeal = |kind: &str, id: &str| {
+        xiezuo(
+            &db,
+            &[
+                "appeal",
+                "file",
+                "--year",
+                "2020",
+                "--pairing",
+                &falsified_pairing,
+                "--side",
+                "west",
+                "--penalty",
+                "--record-kind",
+                kind,
+                "--record-id",
+                id,
+                "--reason",
+                "合同与流水已补齐",
+            ],
+        )
+    };
+    let r = appeal("placement", "PL-NOT-PENALISED");
+    assert!(
+        r.stderr
+            .contains("has no penalty on placement PL-NOT-PENALISED"),
+        "{}",
+        r.stderr
+    );
+    let r = appeal("placement", &falsified_id);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains(&format!("penalty on placement {falsified_id}")),
+        "{}",
+        r.stdout
+    );
+    let r = xiezuo(
+        &db,
+        &[
+            "appeal",
+            "decide",
+            "--year",
+            "2020",
+            "--id",
+            "1",
+            "--uphold",
+            "--comment",
+            "经复核不属弄虚作假",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let upheld = tmp.path().join("upheld");
+    assess_into(&db, "2020", &upheld);
+    let penalties = std::fs::read_to_string(upheld.join("penalties.csv")).unwrap();
+    assert!(!penalties.contains(&falsified_id), "{penalties}");
+    for file in ["scores.csv", "indicators.csv"] {
+        assert_eq!(
+            std::fs::read_to_string(upheld.join(file)).unwrap(),
+            std::fs::read_to_string(before.join(file)).unwrap(),
+            "{file}"
+        );
+    }
 }

@@ -286,4 +286,32 @@ fn the_national_office_draws_the_sample_and_applies_the_penalties_over_the_api()
         p.contains(r["record_id"].as_str().unwrap()) && p.contains("伪造用工合同"),
         "{p}"
     );
+    // In review the penalised record is listed with the appeals, and its
+    // pairing's party appeals the penalty; the assessor upholds it.
+    advance_round(&db, "2020", "review", "初步结果");
+    let (st, a) = send(&admin, "GET", "/api/v1/rounds/2020/appeals", "");
+    assert_eq!(st, 200, "{a}");
+    assert_eq!(a["penalties"][0]["record_id"], r["record_id"], "{a}");
+    let appeal = serde_json::json!({ "pairing_id": r["pairing_id"], "side": "east", "penalty": true, "record_kind": "placement", "record_id": r["record_id"], "reason": "合同真实" });
+    let (st, b) = send(
+        &admin,
+        "POST",
+        "/api/v1/rounds/2020/appeals",
+        &appeal.to_string(),
+    );
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["kind"], "penalty", "{b}");
+    let (st, b) = send(
+        &admin,
+        "POST",
+        "/api/v1/rounds/2020/appeals/1/decision",
+        r#"{"upheld":true,"comment":"复核属实"}"#,
+    );
+    assert_eq!(
+        (st, &b["decision"]["version"]),
+        (200, &serde_json::json!(3)),
+        "{b}"
+    );
+    let (_, a) = send(&admin, "GET", "/api/v1/rounds/2020/appeals", "");
+    assert_eq!(a["penalties"], serde_json::json!([]), "{a}");
 }

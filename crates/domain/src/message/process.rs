@@ -151,6 +151,11 @@ pub const PROCESS: &[(&str, &str, &str)] = &[
         "结对 {pairing} 没有关于{record_kind_zh} {record_id} 的问题 {finding}",
     ),
     (
+        "appeal.no_penalty",
+        "pairing {pairing} has no penalty on {record_kind} {record_id}",
+        "结对 {pairing} 没有针对{record_kind_zh} {record_id} 的扣分",
+    ),
+    (
         "appeal.no_comment",
         "a decision needs a comment",
         "裁定需要填写意见",
@@ -244,8 +249,8 @@ pub const PROCESS: &[(&str, &str, &str)] = &[
     ),
     (
         "appeal.subject",
-        "an appeal names an indicator (with its value) or a finding",
-        "申诉须指明一个指标（及其取值）或一个数据质量问题",
+        "an appeal names an indicator (with its value), a finding or a penalty",
+        "申诉须指明一个指标（及其取值）、一个数据质量问题或一项扣分",
     ),
     (
         "appeal.not_party",

@@ -278,6 +278,13 @@ fn appeals(h: &mut String, r: &PartyReport) {
                 finding_zh(finding),
                 record_kind_zh(record_kind)
             ),
+            Subject::Penalty {
+                record_kind,
+                record_id,
+            } => format!(
+                "对{} {record_id} 的弄虚作假扣分不成立",
+                record_kind_zh(record_kind)
+            ),
         };
         let decision = match &a.decision {
             Some(d) => format!(

@@ -227,6 +227,10 @@ fn appeals_sheet(
                     finding_zh(finding),
                     record_kind_zh(record_kind)
                 ),
+                Subject::Penalty {
+                    record_kind,
+                    record_id,
+                } => format!("扣分：{} {record_id}", record_kind_zh(record_kind)),
             };
             let d = a.decision.as_ref();
             vec![

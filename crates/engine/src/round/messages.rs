@@ -158,6 +158,14 @@ impl AppealError {
                 .with("finding", finding)
                 .with("record_kind", record_kind)
                 .with("record_id", record_id),
+            E::NoSuchPenalty {
+                pairing,
+                record_kind,
+                record_id,
+            } => Message::new("appeal.no_penalty")
+                .with("pairing", pairing)
+                .with("record_kind", record_kind)
+                .with("record_id", record_id),
             E::NoReason => Message::new("process.no_reason"),
             E::NoComment => Message::new("appeal.no_comment"),
             E::NoAppeal { year, id } => Message::new("appeal.none")
@@ -279,6 +287,11 @@ mod tests {
                 finding: "F1".into(),
                 record_kind: "project".into(),
                 record_id: "PR1".into(),
+            },
+            AppealError::NoSuchPenalty {
+                pairing: "P1".into(),
+                record_kind: "placement".into(),
+                record_id: "PL1".into(),
             },
             AppealError::NoReason,
             AppealError::NoComment,

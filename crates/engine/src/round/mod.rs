@@ -492,6 +492,18 @@ pub fn frozen_file(
     Ok(Some(text.into_bytes()))
 }
 
+/// One output file of a given frozen version of a year, if kept.
+pub fn version_file(
+    store: &dyn Store,
+    year: Year,
+    version: u32,
+    name: &str,
+) -> Result<Option<Vec<u8>>, RoundError> {
+    Ok(store
+        .meta(&file_key(year, version, name))?
+        .map(String::into_bytes))
+}
+
 /// The frozen output files of a year, with the freeze; `None` when the
 /// year is not frozen.
 pub fn frozen_outputs(

@@ -36,10 +36,7 @@ pub fn falsified(store: &dyn Store, year: Year) -> Result<Vec<Verdict>, RoundErr
 /// Before scoring: the indicator each falsified record counts is taken as 0.
 pub fn zero_items(a: &mut Assessment, falsified: &[Verdict]) {
     for v in falsified {
-        let Some((_, ind)) = ADJUSTS.iter().find(|(k, _)| *k == v.record_kind) else {
-            continue;
-        };
-        let Some(i) = Indicator::parse(ind) else {
+        let Some(i) = indicator_of(&v.record_kind) else {
             continue;
         };
         if let Some(p) = a.pairings.iter_mut().find(|p| p.pairing_id == v.pairing_id)
@@ -86,6 +83,40 @@ pub fn deduct(a: &mut Assessment, falsified: &[Verdict], method: &Method) -> Vec
         }
     }
     out.into_bytes()
+}
+
+/// The frozen `indicators.csv` rows of the version the penalties were
+/// applied to (the one before the first version with `penalties.csv`):
+/// what a record's indicator was before it was zeroed. Empty when the
+/// penalties are not applied.
+pub fn indicators_before(
+    store: &dyn Store,
+    year: Year,
+) -> Result<Vec<(String, String, String)>, RoundError> {
+    let Some(f) = round(store, year)?.and_then(|r| r.frozen) else {
+        return Ok(Vec::new());
+    };
+    for v in 2..=f.version {
+        if super::version_file(store, year, v, "penalties.csv")?.is_some() {
+            let before =
+                super::version_file(store, year, v - 1, "indicators.csv")?.ok_or_else(|| {
+                    RoundError::Corrupt(format!("indicators.csv of {year} v{}", v - 1))
+                })?;
+            return Ok(super::frozen_indicators(&vec![(
+                "indicators.csv".to_string(),
+                before,
+            )]));
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// The indicator a falsified record of `record_kind` counts.
+pub fn indicator_of(record_kind: &str) -> Option<Indicator> {
+    ADJUSTS
+        .iter()
+        .find(|(k, _)| *k == record_kind)
+        .and_then(|(_, i)| Indicator::parse(i))
 }
 
 /// Applies the penalties of the cross-check to the round (in its
