@@ -240,6 +240,19 @@ test("the whole procedure of a round runs in the browser, each party and role do
   await gx.page.fill("#procedure form.pr-self[data-side=west] textarea", "劳务协作超额完成");
   await gx.page.click("#procedure form.pr-self[data-side=west] button");
   await gx.page.waitForFunction(() => /1 与核定值不符/.test(document.querySelector("#procedure .pr-side[data-side=west] h3")?.textContent || ""));
+  // It files the meeting minutes beside its claims; a file that is not what its name says is refused.
+  writeFileSync(path.join(dir, "minutes.pdf"), "%PDF-1.4\n% 联席会议纪要\n");
+  writeFileSync(path.join(dir, "fake.pdf"), "<html>not a pdf</html>");
+  const attach = "#procedure form.pr-attach[data-side=west]";
+  await gx.page.setInputFiles(`${attach} input[type=file]`, path.join(dir, "fake.pdf"));
+  await gx.page.click(`${attach} button`);
+  await gx.page.waitForFunction(() => /文件内容与文件类型不符/.test(document.querySelector("#procedure .pr-status")?.textContent || ""));
+  await gx.page.setInputFiles(`${attach} input[type=file]`, path.join(dir, "minutes.pdf"));
+  await gx.page.click(`${attach} button`);
+  await gx.page.waitForSelector("#procedure .pr-side[data-side=west] .pr-attachments li[data-n='1'] a");
+  const href = await gx.page.getAttribute("#procedure .pr-side[data-side=west] .pr-attachments li a", "href");
+  const got = await gx.page.evaluate(async (u) => { const r = await fetch(u); return [r.status, r.headers.get("content-type"), await r.text()]; }, href);
+  assert.deepEqual(got, [200, "application/pdf", "%PDF-1.4\n% 联席会议纪要\n"]);
   // Guangdong (the east party) gives its opinion of it.
   const gd = await signedIn("gd");
   await gd.page.goto(pairing);
@@ -322,6 +335,7 @@ test("the whole procedure of a round runs in the browser, each party and role do
   const text = await report.textContent("body");
   assert.doesNotMatch(text, /初步结果/);
   assert.match(text, /劳务协作超额完成/);
+  assert.match(text, /佐证材料：\s*minutes\.pdf（30 字节/);
   assert.match(text, /不同意。人数需核实/);
   assert.match(text, /申诉成立：经核实成立/);
   assert.match(text, /申诉不成立：证据不足/);
@@ -591,7 +605,7 @@ test("a province opens with its prefectures on the map and its registry", async 
 // Words in Latin letters that a Chinese page may show: names of formats,
 // standards and programs, and the switch to English. Ids, codes, numbers
 // and file names (anything with a digit, or with - _ . : / inside) pass.
-const LATIN_ALLOWED = new Set(["English", "CSV", "XLSX", "API", "JSON", "Excel", "WPS", "UTC", "GB", "ID", "OpenAPI", "YYYY", "MM", "DD", "X", "Bearer", "office1", "zip", "ZIP"]);
+const LATIN_ALLOWED = new Set(["English", "CSV", "XLSX", "API", "JSON", "Excel", "WPS", "UTC", "GB", "ID", "OpenAPI", "YYYY", "MM", "DD", "X", "Bearer", "office1", "zip", "ZIP", "PDF", "Word"]);
 
 // The Latin words of a page's visible text that are not allowed.
 test("the ranking shows traceability beside each score and the reconciliation lists the findings of both parties", async () => {

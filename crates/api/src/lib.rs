@@ -464,6 +464,22 @@ pub struct SideEvaluationBody {
     pub opinion: Option<OpinionBody>,
     /// Earlier submissions.
     pub resubmissions: usize,
+    /// The side's attachments (佐证材料), in the order added.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentBody>,
+}
+
+/// An attachment of a self-evaluation; its content is at
+/// `…/self-evaluations/{id}/{side}/attachments/{n}`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct AttachmentBody {
+    pub n: u32,
+    pub name: String,
+    pub media_type: String,
+    pub bytes: u64,
+    pub sha256: String,
+    pub by: String,
+    pub at: String,
 }
 
 /// `GET /api/v1/rounds/{year}/self-evaluations/{id}`: both sides of a pairing.
@@ -672,6 +688,7 @@ pub fn schemas() -> Map<String, Value> {
         RoundStep,
         RoundReason,
         SelfEvaluationsBody,
+        AttachmentBody,
         SelfEvaluationSubmit,
         OpinionSubmit,
         AppealBody,

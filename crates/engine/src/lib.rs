@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod appeal;
 pub mod assess;
 pub mod correction;
+pub mod evidence;
 pub mod export;
 pub mod import;
 pub mod labour;

@@ -100,6 +100,14 @@ pub enum SelfEvaluationError {
         pairing: String,
         side: String,
     },
+    #[error("{name}: {}", match *.why { "kind" => "an attachment is a PDF, PNG, JPEG, DOCX or XLSX file", _ => "the file is not what its name says" })]
+    BadAttachment { name: String, why: &'static str },
+    #[error("{name}: an attachment is at most {max_mib} MiB")]
+    AttachmentTooLarge { name: String, max_mib: usize },
+    #[error("a side's self-evaluation has at most {0} attachments")]
+    TooManyAttachments(usize),
+    #[error("there is no attachment {0}")]
+    NoAttachment(u32),
     #[error("the self-evaluation was changed by another writer meanwhile; try again")]
     Concurrent,
     #[error("a stored self-evaluation cannot be read: {0}")]
@@ -112,7 +120,7 @@ fn key(year: Year, pairing: &str, side: &str) -> String {
     format!("assessment_round/{year}/self/{pairing}/{side}")
 }
 
-fn check_side(side: &str) -> Result<(), SelfEvaluationError> {
+pub(crate) fn check_side(side: &str) -> Result<(), SelfEvaluationError> {
     if SIDES.contains(&side) {
         Ok(())
     } else {
@@ -187,7 +195,7 @@ fn write(
 }
 
 /// Refuses a step outside the round's self-evaluation, or before its freeze.
-fn check_round(store: &dyn Store, year: Year) -> Result<(), SelfEvaluationError> {
+pub(crate) fn check_round(store: &dyn Store, year: Year) -> Result<(), SelfEvaluationError> {
     let r = round::round(store, year)?.ok_or(RoundError::NoRound(year))?;
     if r.state != RoundState::SelfEvaluation {
         return Err(SelfEvaluationError::NotNow {

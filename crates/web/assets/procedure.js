@@ -38,6 +38,12 @@ const Procedure = (() => {
     const done = s.submitted_at ? `${esc(s.submitted_at.slice(0, 10))} · ${esc(s.submitted_by || "")}` : t("wb_not_submitted");
     let h = `<div class="pr-side" data-side="${s.side}"><h3>${t(s.side)} · ${t("wb_self")}: ${done}${s.mismatches ? ` <span class="overdue">${s.mismatches} ${t("wb_mismatch")}</span>` : ""}</h3>`;
     if (s.narrative) h += `<p>${esc(s.narrative)}</p>`;
+    const files = s.attachments || [];
+    const url = (a) => `/api/v1/rounds/${year}/self-evaluations/${encodeURIComponent(id)}/${s.side}/attachments/${a.n}`;
+    if (files.length || s.may_submit) {
+      h += `<div class="pr-attachments"><b>${t("pr_attachments")}</b>${files.length ? `<ul>${files.map((a) => `<li data-n="${a.n}"><a href="${url(a)}" download>${esc(a.name)}</a> <span class="muted">${fmt(a.bytes)} ${t("pr_bytes")} · ${esc(a.by)}</span>${s.may_submit ? ` <button type="button" class="pr-remove" data-side="${s.side}" data-n="${a.n}">${t("pr_remove")}</button>` : ""}</li>`).join("")}</ul>` : ` <span class="muted">${t("pr_no_attachments")}</span>`}
+        ${s.may_submit ? `<form class="pr-attach" data-side="${s.side}"><input type="file" name="files" multiple accept=".pdf,.png,.jpg,.jpeg,.docx,.xlsx" aria-label="${t("pr_attachments")}"> <button type="submit">${t("pr_attach")}</button> <span class="muted">${t("pr_attach_hint")}</span></form>` : ""}</div>`;
+    }
     if (s.opinion) h += `<p class="pr-opinion">${t("wb_opinion")}: ${s.opinion.agrees ? t("wb_agrees") : t("wb_disagrees")} — ${esc(s.opinion.text)} <span class="muted">${esc(s.opinion.by)}</span></p>`;
     if (s.may_submit) {
       h += `<form class="pr-self" data-side="${s.side}"><p class="muted">${t("pr_claims_hint")}</p>
@@ -97,6 +103,31 @@ const Procedure = (() => {
       f.querySelectorAll("input[data-computed]").forEach((i) => { if (i.value.trim() !== i.dataset.computed) claims[i.name] = i.value.trim(); });
       return [`${base}/self-evaluations/${encodeURIComponent(id)}/${f.dataset.side}`, { claims, narrative: f.narrative.value }];
     }, reload);
+    const sidePath = (side) => `${base}/self-evaluations/${encodeURIComponent(id)}/${side}/attachments`;
+    el.querySelectorAll("form.pr-attach").forEach((f) => f.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const body = new FormData();
+      [...f.files.files].forEach((x) => body.append("files", x, x.name));
+      try {
+        const r = await xfetch(sidePath(f.dataset.side), { method: "POST", body });
+        const b = await r.json().catch(() => ({}));
+        if (!r.ok) throw new Error(messageOf(b) || r.statusText);
+        await reload();
+        status(el, t("pr_saved"), false);
+      } catch (e) {
+        status(el, e.message, true);
+      }
+    }));
+    el.querySelectorAll("button.pr-remove").forEach((b) => b.addEventListener("click", async () => {
+      try {
+        const r = await xfetch(`${sidePath(b.dataset.side)}/${b.dataset.n}`, { method: "DELETE" });
+        const body = await r.json().catch(() => ({}));
+        if (!r.ok) throw new Error(messageOf(body) || r.statusText);
+        await reload();
+      } catch (e) {
+        status(el, e.message, true);
+      }
+    }));
     wire(el, "form.pr-opinion-form", (f) => [`${base}/self-evaluations/${encodeURIComponent(id)}/${f.dataset.side}/opinion`, { agrees: f.agrees.value === "true", text: f.text.value }], reload);
     wire(el, "form.pr-appeal", (f) => {
       const [kind, rest] = [f.subject.value.slice(0, 1), f.subject.value.slice(2)];

@@ -133,6 +133,22 @@ pub const RULES: &[(&str, &str, Rule)] = &[
         "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/opinion",
         Pairing,
     ),
+    // Added and removed only by the side's own party (checked by the handler).
+    (
+        "POST",
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments",
+        Pairing,
+    ),
+    (
+        "GET",
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments/{n}",
+        Pairing,
+    ),
+    (
+        "DELETE",
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments/{n}",
+        Pairing,
+    ),
     // Narrowed to the caller's pairings; filing checks the side's party.
     ("GET", "/api/v1/rounds/{year}/appeals", SignedIn),
     ("POST", "/api/v1/rounds/{year}/appeals", Write),

@@ -10,6 +10,7 @@ pub mod access;
 mod api;
 mod appeals;
 mod assets;
+mod attachments;
 pub mod auth;
 mod cache;
 mod checks;
@@ -173,6 +174,16 @@ fn round_routes() -> Router<AppState> {
             axum::routing::post(self_evaluations::opinion).layer(
                 axum::extract::DefaultBodyLimit::max(self_evaluations::SELF_EVALUATION_BODY_MAX),
             ),
+        )
+        .route(
+            "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments",
+            axum::routing::post(attachments::add).layer(axum::extract::DefaultBodyLimit::max(
+                attachments::ATTACHMENT_BODY_MAX,
+            )),
+        )
+        .route(
+            "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments/{n}",
+            get(attachments::get).delete(attachments::remove),
         )
         .route(
             "/api/v1/rounds/{year}/appeals",

@@ -264,6 +264,7 @@ fn round_paths() -> Value {
         "responses": responses
     } });
     correction_paths(&mut paths);
+    attachment_paths(&mut paths);
     paths["/api/v1/workbench"] = op(
         "The caller's workbench (工作台): for each round not yet published, its schedule with late steps marked and the current step's deadline; the parties the caller acts for (every party for the national office and assessors) with their self-evaluation, the paired side's opinion, open tasks (self_evaluation, opinion), appeals and whether they are late; the cross-check teams of the caller's province with their sampled and recorded records",
         vec![],
@@ -288,6 +289,35 @@ fn round_paths() -> Value {
         ],
     );
     paths
+}
+
+/// Attachments of a self-evaluation (佐证材料).
+fn attachment_paths(paths: &mut Value) {
+    let ps = || {
+        json!([
+            param("year", "path", true, "integer", "assessment year"),
+            param("id", "path", true, "string", "pairing id"),
+            param("side", "path", true, "string", "east or west"),
+        ])
+    };
+    let mut responses = error_responses();
+    responses["200"] = json_ok("both sides' self-evaluations, with the side's attachments");
+    paths["/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments"] = json!({ "post": {
+        "summary": "Add documents to a side's self-evaluation (PDF, PNG, JPEG, DOCX, XLSX; each at most 5 MiB and what its name says; at most 10 a side), all or none, during the round's self_evaluation step; only the side's own party",
+        "parameters": ps(),
+        "requestBody": { "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "files": { "type": "array", "items": { "type": "string", "format": "binary" } } } } } } },
+        "responses": responses.clone()
+    } });
+    let mut with_n = ps();
+    if let Some(a) = with_n.as_array_mut() {
+        a.push(param("n", "path", true, "integer", "attachment number"));
+    }
+    let mut download = error_responses();
+    download["200"] = json!({ "description": "the document, as a download", "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } });
+    paths["/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments/{n}"] = json!({
+        "get": { "summary": "One attachment of a side's self-evaluation, with its media type", "parameters": with_n.clone(), "responses": download },
+        "delete": { "summary": "Remove one of the side's attachments during the self_evaluation step; only the side's own party", "parameters": with_n, "responses": responses }
+    });
 }
 
 /// Correction requests (更正申请) of a frozen year.

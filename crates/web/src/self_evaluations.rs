@@ -23,12 +23,18 @@ use xiezuo_store::Store;
 /// narrative of some pages.
 pub(crate) const SELF_EVALUATION_BODY_MAX: usize = 128 * 1024;
 
-fn api_error(e: SelfEvaluationError) -> ApiError {
+pub(crate) fn api_error(e: SelfEvaluationError) -> ApiError {
     use SelfEvaluationError as E;
     let kind = match e {
         E::Round(r) => return crate::rounds::api_error(r),
         E::NotAssessed { .. } => ErrorKind::NotFound,
-        E::BadSide(_) | E::UnknownIndicator(_) | E::BadValue { .. } => ErrorKind::BadRequest,
+        E::BadSide(_)
+        | E::UnknownIndicator(_)
+        | E::BadValue { .. }
+        | E::BadAttachment { .. }
+        | E::TooManyAttachments(_) => ErrorKind::BadRequest,
+        E::AttachmentTooLarge { .. } => ErrorKind::PayloadTooLarge,
+        E::NoAttachment(_) => ErrorKind::NotFound,
         E::NotNow { .. } | E::NotFrozen(_) | E::NotSubmitted { .. } | E::Concurrent => {
             ErrorKind::Conflict
         }
@@ -44,7 +50,7 @@ fn other_side(side: &str) -> &'static str {
 }
 
 /// The two parties of a pairing: (east helper, west helped).
-fn parties(store: &dyn Store, pairing: &str) -> Result<(Party, Party), ApiError> {
+pub(crate) fn parties(store: &dyn Store, pairing: &str) -> Result<(Party, Party), ApiError> {
     let row = store
         .get(FileKind::Pairings, &[Cell::Text(pairing.into())])?
         .ok_or_else(|| {
@@ -60,7 +66,7 @@ fn parties(store: &dyn Store, pairing: &str) -> Result<(Party, Party), ApiError>
 }
 
 /// Whether the caller acts for a party.
-fn acts_for(caller: &Caller, party: &Party) -> bool {
+pub(crate) fn acts_for(caller: &Caller, party: &Party) -> bool {
     match (caller.role, party) {
         (Role::Admin, _) => true,
         (Role::Office, Party::Region(code)) => caller
@@ -84,7 +90,7 @@ pub(crate) fn acts_for_side(
 }
 
 /// The side's party and the other side's.
-fn side_parties<'p>(
+pub(crate) fn side_parties<'p>(
     side: &str,
     (east, west): &'p (Party, Party),
 ) -> Result<(&'p Party, &'p Party), ApiError> {
@@ -101,6 +107,7 @@ fn side_body(
     ps: &(Party, Party),
     prefill: &[(String, String)],
     s: Option<&SelfEvaluation>,
+    attachments: Vec<xiezuo_engine::evidence::Attachment>,
 ) -> Result<wire::SideEvaluationBody, ApiError> {
     let (own, other) = side_parties(side, ps)?;
     let claims: Vec<wire::ClaimBody> = match s {
@@ -145,10 +152,22 @@ fn side_body(
                 text: o.text.clone(),
             }),
         resubmissions: s.map_or(0, |s| s.history.len()),
+        attachments: attachments
+            .into_iter()
+            .map(|a| wire::AttachmentBody {
+                n: a.n,
+                name: a.name,
+                media_type: a.media_type,
+                bytes: a.bytes,
+                sha256: a.sha256,
+                by: a.by,
+                at: a.at,
+            })
+            .collect(),
     })
 }
 
-fn body(
+pub(crate) fn body(
     store: &dyn Store,
     caller: &Caller,
     year: Year,
@@ -159,7 +178,16 @@ fn body(
     let mut sides = Vec::new();
     for side in se::SIDES {
         let s = se::get(store, year, pairing, side).map_err(api_error)?;
-        sides.push(side_body(caller, side, &ps, &prefill, s.as_ref())?);
+        let attachments =
+            xiezuo_engine::evidence::attachments(store, year, pairing, side).map_err(api_error)?;
+        sides.push(side_body(
+            caller,
+            side,
+            &ps,
+            &prefill,
+            s.as_ref(),
+            attachments,
+        )?);
     }
     Ok(wire::SelfEvaluationsBody {
         year,

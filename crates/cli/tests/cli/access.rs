@@ -351,6 +351,25 @@ fn cases() -> Vec<Case> {
         "/api/v1/rounds/2031/appeals/1/decision",
         serde_json::json!({ "upheld": false, "comment": "无依据" }),
     ));
+    c.push(Case {
+        method: "POST",
+        route: "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments",
+        inside: true,
+        path: "/api/v1/rounds/2031/self-evaluations/PROV-44-45/west/attachments".into(),
+        body: Some(multipart("minutes.pdf", "%PDF-1.4")),
+    });
+    c.push(case(
+        "GET",
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments/{n}",
+        true,
+        "/api/v1/rounds/2031/self-evaluations/PROV-44-45/west/attachments/1",
+    ));
+    c.push(case(
+        "DELETE",
+        "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments/{n}",
+        true,
+        "/api/v1/rounds/2031/self-evaluations/PROV-44-45/west/attachments/1",
+    ));
     c.push(case(
         "GET",
         "/api/v1/rounds/{year}/corrections",
@@ -444,6 +463,14 @@ fn expected(who: Who, c: &Case) -> bool {
         ("POST", "/api/v1/rounds/{year}/appeals") => matches!(who, Admin | OfficeIn),
         ("POST", "/api/v1/rounds/{year}/appeals/{id}/decision") => {
             matches!(who, Admin | Assessor)
+        }
+        // A side's own party adds and removes; the pairing's viewers read.
+        ("GET", "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments/{n}") => {
+            office_scope(c.inside)
+        }
+        ("POST", "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments")
+        | ("DELETE", "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments/{n}") => {
+            matches!(who, Admin | OfficeIn)
         }
         // Corrections: seen by the signed-in (narrowed), filed by writers,
         // decided by writers of the level above (checked by the handler).

@@ -129,6 +129,32 @@ pub const PROCESS: &[(&str, &str, &str)] = &[
         "only the {side} party of {pairing} gives its opinion on this self-evaluation",
         "只有结对 {pairing} 的{side_zh}可以对这份自评提出意见",
     ),
+    // Attachments of a self-evaluation (engine::evidence).
+    (
+        "self_evaluation.attachment_kind",
+        "{name}: an attachment is a PDF, PNG, JPEG, DOCX or XLSX file",
+        "{name}：佐证材料须为 PDF、PNG、JPEG、DOCX 或 XLSX 文件",
+    ),
+    (
+        "self_evaluation.attachment_content",
+        "{name}: the file is not what its name says",
+        "{name}：文件内容与文件类型不符",
+    ),
+    (
+        "self_evaluation.attachment_too_large",
+        "{name}: an attachment is at most {max_mib} MiB",
+        "{name}：每份佐证材料不超过 {max_mib} 兆字节",
+    ),
+    (
+        "self_evaluation.too_many_attachments",
+        "a side's self-evaluation has at most {max} attachments",
+        "每一方的自评最多 {max} 份佐证材料",
+    ),
+    (
+        "self_evaluation.no_attachment",
+        "there is no attachment {n}",
+        "没有佐证材料 {n}",
+    ),
     // Appeals (engine::appeal).
     (
         "appeal.not_now",

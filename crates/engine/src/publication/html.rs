@@ -182,6 +182,21 @@ fn indicators(h: &mut String, r: &PartyReport) {
         }
         None => h.push_str("<p class=\"muted\">未提交自评。</p>"),
     }
+    if !r.attachments.is_empty() {
+        h.push_str("<p>佐证材料：</p><ul>");
+        for a in &r.attachments {
+            let _ = write!(
+                h,
+                "<li>{}（{} 字节，SHA-256 {}，{} 于 {} 提交）</li>",
+                esc(&a.name),
+                a.bytes,
+                esc(&a.sha256),
+                esc(&a.by),
+                esc(&a.at)
+            );
+        }
+        h.push_str("</ul>");
+    }
     h.push_str("<table>");
     h.push_str(&head(&["指标", "核定值", "自评值"]));
     h.push_str("<tbody>");

@@ -355,6 +355,8 @@ pub struct PartyReport {
     pub penalties: Vec<PenaltyLine>,
     pub appeals: Vec<Appeal>,
     pub self_evaluation: Option<SelfEvaluation>,
+    /// The documents filed with the self-evaluation (佐证材料).
+    pub attachments: Vec<crate::evidence::Attachment>,
     pub events: Vec<RoundEvent>,
 }
 
@@ -496,6 +498,7 @@ impl ReportSource {
             None => (String::new(), None),
         };
         let se = self_evaluation::get(store, year, pairing, side)?;
+        let attachments = crate::evidence::attachments(store, year, pairing, side)?;
         let claim = |i: &str| {
             se.as_ref().and_then(|s| {
                 s.current
@@ -568,6 +571,7 @@ impl ReportSource {
             penalties,
             appeals,
             self_evaluation: se,
+            attachments,
             events: r.round.events.clone(),
             freeze: r.freeze.clone(),
         })

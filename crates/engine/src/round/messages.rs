@@ -118,6 +118,20 @@ impl SelfEvaluationError {
                     .with("pairing", pairing)
                     .with("side", s),
             ),
+            E::BadAttachment { name, why } => Message::new(match *why {
+                "kind" => "self_evaluation.attachment_kind",
+                _ => "self_evaluation.attachment_content",
+            })
+            .with("name", name),
+            E::AttachmentTooLarge { name, max_mib } => {
+                Message::new("self_evaluation.attachment_too_large")
+                    .with("name", name)
+                    .with("max_mib", max_mib)
+            }
+            E::TooManyAttachments(n) => {
+                Message::new("self_evaluation.too_many_attachments").with("max", n)
+            }
+            E::NoAttachment(n) => Message::new("self_evaluation.no_attachment").with("n", n),
             E::Concurrent => Message::new("self_evaluation.concurrent"),
             E::Corrupt(d) => Message::new("self_evaluation.corrupt").with("detail", d),
             E::Store(_) => Message::other(self.to_string()),
@@ -259,6 +273,20 @@ mod tests {
                 pairing: "P1".into(),
                 side: "east".into(),
             },
+            SelfEvaluationError::BadAttachment {
+                name: "a.exe".into(),
+                why: "kind",
+            },
+            SelfEvaluationError::BadAttachment {
+                name: "a.pdf".into(),
+                why: "content",
+            },
+            SelfEvaluationError::AttachmentTooLarge {
+                name: "a.pdf".into(),
+                max_mib: 5,
+            },
+            SelfEvaluationError::TooManyAttachments(10),
+            SelfEvaluationError::NoAttachment(3),
             SelfEvaluationError::Concurrent,
             SelfEvaluationError::Corrupt("x".into()),
             SelfEvaluationError::Round(RoundError::NoRound(2019)),
