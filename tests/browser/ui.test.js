@@ -293,6 +293,12 @@ test("the whole procedure of a round runs in the browser, each party and role do
   // The penalties are applied once (nothing was found falsified); a second time is refused with its reason.
   await admin.goto(base + "/#/workbench?again=1");
   await admin.waitForSelector(`${section} form.pr-penalties`);
+  // The teams' two results give the verified rates, each with its interval.
+  await admin.waitForSelector(`${section} table.ck-rates tbody tr`);
+  const rates = await admin.$$eval(`${section} table.ck-rates tbody tr`, (trs) => trs.map((tr) => tr.textContent));
+  const checked = await admin.$$eval(`${section} table.ck-rates tbody tr`, (trs) => trs.reduce((n, tr) => n + Number(tr.cells[2].textContent), 0));
+  assert.equal(checked, 2, rates.join("\n"));
+  assert.ok(rates.some((x) => /%\s*\([\d.]+%–[\d.]+%\)/.test(x)), rates.join("\n"));
   await admin.click(`${section} form.pr-penalties button`);
   await admin.waitForFunction(() => /已保存/.test(document.querySelector(".pr-status")?.textContent || ""));
   await admin.click(`${section} form.pr-penalties button`);

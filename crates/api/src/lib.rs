@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+mod check;
 mod correction;
+pub use check::*;
 pub use correction::*;
 
 /// An error answer.
@@ -696,6 +698,7 @@ pub fn schemas() -> Map<String, Value> {
         PenalisedBody,
         AppealSubmit,
         DecisionSubmit,
+        VerifiedRatesBody,
         CorrectionBody,
         CorrectionsBody,
         CorrectionFiled,

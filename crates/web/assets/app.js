@@ -43,7 +43,7 @@ const T = {
     ck_none: "本年度尚未抽样。", ck_seed: "抽样种子", ck_progress: "已录入 {d} / {n} 条", ck_save: "保存已填写的结果", ck_read_only: "当前不在交叉核查阶段，或您不是本核查组成员：只能查看。", ck_refused: "有 {n} 条结果被拒绝，未保存任何结果", ck_saved: "已保存 {n} 条结果", ck_enter: "录入核查结果",
     procedure: "考核流程", pr_saved: "已保存", pr_claims_hint: "自评值已按锁定数据预填；与核定值不同的将作为问题提交核查（数值按输出文件格式：金额为元，比例为小数）。", pr_frozen: "核定值", pr_claimed: "自评值",
     pr_narrative: "自评说明", pr_submit_self: "提交自评", pr_text: "意见", pr_submit_opinion: "提交意见", pr_subject: "申诉事项", pr_reason: "理由", pr_decision: "处理结果",
-    pr_upheld: "申诉成立", pr_rejected: "申诉不成立", pr_comment: "处理意见", pr_decide: "作出决定", pr_pending: "待处理", pr_file_appeal: "提出申诉", pr_penalty: "弄虚作假扣分", pr_attachments: "佐证材料", pr_no_attachments: "暂无", pr_attach: "上传佐证材料", pr_remove: "删除", pr_attach_hint: "PDF、图片、Word 或 Excel 文件，每份不超过 5 兆字节", pr_bytes: "字节", pr_penalties_group: "扣分", pr_value: "应为", pr_evidence: "证据",
+    pr_upheld: "申诉成立", pr_rejected: "申诉不成立", pr_comment: "处理意见", pr_decide: "作出决定", pr_pending: "待处理", pr_file_appeal: "提出申诉", pr_penalty: "弄虚作假扣分", ck_rates: "核查核实率", ck_checked: "已核查", ck_rate: "核实率（95% 区间）", ck_adjusted: "核实后推算值", pr_attachments: "佐证材料", pr_no_attachments: "暂无", pr_attach: "上传佐证材料", pr_remove: "删除", pr_attach_hint: "PDF、图片、Word 或 Excel 文件，每份不超过 5 兆字节", pr_bytes: "字节", pr_penalties_group: "扣分", pr_value: "应为", pr_evidence: "证据",
     pr_submit_appeal: "提交申诉", pr_freeze: "锁定考核数据", pr_advance: "进入下一阶段：{s}", pr_open: "开启年度考核", pr_sample: "抽取核查样本", pr_penalties: "执行核查扣分",
     state_open: "填报中", state_self_evaluation: "自评", state_cross_check: "交叉核查", state_review: "审核", state_approved: "已审定", state_published: "已公布",
     nav_workbench: "工作台", workbench: "工作台", wb_today: "今天", wb_none: "当前没有进行中的考核轮次。", wb_round: "{y} 年度考核", wb_due: "本阶段截止", wb_overdue: "逾期",
@@ -96,7 +96,7 @@ const T = {
     ck_none: "No sample has been drawn for this year.", ck_seed: "Sample seed", ck_progress: "{d} of {n} recorded", ck_save: "Save the results filled in", ck_read_only: "Not in the cross-check step, or not your team: read only.", ck_refused: "{n} results were refused; nothing was saved", ck_saved: "{n} results saved", ck_enter: "Enter results",
     procedure: "Assessment procedure", pr_saved: "Saved", pr_claims_hint: "Claims are pre-filled with the frozen values; a claim that differs is checked as a finding (values as the output files write them: money in yuan, shares as decimals).", pr_frozen: "Frozen value", pr_claimed: "Claimed",
     pr_narrative: "Narrative", pr_submit_self: "Submit the self-evaluation", pr_text: "Opinion", pr_submit_opinion: "Submit the opinion", pr_subject: "Subject", pr_reason: "Reason", pr_decision: "Decision",
-    pr_upheld: "upheld", pr_rejected: "rejected", pr_comment: "Comment", pr_decide: "Decide", pr_pending: "pending", pr_file_appeal: "File an appeal", pr_penalty: "falsification penalty", pr_attachments: "Attachments", pr_no_attachments: "none", pr_attach: "Upload documents", pr_remove: "Remove", pr_attach_hint: "PDF, images, Word or Excel, at most 5 MiB each", pr_bytes: "bytes", pr_penalties_group: "Penalties", pr_value: "should be", pr_evidence: "Evidence",
+    pr_upheld: "upheld", pr_rejected: "rejected", pr_comment: "Comment", pr_decide: "Decide", pr_pending: "pending", pr_file_appeal: "File an appeal", pr_penalty: "falsification penalty", ck_rates: "Verified rates", ck_checked: "checked", ck_rate: "verified (95 % interval)", ck_adjusted: "extrapolated", pr_attachments: "Attachments", pr_no_attachments: "none", pr_attach: "Upload documents", pr_remove: "Remove", pr_attach_hint: "PDF, images, Word or Excel, at most 5 MiB each", pr_bytes: "bytes", pr_penalties_group: "Penalties", pr_value: "should be", pr_evidence: "Evidence",
     pr_submit_appeal: "Submit the appeal", pr_freeze: "Freeze the data", pr_advance: "Move on to: {s}", pr_open: "Open the year's round", pr_sample: "Draw the cross-check sample", pr_penalties: "Apply the penalties",
     state_open: "open", state_self_evaluation: "self-evaluation", state_cross_check: "cross-check", state_review: "review", state_approved: "approved", state_published: "published",
     nav_workbench: "Workbench", workbench: "Workbench", wb_today: "Today", wb_none: "No assessment round is in progress.", wb_round: "Assessment {y}", wb_due: "this step is due", wb_overdue: "overdue",
@@ -546,6 +546,7 @@ async function workbenchPage(app) {
     return `<section class="card wb-round" data-year="${r.year}"><h2>${t("wb_round").replace("{y}", r.year)} · ${esc(lang === "zh" ? r.state_zh : r.state.replace(/_/g, " "))} ${due}</h2>
       ${Procedure.roundControls(r)}
       <p>${t("wb_tasks")}: <b class="wb-open">${r.open_tasks}</b> · ${t("wb_appeals_pending")}: <b>${r.appeals_pending}</b></p>${schedule}${parties}${teams}
+      ${r.teams.length ? `<div class="ck-section" data-year="${r.year}"></div>` : ""}
       ${r.frozen ? `<div class="co-section" data-year="${r.year}"></div>` : ""}</section>`;
   });
   app.innerHTML = `<h1>${t("workbench")} <span class="muted">${t("wb_today")} ${esc(w.today)}</span></h1>
@@ -553,6 +554,7 @@ async function workbenchPage(app) {
     ${rounds.length ? rounds.join("") : `<p id="wb-none" class="muted">${t("wb_none")}</p>`}`;
   Procedure.wireWorkbench(app, () => workbenchPage(app));
   await Promise.all(w.rounds.filter((r) => r.frozen).map((r) => Corrections.section(app.querySelector(`.co-section[data-year="${r.year}"]`), r)));
+  await Promise.all(w.rounds.filter((r) => r.teams.length).map((r) => Procedure.verifiedRates(app.querySelector(`.ck-section[data-year="${r.year}"]`), r.year)));
 }
 
 async function reconciliationPage(app, params) {

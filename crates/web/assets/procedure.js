@@ -220,5 +220,21 @@ const Procedure = (() => {
     });
   }
 
-  return { pairingCard, roundControls, openForm, wireWorkbench, checkPage };
+  // The verified rates (核查核实率) of a round's cross-check on the
+  // workbench: per pairing and record kind, the teams' results, the share
+  // confirmed with its 95 % interval, the indicator extrapolated.
+  async function verifiedRates(el, year) {
+    const v = await api(`/api/v1/rounds/${year}/verified-rates`).catch(() => null);
+    if (!v || !v.rows.length) { el.remove(); return; }
+    const p = (x) => `${(100 * x).toFixed(1)}%`;
+    const num = (x) => (x == null ? "" : fmt(Math.round(x * 100) / 100));
+    el.innerHTML = `<h3>${t("ck_rates")}</h3><table class="ck-rates"><thead><tr><th>${t("pairing")}</th><th>${t("record_kind")}</th><th class="num">${t("ck_checked")}</th>
+      <th class="num">${t("ck_confirmed")}</th><th class="num">${t("ck_not_found")}</th><th class="num">${t("ck_discrepant")}</th><th class="num">${t("ck_falsified")}</th>
+      <th class="num">${t("ck_rate")}</th><th>${t("indicator")}</th><th class="num">${t("pr_frozen")}</th><th class="num">${t("ck_adjusted")}</th></tr></thead><tbody>
+      ${v.rows.map((r) => `<tr class="${r.falsified ? "late" : ""}"><td>${esc(r.pairing_id)}</td><td>${esc(recordKindLabel(r.record_kind))}</td><td class="num">${r.checked}</td><td class="num">${r.confirmed}</td>
+        <td class="num">${r.not_found}</td><td class="num">${r.discrepant}</td><td class="num">${r.falsified}</td><td class="num">${p(r.verified_rate)} <span class="muted">(${p(r.ci_low)}–${p(r.ci_high)})</span></td>
+        <td>${r.indicator ? esc(ind(r.indicator)) : ""}</td><td class="num">${esc(r.value || "")}</td><td class="num">${r.adjusted == null ? "" : `${num(r.adjusted)} <span class="muted">(${num(r.adjusted_low)}–${num(r.adjusted_high)})</span>`}</td></tr>`).join("")}</tbody></table>`;
+  }
+
+  return { pairingCard, roundControls, openForm, wireWorkbench, checkPage, verifiedRates };
 })();

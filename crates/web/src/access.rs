@@ -106,6 +106,8 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     // A team's sampled records; recording checks the caller's team per row.
     ("GET", "/api/v1/rounds/{year}/checks", SignedIn),
     ("POST", "/api/v1/rounds/{year}/checks", SignedIn),
+    // Narrowed to the caller's pairings.
+    ("GET", "/api/v1/rounds/{year}/verified-rates", SignedIn),
     ("GET", "/api/v1/rounds", SignedIn),
     ("GET", "/api/v1/rounds/{year}", SignedIn),
     // A party's report, preliminary (初步结果) until the round is published.

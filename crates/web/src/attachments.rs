@@ -5,7 +5,7 @@
 
 use crate::error::extract::{Multipart, Path};
 use crate::error::{ApiError, ErrorKind};
-use crate::self_evaluations::{acts_for, api_error, body, parties, side_parties};
+use crate::self_evaluations::{api_error, body, parties, side_parties};
 use crate::session::Caller;
 use crate::state::AppState;
 use axum::Json;
@@ -29,7 +29,7 @@ fn own_side(
 ) -> Result<(), ApiError> {
     let ps = parties(s, id)?;
     let (own, _) = side_parties(side, &ps)?;
-    if acts_for(caller, own) {
+    if caller.acts_for(own) {
         Ok(())
     } else {
         Err(ApiError::said(

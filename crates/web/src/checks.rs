@@ -209,3 +209,54 @@ pub async fn record(
     .await
     .map_err(ApiError::internal)?
 }
+
+/// `GET /api/v1/rounds/{year}/verified-rates`: per pairing and record
+/// kind, the verified rate of the teams' results with its interval and
+/// the extrapolated indicator (as `xiezuo check report`), for the
+/// caller's pairings.
+pub async fn verified_rates(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<Caller>,
+    Path(year): Path<i32>,
+) -> Result<axum::Json<xiezuo_api::VerifiedRatesBody>, ApiError> {
+    let rates = state
+        .with_store(|s| xiezuo_engine::round::check::verified_rates(s, year))
+        .map_err(api_error)?;
+    let snap = state.snapshot_now().await?;
+    let d = &snap.data;
+    let scope = crate::access::Scope { caller: &caller };
+    let rows = rates
+        .into_iter()
+        .filter(|r| {
+            d.pairing_idx
+                .get(r.pairing_id.as_str())
+                .is_some_and(|&p| scope.pairing(d, p))
+        })
+        .map(|r| {
+            let checked = r.checked();
+            let [confirmed, not_found, discrepant, falsified] = r.counts;
+            let (indicator, value, adjusted, adjusted_low, adjusted_high) = match r.adjusted {
+                Some((i, v, a, lo, hi)) => (Some(i), Some(v), Some(a), Some(lo), Some(hi)),
+                None => (None, None, None, None, None),
+            };
+            xiezuo_api::VerifiedRateBody {
+                pairing_id: r.pairing_id,
+                record_kind: r.record_kind,
+                checked,
+                confirmed,
+                not_found,
+                discrepant,
+                falsified,
+                verified_rate: r.rate,
+                ci_low: r.low,
+                ci_high: r.high,
+                indicator,
+                value,
+                adjusted,
+                adjusted_low,
+                adjusted_high,
+            }
+        })
+        .collect();
+    Ok(axum::Json(xiezuo_api::VerifiedRatesBody { year, rows }))
+}

@@ -126,6 +126,10 @@ fn round_routes() -> Router<AppState> {
             "/api/v1/rounds/{year}/checks",
             get(checks::list).post(checks::record),
         )
+        .route(
+            "/api/v1/rounds/{year}/verified-rates",
+            get(checks::verified_rates),
+        )
         .route("/api/v1/rounds/{year}", get(rounds::get))
         .route(
             "/api/v1/rounds/{year}/report/{id}/{side}",

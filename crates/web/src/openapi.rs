@@ -263,6 +263,10 @@ fn round_paths() -> Value {
         "parameters": [year()],
         "responses": responses
     } });
+    paths["/api/v1/rounds/{year}/verified-rates"] = op(
+        "The cross-check's verified rates (核查核实率) on the caller's pairings: per pairing and record kind, the teams' results, the share confirmed with its 95 % Wilson interval, and the indicator the kind counts extrapolated by it (as `xiezuo check report`)",
+        vec![year()],
+    );
     correction_paths(&mut paths);
     attachment_paths(&mut paths);
     paths["/api/v1/workbench"] = op(
@@ -409,6 +413,12 @@ const TYPED_RESPONSES: &[(&str, &str, &str, &str)] = &[
     ("/api/v1/rounds/{year}/advance", "post", "200", "RoundBody"),
     ("/api/v1/rounds/{year}/freeze", "post", "200", "RoundBody"),
     ("/api/v1/rounds/{year}/appeals", "get", "200", "AppealsBody"),
+    (
+        "/api/v1/rounds/{year}/verified-rates",
+        "get",
+        "200",
+        "VerifiedRatesBody",
+    ),
     (
         "/api/v1/rounds/{year}/corrections",
         "get",

@@ -13,7 +13,6 @@ use axum::Json;
 use axum::extract::State;
 use xiezuo_api as wire;
 use xiezuo_domain::{Message, Party, Year};
-use xiezuo_engine::accounts::{Role, region_covers};
 use xiezuo_engine::round::messages::not_party;
 use xiezuo_engine::self_evaluation::{self as se, SelfEvaluation, SelfEvaluationError};
 use xiezuo_exchange::{Cell, FileKind, Record};
@@ -65,18 +64,6 @@ pub(crate) fn parties(store: &dyn Store, pairing: &str) -> Result<(Party, Party)
     }
 }
 
-/// Whether the caller acts for a party.
-pub(crate) fn acts_for(caller: &Caller, party: &Party) -> bool {
-    match (caller.role, party) {
-        (Role::Admin, _) => true,
-        (Role::Office, Party::Region(code)) => caller
-            .region
-            .is_some_and(|r| region_covers(r, code.as_u64())),
-        (Role::Organisation, Party::Org(id)) => caller.organisation.as_deref() == Some(id.as_str()),
-        _ => false,
-    }
-}
-
 /// Whether the caller acts for the party of a pairing's side.
 pub(crate) fn acts_for_side(
     store: &dyn Store,
@@ -86,7 +73,7 @@ pub(crate) fn acts_for_side(
 ) -> Result<bool, ApiError> {
     let ps = parties(store, pairing)?;
     let (own, _) = side_parties(side, &ps)?;
-    Ok(acts_for(caller, own))
+    Ok(caller.acts_for(own))
 }
 
 /// The side's party and the other side's.
@@ -136,8 +123,8 @@ fn side_body(
     Ok(wire::SideEvaluationBody {
         side: side.to_string(),
         party: own.to_string(),
-        may_submit: acts_for(caller, own),
-        may_give_opinion: s.is_some() && acts_for(caller, other),
+        may_submit: caller.acts_for(own),
+        may_give_opinion: s.is_some() && caller.acts_for(other),
         submitted_by: s.map(|s| s.current.by.clone()),
         submitted_at: s.map(|s| s.current.at.clone()),
         narrative: s.map(|s| s.current.narrative.clone()),
@@ -218,7 +205,7 @@ pub async fn submit(
         .with_store(|s| {
             let ps = parties(s, &id)?;
             let (own, _) = side_parties(&side, &ps)?;
-            if !acts_for(&caller, own) {
+            if !caller.acts_for(own) {
                 return Err(ApiError::said(
                     ErrorKind::Forbidden,
                     not_party("self_evaluation.not_party", &id, &side),
@@ -253,7 +240,7 @@ pub async fn opinion(
         .with_store(|s| {
             let ps = parties(s, &id)?;
             let (_, other) = side_parties(&side, &ps)?;
-            if !acts_for(&caller, other) {
+            if !caller.acts_for(other) {
                 return Err(ApiError::said(
                     ErrorKind::Forbidden,
                     not_party("self_evaluation.not_paired_party", &id, other_side(&side)),

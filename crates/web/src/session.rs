@@ -40,6 +40,23 @@ impl Caller {
         xiezuo_engine::import::WriteScope::of(self.role, self.region, self.organisation.as_deref())
     }
 
+    /// Whether the caller acts for a party (its self-evaluation, appeals,
+    /// attachments): the national office for every one, an office for the
+    /// regions it covers, an organisation for itself.
+    pub fn acts_for(&self, party: &xiezuo_domain::Party) -> bool {
+        use xiezuo_domain::Party;
+        match (self.role, party) {
+            (Role::Admin, _) => true,
+            (Role::Office, Party::Region(code)) => self
+                .region
+                .is_some_and(|r| xiezuo_engine::accounts::region_covers(r, code.as_u64())),
+            (Role::Organisation, Party::Org(id)) => {
+                self.organisation.as_deref() == Some(id.as_str())
+            }
+            _ => false,
+        }
+    }
+
     pub fn public(origin: String) -> Caller {
         Caller {
             login: "-".into(),

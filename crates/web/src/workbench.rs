@@ -11,6 +11,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use serde_json::{Value as J, json};
+use xiezuo_domain::Party;
 use xiezuo_engine::accounts::{Role, region_covers};
 use xiezuo_engine::assess::data::{AssessmentData, PartyRef};
 use xiezuo_engine::schedule::{StepDue, china_date};
@@ -27,16 +28,11 @@ fn api_error(e: WorkbenchError) -> ApiError {
 /// covers, an organisation for itself, the national office and assessors
 /// for every one (assessors read, they do not act).
 fn sees_party(d: &AssessmentData, caller: &Caller, p: PartyRef) -> bool {
-    match (caller.role, p) {
-        (Role::Admin | Role::Assessor, _) => true,
-        (Role::Office, PartyRef::Region(r)) => caller
-            .region
-            .is_some_and(|c| region_covers(c, d.regions[r as usize].code.as_u64())),
-        (Role::Organisation, PartyRef::Org(o)) => {
-            caller.organisation.as_deref() == Some(d.org_ids[o as usize].as_str())
-        }
-        _ => false,
-    }
+    let party = match p {
+        PartyRef::Region(r) => Party::Region(d.regions[r as usize].code),
+        PartyRef::Org(o) => Party::Org(d.org_ids[o as usize].clone()),
+    };
+    caller.role == Role::Assessor || caller.acts_for(&party)
 }
 
 fn due_json(s: &StepDue) -> J {

@@ -372,6 +372,12 @@ fn cases() -> Vec<Case> {
     ));
     c.push(case(
         "GET",
+        "/api/v1/rounds/{year}/verified-rates",
+        true,
+        "/api/v1/rounds/2031/verified-rates",
+    ));
+    c.push(case(
+        "GET",
         "/api/v1/rounds/{year}/corrections",
         true,
         "/api/v1/rounds/2031/corrections",
@@ -447,6 +453,7 @@ fn expected(who: Who, c: &Case) -> bool {
         | ("GET", "/api/v1/rounds/{year}/export.xlsx")
         | ("GET", "/api/v1/workbench")
         | ("GET", "/api/v1/rounds/{year}/checks")
+        | ("GET", "/api/v1/rounds/{year}/verified-rates")
         | ("GET", "/api/v1/rounds/{year}") => who != Public,
         ("GET", "/api/v1/rounds/{year}/self-evaluations/{id}")
         | ("GET", "/api/v1/rounds/{year}/report/{id}/{side}") => office_scope(c.inside),

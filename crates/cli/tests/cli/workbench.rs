@@ -286,6 +286,24 @@ fn the_national_office_draws_the_sample_and_applies_the_penalties_over_the_api()
         p.contains(r["record_id"].as_str().unwrap()) && p.contains("伪造用工合同"),
         "{p}"
     );
+    // The verified rate of the pairing's placements: one checked, falsified.
+    let (st, v) = send(&admin, "GET", "/api/v1/rounds/2020/verified-rates", "");
+    assert_eq!(st, 200, "{v}");
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["pairing_id"] == r["pairing_id"] && x["record_kind"] == "placement")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&row["checked"], &row["falsified"]),
+        (&serde_json::json!(1), &serde_json::json!(1)),
+        "{row}"
+    );
+    assert_eq!(row["verified_rate"], 0.0, "{row}");
+    assert_eq!(row["indicator"], "poor_employed", "{row}");
+    assert_eq!(row["adjusted"], 0.0, "{row}");
     // In review the penalised record is listed with the appeals, and its
     // pairing's party appeals the penalty; the assessor upholds it.
     advance_round(&db, "2020", "review", "初步结果");

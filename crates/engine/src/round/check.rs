@@ -288,10 +288,30 @@ pub fn wilson(k: u64, n: u64) -> (f64, f64) {
     ((c - h).max(0.0), (c + h).min(1.0))
 }
 
-/// Writes `cross_check.csv`: per pairing and record kind, the verdicts, the
-/// verified rate and its interval, and where the kind counts an indicator,
-/// the frozen value and its extrapolation.
-pub fn report(store: &dyn Store, year: Year) -> Result<Vec<u8>, CheckError> {
+/// The verified rate of one pairing's records of one kind (核查核实率):
+/// the teams' verdicts, the share confirmed with its 95 % Wilson interval,
+/// and, where the kind counts an indicator, its frozen value extrapolated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedRate {
+    pub pairing_id: String,
+    pub record_kind: String,
+    /// Verdicts by result, in the order of `RESULTS`.
+    pub counts: [u64; 4],
+    pub rate: f64,
+    pub low: f64,
+    pub high: f64,
+    /// (indicator, frozen value as written, adjusted, low, high).
+    pub adjusted: Option<(String, String, f64, f64, f64)>,
+}
+
+impl VerifiedRate {
+    pub fn checked(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+}
+
+/// Per pairing and record kind, the verified rate of the teams' results.
+pub fn verified_rates(store: &dyn Store, year: Year) -> Result<Vec<VerifiedRate>, CheckError> {
     let all = verdicts(store, year)?;
     let values: BTreeMap<(String, String), String> = match frozen_outputs(store, year)? {
         Some((_, files)) => super::frozen_indicators(&files)
@@ -309,32 +329,59 @@ pub fn report(store: &dyn Store, year: Year) -> Result<Vec<u8>, CheckError> {
             g[i] += 1;
         }
     }
+    Ok(groups
+        .into_iter()
+        .map(|((pairing, kind), c)| {
+            let checked: u64 = c.iter().sum();
+            let rate = c[0] as f64 / checked.max(1) as f64;
+            let (lo, hi) = wilson(c[0], checked);
+            let adjusted = ADJUSTS
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .and_then(|(_, ind)| {
+                    let v = values.get(&(pairing.clone(), ind.to_string()))?;
+                    let x: f64 = v.parse().ok()?;
+                    Some((ind.to_string(), v.clone(), x * rate, x * lo, x * hi))
+                });
+            VerifiedRate {
+                pairing_id: pairing,
+                record_kind: kind,
+                counts: c,
+                rate,
+                low: lo,
+                high: hi,
+                adjusted,
+            }
+        })
+        .collect())
+}
+
+/// Writes `cross_check.csv`: the rows of `verified_rates`.
+pub fn report(store: &dyn Store, year: Year) -> Result<Vec<u8>, CheckError> {
     let mut out = String::from(
         "pairing_id,record_kind,checked,confirmed,not_found,discrepant,falsified,verified_rate,ci_low,ci_high,indicator,value,adjusted,adjusted_low,adjusted_high\n",
     );
-    for ((pairing, kind), c) in &groups {
-        let checked: u64 = c.iter().sum();
-        let rate = c[0] as f64 / checked.max(1) as f64;
-        let (lo, hi) = wilson(c[0], checked);
-        let mut line = format!(
-            "{pairing},{kind},{checked},{},{},{},{},{rate:.4},{lo:.4},{hi:.4}",
-            c[0], c[1], c[2], c[3]
-        );
-        let adjusted = ADJUSTS
-            .iter()
-            .find(|(k, _)| k == kind)
-            .and_then(|(_, ind)| {
-                let v = values.get(&(pairing.clone(), ind.to_string()))?;
-                let x: f64 = v.parse().ok()?;
-                Some(format!(
-                    ",{ind},{v},{:.2},{:.2},{:.2}",
-                    x * rate,
-                    x * lo,
-                    x * hi
-                ))
-            });
-        line.push_str(&adjusted.unwrap_or_else(|| ",,,,,".into()));
-        out.push_str(&line);
+    for r in verified_rates(store, year)? {
+        let c = r.counts;
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{:.4},{:.4},{:.4}",
+            r.pairing_id,
+            r.record_kind,
+            r.checked(),
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            r.rate,
+            r.low,
+            r.high
+        ));
+        match &r.adjusted {
+            Some((ind, v, a, lo, hi)) => {
+                out.push_str(&format!(",{ind},{v},{a:.2},{lo:.2},{hi:.2}"))
+            }
+            None => out.push_str(",,,,,"),
+        }
         out.push('\n');
     }
     Ok(out.into_bytes())
