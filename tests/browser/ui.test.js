@@ -272,6 +272,10 @@ test("the whole procedure of a round runs in the browser, each party and role do
   await admin.fill(`${section} form.pr-sample input[name=seed]`, "3");
   await admin.click(`${section} form.pr-sample button`);
   await admin.waitForSelector(`${section} .wb-teams tbody tr`);
+  // The sample's files download as drawn.
+  const sampleHref = await admin.getAttribute(`${section} .ck-files a`, "href");
+  const sampleCsv = await admin.evaluate(async (u) => (await fetch(u)).text(), sampleHref);
+  assert.match(sampleCsv, /^year,seed,pairing_id,county/);
   const phone = await context.newPage();
   await phone.setViewportSize({ width: 390, height: 800 });
   await phone.goto(base + "/#/check?year=2017");

@@ -119,6 +119,8 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/rounds/{year}/freeze", Rounds),
     ("POST", "/api/v1/rounds/{year}/sample", Rounds),
     ("POST", "/api/v1/rounds/{year}/penalties", Rounds),
+    // The whole sample: which households are visited is not for the parties.
+    ("GET", "/api/v1/rounds/{year}/sample/{file}", Assess),
     (
         "GET",
         "/api/v1/rounds/{year}/self-evaluations/{id}",

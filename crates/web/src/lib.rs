@@ -160,6 +160,10 @@ fn round_routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(rounds::ROUND_BODY_MAX)),
         )
         .route(
+            "/api/v1/rounds/{year}/sample/{file}",
+            get(rounds::sample_file),
+        )
+        .route(
             "/api/v1/rounds/{year}/penalties",
             axum::routing::post(rounds::penalties),
         )

@@ -263,10 +263,7 @@ fn round_paths() -> Value {
         "parameters": [year()],
         "responses": responses
     } });
-    paths["/api/v1/rounds/{year}/verified-rates"] = op(
-        "The cross-check's verified rates (核查核实率) on the caller's pairings: per pairing and record kind, the teams' results, the share confirmed with its 95 % Wilson interval, and the indicator the kind counts extrapolated by it (as `xiezuo check report`)",
-        vec![year()],
-    );
+    cross_check_paths(&mut paths);
     correction_paths(&mut paths);
     attachment_paths(&mut paths);
     paths["/api/v1/workbench"] = op(
@@ -293,6 +290,23 @@ fn round_paths() -> Value {
         ],
     );
     paths
+}
+
+/// The cross-check's sample files and verified rates.
+fn cross_check_paths(paths: &mut Value) {
+    let year = || param("year", "path", true, "integer", "assessment year");
+    paths["/api/v1/rounds/{year}/sample/{file}"] = file_op(
+        "A file of the round's latest cross-check sample, `sample.csv` (the records to check, to fill in) or `teams.csv` (the team drawn for each pairing), as `xiezuo sample` writes them: drawn again from the recorded seed and checked against the recorded SHA-256 (409 when the data moved since; 404 before any sample); administrators and assessors only",
+        vec![
+            year(),
+            param("file", "path", true, "string", "sample.csv or teams.csv"),
+        ],
+        "text/csv",
+    );
+    paths["/api/v1/rounds/{year}/verified-rates"] = op(
+        "The cross-check's verified rates (核查核实率) on the caller's pairings: per pairing and record kind, the teams' results, the share confirmed with its 95 % Wilson interval, and the indicator the kind counts extrapolated by it (as `xiezuo check report`)",
+        vec![year()],
+    );
 }
 
 /// Attachments of a self-evaluation (佐证材料).

@@ -86,7 +86,9 @@ pub(crate) fn api_error(e: RoundError) -> ApiError {
         | RoundError::NotFrozen(_)
         | RoundError::Concurrent
         | RoundError::PenaltiesNotNow { .. }
-        | RoundError::PenaltiesApplied(_) => ErrorKind::Conflict,
+        | RoundError::PenaltiesApplied(_)
+        | RoundError::SampleMoved(_) => ErrorKind::Conflict,
+        RoundError::NoSample(_) => ErrorKind::NotFound,
         RoundError::Store(s) => return ApiError::Store(s),
         RoundError::Corrupt(_) => return ApiError::internal(e),
     };
@@ -211,6 +213,42 @@ pub async fn sample(
         .with_store(|s| round::sample::sample(s, year, b.seed, &method, &caller.login, &at))
         .map_err(api_error)?;
     Ok(Json(body(&state, &drawn.round)))
+}
+
+/// `GET /api/v1/rounds/{year}/sample/{file}`: `sample.csv` or `teams.csv`
+/// of the round's latest sample, as `xiezuo sample` writes them (drawn
+/// again from the recorded seed, refused if they no longer match the
+/// recorded digest).
+pub async fn sample_file(
+    State(state): State<AppState>,
+    Path((year, file)): Path<(i32, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let r = stored_round(&state, year)?;
+    let method = method_of(&state, Some(&r.method_id))?;
+    let st = state.clone();
+    let (_, files) = tokio::task::spawn_blocking(move || {
+        st.with_store(|s| round::sample::latest_files(s, year, &method))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(api_error)?;
+    let Some((name, bytes)) = files.into_iter().find(|(n, _)| *n == file) else {
+        return Err(crate::api::not_found().await);
+    };
+    let disposition = format!("attachment; filename=\"{year}-{name}\"");
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `POST /api/v1/rounds/{year}/penalties`: applies the method's penalties

@@ -372,6 +372,12 @@ fn cases() -> Vec<Case> {
     ));
     c.push(case(
         "GET",
+        "/api/v1/rounds/{year}/sample/{file}",
+        true,
+        "/api/v1/rounds/2031/sample/sample.csv",
+    ));
+    c.push(case(
+        "GET",
         "/api/v1/rounds/{year}/verified-rates",
         true,
         "/api/v1/rounds/2031/verified-rates",
@@ -468,9 +474,8 @@ fn expected(who: Who, c: &Case) -> bool {
         ("POST", "/api/v1/rounds/{year}/checks") => matches!(who, Admin | OfficeIn | OfficeOut),
         // A party appeals for its own side; assessors decide.
         ("POST", "/api/v1/rounds/{year}/appeals") => matches!(who, Admin | OfficeIn),
-        ("POST", "/api/v1/rounds/{year}/appeals/{id}/decision") => {
-            matches!(who, Admin | Assessor)
-        }
+        ("POST", "/api/v1/rounds/{year}/appeals/{id}/decision")
+        | ("GET", "/api/v1/rounds/{year}/sample/{file}") => matches!(who, Admin | Assessor),
         // A side's own party adds and removes; the pairing's viewers read.
         ("GET", "/api/v1/rounds/{year}/self-evaluations/{id}/{side}/attachments/{n}") => {
             office_scope(c.inside)

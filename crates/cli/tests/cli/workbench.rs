@@ -29,6 +29,23 @@ fn each_role_sees_its_tasks_deadlines_and_teams_for_the_round() {
         b["rounds"][0].clone()
     };
     assert_eq!(send("", "GET", "/api/v1/workbench", "").0, 401);
+    // The sample's files, as `xiezuo sample` wrote them, for the national
+    // office and assessors only.
+    for file in ["sample.csv", "teams.csv"] {
+        let path = format!("/api/v1/rounds/2020/sample/{file}");
+        let (st, _, body) = crate::web::api_call(&s.addr, &admin, "GET", &path, "");
+        assert_eq!(st, 200, "{body}");
+        assert_eq!(
+            body,
+            std::fs::read_to_string(sample_dir.join(file)).unwrap(),
+            "{file}"
+        );
+        assert_eq!(send(&gx, "GET", &path, "").0, 403);
+    }
+    assert_eq!(
+        send(&admin, "GET", "/api/v1/rounds/2020/sample/other.csv", "").0,
+        404
+    );
 
     let national = board(&admin);
     assert_eq!(national["year"], 2020);

@@ -88,6 +88,16 @@ pub const PROCESS: &[(&str, &str, &str)] = &[
         "unknown round state {value}; expected one of: {expected}",
         "未知的轮次阶段 {value}；应为：{expected}",
     ),
+    (
+        "round.no_sample",
+        "no cross-check sample of {year} was drawn yet",
+        "{year} 年度尚未抽取交叉核查样本",
+    ),
+    (
+        "round.sample_moved",
+        "the data changed since the {year} sample was drawn: its files are those written when it was drawn",
+        "抽样后数据已有变化：{year} 年度的抽样清单以抽样时生成的文件为准",
+    ),
     // Self-evaluations (engine::self_evaluation).
     (
         "self_evaluation.not_now",

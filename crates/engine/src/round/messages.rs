@@ -78,6 +78,8 @@ impl RoundError {
                 *state,
             ),
             E::PenaltiesApplied(y) => Message::new("round.penalties_applied").with("year", y),
+            E::NoSample(y) => Message::new("round.no_sample").with("year", y),
+            E::SampleMoved(y) => Message::new("round.sample_moved").with("year", y),
             E::Concurrent => Message::new("round.concurrent"),
             E::Corrupt(d) => Message::new("round.corrupt").with("detail", d),
             E::Store(_) => Message::other(self.to_string()),
@@ -226,6 +228,8 @@ mod tests {
                 state: S::Open,
             },
             RoundError::PenaltiesApplied(2020),
+            RoundError::NoSample(2020),
+            RoundError::SampleMoved(2020),
             RoundError::Concurrent,
             RoundError::Corrupt("bad json".into()),
         ];

@@ -194,6 +194,12 @@ pub enum RoundError {
     PenaltiesNotNow { year: Year, state: RoundState },
     #[error("the penalties of {0} are applied already")]
     PenaltiesApplied(Year),
+    #[error("no cross-check sample of {0} was drawn yet")]
+    NoSample(Year),
+    #[error(
+        "the data changed since the {0} sample was drawn: its files are those written when it was drawn"
+    )]
+    SampleMoved(Year),
     #[error("the assessment rounds were changed by another writer meanwhile; try again")]
     Concurrent,
     #[error("the stored assessment rounds cannot be read: {0}")]

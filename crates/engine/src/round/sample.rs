@@ -673,7 +673,7 @@ fn team(f: &Frame, p: u32, active: &[u32]) -> Team {
 pub struct DrawnSample {
     pub sample: Sample,
     /// `sample.csv` and `teams.csv`, with their bytes.
-    pub files: Vec<(&'static str, Vec<u8>)>,
+    pub files: SampleFiles,
     pub record: SampleRecord,
     pub round: Round,
 }
@@ -718,6 +718,38 @@ pub fn sample(
         record,
         round,
     })
+}
+
+/// `sample.csv` and `teams.csv`, with their bytes.
+pub type SampleFiles = Vec<(&'static str, Vec<u8>)>;
+
+/// The files of the round's latest sample (`sample.csv`, `teams.csv`),
+/// drawn again from its recorded seed and checked against its recorded
+/// digest: refused when the data moved since, rather than giving teams a
+/// list that is not the one drawn.
+pub fn latest_files(
+    store: &dyn Store,
+    year: Year,
+    method: &Method,
+) -> Result<(SampleRecord, SampleFiles), RoundError> {
+    let r = round(store, year)?.ok_or(RoundError::NoRound(year))?;
+    let s = r
+        .samples
+        .last()
+        .cloned()
+        .ok_or(RoundError::NoSample(year))?;
+    let data = AssessmentData::load(store)?;
+    let ids = household_ids(store)?;
+    let sample = draw_sample(&data, &ids, year, s.seed, method.sampling);
+    let sample_csv = sample.sample_csv();
+    if digest(&sample_csv) != s.digest {
+        return Err(RoundError::SampleMoved(year));
+    }
+    let files = vec![
+        ("sample.csv", sample_csv),
+        ("teams.csv", sample.teams_csv()),
+    ];
+    Ok((s, files))
 }
 
 #[cfg(test)]
