@@ -175,7 +175,7 @@ pub async fn list(
     Path(year): Path<i32>,
 ) -> Result<Json<wire::CorrectionsBody>, ApiError> {
     let list = state
-        .with_store(|s| correction::corrections(s, year))
+        .with_reader(|s| correction::corrections(s, year))
         .map_err(api_error)?;
     let corrections = list
         .iter()
@@ -210,7 +210,9 @@ pub async fn show(
     Path((year, id)): Path<(i32, u32)>,
 ) -> Result<Json<wire::CorrectionBody>, ApiError> {
     let st = state.clone();
-    let b = state.with_store(|s| {
+    // Only reads: on a read-only connection, so that the two assessments
+    // of a pending correction's effect never hold up a write.
+    let b = state.with_reader(|s| {
         let c = correction::correction(s, year, id).map_err(api_error)?;
         if !sees(&c, &caller) {
             return Err(api_error(CorrectionError::NoCorrection { year, id }));
