@@ -123,13 +123,11 @@ pub fn appeals(store: &dyn Store, year: Year) -> Result<Vec<Appeal>, AppealError
     Ok(read(store, year)?.1)
 }
 
+crate::setting::setting_errors!(AppealError);
+
 fn read(store: &dyn Store, year: Year) -> Result<(Option<String>, Vec<Appeal>), AppealError> {
-    let text = store.meta(&key(year))?;
-    let list = match &text {
-        None => Vec::new(),
-        Some(t) => serde_json::from_str(t).map_err(|e| AppealError::Corrupt(e.to_string()))?,
-    };
-    Ok((text, list))
+    let (text, list) = crate::setting::read(store, &key(year))?;
+    Ok((text, list.unwrap_or_default()))
 }
 
 fn write(
@@ -138,12 +136,7 @@ fn write(
     old: Option<&str>,
     list: &[Appeal],
 ) -> Result<(), AppealError> {
-    let new = serde_json::to_string(list).map_err(|e| AppealError::Corrupt(e.to_string()))?;
-    if store.replace_meta(&key(year), old, &new)? {
-        Ok(())
-    } else {
-        Err(AppealError::Concurrent)
-    }
+    Ok(crate::setting::replace(store, &key(year), old, list)?)
 }
 
 /// The round's frozen files, refusing a round outside its review step.
@@ -370,15 +363,37 @@ fn withdrawn_by(a: &Appeal) -> Option<Penalised> {
 /// The records penalised now: the falsified ones, once the round's
 /// penalties are applied, less those withdrawn by upheld appeals.
 pub fn penalised(store: &dyn Store, year: Year) -> Result<Vec<Penalised>, AppealError> {
-    if !round::penalty::applied(store, year)? {
-        return Ok(Vec::new());
-    }
-    let withdrawn = withdrawn(store, year)?;
-    Ok(round::penalty::falsified(store, year)?
+    Ok(penalised_verdicts(store, year, None)?
+        .unwrap_or_default()
         .into_iter()
         .map(|v| (v.pairing_id, v.record_kind, v.record_id))
-        .filter(|k| !withdrawn.contains(k))
         .collect())
+}
+
+/// The falsified verdicts that still count once the round's penalties are
+/// applied (`None` before), less those withdrawn by upheld appeals and by
+/// `withdrawing`.
+fn penalised_verdicts(
+    store: &dyn Store,
+    year: Year,
+    withdrawing: Option<Penalised>,
+) -> Result<Option<Vec<round::check::Verdict>>, AppealError> {
+    if !round::penalty::applied(store, year)? {
+        return Ok(None);
+    }
+    let mut withdrawn = withdrawn(store, year)?;
+    withdrawn.extend(withdrawing);
+    let counts = |v: &round::check::Verdict| {
+        !withdrawn
+            .iter()
+            .any(|(p, k, r)| *p == v.pairing_id && *k == v.record_kind && *r == v.record_id)
+    };
+    Ok(Some(
+        round::penalty::falsified(store, year)?
+            .into_iter()
+            .filter(counts)
+            .collect(),
+    ))
 }
 
 /// The records withdrawn from the penalties by upheld appeals.
@@ -487,25 +502,7 @@ fn rerun(
         );
     }
     change(&mut a);
-    let falsified = if round::penalty::applied(store, year)? {
-        let mut withdrawn = withdrawn(store, year)?;
-        withdrawn.extend(withdrawing);
-        let all = round::penalty::falsified(store, year)?;
-        Some(
-            all.into_iter()
-                .filter(|v| {
-                    let k = (
-                        v.pairing_id.clone(),
-                        v.record_kind.clone(),
-                        v.record_id.clone(),
-                    );
-                    !withdrawn.contains(&k)
-                })
-                .collect::<Vec<_>>(),
-        )
-    } else {
-        None
-    };
+    let falsified = penalised_verdicts(store, year, withdrawing)?;
     if let Some(f) = &falsified {
         round::penalty::zero_items(&mut a, f);
     }

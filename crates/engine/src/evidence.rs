@@ -78,14 +78,8 @@ fn read(
     pairing: &str,
     side: &str,
 ) -> Result<(Option<String>, List), SelfEvaluationError> {
-    let text = store.meta(&list_key(year, pairing, side))?;
-    let list = match &text {
-        None => List::default(),
-        Some(t) => {
-            serde_json::from_str(t).map_err(|e| SelfEvaluationError::Corrupt(e.to_string()))?
-        }
-    };
-    Ok((text, list))
+    let (text, list) = crate::setting::read(store, &list_key(year, pairing, side))?;
+    Ok((text, list.unwrap_or_default()))
 }
 
 fn write(
@@ -96,13 +90,12 @@ fn write(
     old: Option<&str>,
     list: &List,
 ) -> Result<(), SelfEvaluationError> {
-    let new =
-        serde_json::to_string(list).map_err(|e| SelfEvaluationError::Corrupt(e.to_string()))?;
-    if store.replace_meta(&list_key(year, pairing, side), old, &new)? {
-        Ok(())
-    } else {
-        Err(SelfEvaluationError::Concurrent)
-    }
+    Ok(crate::setting::replace(
+        store,
+        &list_key(year, pairing, side),
+        old,
+        list,
+    )?)
 }
 
 /// A side's attachments, in the order added.

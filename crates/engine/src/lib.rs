@@ -17,6 +17,7 @@ pub mod reconcile;
 pub mod round;
 pub mod schedule;
 pub mod self_evaluation;
+mod setting;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod views;

@@ -165,20 +165,15 @@ pub fn get(
 
 type Stored = (Option<String>, Option<SelfEvaluation>);
 
+crate::setting::setting_errors!(SelfEvaluationError);
+
 fn read(
     store: &dyn Store,
     year: Year,
     pairing: &str,
     side: &str,
 ) -> Result<Stored, SelfEvaluationError> {
-    let text = store.meta(&key(year, pairing, side))?;
-    let parsed = match &text {
-        None => None,
-        Some(t) => {
-            Some(serde_json::from_str(t).map_err(|e| SelfEvaluationError::Corrupt(e.to_string()))?)
-        }
-    };
-    Ok((text, parsed))
+    Ok(crate::setting::read(store, &key(year, pairing, side))?)
 }
 
 fn write(
@@ -186,12 +181,12 @@ fn write(
     old: Option<&str>,
     s: &SelfEvaluation,
 ) -> Result<(), SelfEvaluationError> {
-    let new = serde_json::to_string(s).map_err(|e| SelfEvaluationError::Corrupt(e.to_string()))?;
-    if store.replace_meta(&key(s.year, &s.pairing_id, &s.side), old, &new)? {
-        Ok(())
-    } else {
-        Err(SelfEvaluationError::Concurrent)
-    }
+    Ok(crate::setting::replace(
+        store,
+        &key(s.year, &s.pairing_id, &s.side),
+        old,
+        s,
+    )?)
 }
 
 /// Refuses a step outside the round's self-evaluation, or before its freeze.

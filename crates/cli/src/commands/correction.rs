@@ -91,24 +91,15 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
                 region: None,
                 scope: WriteScope::Everywhere,
             };
-            match correction::file(
+            let r = correction::file(
                 store.as_mut(),
                 year,
                 Source::Files(&named),
                 filer,
                 &reason,
                 &at,
-            ) {
-                Ok(c) => print_correction(&c),
-                Err(CorrectionError::Invalid(report)) => {
-                    for e in &report.errors {
-                        eprintln!("{}", e.error);
-                    }
-                    eprintln!("{} errors: nothing was filed", report.errors.len());
-                    return Ok(ExitCode::FAILURE);
-                }
-                Err(e) => return Err(e.into()),
-            }
+            );
+            return finish(r, "filed");
         }
         Action::Show { year, id, method } => {
             let c = correction::correction(store.as_ref(), year, id)?;
@@ -160,17 +151,8 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
             method,
         } => {
             let m = super::assess::load_method(method.as_ref())?;
-            match correction::decide(store.as_mut(), year, id, approve, &comment, &m, actor, &at) {
-                Ok(c) => print_correction(&c),
-                Err(CorrectionError::Invalid(report)) => {
-                    for e in &report.errors {
-                        eprintln!("{}", e.error);
-                    }
-                    eprintln!("{} errors: nothing was stored", report.errors.len());
-                    return Ok(ExitCode::FAILURE);
-                }
-                Err(e) => return Err(e.into()),
-            }
+            let r = correction::decide(store.as_mut(), year, id, approve, &comment, &m, actor, &at);
+            return finish(r, "stored");
         }
         Action::List { year } => {
             let list = correction::corrections(store.as_ref(), year)?;
@@ -183,6 +165,25 @@ pub fn run(settings: &crate::db::StoreSettings, actor: &str, a: Args) -> Result<
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a filed or decided correction, or the row errors that refused it
+/// (nothing `what` then).
+fn finish(r: Result<Correction, CorrectionError>, what: &str) -> Result<ExitCode> {
+    match r {
+        Ok(c) => {
+            print_correction(&c);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(CorrectionError::Invalid(report)) => {
+            for e in &report.errors {
+                eprintln!("{}", e.error);
+            }
+            eprintln!("{} errors: nothing was {what}", report.errors.len());
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn print_correction(c: &Correction) {

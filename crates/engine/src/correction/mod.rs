@@ -238,16 +238,14 @@ pub fn correction(store: &dyn Store, year: Year, id: u32) -> Result<Correction, 
         .ok_or(CorrectionError::NoCorrection { year, id })
 }
 
+crate::setting::setting_errors!(CorrectionError);
+
 fn read(
     store: &dyn Store,
     year: Year,
 ) -> Result<(Option<String>, Vec<Correction>), CorrectionError> {
-    let text = store.meta(&key(year))?;
-    let list = match &text {
-        None => Vec::new(),
-        Some(t) => serde_json::from_str(t).map_err(|e| CorrectionError::Corrupt(e.to_string()))?,
-    };
-    Ok((text, list))
+    let (text, list) = crate::setting::read(store, &key(year))?;
+    Ok((text, list.unwrap_or_default()))
 }
 
 fn write(
@@ -256,12 +254,7 @@ fn write(
     old: Option<&str>,
     list: &[Correction],
 ) -> Result<(), CorrectionError> {
-    let new = serde_json::to_string(list).map_err(|e| CorrectionError::Corrupt(e.to_string()))?;
-    if store.replace_meta(&key(year), old, &new)? {
-        Ok(())
-    } else {
-        Err(CorrectionError::Concurrent)
-    }
+    Ok(crate::setting::replace(store, &key(year), old, list)?)
 }
 
 /// The round of a year, refusing one that takes no corrections (not

@@ -68,13 +68,11 @@ pub fn verdicts(store: &dyn Store, year: Year) -> Result<Vec<Verdict>, CheckErro
     Ok(read(store, year)?.1)
 }
 
+crate::setting::setting_errors!(CheckError);
+
 fn read(store: &dyn Store, year: Year) -> Result<(Option<String>, Vec<Verdict>), CheckError> {
-    let text = store.meta(&key(year))?;
-    let v = match &text {
-        None => Vec::new(),
-        Some(t) => serde_json::from_str(t).map_err(|e| CheckError::Corrupt(e.to_string()))?,
-    };
-    Ok((text, v))
+    let (text, v) = crate::setting::read(store, &key(year))?;
+    Ok((text, v.unwrap_or_default()))
 }
 
 /// Records the verdicts of a filled-in `sample.csv` (rows with an empty
@@ -176,10 +174,7 @@ pub fn record(
             &b.record_id,
         ))
     });
-    let text = serde_json::to_string(&all).map_err(|e| CheckError::Corrupt(e.to_string()))?;
-    if !store.replace_meta(&key(year), old.as_deref(), &text)? {
-        return Err(CheckError::Concurrent);
-    }
+    crate::setting::replace(store, &key(year), old.as_deref(), &all)?;
     Ok(n)
 }
 

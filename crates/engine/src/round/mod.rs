@@ -227,13 +227,11 @@ pub fn frozen_years(store: &dyn Store) -> Result<Vec<(Year, Freeze)>, RoundError
         .collect())
 }
 
+crate::setting::setting_errors!(RoundError);
+
 fn read(store: &dyn Store) -> Result<(Option<String>, BTreeMap<Year, Round>), RoundError> {
-    let text = store.meta(ROUNDS_KEY)?;
-    let rounds = match &text {
-        None => BTreeMap::new(),
-        Some(t) => serde_json::from_str(t).map_err(|e| RoundError::Corrupt(e.to_string()))?,
-    };
-    Ok((text, rounds))
+    let (text, rounds) = crate::setting::read(store, ROUNDS_KEY)?;
+    Ok((text, rounds.unwrap_or_default()))
 }
 
 /// Applies `change` to the rounds and writes them back, unless another
@@ -244,10 +242,7 @@ fn update<T>(
 ) -> Result<T, RoundError> {
     let (old, mut rounds) = read(store)?;
     let out = change(&mut rounds)?;
-    let new = serde_json::to_string(&rounds).map_err(|e| RoundError::Corrupt(e.to_string()))?;
-    if !store.replace_meta(ROUNDS_KEY, old.as_deref(), &new)? {
-        return Err(RoundError::Concurrent);
-    }
+    crate::setting::replace(store, ROUNDS_KEY, old.as_deref(), &rounds)?;
     Ok(out)
 }
 
